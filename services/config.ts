@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import path from 'node:path';
+
+/**
+ * Process configuration, read once from the environment and validated at start-up.
+ * A bad value stops the process with a message naming the variable.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+
+const Env = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('hoep'),
+  HOEP_DATA_DIR: z.string().min(1).default('.data'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_GRPC_PORT: port.default(7233),
+  PG_PORT: port.default(5433),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Local token signing secret; created on first start when absent (see services/api/auth). */
+  HOEP_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Production: verify tokens against this OIDC issuer's JWKS instead of the local secret. */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
+});
+
+export type Config = z.infer<typeof Env> & { dataDir: string };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.HOEP_DATA_DIR) };
+}
+
+/** For process entry points: load or exit with the reason. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

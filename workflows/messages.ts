@@ -1,0 +1,180 @@
+/**
+ * The cycle workflow's public interface: its input, the Updates that change it, the query that
+ * reads it. The API talks to the cycle only through these. Money is always a decimal string with
+ * two decimals ("1250000.00"); money maps are keyed by year as a string.
+ */
+import { defineQuery, defineUpdate, defineSignal } from '@temporalio/workflow';
+import type { PartnershipConfig } from '../schema/partnership.js';
+
+export type Money = string;
+export type YearMap = Record<string, Money>;
+/** funderId ('county' or a municipality number) -> year -> amount */
+export type FunderYearMap = Record<string, YearMap>;
+
+export type Phase = 'proposals' | 'prioritisation' | 'adoption' | 'adopted' | 'closed' | 'cancelled';
+export type Role = 'admin' | 'proposer' | 'ipr_member' | 'municipal_clerk' | 'finance';
+
+/** Who acts, as the API authenticated them. */
+export interface Actor {
+  sub: string;
+  name: string;
+  roles: Role[];
+  municipality?: string;
+}
+
+export interface Deadlines {
+  proposals: string; // ISO 8601 instants
+  ipr: string;
+  adoption: string;
+}
+
+export interface CycleInput {
+  cycleId: string; // {partnership}-{year}
+  partnership: PartnershipConfig; // frozen at start: members, rule, key, roster
+  strategyCodes: string[]; // valid strategy codes of the partnership's plan
+  year: number;
+  frames: FunderYearMap; // for year..year+3, every funder
+  deadlines: Deadlines;
+  carryOver: Record<string, Money>; // funderId -> amount brought in from year-1 (added to year's frame)
+  startedBy: Actor;
+  /** Set only by continue-as-new. */
+  resume?: unknown;
+}
+
+export interface MeasureInput {
+  title: string;
+  description: string;
+  strategies: string[];
+  responsible: string;
+  amounts: YearMap;
+  cofunding: { source: string; amount: Money }[];
+}
+
+export interface PriorityItem {
+  measureId: string;
+  rank: number;
+  grants: YearMap;
+}
+
+export interface Meeting {
+  date: string; // YYYY-MM-DD
+  caseNumber: string;
+}
+
+export type AdoptionDecision = 'adopted' | 'reduced' | 'rejected';
+
+export interface AdoptionInput {
+  municipality: string;
+  decision: AdoptionDecision;
+  amounts?: YearMap; // required when reduced
+  caseNumber: string;
+  decidedOn: string; // YYYY-MM-DD
+}
+
+export interface ProgressReportInput {
+  measureId: string;
+  progress: string;
+  spent: YearMap;
+}
+
+export interface IndicatorInput {
+  year: number;
+  values: { indicator: string; value: string; note?: string }[];
+}
+
+export interface PendingAction {
+  actor: string; // role or roster id or municipality, e.g. "admin", "ipr", "municipality:3405"
+  action: string;
+  dueAt: string | null;
+}
+
+export interface HistoryEntry {
+  at: string;
+  actor: string;
+  action: string;
+  ref: string | null;
+}
+
+export interface PriorityListState {
+  version: number;
+  items: PriorityItem[];
+  meeting: Meeting;
+  votes: { approve: number; reject: number };
+  voters: Record<string, 'approve' | 'reject'>;
+  status: 'voting' | 'adopted' | 'rejected' | 'replaced';
+}
+
+export interface AdoptionState {
+  round: number;
+  municipality: string;
+  requested: YearMap;
+  decision: AdoptionDecision | null;
+  amounts: YearMap | null;
+  caseNumber: string | null;
+  decidedOn: string | null;
+  dueAt: string;
+  overdue: boolean;
+}
+
+export interface MeasureState {
+  id: string;
+  proposedBy: string;
+  amounts: YearMap;
+  strategies: string[];
+  status: 'proposed' | 'withdrawn' | 'granted' | 'partly_granted' | 'not_granted';
+}
+
+export interface CycleStatus {
+  id: string;
+  partnership: string;
+  year: number;
+  phase: Phase;
+  deadlines: Deadlines;
+  overdue: string[]; // e.g. ["ipr", "adoption:3405"]
+  pendingActions: PendingAction[];
+  history: HistoryEntry[];
+  frames: FunderYearMap; // in force now (after any reductions), carry-over included
+  measures: MeasureState[];
+  priorityLists: PriorityListState[];
+  adoptions: AdoptionState[];
+  adoptionRound: number;
+  adoptedListVersion: number | null;
+  yearEnd: { funderId: string; allocated: Money; spent: Money; unspent: Money; disposition: 'carry_over' | 'released' }[] | null;
+}
+
+/**
+ * Rejections from Update validators are ApplicationFailures whose `type` is one of these,
+ * so the API can map them to HTTP status codes without parsing messages.
+ */
+export const RejectionType = {
+  invalid: 'InvalidInput', // 422, details: [{path, message}]
+  phase: 'WrongPhase', // 409
+  forbidden: 'Forbidden', // 403
+  notFound: 'NotFound', // 404
+  frame: 'FrameExceeded', // 422, details: [{funderId, year, frame, allocated}]
+  conflict: 'Conflict', // 409 (e.g. already voted)
+} as const;
+
+// Updates: the validator refuses before anything is recorded; the handler returns once recorded.
+export const submitMeasure = defineUpdate<{ id: string }, [{ actor: Actor; measure: MeasureInput }]>('submitMeasure');
+export const editMeasure = defineUpdate<{ id: string }, [{ actor: Actor; measureId: string; measure: Partial<MeasureInput> }]>('editMeasure');
+export const withdrawMeasure = defineUpdate<{ id: string }, [{ actor: Actor; measureId: string }]>('withdrawMeasure');
+export const closeProposals = defineUpdate<CycleStatus, [{ actor: Actor }]>('closeProposals');
+export const moveDeadline = defineUpdate<Deadlines, [{ actor: Actor; deadline: keyof Deadlines | `adoption:${string}`; to: string }]>('moveDeadline');
+export const proposePriorityList = defineUpdate<PriorityListState, [{ actor: Actor; items: PriorityItem[]; meeting: Meeting }]>('proposePriorityList');
+export const castVote = defineUpdate<PriorityListState, [{ actor: Actor; version: number; vote: 'approve' | 'reject' }]>('castVote');
+export const recordAdoption = defineUpdate<AdoptionState, [{ actor: Actor; adoption: AdoptionInput }]>('recordAdoption');
+export const reportProgress = defineUpdate<{ id: string }, [{ actor: Actor; report: ProgressReportInput }]>('reportProgress');
+export const reportIndicators = defineUpdate<{ count: number }, [{ actor: Actor; indicators: IndicatorInput }]>('reportIndicators');
+export const closeCycle = defineUpdate<CycleStatus, [{ actor: Actor; carryOver: boolean }]>('closeCycle');
+export const cancelCycle = defineUpdate<CycleStatus, [{ actor: Actor; reason: string }]>('cancelCycle');
+
+export const getStatus = defineQuery<CycleStatus>('status');
+
+/** Child adoption workflow -> parent: the municipality's deadline passed without a decision. */
+export const adoptionOverdue = defineSignal<[{ municipality: string; round: number }]>('adoptionOverdue');
+/** Parent -> child adoption workflow: the council's decision, validated by the parent. */
+export const adoptionDecided = defineSignal<[AdoptionInput & { recordedBy: string }]>('adoptionDecided');
+
+/** Resolves once the cycle's row is in Postgres; the API awaits it after starting a cycle. */
+export const cycleRecorded = defineUpdate<CycleStatus, []>('cycleRecorded');
