@@ -171,10 +171,20 @@ export const cancelCycle = defineUpdate<CycleStatus, [{ actor: Actor; reason: st
 
 export const getStatus = defineQuery<CycleStatus>('status');
 
+export interface Recommendation {
+  items: PriorityItem[];
+  unallocated: FunderYearMap;
+  notes: string[];
+}
+/** The administration's recommended priority list; null until proposals close. */
+export const getRecommendation = defineQuery<Recommendation | null>('recommendation');
+
 /** Child adoption workflow -> parent: the municipality's deadline passed without a decision. */
 export const adoptionOverdue = defineSignal<[{ municipality: string; round: number }]>('adoptionOverdue');
 /** Parent -> child adoption workflow: the council's decision, validated by the parent. */
 export const adoptionDecided = defineSignal<[AdoptionInput & { recordedBy: string }]>('adoptionDecided');
+/** Parent -> child adoption workflow: an administrator moved this municipality's deadline. */
+export const adoptionDeadlineMoved = defineSignal<[{ dueAt: string }]>('adoptionDeadlineMoved');
 
 /** Resolves once the cycle's row is in Postgres; the API awaits it after starting a cycle. */
 export const cycleRecorded = defineUpdate<CycleStatus, []>('cycleRecorded');

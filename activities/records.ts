@@ -1,0 +1,155 @@
+/**
+ * Writes to the system of record. Each write runs in one transaction together with its audit
+ * entry; the entry's key comes from the workflow, so a retried activity finds the key taken and
+ * changes nothing (no duplicate rows, whatever was retried).
+ */
+import type postgres from 'postgres';
+import type { MeasureInput, Phase, PriorityItem, Meeting, YearMap, FunderYearMap, Deadlines, CycleStatus } from '../workflows/messages.js';
+
+export interface AuditEntry {
+  key: string;
+  at: string;
+  cycleId: string;
+  actor: string;
+  action: string;
+  ref: string | null;
+  detail: unknown;
+}
+
+type Tx = postgres.TransactionSql;
+type Json = postgres.JSONValue;
+const json = (v: unknown) => v as Json;
+
+/** Run `write` and the audit insert in one transaction, once per audit key. Returns false when already done. */
+export async function once(sql: postgres.Sql, audit: AuditEntry, write: (tx: Tx) => Promise<unknown>): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const inserted = await tx`
+      INSERT INTO audit_log (key, at, cycle_id, actor, action, ref, detail)
+      VALUES (${audit.key}, ${audit.at}, ${audit.cycleId}, ${audit.actor}, ${audit.action}, ${audit.ref}, ${tx.json(json(audit.detail ?? {}))})
+      ON CONFLICT (key) DO NOTHING RETURNING seq`;
+    if (inserted.length === 0) return false;
+    await write(tx);
+    return true;
+  }) as Promise<boolean>;
+}
+
+export function createRecords(sql: postgres.Sql) {
+  return {
+    async recordCycle(a: { cycleId: string; partnershipId: string; year: number; config: unknown; frames: FunderYearMap; deadlines: Deadlines; carryOver: Record<string, string>; startedBy: string; audit: AuditEntry }) {
+      await once(sql, a.audit, async (tx) => {
+        await tx`
+          INSERT INTO cycles (id, partnership_id, year, phase, config, frames, deadlines, carry_over, started_by, started_at)
+          VALUES (${a.cycleId}, ${a.partnershipId}, ${a.year}, 'proposals', ${tx.json(json(a.config))}, ${tx.json(json(a.frames))},
+                  ${tx.json(json(a.deadlines))}, ${tx.json(json(a.carryOver))}, ${a.startedBy}, ${a.audit.at})`;
+        if (Object.keys(a.carryOver).length) {
+          await tx`UPDATE year_end SET carried_to = ${a.cycleId}
+                   WHERE cycle_id = ${`${a.partnershipId}-${a.year - 1}`} AND disposition = 'carry_over' AND carried_to IS NULL`;
+        }
+      });
+    },
+
+    async recordPhase(a: { cycleId: string; phase: Phase; frames: FunderYearMap; deadlines: Deadlines; audit: AuditEntry }) {
+      await once(sql, a.audit, (tx) => tx`
+        UPDATE cycles SET phase = ${a.phase}, frames = ${tx.json(json(a.frames))}, deadlines = ${tx.json(json(a.deadlines))},
+          closed_at = ${a.phase === 'closed' || a.phase === 'cancelled' ? a.audit.at : null}
+        WHERE id = ${a.cycleId}`);
+    },
+
+    /** Insert a new measure or apply an edit/withdrawal: only the fields given change. */
+    async recordMeasure(a: { cycleId: string; id: string; proposedBy: string; status: string; fields: Partial<MeasureInput>; audit: AuditEntry }) {
+      const f = a.fields;
+      await once(sql, a.audit, (tx) => tx`
+        INSERT INTO measures (cycle_id, id, title, description, strategies, responsible, amounts, cofunding, status, proposed_by, proposed_at, updated_at)
+        VALUES (${a.cycleId}, ${a.id}, ${f.title ?? ''}, ${f.description ?? ''}, ${f.strategies ?? []}, ${f.responsible ?? ''},
+                ${tx.json(json(f.amounts ?? {}))}, ${tx.json(json(f.cofunding ?? []))}, ${a.status}, ${a.proposedBy}, ${a.audit.at}, ${a.audit.at})
+        ON CONFLICT (cycle_id, id) DO UPDATE SET
+          title = COALESCE(${f.title ?? null}, measures.title),
+          description = COALESCE(${f.description ?? null}, measures.description),
+          strategies = COALESCE(${f.strategies ?? null}::text[], measures.strategies),
+          responsible = COALESCE(${f.responsible ?? null}, measures.responsible),
+          amounts = COALESCE(${f.amounts ? tx.json(json(f.amounts)) : null}::jsonb, measures.amounts),
+          cofunding = COALESCE(${f.cofunding ? tx.json(json(f.cofunding)) : null}::jsonb, measures.cofunding),
+          status = ${a.status},
+          updated_at = ${a.audit.at}`);
+    },
+
+    async recordPriorityList(a: { cycleId: string; version: number; items: PriorityItem[]; meeting: Meeting; proposedBy: string; replacedVersion: number | null; audit: AuditEntry }) {
+      await once(sql, a.audit, async (tx) => {
+        if (a.replacedVersion !== null) {
+          await tx`UPDATE priority_lists SET status = 'replaced', decided_at = ${a.audit.at} WHERE cycle_id = ${a.cycleId} AND version = ${a.replacedVersion}`;
+        }
+        await tx`
+          INSERT INTO priority_lists (cycle_id, version, items, meeting_date, case_number, status, proposed_by, proposed_at)
+          VALUES (${a.cycleId}, ${a.version}, ${tx.json(json(a.items))}, ${a.meeting.date}, ${a.meeting.caseNumber}, 'voting', ${a.proposedBy}, ${a.audit.at})`;
+      });
+    },
+
+    async recordVote(a: { cycleId: string; version: number; memberId: string; vote: 'approve' | 'reject'; listStatus: string; audit: AuditEntry }) {
+      await once(sql, a.audit, async (tx) => {
+        await tx`INSERT INTO votes (cycle_id, version, member_id, vote, cast_at) VALUES (${a.cycleId}, ${a.version}, ${a.memberId}, ${a.vote}, ${a.audit.at})`;
+        if (a.listStatus !== 'voting') {
+          await tx`UPDATE priority_lists SET status = ${a.listStatus}, decided_at = ${a.audit.at} WHERE cycle_id = ${a.cycleId} AND version = ${a.version}`;
+        }
+      });
+    },
+
+    async recordAdoption(a: { cycleId: string; round: number; municipality: string; decision: string; requested: YearMap; amounts: YearMap; caseNumber: string; decidedOn: string; recordedBy: string; audit: AuditEntry }) {
+      await once(sql, a.audit, (tx) => tx`
+        INSERT INTO adoptions (cycle_id, round, municipality, decision, requested, amounts, case_number, decided_on, recorded_by, recorded_at)
+        VALUES (${a.cycleId}, ${a.round}, ${a.municipality}, ${a.decision}, ${tx.json(json(a.requested))}, ${tx.json(json(a.amounts))},
+                ${a.caseNumber}, ${a.decidedOn}, ${a.recordedBy}, ${a.audit.at})`);
+    },
+
+    /** The binding plan: one row per measure, year and funder, each pointing at its decisions. */
+    async recordAllocations(a: { cycleId: string; version: number; shares: Record<string, FunderYearMap>; statuses: Record<string, string>; adoptionRefs: unknown[]; audit: AuditEntry }) {
+      const rows = Object.entries(a.shares).flatMap(([measureId, byFunder]) =>
+        Object.entries(byFunder).flatMap(([funderId, byYear]) =>
+          Object.entries(byYear).map(([year, amount]) => ({
+            cycle_id: a.cycleId, measure_id: measureId, year: Number(year), funder_id: funderId, amount,
+            priority_list_version: a.version, adoption_refs: json(a.adoptionRefs),
+          }))));
+      await once(sql, a.audit, async (tx) => {
+        for (let i = 0; i < rows.length; i += 2000) {
+          await tx`INSERT INTO allocations ${tx(rows.slice(i, i + 2000).map((r) => ({ ...r, adoption_refs: tx.json(r.adoption_refs) })))}`;
+        }
+        const statuses = Object.entries(a.statuses);
+        for (let i = 0; i < statuses.length; i += 2000) {
+          const chunk = statuses.slice(i, i + 2000);
+          await tx`
+            UPDATE measures SET status = s.status, updated_at = ${a.audit.at}
+            FROM (SELECT unnest(${chunk.map(([id]) => id)}::text[]) AS id, unnest(${chunk.map(([, st]) => st)}::text[]) AS status) s
+            WHERE measures.cycle_id = ${a.cycleId} AND measures.id = s.id`;
+        }
+      });
+      return { rows: rows.length };
+    },
+
+    async recordProgress(a: { cycleId: string; id: string; measureId: string; progress: string; spent: YearMap; reportedBy: string; audit: AuditEntry }) {
+      await once(sql, a.audit, (tx) => tx`
+        INSERT INTO progress_reports (cycle_id, id, measure_id, progress, spent, reported_by, reported_at)
+        VALUES (${a.cycleId}, ${a.id}, ${a.measureId}, ${a.progress}, ${tx.json(json(a.spent))}, ${a.reportedBy}, ${a.audit.at})`);
+    },
+
+    async recordIndicators(a: { cycleId: string; year: number; values: { indicator: string; value: string; note?: string }[]; reportedBy: string; audit: AuditEntry }) {
+      await once(sql, a.audit, async (tx) => {
+        for (const v of a.values) {
+          await tx`
+            INSERT INTO indicator_values (cycle_id, indicator, year, value, note, reported_by, reported_at)
+            VALUES (${a.cycleId}, ${v.indicator}, ${a.year}, ${v.value}, ${v.note ?? null}, ${a.reportedBy}, ${a.audit.at})
+            ON CONFLICT (cycle_id, indicator, year) DO UPDATE SET value = EXCLUDED.value, note = EXCLUDED.note,
+              reported_by = EXCLUDED.reported_by, reported_at = EXCLUDED.reported_at`;
+        }
+      });
+    },
+
+    async recordYearEnd(a: { cycleId: string; rows: NonNullable<CycleStatus['yearEnd']>; audit: AuditEntry }) {
+      await once(sql, a.audit, async (tx) => {
+        for (const r of a.rows) {
+          await tx`
+            INSERT INTO year_end (cycle_id, funder_id, allocated, spent, unspent, disposition)
+            VALUES (${a.cycleId}, ${r.funderId}, ${r.allocated}, ${r.spent}, ${r.unspent}, ${r.disposition})`;
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,467 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Decimal } from 'decimal.js';
+import {
+  allocatedShares,
+  checkFrames,
+  CostSharingError,
+  largestRemainder,
+  recommend,
+  remaining,
+  shareMeasure,
+  splitAmount,
+  sumShares,
+  type Members,
+  type Sharing,
+} from '../../domain/cost-sharing.js';
+import type { FunderYearMap, YearMap } from '../../domain/money.js';
+
+const LILLEHAMMER: Members = { county: 'county', municipalities: ['3405', '3440', '3441'] };
+const TWO_THIRDS_EQUAL: Sharing = { countyFraction: { type: 'fixed', numerator: 2, denominator: 3 }, key: { type: 'equal' } };
+
+// ---- test oracles: integer øre and exact rationals, written independently of the module ----
+
+const ore = (s: string): bigint => {
+  const [i = '0', f = ''] = s.split('.');
+  return BigInt(i + f.padEnd(2, '0'));
+};
+const money = (o: bigint): string => `${o / 100n}.${(o % 100n).toString().padStart(2, '0')}`;
+const d = (s: string | number) => new Decimal(s);
+const strings = (r: Record<string, Decimal>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.toFixed(2)]));
+/** floor and ceil of a*w/W in integers */
+const quotaBounds = (a: bigint, w: bigint, W: bigint): [bigint, bigint] => {
+  const floor = (a * w) / W;
+  return [floor, (a * w) % W === 0n ? floor : floor + 1n];
+};
+
+/** weights with up to three decimals, as [Decimal, integer scaled by 1000] */
+const weightArb = fc
+  .bigInt({ min: 0n, max: 5_000_000n })
+  .map((milli) => ({ dec: d(`${milli / 1000n}.${(milli % 1000n).toString().padStart(3, '0')}`), milli }));
+const weightsArb = fc.array(weightArb, { minLength: 1, maxLength: 8 }).filter((ws) => ws.some((w) => w.milli > 0n));
+const oreArb = fc.bigInt({ min: 0n, max: 99_999_999_999_99n });
+
+describe('largestRemainder', () => {
+  it('parts sum exactly to the amount and each is the floor or ceil of its exact quota', () => {
+    fc.assert(
+      fc.property(oreArb, weightsArb, (amount, weights) => {
+        const parts = largestRemainder(d(money(amount)), weights.map((w) => w.dec)).map((p) => ore(p.toFixed(2)));
+        const W = weights.reduce((a, w) => a + w.milli, 0n);
+        expect(parts.reduce((a, p) => a + p, 0n)).toBe(amount);
+        parts.forEach((p, i) => {
+          const [floor, ceil] = quotaBounds(amount, weights[i]!.milli, W);
+          expect(p === floor || p === ceil).toBe(true);
+        });
+      }),
+    );
+  });
+
+  it('gives the extra øre by largest remainder, ties to the earlier position', () => {
+    fc.assert(
+      fc.property(oreArb, weightsArb, (amount, weights) => {
+        const parts = largestRemainder(d(money(amount)), weights.map((w) => w.dec)).map((p) => ore(p.toFixed(2)));
+        const W = weights.reduce((a, w) => a + w.milli, 0n);
+        const rem = weights.map((w) => (amount * w.milli) % W);
+        const extra = parts.map((p, i) => p > (amount * weights[i]!.milli) / W);
+        extra.forEach((gotI, i) =>
+          extra.forEach((gotJ, j) => {
+            if (gotI && !gotJ && rem[j]! > 0n) expect(rem[i]! > rem[j]! || (rem[i] === rem[j] && i < j)).toBe(true);
+          }),
+        );
+      }),
+    );
+  });
+
+  it('is deterministic', () => {
+    fc.assert(
+      fc.property(oreArb, weightsArb, (amount, weights) => {
+        const a = largestRemainder(d(money(amount)), weights.map((w) => w.dec)).map(String);
+        const b = largestRemainder(d(money(amount)), weights.map((w) => w.dec)).map(String);
+        expect(a).toEqual(b);
+      }),
+    );
+  });
+
+  it('breaks ties by position: earlier index wins the extra øre', () => {
+    expect(largestRemainder(d('0.01'), [d(1), d(1)]).map((p) => p.toFixed(2))).toEqual(['0.01', '0.00']);
+    expect(largestRemainder(d('0.02'), [d(1), d(1), d(1)]).map((p) => p.toFixed(2))).toEqual(['0.01', '0.01', '0.00']);
+    expect(largestRemainder(d('0.01'), [d(0), d(1), d(1)]).map((p) => p.toFixed(2))).toEqual(['0.00', '0.01', '0.00']);
+    expect(largestRemainder(d('100.00'), [d(1), d(1), d(1)]).map((p) => p.toFixed(2))).toEqual(['33.34', '33.33', '33.33']);
+  });
+
+  it('prefers a larger remainder over an earlier position', () => {
+    // quotas 0.333.. and 0.666.. øre: the second has the larger remainder
+    expect(largestRemainder(d('0.01'), [d(1), d(2)]).map((p) => p.toFixed(2))).toEqual(['0.00', '0.01']);
+  });
+
+  it('is exact with weights beyond 20 significant digits', () => {
+    const parts = largestRemainder(d('0.03'), [d('1.0000000000000000000000001'), d('1'), d('1')]);
+    expect(parts.map((p) => p.toFixed(2))).toEqual(['0.01', '0.01', '0.01']);
+    const skewed = largestRemainder(d('0.01'), [d('1'), d('1.0000000000000000000000001')]);
+    expect(skewed.map((p) => p.toFixed(2))).toEqual(['0.00', '0.01']);
+  });
+
+  it('refuses all-zero or negative weights and fractions of an øre', () => {
+    expect(() => largestRemainder(d('1.00'), [d(0), d(0)])).toThrow(CostSharingError);
+    expect(() => largestRemainder(d('1.00'), [d(-1), d(2)])).toThrow(CostSharingError);
+    expect(() => largestRemainder(d('1.005'), [d(1)])).toThrow(/øre/);
+    expect(() => largestRemainder(d('-1.00'), [d(1)])).toThrow(CostSharingError);
+  });
+});
+
+describe('splitAmount', () => {
+  it("DOMAIN.md's example: 200 000.00 at 2/3 with an equal key", () => {
+    const shares = splitAmount(d('200000.00'), TWO_THIRDS_EQUAL, LILLEHAMMER);
+    expect(strings(shares)).toEqual({ county: '133333.33', '3405': '22222.23', '3440': '22222.22', '3441': '22222.22' });
+  });
+
+  it('stage 1 is a two-way split: the municipal total may take the øre from the county', () => {
+    // 1 øre: county quota 0.67, municipalities 0.33 -> county; 2 øre: 1.33 / 0.67 -> one each
+    expect(strings(splitAmount(d('0.01'), TWO_THIRDS_EQUAL, LILLEHAMMER))).toEqual({ county: '0.01', '3405': '0.00', '3440': '0.00', '3441': '0.00' });
+    expect(strings(splitAmount(d('0.02'), TWO_THIRDS_EQUAL, LILLEHAMMER))).toEqual({ county: '0.01', '3405': '0.01', '3440': '0.00', '3441': '0.00' });
+  });
+
+  it('pro-rata of frames 2.5 MNOK (county) and 1 MNOK (municipalities)', () => {
+    const sharing: Sharing = { countyFraction: { type: 'pro-rata' }, key: { type: 'equal' } };
+    const frames = { county: d('2500000.00'), '3405': d('333333.34'), '3440': d('333333.33'), '3441': d('333333.33') };
+    // county 5/7 of 100 000.00 = 71 428.571.. -> 71 428.57; municipalities 28 571.43 = 3 x 9 523.81
+    expect(strings(splitAmount(d('100000.00'), sharing, LILLEHAMMER, frames))).toEqual({
+      county: '71428.57',
+      '3405': '9523.81',
+      '3440': '9523.81',
+      '3441': '9523.81',
+    });
+    expect(strings(splitAmount(d('3500000.00'), sharing, LILLEHAMMER, frames))).toEqual({
+      county: '2500000.00',
+      '3405': '333333.34',
+      '3440': '333333.33',
+      '3441': '333333.33',
+    });
+  });
+
+  it('a population key splits the municipal part by the figures', () => {
+    const members: Members = { county: 'county', municipalities: ['3403', '3412', '3413'] };
+    const sharing: Sharing = {
+      countyFraction: { type: 'pro-rata' },
+      key: { type: 'population', asOf: '2024-01-01', source: 'test', figures: { '3403': 32000, '3412': 7700, '3413': 21500 } },
+    };
+    const frames = { county: d('2500000.00'), '3403': d('400000.00'), '3412': d('100000.00'), '3413': d('500000.00') };
+    // 350 000.00 -> county 250 000.00, municipalities 100 000.00 = 52287.58|16.99, 12581.69|93.46, 35130.71|89.54 øre quotas
+    expect(strings(splitAmount(d('350000.00'), sharing, members, frames))).toEqual({
+      county: '250000.00',
+      '3403': '52287.58',
+      '3412': '12581.70',
+      '3413': '35130.72',
+    });
+  });
+
+  it('a fixed key splits by its weights', () => {
+    const sharing: Sharing = { countyFraction: { type: 'fixed', numerator: 1, denominator: 2 }, key: { type: 'fixed', weights: { '3405': 3, '3440': 1, '3441': 1 } } };
+    expect(strings(splitAmount(d('1000.00'), sharing, LILLEHAMMER))).toEqual({ county: '500.00', '3405': '300.00', '3440': '100.00', '3441': '100.00' });
+  });
+
+  it('refuses a pro-rata split without frames, or with only zero frames', () => {
+    const sharing: Sharing = { countyFraction: { type: 'pro-rata' }, key: { type: 'equal' } };
+    expect(() => splitAmount(d('1.00'), sharing, LILLEHAMMER)).toThrow(CostSharingError);
+    expect(() => splitAmount(d('1.00'), sharing, LILLEHAMMER, { county: d(0) })).toThrow(/zero/);
+    expect(strings(splitAmount(d('0'), sharing, LILLEHAMMER, { county: d(0) }))).toEqual({ county: '0.00', '3405': '0.00', '3440': '0.00', '3441': '0.00' });
+  });
+
+  it('refuses a key that misses a member', () => {
+    const sharing: Sharing = { countyFraction: { type: 'fixed', numerator: 2, denominator: 3 }, key: { type: 'fixed', weights: { '3405': 1, '3440': 1 } } };
+    expect(() => splitAmount(d('1.00'), sharing, LILLEHAMMER)).toThrow(/3441/);
+  });
+
+  const sharingArb: fc.Arbitrary<{ sharing: Sharing; n: bigint; dd: bigint; key: bigint[] }> = fc
+    .tuple(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1, max: 11 }), fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 3, maxLength: 3 }))
+    .filter(([den, num]) => num < den)
+    .map(([den, num, w]) => ({
+      sharing: { countyFraction: { type: 'fixed', numerator: num, denominator: den }, key: { type: 'fixed', weights: { '3405': w[0]!, '3440': w[1]!, '3441': w[2]! } } },
+      n: BigInt(num),
+      dd: BigInt(den),
+      key: w.map(BigInt),
+    }));
+
+  it('two stages: each stage is floor or ceil of its quota, and the shares sum to the amount', () => {
+    fc.assert(
+      fc.property(oreArb, sharingArb, (amount, { sharing, n, dd, key }) => {
+        const s = splitAmount(d(money(amount)), sharing, LILLEHAMMER);
+        expect(Object.keys(s).sort()).toEqual(['3405', '3440', '3441', 'county']);
+        const county = ore(s.county!.toFixed(2));
+        const munis = LILLEHAMMER.municipalities.map((id) => ore(s[id]!.toFixed(2)));
+        const municipal = munis.reduce((a, b) => a + b, 0n);
+        expect(county + municipal).toBe(amount);
+        expect(quotaBounds(amount, n, dd)).toContain(county);
+        const K = key.reduce((a, b) => a + b, 0n);
+        munis.forEach((m, i) => expect(quotaBounds(municipal, key[i]!, K)).toContain(m));
+      }),
+    );
+  });
+});
+
+describe('shareMeasure and sumShares', () => {
+  const yearMapArb = fc.dictionary(fc.constantFrom('2027', '2028', '2029', '2030'), oreArb.map(money), { minKeys: 1 });
+
+  it('per year, the shares of a measure sum to its amount', () => {
+    fc.assert(
+      fc.property(yearMapArb, (amounts) => {
+        const shares = shareMeasure(amounts, TWO_THIRDS_EQUAL, LILLEHAMMER);
+        for (const [year, amount] of Object.entries(amounts)) {
+          const total = Object.values(shares).reduce((a, row) => a + ore(row[year]!), 0n);
+          expect(total).toBe(ore(amount));
+        }
+      }),
+    );
+  });
+
+  it('totals are sums of the rounded shares, per funder and year', () => {
+    fc.assert(
+      fc.property(fc.array(yearMapArb, { maxLength: 6 }), (measures) => {
+        const shares = measures.map((m) => shareMeasure(m, TWO_THIRDS_EQUAL, LILLEHAMMER));
+        const totals = sumShares(shares);
+        for (const funder of ['county', ...LILLEHAMMER.municipalities]) {
+          for (const year of ['2027', '2028', '2029', '2030']) {
+            const expected = shares.reduce((a, s) => a + (s[funder]?.[year] === undefined ? 0n : ore(s[funder]![year]!)), 0n);
+            const got = totals[funder]?.[year];
+            if (got === undefined) expect(expected).toBe(0n);
+            else expect(ore(got)).toBe(expected);
+          }
+        }
+        // and all funders together carry exactly what the measures asked
+        const years = new Set(measures.flatMap((m) => Object.keys(m)));
+        for (const year of years) {
+          const asked = measures.reduce((a, m) => a + (m[year] === undefined ? 0n : ore(m[year]!)), 0n);
+          const carried = Object.values(totals).reduce((a, row) => a + (row[year] === undefined ? 0n : ore(row[year]!)), 0n);
+          expect(carried).toBe(asked);
+        }
+      }),
+    );
+  });
+
+  it('a total is not the split of the total', () => {
+    const oneOre = shareMeasure({ '2027': '0.01' }, TWO_THIRDS_EQUAL, LILLEHAMMER);
+    const totals = sumShares([oneOre, oneOre, oneOre]);
+    // three 1-øre measures each go to the county; splitting 0.03 would give 0.02 / 0.01
+    expect(totals.county).toEqual({ '2027': '0.03' });
+    expect(totals['3405']).toEqual({ '2027': '0.00' });
+  });
+
+  it('allocatedShares lists every funder even with no grants', () => {
+    expect(allocatedShares([], TWO_THIRDS_EQUAL, LILLEHAMMER)).toEqual({ county: {}, '3405': {}, '3440': {}, '3441': {} });
+  });
+});
+
+describe('checkFrames and remaining', () => {
+  const frames: FunderYearMap = { county: { '2027': '100.00' }, '3405': { '2027': '10.00' } };
+
+  it('names funder, year, frame, allocated and excess', () => {
+    const allocated = { county: { '2027': '100.00' }, '3405': { '2027': '10.01' }, '3440': { '2027': '0.50' } };
+    expect(checkFrames(allocated, frames)).toEqual([
+      { funderId: '3405', year: 2027, frame: '10.00', allocated: '10.01', excess: '0.01' },
+      { funderId: '3440', year: 2027, frame: '0.00', allocated: '0.50', excess: '0.50' },
+    ]);
+  });
+
+  it('accepts allocations up to the frame', () => {
+    expect(checkFrames({ county: { '2027': '100.00' }, '3405': { '2027': '0.00' } }, frames)).toEqual([]);
+  });
+
+  it('remaining is frame minus allocated, negative when exceeded', () => {
+    expect(remaining(frames, { county: { '2027': '40.25' }, '3405': { '2027': '10.01' } })).toEqual({
+      county: { '2027': '59.75' },
+      '3405': { '2027': '-0.01' },
+    });
+  });
+});
+
+describe('recommend', () => {
+  const Y = '2027';
+  const fixed211: Sharing = { countyFraction: { type: 'fixed', numerator: 2, denominator: 3 }, key: { type: 'fixed', weights: { '3405': 2, '3440': 1, '3441': 1 } } };
+  const frames211: FunderYearMap = { county: { [Y]: '2500000.00' }, '3405': { [Y]: '500000.00' }, '3440': { [Y]: '250000.00' }, '3441': { [Y]: '250000.00' } };
+
+  it('frames of 2.5 MNOK and 1 MNOK at 2/3 fund at most 3 MNOK and leave 0.5 MNOK of county money, and say so', () => {
+    const r = recommend({ measures: [{ id: 'm1', amounts: { [Y]: '3500000.00' } }], frames: frames211, sharing: fixed211, members: LILLEHAMMER, years: [2027] });
+    expect(r.items).toEqual([{ measureId: 'm1', rank: 1, grants: { [Y]: '3000000.00' } }]);
+    expect(r.unallocated).toEqual({ county: { [Y]: '500000.00' }, '3405': { [Y]: '0.00' }, '3440': { [Y]: '0.00' }, '3441': { [Y]: '0.00' } });
+    expect(r.notes).toContain('2027: 500000.00 of county frame unallocated: municipal frames bind at 1000000.00');
+    expect(r.notes).toContain('m1: 2027 granted 3000000.00 of 3500000.00 requested');
+  });
+
+  it('the same with an equal key: rounding of 1 MNOK into thirds binds at 2 999 999.97', () => {
+    const frames: FunderYearMap = { county: { [Y]: '2500000.00' }, '3405': { [Y]: '333333.34' }, '3440': { [Y]: '333333.33' }, '3441': { [Y]: '333333.33' } };
+    const r = recommend({ measures: [{ id: 'm1', amounts: { [Y]: '3500000.00' } }], frames, sharing: TWO_THIRDS_EQUAL, members: LILLEHAMMER, years: [2027] });
+    // 333 333.33 carries 9 x 333 333.33 = 2 999 999.97 exactly; the county pays 2/3 of it = 1 999 999.98
+    expect(r.items[0]!.grants).toEqual({ [Y]: '2999999.97' });
+    expect(r.unallocated.county).toEqual({ [Y]: '500000.02' });
+    expect(r.unallocated['3405']).toEqual({ [Y]: '0.01' });
+    expect(r.notes.some((n) => n.startsWith('2027: 500000.02 of county frame unallocated:') && n.includes('bind'))).toBe(true);
+  });
+
+  it('grants in rank order, partially, and leaves out what nothing is left for', () => {
+    const r = recommend({
+      measures: [
+        { id: 'a', amounts: { [Y]: '1500000.00' } },
+        { id: 'b', amounts: { [Y]: '2000000.00' } },
+        { id: 'c', amounts: { [Y]: '100.00' } },
+      ],
+      frames: frames211,
+      sharing: fixed211,
+      members: LILLEHAMMER,
+      years: [2027],
+    });
+    expect(r.items.map((i) => [i.measureId, i.rank, i.grants[Y]])).toEqual([
+      ['a', 1, '1500000.00'],
+      ['b', 2, '1500000.00'],
+    ]);
+    expect(r.notes).toContain('b: 2027 granted 1500000.00 of 2000000.00 requested');
+    // c would need a municipal share the frames no longer carry, even 1 øre of it
+    expect(r.notes).toContain('c: not granted and not on the list (requested 2027: 100.00)');
+  });
+
+  it('walks down when the rounded split breaks a frame the exact shares fit', () => {
+    // County 42/45; key 20:2:2. At 27.54 the exact shares (25.70|4, 1.53, 0.15|3, 0.15|3) fit
+    // these frames, but the municipal total rounds up to 1.84 and 3405 would get 1.54 > 1.53.
+    // The largest grant whose exact and rounded shares fit is 27.52 (checked by brute force).
+    const sharing: Sharing = { countyFraction: { type: 'fixed', numerator: 42, denominator: 45 }, key: { type: 'fixed', weights: { '3405': 20, '3440': 2, '3441': 2 } } };
+    const frames: FunderYearMap = { county: { [Y]: '25.71' }, '3405': { [Y]: '1.53' }, '3440': { [Y]: '0.16' }, '3441': { [Y]: '0.16' } };
+    expect(strings(splitAmount(d('27.54'), sharing, LILLEHAMMER))).toEqual({ county: '25.70', '3405': '1.54', '3440': '0.15', '3441': '0.15' });
+    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '27.54' } }], frames, sharing, members: LILLEHAMMER, years: [2027] });
+    expect(r.items[0]!.grants).toEqual({ [Y]: '27.52' });
+    expect(r.unallocated).toEqual({ county: { [Y]: '0.02' }, '3405': { [Y]: '0.00' }, '3440': { [Y]: '0.01' }, '3441': { [Y]: '0.01' } });
+  });
+
+  it('earlier grants are rounded per measure, so later ones see what the rounding left', () => {
+    // a: 666 666.67 municipal, split 2:1:1 -> 333 333.33 | 166 666.67 | 166 666.67 (remainders .5, .75, .75)
+    // so 3440 keeps 83 333.33, which carries 12 x 83 333.33 = 999 999.96 of b
+    const r = recommend({
+      measures: [
+        { id: 'a', amounts: { [Y]: '2000000.00' } },
+        { id: 'b', amounts: { [Y]: '2000000.00' } },
+      ],
+      frames: frames211,
+      sharing: fixed211,
+      members: LILLEHAMMER,
+      years: [2027],
+    });
+    expect(r.items.map((i) => i.grants[Y])).toEqual(['2000000.00', '999999.96']);
+    expect(r.unallocated['3405']).toEqual({ [Y]: '0.01' });
+  });
+
+  it('says so when every request is granted in full', () => {
+    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '300000.00' } }], frames: frames211, sharing: fixed211, members: LILLEHAMMER, years: [2027] });
+    expect(r.items[0]!.grants).toEqual({ [Y]: '300000.00' });
+    expect(r.unallocated.county).toEqual({ [Y]: '2300000.00' });
+    expect(r.notes).toContain('2027: 2300000.00 of county frame unallocated: every request for 2027 is granted in full (300000.00 requested)');
+  });
+
+  it('with a pro-rata rule the frames are used up together', () => {
+    const sharing: Sharing = { countyFraction: { type: 'pro-rata' }, key: { type: 'fixed', weights: { '3405': 2, '3440': 1, '3441': 1 } } };
+    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '9000000.00' } }], frames: frames211, sharing, members: LILLEHAMMER, years: [2027] });
+    expect(r.items[0]!.grants).toEqual({ [Y]: '3500000.00' });
+    expect(Object.values(r.unallocated).map((row) => row[Y])).toEqual(['0.00', '0.00', '0.00', '0.00']);
+  });
+
+  it('grants each year on its own frames', () => {
+    const frames: FunderYearMap = { ...frames211, county: { [Y]: '2500000.00', '2028': '300.00' }, '3405': { [Y]: '500000.00', '2028': '150.00' } };
+    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '30.00', '2028': '30.00', '2031': '5.00' } }], frames, sharing: fixed211, members: LILLEHAMMER, years: [2027, 2028] });
+    // 2028: 3440 and 3441 have no frame, so nothing with a share for them fits
+    expect(r.items[0]!.grants).toEqual({ [Y]: '30.00', '2028': '0.00' });
+    expect(r.notes).toContain('a: request for 2031 is outside the years recommended for and not granted');
+  });
+
+  // ---- properties ----
+
+  const members: Members = { county: 'county', municipalities: ['3405', '3440', '3441'] };
+  const small = fc.bigInt({ min: 0n, max: 600n });
+  const caseArb = fc.record({
+    fraction: fc.tuple(fc.integer({ min: 2, max: 7 }), fc.integer({ min: 1, max: 6 })).filter(([den, num]) => num < den),
+    key: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 3, maxLength: 3 }),
+    proRata: fc.boolean(),
+    frames: fc.array(small, { minLength: 4, maxLength: 4 }),
+    measures: fc.array(small, { minLength: 1, maxLength: 5 }),
+  });
+  type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+  const build = (c: Case) => {
+    const sharing: Sharing = {
+      countyFraction: c.proRata ? { type: 'pro-rata' } : { type: 'fixed', numerator: c.fraction[1], denominator: c.fraction[0] },
+      key: { type: 'fixed', weights: { '3405': c.key[0]!, '3440': c.key[1]!, '3441': c.key[2]! } },
+    };
+    const ids = ['county', ...members.municipalities];
+    const frames: FunderYearMap = Object.fromEntries(ids.map((id, i) => [id, { [Y]: money(c.frames[i]!) }]));
+    const measures = c.measures.map((a, i) => ({ id: `m${i + 1}`, amounts: { [Y]: money(a) } as YearMap }));
+    return { sharing, frames, measures, ids };
+  };
+
+  it('never breaks a frame, never grants more than requested, and reports what is left', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const { sharing, frames, measures } = build(c);
+        const r = recommend({ measures, frames, sharing, members, years: [2027] });
+        const allocated = allocatedShares(r.items.map((i) => i.grants), sharing, members, frames);
+        expect(checkFrames(allocated, frames)).toEqual([]);
+        expect(r.unallocated).toEqual(remaining(frames, allocated));
+        r.items.forEach((item, k) => {
+          expect(item.rank).toBe(k + 1);
+          const measure = measures.find((m) => m.id === item.measureId)!;
+          expect(ore(item.grants[Y]!) <= ore(measure.amounts[Y]!)).toBe(true);
+          expect(ore(item.grants[Y]!) > 0n).toBe(true);
+        });
+        // items keep the rank order of the measures
+        const order = r.items.map((i) => measures.findIndex((m) => m.id === i.measureId));
+        expect([...order].sort((a, b) => a - b)).toEqual(order);
+      }),
+    );
+  });
+
+  it('grants the largest amount whose exact and rounded shares fit (brute force)', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const { sharing, frames, measures, ids } = build(c);
+        const r = recommend({ measures, frames, sharing, members, years: [2027] });
+        const grantOf = (id: string) => ore(r.items.find((i) => i.measureId === id)?.grants[Y] ?? '0.00');
+        // each funder's exact part of a grant, as num/den
+        const frame = ids.map((id) => ore(frames[id]![Y]!));
+        const [stageC, stageM] = c.proRata
+          ? [frame[0]!, frame[1]! + frame[2]! + frame[3]!]
+          : [BigInt(c.fraction[1]), BigInt(c.fraction[0] - c.fraction[1])];
+        const K = BigInt(c.key[0]! + c.key[1]! + c.key[2]!);
+        const parts: [bigint, bigint][] = [[stageC, stageC + stageM], ...c.key.map((k): [bigint, bigint] => [stageM * BigInt(k), (stageC + stageM) * K])];
+        const left = [...frame];
+        for (const m of measures) {
+          const fits = (g: bigint) => {
+            if (g === 0n) return true;
+            if (stageC + stageM === 0n) return false;
+            const exact = parts.every(([num, den], i) => g * num <= left[i]! * den);
+            const split = shareMeasure({ [Y]: money(g) }, sharing, members, frames);
+            return exact && ids.every((id, i) => ore(split[id]![Y]!) <= left[i]!);
+          };
+          const granted = grantOf(m.id);
+          expect(fits(granted)).toBe(true);
+          for (let g = granted + 1n; g <= ore(m.amounts[Y]!); g++) expect(fits(g)).toBe(false);
+          const split = shareMeasure({ [Y]: money(granted) }, sharing, members, frames);
+          ids.forEach((id, i) => (left[i]! -= ore(split[id]![Y]!)));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is deterministic', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const { sharing, frames, measures } = build(c);
+        expect(recommend({ measures, frames, sharing, members, years: [2027] })).toEqual(recommend({ measures, frames, sharing, members, years: [2027] }));
+      }),
+    );
+  });
+
+  it('stays fast with large amounts and a lopsided key', () => {
+    const sharing: Sharing = { countyFraction: { type: 'pro-rata' }, key: { type: 'fixed', weights: { '3405': 1, '3440': 1_000_000, '3441': 7 } } };
+    const frames: FunderYearMap = { county: { [Y]: '999999999999.99' }, '3405': { [Y]: '0.01' }, '3440': { [Y]: '5000.00' }, '3441': { [Y]: '12.34' } };
+    const measures = Array.from({ length: 50 }, (_, i) => ({ id: `m${i}`, amounts: { [Y]: '999999999999.99' } }));
+    const r = recommend({ measures, frames, sharing, members, years: [2027] });
+    const allocated = allocatedShares(r.items.map((i) => i.grants), sharing, members, frames);
+    expect(checkFrames(allocated, frames)).toEqual([]);
+    expect(r.items.length).toBeGreaterThan(0);
+  });
+});

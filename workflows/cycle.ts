@@ -1,0 +1,360 @@
+/**
+ * One partnership's annual HØP cycle, id `{partnership}-{year}`:
+ * proposals → prioritisation → adoption (→ back to prioritisation when a council lowers its
+ * share) → adopted → closed, or cancelled. Every action arrives as an Update whose validator
+ * refuses bad input before anything happens; every accepted action is written to Postgres
+ * (with an audit entry) before the Update returns.
+ */
+import {
+  allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, proxyActivities,
+  proxyLocalActivities, setHandler, startChild, workflowInfo, type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities/index.js';
+import type { AuditEntry } from '../activities/records.js';
+import { adoptionWorkflow, type AdoptionOutcome } from './adoption.js';
+import {
+  initialState, listUnderVote, majority, statusOf, years, type CycleConfig, type CycleState,
+} from './cycle-state.js';
+import {
+  addMoney, adoptedGrants, framesWithCarryOver, lowerFrame, measureStatuses, municipalRequests, recommend,
+  normalize, risesAbove, shareList, yearEndFor,
+} from './ledger.js';
+import * as m from './messages.js';
+import * as rules from './rules.js';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Small writes that must land before an Update returns: run in the worker, inside the workflow task. */
+const record = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '200ms', maximumInterval: '10s', backoffCoefficient: 2 },
+});
+/** Large writes (a cycle's allocation rows): ordinary activities, retried until they land. */
+const bulk = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
+
+/** Continue-as-new well before Temporal's suggested history limit. */
+const HISTORY_EVENTS_BEFORE_CONTINUE = 8_000;
+
+export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus> {
+  const { resume, ...cfg } = input;
+  const s: CycleState = (resume as CycleState | undefined) ?? initialState(cfg, framesWithCarryOver(cfg));
+  const now = () => Date.now();
+  const iso = () => new Date(now()).toISOString();
+
+  /** Audit entry for an action; the key makes a retried write a no-op. */
+  const audit = (actor: string, action: string, ref: string | null, detail: unknown = {}): AuditEntry => {
+    s.recordSeq += 1;
+    return { key: `${cfg.cycleId}#${s.recordSeq}`, at: iso(), cycleId: cfg.cycleId, actor, action, ref, detail };
+  };
+  const decided = (actor: string, action: string, ref: string | null = null) => s.history.push({ at: iso(), actor, action, ref });
+  const setPhase = async (phase: m.Phase, actor: string, why: string) => {
+    s.phase = phase;
+    decided(actor, `phase ${phase}: ${why}`);
+    await record.recordPhase({ cycleId: cfg.cycleId, phase, frames: s.frames, deadlines: s.deadlines, audit: audit(actor, `phase:${phase}`, null, { why }) });
+  };
+  const flagOverdue = (what: string) => {
+    if (!s.overdue.includes(what)) {
+      s.overdue.push(what);
+      decided('system', `overdue: ${what}`);
+    }
+  };
+  const clearOverdue = (what: string) => {
+    s.overdue = s.overdue.filter((o) => o !== what);
+  };
+
+  let cancelRequested: { actor: m.Actor; reason: string } | null = null;
+  let closeRequested: { actor: m.Actor; carryOver: boolean } | null = null;
+  let proposalsCloseRequested = false;
+  let deadlineVersion = 0;
+  const children = new Map<string, ChildWorkflowHandle<typeof adoptionWorkflow>>();
+  const childScope = new CancellationScope();
+
+  // ── queries ────────────────────────────────────────────────────────────────
+  setHandler(m.getStatus, () => statusOf(cfg, s));
+  setHandler(m.getRecommendation, () => s.recommendation);
+  setHandler(m.cycleRecorded, async () => {
+    await condition(() => s.recorded);
+    return statusOf(cfg, s);
+  });
+
+  // ── proposals ──────────────────────────────────────────────────────────────
+  setHandler(m.submitMeasure, async ({ actor, measure }) => {
+    s.measureSeq += 1;
+    const id = `m${String(s.measureSeq).padStart(4, '0')}`;
+    const fields = normalizeMeasure(measure);
+    s.measures.push({ id, proposedBy: actor.sub, amounts: fields.amounts!, strategies: measure.strategies, status: 'proposed' });
+    await record.recordMeasure({ cycleId: cfg.cycleId, id, proposedBy: actor.sub, status: 'proposed', fields, audit: audit(actor.sub, 'measure:submit', id) });
+    return { id };
+  }, { validator: ({ actor, measure }) => rules.validateSubmit(cfg, s, actor, measure) });
+
+  setHandler(m.editMeasure, async ({ actor, measureId, measure }) => {
+    const state = s.measures.find((x) => x.id === measureId)!;
+    const fields = normalizeMeasure(measure);
+    if (fields.amounts) state.amounts = fields.amounts;
+    if (fields.strategies) state.strategies = fields.strategies;
+    await record.recordMeasure({ cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: state.status, fields, audit: audit(actor.sub, 'measure:edit', measureId, { fields: Object.keys(measure) }) });
+    return { id: measureId };
+  }, { validator: ({ actor, measureId, measure }) => rules.validateEdit(cfg, s, actor, measureId, measure) });
+
+  setHandler(m.withdrawMeasure, async ({ actor, measureId }) => {
+    const state = s.measures.find((x) => x.id === measureId)!;
+    state.status = 'withdrawn';
+    await record.recordMeasure({ cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: 'withdrawn', fields: {}, audit: audit(actor.sub, 'measure:withdraw', measureId) });
+    return { id: measureId };
+  }, { validator: ({ actor, measureId }) => rules.validateWithdraw(s, actor, measureId) });
+
+  setHandler(m.closeProposals, async ({ actor }) => {
+    proposalsCloseRequested = true;
+    decided(actor.sub, 'proposals closed early');
+    await condition(() => s.phase !== 'proposals');
+    return statusOf(cfg, s);
+  }, { validator: ({ actor }) => rules.validateAdmin(s, actor, 'proposals', 'Closing proposals') });
+
+  setHandler(m.moveDeadline, async ({ actor, deadline, to }) => {
+    if (deadline.startsWith('adoption:')) {
+      const municipality = deadline.slice('adoption:'.length);
+      const pending = s.adoptions.find((a) => a.municipality === municipality)!;
+      pending.dueAt = to;
+      pending.overdue = false;
+      clearOverdue(deadline);
+      await children.get(municipality)?.signal(m.adoptionDeadlineMoved, { dueAt: to });
+    } else {
+      s.deadlines = { ...s.deadlines, [deadline]: to };
+      clearOverdue(deadline);
+    }
+    deadlineVersion += 1;
+    decided(actor.sub, `deadline ${deadline} moved to ${to}`);
+    await record.recordPhase({ cycleId: cfg.cycleId, phase: s.phase, frames: s.frames, deadlines: s.deadlines, audit: audit(actor.sub, 'deadline:move', deadline, { to }) });
+    return s.deadlines;
+  }, { validator: ({ actor, deadline, to }) => rules.validateMoveDeadline(cfg, s, actor, deadline, to, now()) });
+
+  // ── prioritisation ─────────────────────────────────────────────────────────
+  setHandler(m.proposePriorityList, async ({ actor, items, meeting }) => {
+    const replaced = listUnderVote(s);
+    if (replaced) replaced.status = 'replaced';
+    const list: m.PriorityListState = {
+      version: s.lists.length + 1, items: items.map((i) => ({ ...i, grants: normalize(i.grants) })).sort((a, b) => a.rank - b.rank), meeting,
+      votes: { approve: 0, reject: 0 }, voters: {}, status: 'voting',
+    };
+    s.lists.push(list);
+    decided(actor.sub, `priority list ${list.version} put to the vote${replaced ? `, replacing ${replaced.version}` : ''}`, meeting.caseNumber);
+    await record.recordPriorityList({
+      cycleId: cfg.cycleId, version: list.version, items: list.items, meeting, proposedBy: actor.sub,
+      replacedVersion: replaced?.version ?? null, audit: audit(actor.sub, 'priority-list:propose', `v${list.version}`, { caseNumber: meeting.caseNumber }),
+    });
+    return list;
+  }, { validator: ({ actor, items, meeting }) => rules.validatePriorityList(cfg, s, actor, items, meeting) });
+
+  setHandler(m.castVote, async ({ actor, version, vote }) => {
+    const list = s.lists.find((l) => l.version === version)!;
+    list.voters[actor.sub] = vote;
+    list.votes[vote] += 1;
+    if (list.votes.approve >= majority(cfg)) list.status = 'adopted';
+    else if (list.votes.reject >= majority(cfg)) list.status = 'rejected';
+    if (list.status !== 'voting') decided('ipr', `priority list ${version} ${list.status} (${list.votes.approve} for, ${list.votes.reject} against)`, list.meeting.caseNumber);
+    await record.recordVote({ cycleId: cfg.cycleId, version, memberId: actor.sub, vote, listStatus: list.status, audit: audit(actor.sub, `vote:${vote}`, `v${version}`) });
+    return list;
+  }, { validator: ({ actor, version }) => rules.validateVote(cfg, s, actor, version) });
+
+  // ── adoption ───────────────────────────────────────────────────────────────
+  setHandler(m.recordAdoption, async ({ actor, adoption }) => {
+    const pending = s.adoptions.find((a) => a.municipality === adoption.municipality)!;
+    await condition(() => children.has(adoption.municipality));
+    // Years a reduced decision leaves out keep the requested amount.
+    const amounts = adoption.decision === 'reduced' ? normalize({ ...pending.requested, ...adoption.amounts }) : undefined;
+    await children.get(adoption.municipality)!.signal(m.adoptionDecided, { ...adoption, amounts, recordedBy: actor.sub });
+    await condition(() => pending.decision !== null);
+    return pending;
+  }, { validator: ({ actor, adoption }) => rules.validateAdoption(cfg, s, actor, adoption) });
+
+  setHandler(m.adoptionOverdue, ({ municipality, round }) => {
+    const pending = s.adoptions.find((a) => a.municipality === municipality && a.round === round);
+    if (pending && pending.decision === null) {
+      pending.overdue = true;
+      flagOverdue(`adoption:${municipality}`);
+    }
+  });
+
+  // ── execution and year-end ─────────────────────────────────────────────────
+  setHandler(m.reportProgress, async ({ actor, report }) => {
+    s.reportSeq += 1;
+    const id = `r${String(s.reportSeq).padStart(5, '0')}`;
+    const spent = (s.spent[report.measureId] ??= {});
+    const reported = normalize(report.spent);
+    for (const [year, amount] of Object.entries(reported)) spent[year] = addMoney(spent[year], amount);
+    await record.recordProgress({ cycleId: cfg.cycleId, id, ...report, spent: reported, reportedBy: actor.sub, audit: audit(actor.sub, 'measure:report', report.measureId, { id }) });
+    return { id };
+  }, { validator: ({ actor, report }) => rules.validateProgress(cfg, s, actor, report, adoptedGrants(s)[report.measureId]) });
+
+  setHandler(m.reportIndicators, async ({ actor, indicators }) => {
+    await record.recordIndicators({ cycleId: cfg.cycleId, ...indicators, reportedBy: actor.sub, audit: audit(actor.sub, 'indicators:report', String(indicators.year)) });
+    return { count: indicators.values.length };
+  }, { validator: ({ actor, indicators }) => rules.validateIndicators(s, actor, indicators) });
+
+  setHandler(m.closeCycle, async ({ actor, carryOver }) => {
+    closeRequested = { actor, carryOver };
+    await condition(() => s.phase === 'closed');
+    return statusOf(cfg, s);
+  }, { validator: ({ actor }) => rules.validateAdmin(s, actor, 'adopted', 'Closing the year') });
+
+  setHandler(m.cancelCycle, async ({ actor, reason }) => {
+    cancelRequested = { actor, reason };
+    childScope.cancel();
+    await condition(() => s.phase === 'cancelled');
+    return statusOf(cfg, s);
+  }, {
+    validator: ({ actor, reason }) => {
+      rules.validateAdmin(s, actor, null, 'Cancelling a cycle');
+      if (s.phase === 'closed' || s.phase === 'cancelled') throw rules.phaseEnded(s.phase);
+      if (typeof reason !== 'string' || !reason.trim()) throw rules.reasonRequired();
+    },
+  });
+
+  // ── the year, step by step ─────────────────────────────────────────────────
+  const cancelled = () => cancelRequested !== null;
+
+  /** Wait for `done` or `deadline()`; true when done, false when the deadline passed first. */
+  async function until(done: () => boolean, deadline: () => string): Promise<boolean> {
+    for (;;) {
+      const version = deadlineVersion;
+      const ms = Date.parse(deadline()) - now();
+      if (ms <= 0) return done();
+      if (await condition(() => done() || cancelled() || deadlineVersion !== version, ms)) {
+        if (done() || cancelled()) return true;
+      }
+    }
+  }
+
+  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= HISTORY_EVENTS_BEFORE_CONTINUE;
+
+  async function maybeContinueAsNew(): Promise<void> {
+    if (!historyFull()) return;
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof cycleWorkflow>({ ...cfg, resume: s });
+  }
+
+  async function proposals(): Promise<void> {
+    while (s.phase === 'proposals' && !cancelled()) {
+      const closed = await until(() => proposalsCloseRequested || historyFull(), () => s.deadlines.proposals);
+      if (cancelled()) return;
+      if (closed && !proposalsCloseRequested) {
+        await maybeContinueAsNew();
+        continue;
+      }
+      s.recommendation = recommend(cfg, s);
+      await setPhase('prioritisation', proposalsCloseRequested ? 'admin' : 'system', proposalsCloseRequested ? 'proposals closed by an administrator' : 'proposal deadline passed');
+    }
+  }
+
+  /** Until IPR adopts a list. Past the IPR deadline the cycle is flagged overdue, never approved by itself. */
+  async function prioritisation(): Promise<m.PriorityListState | null> {
+    const adopted = () => s.lists.find((l) => l.status === 'adopted' && l.version > s.listInAdoption);
+    for (;;) {
+      const inTime = await until(() => adopted() !== undefined || historyFull(), () => s.deadlines.ipr);
+      if (cancelled()) return null;
+      const list = adopted();
+      if (list) {
+        clearOverdue('ipr');
+        return list;
+      }
+      if (!inTime) {
+        flagOverdue('ipr');
+        await condition(() => adopted() !== undefined || cancelled() || historyFull());
+      }
+      if (!adopted() && !cancelled()) await maybeContinueAsNew();
+    }
+  }
+
+  /** One round: every municipality whose amount rose adopts in parallel, each in its own child workflow. */
+  async function adoption(list: m.PriorityListState): Promise<'adopted' | 'reprioritise' | null> {
+    s.round += 1;
+    s.listInAdoption = list.version;
+    const requests = municipalRequests(cfg, s.frames, list.items);
+    const due = s.deadlines.adoption;
+    s.adoptions = cfg.partnership.municipalities
+      .filter((mu) => risesAbove(requests[mu.id] ?? {}, s.standing[mu.id]?.amounts))
+      .map((mu) => ({ round: s.round, municipality: mu.id, requested: requests[mu.id] ?? {}, decision: null, amounts: null, caseNumber: null, decidedOn: null, dueAt: due, overdue: false }));
+    await setPhase('adoption', 'ipr', `priority list ${list.version} adopted; ${s.adoptions.length} council(s) to adopt in round ${s.round}`);
+    const outcomes = await childScope.run(() => Promise.all(s.adoptions.map(async (pending) => {
+      const child = await startChild(adoptionWorkflow, {
+        workflowId: `${cfg.cycleId}-adoption-r${s.round}-${pending.municipality}`,
+        args: [{ cycleId: cfg.cycleId, municipality: pending.municipality, round: s.round, requested: pending.requested, dueAt: pending.dueAt, recordSeqBase: `${cfg.cycleId}#adoption-r${s.round}-${pending.municipality}` }],
+      });
+      children.set(pending.municipality, child);
+      const outcome: AdoptionOutcome = await child.result();
+      Object.assign(pending, { decision: outcome.decision, amounts: outcome.amounts, caseNumber: outcome.caseNumber, decidedOn: outcome.decidedOn, overdue: false });
+      clearOverdue(`adoption:${pending.municipality}`);
+      s.standing[pending.municipality] = { decision: outcome.decision, amounts: outcome.amounts, round: s.round, caseNumber: outcome.caseNumber, decidedOn: outcome.decidedOn };
+      decided(`municipality:${pending.municipality}`, `council ${outcome.decision}`, outcome.caseNumber);
+      return outcome;
+    }))).catch((e) => {
+      if (isCancellation(e) && cancelled()) return null;
+      throw e;
+    });
+    children.clear();
+    if (outcomes === null) return null;
+    const lowered = outcomes.filter((o) => o.decision !== 'adopted');
+    if (lowered.length === 0) return 'adopted';
+    for (const o of lowered) s.frames[o.municipality] = lowerFrame(s.frames[o.municipality] ?? {}, o.amounts);
+    s.recommendation = recommend(cfg, s);
+    await setPhase('prioritisation', 'system', `${lowered.map((o) => `${o.municipality} ${o.decision}`).join(', ')}: re-prioritise within the lowered frames`);
+    return 'reprioritise';
+  }
+
+  async function lockAllocations(list: m.PriorityListState): Promise<void> {
+    s.adoptedListVersion = list.version;
+    const statuses = measureStatuses(s.measures, list.items);
+    for (const measure of s.measures) measure.status = statuses[measure.id] ?? measure.status;
+    const refs = Object.entries(s.standing).map(([municipality, a]) => ({ municipality, round: a.round, decision: a.decision, caseNumber: a.caseNumber, decidedOn: a.decidedOn }));
+    await bulk.recordAllocations({
+      cycleId: cfg.cycleId, version: list.version, shares: shareList(cfg, s.frames, list.items), statuses, adoptionRefs: refs,
+      audit: audit('system', 'allocations:lock', `v${list.version}`, { caseNumber: list.meeting.caseNumber, adoptions: refs }),
+    });
+    await setPhase('adopted', 'system', `all councils adopted; priority list ${list.version} is the binding plan`);
+  }
+
+  async function execution(): Promise<void> {
+    await condition(() => closeRequested !== null || cancelled());
+    if (cancelled() || !closeRequested) return;
+    const { actor, carryOver } = closeRequested;
+    s.yearEnd = yearEndFor(cfg, s, carryOver);
+    await record.recordYearEnd({ cycleId: cfg.cycleId, rows: s.yearEnd, audit: audit(actor.sub, 'year:close', null, { carryOver }) });
+    await setPhase('closed', actor.sub, carryOver ? 'year closed; unspent money carried over to the next year' : 'year closed; unspent money released');
+  }
+
+  // First write: the cycle row. Unique (partnership, year) in Postgres guards a second start too.
+  if (!s.recorded) {
+    await record.recordCycle({ cycleId: cfg.cycleId, partnershipId: cfg.partnership.id, year: cfg.year, config: cfg.partnership, frames: s.frames, deadlines: s.deadlines, carryOver: cfg.carryOver, startedBy: cfg.startedBy.sub, audit: audit(cfg.startedBy.sub, 'cycle:start', null, { carryOver: cfg.carryOver }) });
+    decided(cfg.startedBy.sub, `cycle started for ${cfg.year}`);
+    s.recorded = true;
+  }
+
+  if (s.phase === 'proposals') await proposals();
+  while (!cancelled() && (s.phase === 'prioritisation' || s.phase === 'adoption')) {
+    const list = await prioritisation();
+    if (!list) break;
+    const outcome = await adoption(list);
+    if (outcome === 'adopted') await lockAllocations(list);
+    if (outcome !== 'reprioritise') break;
+  }
+  if (!cancelled() && s.phase === 'adopted') await execution();
+
+  if (cancelRequested) {
+    const { actor, reason } = cancelRequested as { actor: m.Actor; reason: string };
+    childScope.cancel();
+    await setPhase('cancelled', actor.sub, reason);
+  }
+  await condition(allHandlersFinished);
+  return statusOf(cfg, s);
+}
+
+function normalizeMeasure(measure: Partial<m.MeasureInput>): Partial<m.MeasureInput> {
+  return {
+    ...measure,
+    ...(measure.amounts && { amounts: normalize(measure.amounts) }),
+    ...(measure.cofunding && { cofunding: measure.cofunding.map((c) => ({ ...c, amount: normalize({ x: c.amount }).x! })) }),
+  };
+}

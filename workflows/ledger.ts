@@ -1,0 +1,125 @@
+/**
+ * The cycle's money, in the workflow's terms: who pays what for a priority list, what each
+ * council is asked to adopt, frames after a reduction, and the year-end balance. All of it is
+ * the pure cost-sharing module (domain/) applied to the cycle's frozen rule and key.
+ */
+import { checkFrames, membersOf as fundersOf, recommend as recommendList, shareMeasure, sumShares } from '../domain/cost-sharing.js';
+import { formatMoney, parseMoney, sumMoney } from '../domain/money.js';
+import type { CycleConfig, CycleState } from './cycle-state.js';
+import { years } from './cycle-state.js';
+import { frameExceeded } from './failures.js';
+import type { FunderYearMap, MeasureState, PriorityItem, Recommendation, YearMap } from './messages.js';
+
+const membersOf = (cfg: CycleConfig) => fundersOf(cfg.partnership);
+
+/** "100" and "100.5" become "100.00" and "100.50"; maps are stored in one canonical form. */
+export const normalize = (map: YearMap): YearMap =>
+  Object.fromEntries(Object.entries(map).map(([y, a]) => [y, formatMoney(parseMoney(a))]));
+
+/** Carry-over from the year before adds to each funder's frame for year Y. */
+export function framesWithCarryOver(cfg: CycleConfig): FunderYearMap {
+  const frames: FunderYearMap = {};
+  for (const [funder, byYear] of Object.entries(cfg.frames)) {
+    frames[funder] = normalize(byYear);
+    const carried = cfg.carryOver[funder];
+    if (carried) {
+      const y = String(cfg.year);
+      frames[funder][y] = formatMoney(parseMoney(frames[funder][y] ?? '0.00').plus(parseMoney(carried)));
+    }
+  }
+  return frames;
+}
+
+/** Each measure's shares per funder and year, for the grants of a list. */
+export function shareList(cfg: CycleConfig, frames: FunderYearMap, items: PriorityItem[]): Record<string, FunderYearMap> {
+  return Object.fromEntries(items.map((i) => [i.measureId, shareMeasure(i.grants, cfg.partnership.sharing, membersOf(cfg), frames)]));
+}
+
+/** Throws FrameExceeded naming every funder and year a list would break. */
+export function frameViolations(cfg: CycleConfig, frames: FunderYearMap, items: PriorityItem[], throwIfAny: boolean) {
+  const totals = sumShares(Object.values(shareList(cfg, frames, items)));
+  const violations = checkFrames(totals, frames);
+  if (throwIfAny && violations.length) {
+    const text = violations.map((v) => `${v.funderId} ${v.year}: ${v.allocated} over frame ${v.frame}`).join('; ');
+    throw frameExceeded(`The priority list breaks a funder's frame: ${text}`, violations);
+  }
+  return violations;
+}
+
+/** What each municipality is asked to adopt: the sum of its shares over the list, per year. */
+export function municipalRequests(cfg: CycleConfig, frames: FunderYearMap, items: PriorityItem[]): FunderYearMap {
+  const totals = sumShares(Object.values(shareList(cfg, frames, items)));
+  return Object.fromEntries(cfg.partnership.municipalities.map((m) => [m.id, totals[m.id] ?? {}]));
+}
+
+/** True when any year asks more than the council has already adopted (or it has adopted nothing yet). */
+export function risesAbove(requested: YearMap, adopted: YearMap | undefined): boolean {
+  if (!adopted) return true;
+  return Object.entries(requested).some(([y, a]) => parseMoney(a).greaterThan(parseMoney(adopted[y] ?? '0.00')));
+}
+
+/** A reduced or rejected adoption caps the municipality's frame at what it adopted. */
+export function lowerFrame(frame: YearMap, adopted: YearMap): YearMap {
+  const next = { ...frame };
+  for (const [y, a] of Object.entries(adopted)) {
+    const current = parseMoney(next[y] ?? '0.00');
+    if (parseMoney(a).lessThan(current)) next[y] = formatMoney(parseMoney(a));
+  }
+  return next;
+}
+
+export function recommend(cfg: CycleConfig, s: CycleState): Recommendation {
+  const open = s.measures.filter((m) => m.status !== 'withdrawn');
+  return recommendList({
+    measures: open.map((m) => ({ id: m.id, amounts: m.amounts })),
+    frames: s.frames,
+    sharing: cfg.partnership.sharing,
+    members: membersOf(cfg),
+    years: years(cfg),
+  });
+}
+
+export function measureStatuses(measures: MeasureState[], items: PriorityItem[]): Record<string, MeasureState['status']> {
+  const grants = new Map(items.map((i) => [i.measureId, i.grants]));
+  const statuses: Record<string, MeasureState['status']> = {};
+  for (const m of measures) {
+    if (m.status === 'withdrawn') continue;
+    const granted = grants.get(m.id) ?? {};
+    const requested = Object.entries(m.amounts);
+    const full = requested.every(([y, a]) => parseMoney(granted[y] ?? '0.00').greaterThanOrEqualTo(parseMoney(a)));
+    const any = Object.values(granted).some((g) => parseMoney(g).greaterThan(0));
+    statuses[m.id] = full ? 'granted' : any ? 'partly_granted' : 'not_granted';
+  }
+  return statuses;
+}
+
+/** The adopted list's grants per measure (undefined when the measure got nothing). */
+export function adoptedGrants(s: CycleState): Record<string, YearMap> {
+  const list = s.lists.find((l) => l.version === s.adoptedListVersion);
+  return Object.fromEntries((list?.items ?? []).filter((i) => Object.values(i.grants).some((g) => parseMoney(g).greaterThan(0))).map((i) => [i.measureId, i.grants]));
+}
+
+export const addMoney = (a: string | undefined, b: string): string => formatMoney(parseMoney(a ?? '0.00').plus(parseMoney(b)));
+
+/**
+ * Year-end for year Y, per funder: its allocated shares, its shares of the money spent (spent is
+ * split by the same rule as the grant), and the difference, carried over or released.
+ */
+export function yearEndFor(cfg: CycleConfig, s: CycleState, carryOver: boolean): NonNullable<CycleState['yearEnd']> {
+  const y = String(cfg.year);
+  const list = s.lists.find((l) => l.version === s.adoptedListVersion);
+  const allocated = sumShares(Object.values(shareList(cfg, s.frames, (list?.items ?? []).map((i) => ({ ...i, grants: { [y]: i.grants[y] ?? '0.00' } })))));
+  const spentItems = Object.entries(s.spent).map(([measureId, byYear], rank) => ({ measureId, rank, grants: { [y]: byYear[y] ?? '0.00' } }));
+  const spent = sumShares(Object.values(shareList(cfg, s.frames, spentItems)));
+  return [cfg.partnership.county.id, ...cfg.partnership.municipalities.map((m) => m.id)].map((funderId) => {
+    const a = parseMoney(allocated[funderId]?.[y] ?? '0.00');
+    const sp = parseMoney(spent[funderId]?.[y] ?? '0.00');
+    return {
+      funderId,
+      allocated: formatMoney(a),
+      spent: formatMoney(sp),
+      unspent: formatMoney(sumMoney([a, sp.negated()])),
+      disposition: carryOver ? 'carry_over' as const : 'released' as const,
+    };
+  });
+}

@@ -1,0 +1,255 @@
+/**
+ * Update validators: each checks one action against the cycle's rules and throws a typed
+ * refusal (workflows/failures.ts) before anything is recorded. Pure functions of config,
+ * state and input, so they are easy to read next to DOMAIN.md.
+ */
+import { parseMoney } from '../domain/money.js';
+import type { CycleConfig, CycleState } from './cycle-state.js';
+import { listUnderVote, votingMembers, years } from './cycle-state.js';
+import { conflict, forbidden, invalid, notFound, wrongPhase, type FieldError } from './failures.js';
+import { frameViolations } from './ledger.js';
+import type {
+  Actor, AdoptionInput, Deadlines, IndicatorInput, MeasureInput, Meeting, Phase, PriorityItem, ProgressReportInput, YearMap,
+} from './messages.js';
+
+const isAdmin = (a: Actor) => a.roles.includes('admin');
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function requirePhase(s: CycleState, phase: Phase, what: string): void {
+  if (s.phase !== phase) throw wrongPhase(`${what} is only possible in phase '${phase}'; the cycle is in '${s.phase}'`);
+}
+
+function requireRole(a: Actor, roles: Actor['roles'], what: string): void {
+  if (!roles.some((r) => a.roles.includes(r))) throw forbidden(`${what} needs one of the roles ${roles.join(', ')}`);
+}
+
+function checkText(errors: FieldError[], path: string, value: unknown, max: number): void {
+  if (typeof value !== 'string' || value.trim() === '') errors.push({ path, message: 'required, non-empty text' });
+  else if (value.length > max) errors.push({ path, message: `at most ${max} characters` });
+}
+
+function checkMoney(errors: FieldError[], path: string, value: unknown): boolean {
+  try {
+    parseMoney(value as string);
+    return true;
+  } catch (e) {
+    errors.push({ path, message: (e as Error).message });
+    return false;
+  }
+}
+
+/** A {year: amount} map within Y..Y+3; `positive` requires some amount above zero. */
+function checkYearMap(errors: FieldError[], path: string, map: unknown, cfg: CycleConfig, positive: boolean): void {
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) {
+    errors.push({ path, message: 'must be an object of {year: amount}' });
+    return;
+  }
+  const allowed = years(cfg).map(String);
+  let total = 0n;
+  for (const [year, amount] of Object.entries(map)) {
+    if (!allowed.includes(year)) errors.push({ path: `${path}.${year}`, message: `year must be one of ${allowed.join(', ')}` });
+    else if (checkMoney(errors, `${path}.${year}`, amount)) total += BigInt(parseMoney(amount as string).times(100).toFixed(0));
+  }
+  if (positive && total === 0n) errors.push({ path, message: 'at least one year must have an amount above zero' });
+}
+
+function checkMeasureFields(cfg: CycleConfig, m: Partial<MeasureInput>, partial: boolean): FieldError[] {
+  const errors: FieldError[] = [];
+  const has = (k: keyof MeasureInput) => !partial || m[k] !== undefined;
+  if (has('title')) checkText(errors, 'title', m.title, 200);
+  if (has('description')) checkText(errors, 'description', m.description, 10_000);
+  if (has('responsible')) checkText(errors, 'responsible', m.responsible, 200);
+  if (has('strategies')) {
+    if (!Array.isArray(m.strategies) || m.strategies.length === 0) errors.push({ path: 'strategies', message: 'at least one strategy code' });
+    else {
+      m.strategies.forEach((code, i) => {
+        if (!cfg.strategyCodes.includes(code)) errors.push({ path: `strategies.${i}`, message: `unknown strategy code '${code}' in the plan` });
+      });
+      if (new Set(m.strategies).size !== m.strategies.length) errors.push({ path: 'strategies', message: 'strategy codes must be unique' });
+    }
+  }
+  if (has('amounts')) checkYearMap(errors, 'amounts', m.amounts, cfg, true);
+  if (has('cofunding')) {
+    if (!Array.isArray(m.cofunding)) errors.push({ path: 'cofunding', message: 'must be a list of {source, amount}' });
+    else m.cofunding.forEach((c, i) => {
+      checkText(errors, `cofunding.${i}.source`, c?.source, 200);
+      checkMoney(errors, `cofunding.${i}.amount`, c?.amount);
+    });
+  }
+  return errors;
+}
+
+export function validateSubmit(cfg: CycleConfig, s: CycleState, a: Actor, m: MeasureInput): void {
+  requireRole(a, ['proposer', 'admin'], 'Proposing a measure');
+  requirePhase(s, 'proposals', 'Proposing a measure');
+  const errors = checkMeasureFields(cfg, m, false);
+  if (errors.length) throw invalid(errors);
+}
+
+function ownMeasure(s: CycleState, a: Actor, measureId: string, what: string) {
+  const measure = s.measures.find((m) => m.id === measureId);
+  if (!measure) throw notFound(`No measure '${measureId}' in this cycle`);
+  if (!isAdmin(a) && measure.proposedBy !== a.sub) throw forbidden(`${what}: only its proposer or an administrator may`);
+  if (measure.status === 'withdrawn') throw conflict(`Measure '${measureId}' is withdrawn`);
+  return measure;
+}
+
+export function validateEdit(cfg: CycleConfig, s: CycleState, a: Actor, measureId: string, patch: Partial<MeasureInput>): void {
+  requireRole(a, ['proposer', 'admin'], 'Editing a measure');
+  requirePhase(s, 'proposals', 'Editing a measure');
+  ownMeasure(s, a, measureId, 'Editing a measure');
+  if (Object.keys(patch).length === 0) throw invalid([{ path: '', message: 'nothing to change' }]);
+  const errors = checkMeasureFields(cfg, patch, true);
+  if (errors.length) throw invalid(errors);
+}
+
+export function validateWithdraw(s: CycleState, a: Actor, measureId: string): void {
+  requireRole(a, ['proposer', 'admin'], 'Withdrawing a measure');
+  requirePhase(s, 'proposals', 'Withdrawing a measure');
+  ownMeasure(s, a, measureId, 'Withdrawing a measure');
+}
+
+export const phaseEnded = (phase: Phase) => wrongPhase(`The cycle is already ${phase}`);
+export const reasonRequired = () => invalid([{ path: 'reason', message: 'say why the cycle is cancelled' }]);
+
+export function validateAdmin(s: CycleState, a: Actor, phase: Phase | null, what: string): void {
+  requireRole(a, ['admin'], what);
+  if (phase) requirePhase(s, phase, what);
+}
+
+export function validateMoveDeadline(cfg: CycleConfig, s: CycleState, a: Actor, deadline: string, to: string, now: number): void {
+  requireRole(a, ['admin'], 'Moving a deadline');
+  if (s.phase === 'closed' || s.phase === 'cancelled') throw wrongPhase(`The cycle is ${s.phase}`);
+  const target = Date.parse(to);
+  if (Number.isNaN(target)) throw invalid([{ path: 'to', message: 'must be an ISO 8601 date-time' }]);
+  if (target <= now) throw invalid([{ path: 'to', message: 'must be in the future' }]);
+  let current: string | undefined;
+  if (deadline.startsWith('adoption:')) {
+    const municipality = deadline.slice('adoption:'.length);
+    const pending = s.adoptions.find((x) => x.municipality === municipality && x.decision === null);
+    if (s.phase !== 'adoption' || !pending) throw wrongPhase(`No adoption pending for municipality ${municipality}`);
+    current = pending.dueAt;
+  } else if (deadline === 'proposals' || deadline === 'ipr' || deadline === 'adoption') {
+    current = s.deadlines[deadline as keyof Deadlines];
+  } else {
+    throw invalid([{ path: 'deadline', message: 'must be proposals, ipr, adoption or adoption:<municipality>' }]);
+  }
+  if (Date.parse(current) <= now) throw wrongPhase(`The ${deadline} deadline has already passed`);
+  const order = ['proposals', 'ipr', 'adoption'] as const;
+  const next: Deadlines = { ...s.deadlines };
+  if (!deadline.startsWith('adoption:')) next[deadline as keyof Deadlines] = to;
+  for (let i = 1; i < order.length; i++) {
+    if (Date.parse(next[order[i - 1]!]) > Date.parse(next[order[i]!])) {
+      throw invalid([{ path: 'to', message: `deadlines must stay in order: ${order[i - 1]} before ${order[i]}` }]);
+    }
+  }
+  void cfg;
+}
+
+export function validatePriorityList(cfg: CycleConfig, s: CycleState, a: Actor, items: PriorityItem[], meeting: Meeting): void {
+  requireRole(a, ['admin', 'ipr_member'], 'Putting a priority list to the vote');
+  requirePhase(s, 'prioritisation', 'Putting a priority list to the vote');
+  const errors: FieldError[] = [];
+  if (!meeting || !DATE.test(meeting.date ?? '') || Number.isNaN(Date.parse(meeting.date))) errors.push({ path: 'meeting.date', message: 'must be a date YYYY-MM-DD' });
+  checkText(errors, 'meeting.caseNumber', meeting?.caseNumber, 50);
+  if (!Array.isArray(items)) throw invalid([...errors, { path: 'items', message: 'must be a list' }]);
+  const seenMeasures = new Set<string>();
+  const seenRanks = new Set<number>();
+  items.forEach((item, i) => {
+    const measure = s.measures.find((m) => m.id === item.measureId);
+    if (!measure || measure.status === 'withdrawn') errors.push({ path: `items.${i}.measureId`, message: `no proposed measure '${item.measureId}'` });
+    if (seenMeasures.has(item.measureId)) errors.push({ path: `items.${i}.measureId`, message: 'measure listed twice' });
+    seenMeasures.add(item.measureId);
+    if (!Number.isInteger(item.rank) || item.rank < 1) errors.push({ path: `items.${i}.rank`, message: 'must be a positive integer' });
+    if (seenRanks.has(item.rank)) errors.push({ path: `items.${i}.rank`, message: 'ranks must be unique' });
+    seenRanks.add(item.rank);
+    const before = errors.length;
+    checkYearMap(errors, `items.${i}.grants`, item.grants, cfg, false);
+    if (measure && errors.length === before) {
+      for (const [year, grant] of Object.entries(item.grants)) {
+        const requested = measure.amounts[year] ?? '0.00';
+        if (parseMoney(grant).greaterThan(parseMoney(requested))) {
+          errors.push({ path: `items.${i}.grants.${year}`, message: `grant ${grant} exceeds the requested ${requested}` });
+        }
+      }
+    }
+  });
+  if (errors.length) throw invalid(errors);
+  frameViolations(cfg, s.frames, items, true);
+}
+
+export function validateVote(cfg: CycleConfig, s: CycleState, a: Actor, version: number): void {
+  requireRole(a, ['ipr_member'], 'Voting');
+  requirePhase(s, 'prioritisation', 'Voting');
+  const member = votingMembers(cfg).find((m) => m.id === a.sub);
+  if (!member) throw forbidden(`'${a.sub}' is not a voting member of the IPR roster`);
+  const list = s.lists.find((l) => l.version === version);
+  if (!list) throw notFound(`No priority list version ${version}`);
+  const current = listUnderVote(s);
+  if (list !== current) throw conflict(`Priority list ${version} is ${list.status}, not under vote`);
+  if (list.voters[a.sub]) throw conflict(`${a.sub} has already voted on priority list ${version}`);
+}
+
+export function validateAdoption(cfg: CycleConfig, s: CycleState, a: Actor, x: AdoptionInput): void {
+  if (!cfg.partnership.municipalities.some((m) => m.id === x.municipality)) throw notFound(`No municipality ${x.municipality} in this partnership`);
+  requireRole(a, ['municipal_clerk'], 'Recording an adoption');
+  if (a.municipality !== x.municipality) throw forbidden(`A clerk of ${a.municipality ?? 'no municipality'} cannot record ${x.municipality}'s decision`);
+  requirePhase(s, 'adoption', 'Recording an adoption');
+  const pending = s.adoptions.find((p) => p.municipality === x.municipality);
+  if (!pending) throw conflict(`Municipality ${x.municipality} need not adopt again in round ${s.round}`);
+  if (pending.decision !== null) throw conflict(`Municipality ${x.municipality} has already decided in round ${s.round}`);
+  const errors: FieldError[] = [];
+  if (!['adopted', 'reduced', 'rejected'].includes(x.decision)) errors.push({ path: 'decision', message: 'must be adopted, reduced or rejected' });
+  checkText(errors, 'caseNumber', x.caseNumber, 50);
+  if (!DATE.test(x.decidedOn ?? '') || Number.isNaN(Date.parse(x.decidedOn))) errors.push({ path: 'decidedOn', message: 'must be a date YYYY-MM-DD' });
+  if (x.decision === 'reduced') {
+    const before = errors.length;
+    checkYearMap(errors, 'amounts', x.amounts, cfg, false);
+    if (errors.length === before) {
+      let lower = false;
+      for (const [year, amount] of Object.entries(x.amounts ?? {})) {
+        const asked = parseMoney(pending.requested[year] ?? '0.00');
+        if (parseMoney(amount).greaterThan(asked)) errors.push({ path: `amounts.${year}`, message: `above the requested ${asked.toFixed(2)}` });
+        if (parseMoney(amount).lessThan(asked)) lower = true;
+      }
+      if (!lower && errors.length === before) errors.push({ path: 'amounts', message: 'a reduced decision must lower at least one year; use adopted otherwise' });
+    }
+  } else if (x.amounts !== undefined && Object.keys(x.amounts).length > 0) {
+    errors.push({ path: 'amounts', message: `amounts are given only with decision 'reduced'` });
+  }
+  if (errors.length) throw invalid(errors);
+}
+
+export function validateProgress(cfg: CycleConfig, s: CycleState, a: Actor, r: ProgressReportInput, grants: YearMap | undefined): void {
+  requireRole(a, ['proposer', 'admin'], 'Reporting progress');
+  requirePhase(s, 'adopted', 'Reporting progress');
+  const measure = s.measures.find((m) => m.id === r.measureId);
+  if (!measure) throw notFound(`No measure '${r.measureId}' in this cycle`);
+  if (!isAdmin(a) && measure.proposedBy !== a.sub) throw forbidden('Only its proposer or an administrator may report on a measure');
+  if (!grants) throw conflict(`Measure '${r.measureId}' was not granted money`);
+  const errors: FieldError[] = [];
+  checkText(errors, 'progress', r.progress, 10_000);
+  checkYearMap(errors, 'spent', r.spent, cfg, false);
+  if (!errors.length) {
+    const spentBefore = s.spent[r.measureId] ?? {};
+    for (const [year, amount] of Object.entries(r.spent)) {
+      const total = parseMoney(spentBefore[year] ?? '0.00').plus(parseMoney(amount));
+      const granted = parseMoney(grants[year] ?? '0.00');
+      if (total.greaterThan(granted)) errors.push({ path: `spent.${year}`, message: `total spent ${total.toFixed(2)} would exceed the grant ${granted.toFixed(2)}` });
+    }
+  }
+  if (errors.length) throw invalid(errors);
+}
+
+export function validateIndicators(s: CycleState, a: Actor, x: IndicatorInput): void {
+  requireRole(a, ['admin'], 'Reporting indicators');
+  if (s.phase !== 'adopted') throw wrongPhase(`Indicators are reported while the plan is adopted; the cycle is in '${s.phase}'`);
+  const errors: FieldError[] = [];
+  if (!Number.isInteger(x.year)) errors.push({ path: 'year', message: 'must be an integer year' });
+  if (!Array.isArray(x.values) || x.values.length === 0) errors.push({ path: 'values', message: 'at least one indicator value' });
+  else x.values.forEach((v, i) => {
+    if (typeof v.indicator !== 'string' || !v.indicator) errors.push({ path: `values.${i}.indicator`, message: 'required' });
+    if (typeof v.value !== 'string' || !/^-?\d{1,15}(\.\d{1,6})?$/.test(v.value)) errors.push({ path: `values.${i}.value`, message: 'must be a decimal string' });
+  });
+  if (errors.length) throw invalid(errors);
+}
