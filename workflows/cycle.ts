@@ -13,7 +13,7 @@ import type { createActivities } from '../activities/index.js';
 import type { AuditEntry } from '../activities/records.js';
 import { adoptionWorkflow, type AdoptionOutcome } from './adoption.js';
 import {
-  initialState, listUnderVote, majority, statusOf, years, type CycleConfig, type CycleState,
+  initialState, listUnderVote, majority, statusOf, type CycleState,
 } from './cycle-state.js';
 import {
   addMoney, adoptedGrants, framesWithCarryOver, lowerFrame, measureStatuses, municipalRequests, recommend,
@@ -66,8 +66,6 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   };
 
   let cancelRequested: { actor: m.Actor; reason: string } | null = null;
-  let closeRequested: { actor: m.Actor; carryOver: boolean } | null = null;
-  let proposalsCloseRequested = false;
   let deadlineVersion = 0;
   const children = new Map<string, ChildWorkflowHandle<typeof adoptionWorkflow>>();
   const childScope = new CancellationScope();
@@ -107,9 +105,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   }, { validator: ({ actor, measureId }) => rules.validateWithdraw(s, actor, measureId) });
 
   setHandler(m.closeProposals, async ({ actor }) => {
-    proposalsCloseRequested = true;
-    decided(actor.sub, 'proposals closed early');
-    await condition(() => s.phase !== 'proposals');
+    await closeProposalsNow(actor.sub, 'proposals closed early by an administrator');
     return statusOf(cfg, s);
   }, { validator: ({ actor }) => rules.validateAdmin(s, actor, 'proposals', 'Closing proposals') });
 
@@ -195,15 +191,16 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   }, { validator: ({ actor, indicators }) => rules.validateIndicators(s, actor, indicators) });
 
   setHandler(m.closeCycle, async ({ actor, carryOver }) => {
-    closeRequested = { actor, carryOver };
-    await condition(() => s.phase === 'closed');
+    s.yearEnd = yearEndFor(cfg, s, carryOver);
+    await record.recordYearEnd({ cycleId: cfg.cycleId, rows: s.yearEnd, audit: audit(actor.sub, 'year:close', null, { carryOver }) });
+    await setPhase('closed', actor.sub, carryOver ? 'year closed; unspent money carried over to the next year' : 'year closed; unspent money released');
     return statusOf(cfg, s);
   }, { validator: ({ actor }) => rules.validateAdmin(s, actor, 'adopted', 'Closing the year') });
 
   setHandler(m.cancelCycle, async ({ actor, reason }) => {
     cancelRequested = { actor, reason };
     childScope.cancel();
-    await condition(() => s.phase === 'cancelled');
+    await setPhase('cancelled', actor.sub, reason);
     return statusOf(cfg, s);
   }, {
     validator: ({ actor, reason }) => {
@@ -236,16 +233,23 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     await continueAsNew<typeof cycleWorkflow>({ ...cfg, resume: s });
   }
 
+  /** Closing proposals computes the recommendation; by an administrator's Update or by the deadline. */
+  async function closeProposalsNow(actor: string, why: string): Promise<void> {
+    if (s.phase !== 'proposals') return;
+    s.recommendation = recommend(cfg, s);
+    await setPhase('prioritisation', actor, why);
+  }
+
   async function proposals(): Promise<void> {
     while (s.phase === 'proposals' && !cancelled()) {
-      const closed = await until(() => proposalsCloseRequested || historyFull(), () => s.deadlines.proposals);
-      if (cancelled()) return;
-      if (closed && !proposalsCloseRequested) {
+      const open = await until(() => s.phase !== 'proposals' || historyFull(), () => s.deadlines.proposals);
+      if (s.phase !== 'proposals' || cancelled()) return;
+      if (open) {
         await maybeContinueAsNew();
         continue;
       }
-      s.recommendation = recommend(cfg, s);
-      await setPhase('prioritisation', proposalsCloseRequested ? 'admin' : 'system', proposalsCloseRequested ? 'proposals closed by an administrator' : 'proposal deadline passed');
+      await condition(allHandlersFinished);
+      await closeProposalsNow('system', 'proposal deadline passed');
     }
   }
 
@@ -270,6 +274,8 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
 
   /** One round: every municipality whose amount rose adopts in parallel, each in its own child workflow. */
   async function adoption(list: m.PriorityListState): Promise<'adopted' | 'reprioritise' | null> {
+    await condition(allHandlersFinished); // the vote that adopted the list completes before the councils start
+    if (cancelled()) return null;
     s.round += 1;
     s.listInAdoption = list.version;
     const requests = municipalRequests(cfg, s.frames, list.items);
@@ -295,7 +301,8 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
       throw e;
     });
     children.clear();
-    if (outcomes === null) return null;
+    if (outcomes === null || cancelled()) return null;
+    await condition(allHandlersFinished); // the clerks' Updates complete before the cycle moves on
     const lowered = outcomes.filter((o) => o.decision !== 'adopted');
     if (lowered.length === 0) return 'adopted';
     for (const o of lowered) s.frames[o.municipality] = lowerFrame(s.frames[o.municipality] ?? {}, o.amounts);
@@ -317,12 +324,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   }
 
   async function execution(): Promise<void> {
-    await condition(() => closeRequested !== null || cancelled());
-    if (cancelled() || !closeRequested) return;
-    const { actor, carryOver } = closeRequested;
-    s.yearEnd = yearEndFor(cfg, s, carryOver);
-    await record.recordYearEnd({ cycleId: cfg.cycleId, rows: s.yearEnd, audit: audit(actor.sub, 'year:close', null, { carryOver }) });
-    await setPhase('closed', actor.sub, carryOver ? 'year closed; unspent money carried over to the next year' : 'year closed; unspent money released');
+    await condition(() => s.phase !== 'adopted');
   }
 
   // First write: the cycle row. Unique (partnership, year) in Postgres guards a second start too.
@@ -340,13 +342,9 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     if (outcome === 'adopted') await lockAllocations(list);
     if (outcome !== 'reprioritise') break;
   }
-  if (!cancelled() && s.phase === 'adopted') await execution();
+  if (s.phase === 'adopted') await execution();
 
-  if (cancelRequested) {
-    const { actor, reason } = cancelRequested as { actor: m.Actor; reason: string };
-    childScope.cancel();
-    await setPhase('cancelled', actor.sub, reason);
-  }
+  await condition(() => s.phase === 'closed' || s.phase === 'cancelled');
   await condition(allHandlersFinished);
   return statusOf(cfg, s);
 }

@@ -1,0 +1,211 @@
+/**
+ * `npm start`: the whole engine on one machine. Temporal dev server and Postgres (both local
+ * unless TEMPORAL_ADDRESS / DATABASE_URL point elsewhere), migrations and reference data, then
+ * the worker and the API as child processes. Ctrl-C stops it all: API, worker, Temporal, Postgres.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '@temporalio/client';
+import { loadConfigOrExit } from '../config.js';
+import { createSql } from '../db.js';
+import { migrate } from '../../schema/migrate.js';
+import { loadReferenceData } from '../../schema/reference/load.js';
+import { findOrBuildTemporalCli } from './temporal-cli.js';
+import { startTemporalServer, type TemporalServer } from './temporal-server.js';
+import { startPostgres, type PostgresHandle } from './postgres.js';
+import { describeExit, spawnManaged, type ManagedProcess } from './process.js';
+import { assertPortFree, waitFor } from './net.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const config = loadConfigOrExit();
+const logsDir = path.join(config.dataDir, 'logs');
+const shownHost = ['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config.HOST;
+const apiBase = `http://${shownHost}:${config.PORT}`;
+const startedAt = performance.now();
+
+const running: { api?: ManagedProcess; worker?: ManagedProcess; temporal?: TemporalServer; postgres?: PostgresHandle } = {};
+const pending = new Set<Promise<unknown>>();
+const abort = new AbortController();
+let shuttingDown = false;
+let shutdownStartedAt = 0;
+
+const secs = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+async function step<T>(label: string, run: () => Promise<T>, describe?: (result: T) => string): Promise<T> {
+  abort.signal.throwIfAborted();
+  const t = performance.now();
+  const promise = run();
+  pending.add(promise);
+  try {
+    const result = await promise;
+    console.log(`✓ ${label}${describe ? `: ${describe(result)}` : ''} (${secs(t)})`);
+    return result;
+  } finally {
+    pending.delete(promise);
+  }
+}
+
+async function shutdown(code: number, reason?: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  shutdownStartedAt = performance.now();
+  abort.abort();
+  if (reason) console.error(`\n${reason}`);
+  console.log('\nStopping the HØP engine...');
+  const t = performance.now();
+  // A start still under way sees the abort and stops what it spawned.
+  await Promise.allSettled(pending);
+  const order = [['API', running.api], ['worker', running.worker], ['Temporal', running.temporal], ['Postgres', running.postgres]] as const;
+  for (const [name, part] of order) {
+    if (!part) continue;
+    const s = performance.now();
+    await part.stop().catch((e: Error) => console.error(`  ${name}: ${e.message}`));
+    console.log(`  stopped ${name} (${secs(s)})`);
+  }
+  console.log(`Stopped in ${secs(t)}.`);
+  process.exit(code);
+}
+
+function watch(name: string, child: ManagedProcess): void {
+  void child.exited.then((info) => {
+    if (!shuttingDown) void shutdown(1, `The ${name} exited unexpectedly (${describeExit(info)}); stopping everything.`);
+  });
+}
+
+async function checkPorts(): Promise<void> {
+  await assertPortFree(config.PORT, config.HOST, 'The API', 'PORT');
+  if (!config.TEMPORAL_ADDRESS) {
+    await assertPortFree(config.TEMPORAL_GRPC_PORT, '127.0.0.1', 'The Temporal server', 'TEMPORAL_GRPC_PORT');
+    await assertPortFree(config.TEMPORAL_UI_PORT, '127.0.0.1', 'The Temporal web UI', 'TEMPORAL_UI_PORT');
+  }
+  if (!config.DATABASE_URL) await assertPortFree(config.PG_PORT, '127.0.0.1', 'Embedded Postgres', 'PG_PORT');
+}
+
+async function temporal(): Promise<string> {
+  if (config.TEMPORAL_ADDRESS) {
+    console.log(`✓ Temporal: using ${config.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS)`);
+    return config.TEMPORAL_ADDRESS;
+  }
+  const cliPath = await step('Temporal CLI', () => findOrBuildTemporalCli({ signal: abort.signal }), (p) => p);
+  // Registered inside the step, so a shutdown that waits for the step also sees the server.
+  const server = await step(
+    'Temporal dev server',
+    async () => {
+      running.temporal = await startTemporalServer({
+        cliPath,
+        dbFile: path.join(config.dataDir, 'temporal', 'temporal.db'),
+        logFile: path.join(logsDir, 'temporal.log'),
+        grpcPort: config.TEMPORAL_GRPC_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        namespace: config.TEMPORAL_NAMESPACE,
+        signal: abort.signal,
+      });
+      watch('Temporal server', running.temporal.process);
+      return running.temporal;
+    },
+    (s) => `${s.address}, log ${path.join(logsDir, 'temporal.log')}`,
+  );
+  return server.address;
+}
+
+async function database(): Promise<string> {
+  const clusterDir = path.join(config.dataDir, 'pg');
+  const fresh = !config.DATABASE_URL && !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+  const label = config.DATABASE_URL ? 'Postgres (DATABASE_URL)' : fresh ? 'Embedded Postgres (new cluster)' : 'Embedded Postgres';
+  const pg = await step(
+    label,
+    async () => {
+      const logFile = path.join(logsDir, 'postgres.log');
+      running.postgres = await startPostgres({ databaseUrl: config.DATABASE_URL, clusterDir, port: config.PG_PORT, database: 'hoep', logFile, signal: abort.signal });
+      if (running.postgres.process) watch('Postgres server', running.postgres.process);
+      return running.postgres;
+    },
+    (p) => redact(p.url),
+  );
+  const sql = createSql(pg.url, { max: 2, applicationName: 'hoep-start' });
+  try {
+    await step('Migrations', () => migrate(sql), (r) => `${r.applied.length} applied`);
+    await step('Reference data', () => loadReferenceData(sql), (r) => `${r.partnerships} partnership(s)`);
+  } finally {
+    await sql.end();
+  }
+  return pg.url;
+}
+
+async function service(name: 'worker' | 'api', env: NodeJS.ProcessEnv): Promise<ManagedProcess> {
+  const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+  const child = await spawnManaged(name, tsx, [`services/${name}/main.ts`], { cwd: root, env, graceMs: 20_000 });
+  running[name] = child;
+  watch(name === 'api' ? 'API' : 'worker', child);
+  return child;
+}
+
+/** The worker is up once Temporal sees it polling the task queue (after it has bundled the workflows). */
+async function workerPolling(address: string): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: '2s' });
+  try {
+    await waitFor(
+      `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`,
+      async () => {
+        const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: config.TEMPORAL_TASK_QUEUE } });
+        if (!pollers?.length) throw new Error('no poller yet');
+      },
+      { timeoutMs: 120_000, signal: abort.signal },
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
+async function readyz(): Promise<void> {
+  const res = await fetch(`${apiBase}/readyz`, { signal: AbortSignal.timeout(2_000) });
+  if (res.status !== 200) throw new Error(`/readyz answered ${res.status}`);
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+function banner(databaseUrl: string): void {
+  const rows: [string, string][] = [
+    ['API', `${apiBase}/api/v1`],
+    ['API docs', `${apiBase}/docs`],
+    ['Web UI', `${apiBase}/`],
+    ['Temporal UI', running.temporal?.uiUrl ?? `(external Temporal at ${config.TEMPORAL_ADDRESS})`],
+    ['Postgres', redact(databaseUrl)],
+    ['Data folder', config.dataDir],
+    ['Logs', `${logsDir} (Temporal, Postgres); worker and API print below`],
+    ['Token', `${process.env.HOEP_DATA_DIR ? `HOEP_DATA_DIR=${config.dataDir} ` : ''}npm run token -- --sub admin --roles admin --partnership lillehammer-regionen`],
+    ['Stop', `Ctrl-C, or kill -TERM ${process.pid}`],
+  ];
+  const lines = [`HØP engine is running (ready in ${secs(startedAt)})`, '', ...rows.map(([k, v]) => `  ${k.padEnd(12)} ${v}`)];
+  const width = Math.max(...lines.map((l) => l.length)) + 2;
+  console.log(['', `┌${'─'.repeat(width)}┐`, ...lines.map((l) => `│ ${l.padEnd(width - 2)} │`), `└${'─'.repeat(width)}┘`, ''].join('\n'));
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(logsDir, { recursive: true });
+  console.log(`Starting the HØP engine (data folder ${config.dataDir})`);
+  await checkPorts();
+  const [temporalAddress, databaseUrl] = await Promise.all([temporal(), database()]);
+  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, HOEP_DATA_DIR: config.dataDir };
+  await step('Worker started', () => service('worker', env), (c) => `pid ${c.pid}`);
+  await step('API started', () => service('api', env), (c) => `pid ${c.pid}`);
+  await Promise.all([
+    step('API ready', () => waitFor(`API at ${apiBase}/readyz`, readyz, { timeoutMs: 120_000, signal: abort.signal }), () => `${apiBase}/readyz answered 200`),
+    step('Worker ready', () => workerPolling(temporalAddress), () => `polling task queue ${config.TEMPORAL_TASK_QUEUE}`),
+  ]);
+  banner(databaseUrl);
+}
+
+function onSignal(): void {
+  // tsx relays the terminal's Ctrl-C once more; only a later, impatient one gets an answer.
+  if (shuttingDown && performance.now() - shutdownStartedAt > 1_000) console.log('Already stopping; waiting for the children to exit.');
+  void shutdown(0);
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+main().catch((e: Error) => shutdown(1, `Start-up failed: ${e.message}`));

@@ -1,0 +1,72 @@
+/**
+ * Helpers for tests that drive a cycle through the workflow: reference partnership, actors,
+ * frames and deadlines built the way an administrator would give them.
+ */
+import { randomInt } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { referencePartnership, referencePlan } from '../../schema/reference/load.js';
+import { strategyCodes, type PartnershipConfig } from '../../schema/partnership.js';
+import type { cycleWorkflow } from '../../workflows/cycle.js';
+import * as m from '../../workflows/messages.js';
+
+export const lillehammer = (): PartnershipConfig => referencePartnership('lillehammer-regionen');
+
+export const admin: m.Actor = { sub: 'lrv-admin', name: 'Sekretariatet', roles: ['admin'] };
+export const proposer = (sub = 'lrv-proposer'): m.Actor => ({ sub, name: sub, roles: ['proposer'] });
+export const clerk = (municipality: string): m.Actor => ({ sub: `clerk-${municipality}`, name: `Clerk ${municipality}`, roles: ['municipal_clerk'], municipality });
+export const voters = (p: PartnershipConfig): m.Actor[] =>
+  p.ipr.roster.filter((r) => r.votes).map((r) => ({ sub: r.id, name: r.name, roles: ['ipr_member'] }));
+
+/** A year no other test in this run uses (each test file gets its own range). */
+let nextYear = 2100 + randomInt(50) * 2;
+export const freshYear = (span = 1): number => {
+  const year = nextYear;
+  nextYear += span + 1;
+  return year;
+};
+
+/** The same frame for every year Y..Y+3: county amount, and each municipality's amount. */
+export function frames(p: PartnershipConfig, year: number, county: string, municipality: string): m.FunderYearMap {
+  const byYear = (amount: string) => Object.fromEntries([0, 1, 2, 3].map((i) => [String(year + i), amount]));
+  return { county: byYear(county), ...Object.fromEntries(p.municipalities.map((mu) => [mu.id, byYear(municipality)])) };
+}
+
+export const inSeconds = (s: number): string => new Date(Date.now() + s * 1000).toISOString();
+
+export interface StartOptions {
+  partnership?: PartnershipConfig;
+  year: number;
+  frames: m.FunderYearMap;
+  deadlines?: Partial<m.Deadlines>;
+  carryOver?: Record<string, string>;
+}
+
+export async function startCycle(client: Client, taskQueue: string, o: StartOptions): Promise<WorkflowHandle<typeof cycleWorkflow>> {
+  const p = o.partnership ?? lillehammer();
+  const cycleId = `${p.id}-${o.year}`;
+  const input: m.CycleInput = {
+    cycleId, partnership: p, strategyCodes: strategyCodes(referencePlan(lillehammer().id)), year: o.year, frames: o.frames,
+    deadlines: { proposals: inSeconds(3600), ipr: inSeconds(7200), adoption: inSeconds(10800), ...o.deadlines },
+    carryOver: o.carryOver ?? {}, startedBy: admin,
+  };
+  const handle = await client.workflow.start<typeof cycleWorkflow>('cycleWorkflow', {
+    workflowId: cycleId, taskQueue, args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+  });
+  await handle.executeUpdate(m.cycleRecorded);
+  return handle;
+}
+
+export const measure = (year: number, amount: string, strategies = ['2.1']): m.MeasureInput => ({
+  title: `Tiltak ${amount}`, description: 'Beskrivelse', strategies, responsible: 'LRV', amounts: { [String(year)]: amount }, cofunding: [],
+});
+
+/** The ApplicationFailure type a rejected Update carried. */
+export async function rejection(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as { cause?: { type?: string } }).cause?.type ?? String(e);
+  }
+  throw new Error('expected the update to be rejected');
+}

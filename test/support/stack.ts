@@ -1,0 +1,109 @@
+/**
+ * What integration tests use to reach the stack that test/support/global-setup.ts started.
+ * The Temporal client and the Postgres pool are shared within a test file, and together with
+ * any worker still running they are closed after the file (the afterAll below).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, inject } from 'vitest';
+import type postgres from 'postgres';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createSql } from '../../services/db.js';
+import { createActivities } from '../../activities/index.js';
+
+export interface Harness {
+  temporalAddress: string;
+  databaseUrl: string;
+  namespace: string;
+  /** The workflow bundle global-setup built from workflows/index.ts. */
+  workflowBundlePath: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    hoep: Harness;
+  }
+}
+
+export function testEnv(): { temporalAddress: string; databaseUrl: string; namespace: string } {
+  const { temporalAddress, databaseUrl, namespace } = inject('hoep');
+  return { temporalAddress, databaseUrl, namespace };
+}
+
+let sharedSql: postgres.Sql | undefined;
+let sharedClient: Promise<Client> | undefined;
+const workers = new Set<RunningWorker>();
+
+/** The test database, with the schema migrated and the reference data loaded. */
+export function sql(): postgres.Sql {
+  sharedSql ??= createSql(testEnv().databaseUrl, { max: 5, applicationName: 'hoep-test' });
+  return sharedSql;
+}
+
+export function connectClient(): Promise<Client> {
+  const { temporalAddress, namespace } = testEnv();
+  sharedClient ??= Connection.connect({ address: temporalAddress }).then((connection) => new Client({ connection, namespace }));
+  return sharedClient;
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+
+export interface WorkerOptions {
+  /** Defaults to a fresh unique queue, so tests never pick up each other's tasks. */
+  taskQueue?: string;
+  /** Replace some of the real activities (from createActivities) with stand-ins. */
+  activities?: Partial<Activities>;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/** A worker with the prebuilt workflow bundle and the real activities, running in the background. */
+export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
+  if (!runtimeInstalled) {
+    // Only warnings: the worker's info logs would drown the test output.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const { temporalAddress, namespace, workflowBundlePath } = inject('hoep');
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
+  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    workflowBundle: { codePath: workflowBundlePath },
+    activities: { ...createActivities(sql()), ...options.activities },
+  });
+  const running = worker.run();
+  // A worker that fails is reported by stop(); until then, no unhandled rejection.
+  running.catch(() => undefined);
+  const handle: RunningWorker = {
+    worker,
+    taskQueue,
+    stop: async () => {
+      workers.delete(handle);
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      try {
+        await running;
+      } finally {
+        await connection.close();
+      }
+    },
+  };
+  workers.add(handle);
+  return handle;
+}
+
+afterAll(async () => {
+  await Promise.all([...workers].map((w) => w.stop()));
+  if (sharedClient) await (await sharedClient).connection.close();
+  await sharedSql?.end();
+  sharedClient = undefined;
+  sharedSql = undefined;
+});

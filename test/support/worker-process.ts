@@ -1,0 +1,213 @@
+/**
+ * A worker in an OS process of its own, for tests that kill it (SIGKILL) and benchmarks that
+ * measure its memory: the prebuilt workflow bundle, the real activities.
+ *
+ * Run as a script (`node --import tsx test/support/worker-process.ts`), configured by:
+ *   TEMPORAL_ADDRESS, DATABASE_URL, TEMPORAL_NAMESPACE (default "default"), TEMPORAL_TASK_QUEUE,
+ *   HOEP_WORKFLOW_BUNDLE  a bundle written by bundleWorkflowCode
+ *   HOEP_STICKY_TIMEOUT   stickyQueueScheduleToStartTimeout, e.g. "2s": how soon the server gives a
+ *                         dead worker's cached workflows to another worker (default 10s)
+ *   HOEP_PAUSE            "<activity>:<before-commit|after-commit>[:<call>]": that call (default the
+ *                         first) of the activity stops for good, either inside its transaction
+ *                         once its rows are written but not committed, or after the commit but
+ *                         before the worker reports the activity done. Crash tests kill it there.
+ * It reports on stdout, one JSON line each: {"event":"ready"} once polling, {"event":"paused"}.
+ *
+ * Imported, it offers spawnWorkerProcess() to start and steer such a process.
+ */
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type postgres from 'postgres';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import { createSql } from '../../services/db.js';
+
+type Activities = ReturnType<typeof createActivities>;
+export type ActivityName = keyof Activities;
+
+export interface Pause {
+  activity: ActivityName;
+  at: 'before-commit' | 'after-commit';
+  /** Which call of the activity pauses, counting from 1. */
+  call?: number;
+}
+
+export type WorkerEvent = { event: 'ready' } | { event: 'paused'; activity: string; at: string; call: number };
+
+const script = fileURLToPath(import.meta.url);
+
+// ── the process ─────────────────────────────────────────────────────────────
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`worker-process: ${name} is not set`);
+  return value;
+}
+
+function parsePause(text: string | undefined): Pause | undefined {
+  if (!text) return undefined;
+  const [activity, at, call] = text.split(':');
+  if (at !== 'before-commit' && at !== 'after-commit') throw new Error(`worker-process: HOEP_PAUSE=${text}: say before-commit or after-commit`);
+  return { activity: activity as ActivityName, at, call: call ? Number(call) : 1 };
+}
+
+const report = (e: WorkerEvent) => process.stdout.write(`${JSON.stringify(e)}\n`);
+
+/** The activities, with the one named by `pause` made to stop for good at its chosen call. */
+function pausing(sql: postgres.Sql, pause: Pause | undefined): Activities {
+  const activities = createActivities(sql);
+  if (!pause) return activities;
+  const real = activities[pause.activity];
+  if (typeof real !== 'function') throw new Error(`worker-process: no activity ${pause.activity}`);
+  let calls = 0;
+  let current = 0;
+  const stopHere = async () => {
+    if (current !== pause.call) return;
+    report({ event: 'paused', activity: pause.activity, at: pause.at, call: current });
+    await new Promise<never>(() => {});
+  };
+  // Before commit: the activity's own writes run on a pool whose transactions wait before they commit.
+  const own = pause.at === 'before-commit' ? createActivities(waitingBeforeCommit(sql, stopHere))[pause.activity] : real;
+  const wrapped = async (input: never) => {
+    current = calls += 1;
+    const result = await (own as (a: never) => Promise<unknown>)(input);
+    if (pause.at === 'after-commit') await stopHere();
+    return result;
+  };
+  return { ...activities, [pause.activity]: wrapped };
+}
+
+/** The same pool, but `begin` runs `beforeCommit` after the transaction's body and before COMMIT. */
+function waitingBeforeCommit(sql: postgres.Sql, beforeCommit: () => Promise<void>): postgres.Sql {
+  type Body = (tx: postgres.TransactionSql) => Promise<unknown>;
+  const begin = (...args: unknown[]) => {
+    const body = args.pop() as Body;
+    return (sql.begin as (...a: unknown[]) => Promise<unknown>)(...args, async (tx: postgres.TransactionSql) => {
+      const result = await body(tx);
+      await beforeCommit();
+      return result;
+    });
+  };
+  return new Proxy(sql, { get: (target, key, receiver) => (key === 'begin' ? begin : Reflect.get(target, key, receiver)) });
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const taskQueue = required('TEMPORAL_TASK_QUEUE');
+  const sql = createSql(required('DATABASE_URL'), { applicationName: `hoep-worker-${process.pid}` });
+  const connection = await NativeConnection.connect({ address: required('TEMPORAL_ADDRESS') });
+  const sticky = process.env.HOEP_STICKY_TIMEOUT;
+  const worker = await Worker.create({
+    connection,
+    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue,
+    workflowBundle: { codePath: required('HOEP_WORKFLOW_BUNDLE') },
+    activities: pausing(sql, parsePause(process.env.HOEP_PAUSE)),
+    ...(sticky ? { stickyQueueScheduleToStartTimeout: sticky } : {}),
+  });
+  const running = worker.run(); // SIGTERM/SIGINT shut it down (Runtime's default signal handling).
+  report({ event: 'ready' });
+  await running;
+  await sql.end({ timeout: 5 });
+  await connection.close();
+}
+
+if (process.argv[1] === script) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
+
+// ── steering it from a test or a benchmark ──────────────────────────────────
+
+export interface WorkerProcessOptions {
+  temporalAddress: string;
+  databaseUrl: string;
+  namespace?: string;
+  taskQueue: string;
+  workflowBundlePath: string;
+  stickyTimeout?: string;
+  pause?: Pause;
+}
+
+export interface WorkerProcess {
+  pid: number;
+  /** Resolves with the first event of that kind; rejects when the process exits first or after timeoutMs. */
+  next(event: WorkerEvent['event'], timeoutMs?: number): Promise<WorkerEvent>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL: no shutdown, no completion reported, open transactions and connections just drop. */
+  kill(): Promise<void>;
+  /** SIGTERM: the worker drains and exits. */
+  stop(): Promise<void>;
+}
+
+const live = new Set<number>();
+process.on('exit', () => {
+  for (const pid of live) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+});
+
+export function spawnWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: o.temporalAddress,
+    DATABASE_URL: o.databaseUrl,
+    TEMPORAL_NAMESPACE: o.namespace ?? 'default',
+    TEMPORAL_TASK_QUEUE: o.taskQueue,
+    HOEP_WORKFLOW_BUNDLE: o.workflowBundlePath,
+    HOEP_STICKY_TIMEOUT: o.stickyTimeout ?? '',
+    HOEP_PAUSE: o.pause ? `${o.pause.activity}:${o.pause.at}:${o.pause.call ?? 1}` : '',
+  };
+  // `node --import tsx`, not the tsx CLI: the pid is then the worker itself, not a launcher in front of it.
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid!;
+  live.add(pid);
+  const events: WorkerEvent[] = [];
+  const waiters = new Set<() => void>();
+  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (!line.startsWith('{"event"')) return void process.stdout.write(`[worker ${pid}] ${line}\n`);
+    events.push(JSON.parse(line) as WorkerEvent);
+    for (const wake of waiters) wake();
+  });
+  readline.createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(`[worker ${pid}] ${line}\n`));
+  let gone = false;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      gone = true;
+      live.delete(pid);
+      resolve({ code, signal });
+      for (const wake of waiters) wake();
+    });
+  });
+
+  const next = (event: WorkerEvent['event'], timeoutMs = 60_000) =>
+    new Promise<WorkerEvent>((resolve, reject) => {
+      const timer = setTimeout(() => settle(new Error(`worker ${pid}: no ${event} within ${timeoutMs} ms`)), timeoutMs);
+      const check = () => {
+        const found = events.find((e) => e.event === event);
+        if (found) settle(found);
+        else if (gone) settle(new Error(`worker ${pid} exited before ${event}`));
+      };
+      const settle = (outcome: WorkerEvent | Error) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
+      };
+      waiters.add(check);
+      check();
+    });
+
+  const signal = async (sig: NodeJS.Signals) => {
+    if (!gone) child.kill(sig);
+    await exited;
+  };
+  return { pid, next, exited, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+}
