@@ -31,7 +31,7 @@ const record = proxyLocalActivities<Activities>({
 });
 /** Large writes (a cycle's allocation rows): ordinary activities, retried until they land. */
 const bulk = proxyActivities<Activities>({
-  startToCloseTimeout: '2m',
+  startToCloseTimeout: '30s', // 16 000 rows (1 000 measures) take about a second; a lost worker is retried sooner
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
 

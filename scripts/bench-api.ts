@@ -1,0 +1,315 @@
+/**
+ * Benchmarks the API on one machine, in one run, against its floors:
+ *  (a) proposal submission through the API (POST measures, an Update that records the measure)
+ *      against a no-op Workflow Update on the same Temporal server: p50 and p99 of sequential calls;
+ *  (b) GET allocations of an adopted 500-measure cycle against a no-op Hono route, both served by
+ *      a real listening server on loopback: requests per second with a bounded number of
+ *      concurrent clients for a bounded time.
+ * Uses TEMPORAL_ADDRESS / DATABASE_URL when set, else starts a Temporal dev server and an embedded
+ * Postgres of its own. Prints the figures and, as the last line, one JSON object.
+ *
+ *   tsx scripts/bench-api.ts [--submits 300] [--seconds 5] [--concurrency 8]
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Worker as Thread } from 'node:worker_threads';
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Hono } from 'hono';
+import { createActivities } from '../activities/index.js';
+import { migrate } from '../schema/migrate.js';
+import { loadReferenceData } from '../schema/reference/load.js';
+import { createApp } from '../services/api/app.js';
+import { localAuthenticator, signLocalToken, type TokenClaims } from '../services/api/auth.js';
+import { jsonLogger } from '../services/api/log.js';
+import { loadConfig } from '../services/config.js';
+import { createSql } from '../services/db.js';
+import { freePort } from '../services/stack/net.js';
+import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from '../services/stack/postgres.js';
+import { findOrBuildTemporalCli } from '../services/stack/temporal-cli.js';
+import { startTemporalServer } from '../services/stack/temporal-server.js';
+import type { benchNoopWorkflow } from '../workflows/bench.js';
+import { noopUpdate, stopBench } from '../workflows/bench.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const require = createRequire(import.meta.url);
+const PID = 'lillehammer-regionen';
+const MUNICIPALITIES = ['3405', '3440', '3441'];
+const ALLOCATION_MEASURES = 500;
+
+export interface BenchOptions {
+  submits: number;
+  warmup: number;
+  seconds: number;
+  concurrency: number;
+}
+
+export interface BenchResult {
+  submit_p50_ms: number;
+  submit_p99_ms: number;
+  floor_p50_ms: number;
+  floor_p99_ms: number;
+  submit_p99_vs_floor: number;
+  allocations_rps: number;
+  noop_rps: number;
+  allocations_rps_vs_noop: number;
+}
+
+type Cleanup = () => Promise<unknown>;
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+async function timed(n: number, once: (i: number) => Promise<void>): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await once(i);
+    ms.push(performance.now() - t);
+  }
+  return ms.sort((a, b) => a - b);
+}
+
+/**
+ * The load loop, run in a thread of its own so that the clients do not take the server's event
+ * loop: `concurrency` keep-alive clients (node:http, lighter than fetch, so the figures are the
+ * server's), each sending its next request when it has read the whole last answer.
+ */
+const LOAD_LOOP = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { url, headers, seconds, concurrency, status } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const get = () => new Promise((resolve, reject) => {
+  http.get(url, { agent, headers }, (res) => {
+    res.on('data', () => {});
+    res.on('end', () => resolve(res.statusCode));
+    res.on('error', reject);
+  }).on('error', reject);
+});
+const until = performance.now() + seconds * 1000;
+let done = 0;
+Promise.all(Array.from({ length: concurrency }, async () => {
+  while (performance.now() < until) {
+    const answered = await get();
+    if (answered !== status) throw new Error(url + ' answered ' + answered);
+    done += 1;
+  }
+})).then(() => parentPort.postMessage({ done }), (e) => parentPort.postMessage({ error: String(e) }));
+`;
+
+/** Requests per second answered with `status`. */
+function throughput(url: string, headers: Record<string, string>, seconds: number, concurrency: number, status = 200): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const worker = new Thread(LOAD_LOOP, { eval: true, workerData: { url, headers, seconds, concurrency, status } });
+    worker.once('message', (m: { done?: number; error?: string }) => {
+      void worker.terminate();
+      if (m.error) reject(new Error(m.error));
+      else resolve(m.done! / seconds);
+    });
+    worker.once('error', reject);
+  });
+}
+
+async function servers(cleanups: Cleanup[], runDir: string): Promise<{ temporalAddress: string; databaseUrl: string }> {
+  const temporalAddress =
+    process.env.TEMPORAL_ADDRESS ??
+    (await (async () => {
+      const server = await startTemporalServer({
+        cliPath: await findOrBuildTemporalCli(),
+        dbFile: path.join(runDir, 'temporal.db'),
+        logFile: path.join(runDir, 'temporal.log'),
+        grpcPort: await freePort(),
+        namespace: 'default',
+      });
+      cleanups.push(server.stop);
+      return server.address;
+    })());
+  const serverUrl =
+    process.env.DATABASE_URL ??
+    (await (async () => {
+      const pg = await startEmbeddedPostgres({ clusterDir: path.join(runDir, 'pg'), port: await freePort(), logFile: path.join(runDir, 'postgres.log'), durable: false });
+      cleanups.push(pg.stop);
+      return pg.url;
+    })());
+  const database = `hoep_bench_${randomBytes(4).toString('hex')}`;
+  await ensureDatabase(serverUrl, database);
+  cleanups.push(() => dropDatabase(serverUrl, database));
+  return { temporalAddress, databaseUrl: withDatabase(serverUrl, database) };
+}
+
+export async function benchApi(options: BenchOptions, log: (line: string) => void = console.log): Promise<BenchResult> {
+  const cleanups: Cleanup[] = [];
+  const runDir = path.join(root, '.data', `bench-${process.pid}`);
+  fs.mkdirSync(runDir, { recursive: true });
+  cleanups.push(async () => fs.rmSync(runDir, { recursive: true, force: true }));
+  try {
+    const { temporalAddress, databaseUrl } = await servers(cleanups, runDir);
+    const sql = createSql(databaseUrl, { applicationName: 'hoep-bench' });
+    cleanups.push(() => sql.end({ timeout: 5 }));
+    await migrate(sql);
+    await loadReferenceData(sql);
+
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    cleanups.push(() => workerConnection.close());
+    const suffix = randomBytes(4).toString('hex');
+    const queues = { cycle: `bench-cycle-${suffix}`, noop: `bench-noop-${suffix}` };
+    const workers = await Promise.all([
+      Worker.create({ connection: workerConnection, taskQueue: queues.cycle, workflowsPath: require.resolve('../workflows/index.ts'), activities: createActivities(sql) }),
+      Worker.create({ connection: workerConnection, taskQueue: queues.noop, workflowsPath: require.resolve('../workflows/bench.ts') }),
+    ]);
+    const runs = workers.map((w) => w.run());
+    cleanups.push(async () => {
+      workers.forEach((w) => w.shutdown());
+      await Promise.all(runs);
+    });
+
+    const connection = await Connection.connect({ address: temporalAddress });
+    cleanups.push(() => connection.close());
+    const temporal = new Client({ connection });
+    const secret = new TextEncoder().encode(randomBytes(32).toString('base64url'));
+    const config = loadConfig({ TEMPORAL_TASK_QUEUE: queues.cycle, HOEP_JWT_SECRET: new TextDecoder().decode(secret) });
+    // Requests are logged as in production, to nowhere: the cost of the log line counts, the terminal does not.
+    const app = createApp({ sql, temporal, config, auth: localAuthenticator(secret), log: jsonLogger('info', () => {}) });
+    const apiServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    const floorApp = new Hono().get('/noop', (c) => c.text('ok'));
+    const floorServer = serve({ fetch: floorApp.fetch, port: 0, hostname: '127.0.0.1' });
+    cleanups.push(() => Promise.all([apiServer, floorServer].map((s) => new Promise((resolve) => s.close(resolve)))));
+    await Promise.all([apiServer, floorServer].map((s) => new Promise((resolve) => (s.listening ? resolve(null) : s.once('listening', resolve)))));
+    const base = `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}`;
+    const floorBase = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}`;
+
+    const token = (claims: Partial<TokenClaims> & { roles: TokenClaims['roles'] }) =>
+      signLocalToken(secret, { sub: claims.sub ?? claims.roles[0]!, name: 'Bench', partnership: PID, ...claims }, '2h');
+    const admin = await token({ roles: ['admin'] });
+    const api = async (method: string, url: string, bearer: string, body?: unknown) => {
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text}`);
+      return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    };
+    const startCycle = (year: number, frame: { county: string; municipal: string }, proposals: string) => {
+      const years = [0, 1, 2, 3].map((i) => String(year + i));
+      const frames = Object.fromEntries(
+        ['county', ...MUNICIPALITIES].map((f) => [f, Object.fromEntries(years.map((y) => [y, f === 'county' ? frame.county : frame.municipal]))]),
+      );
+      return api('POST', `/api/v1/partnerships/${PID}/cycles`, admin, { year, frames, deadlines: { proposals, ipr: '2099-02-01T00:00:00Z', adoption: '2099-03-01T00:00:00Z' } });
+    };
+    const measure = (year: number, i: number) => ({
+      title: `Tiltak ${i}`,
+      description: 'Et tiltak i benchmarken',
+      strategies: ['2.1'],
+      responsible: 'LRV',
+      amounts: { [year]: '100000.00', [year + 1]: '100000.00' },
+      cofunding: [],
+    });
+
+    // (a) submission latency against the no-op Update floor
+    log(`(a) ${options.submits} sequential calls after ${options.warmup} of warm-up`);
+    const proposer = await token({ sub: 'kari', roles: ['proposer'] });
+    await startCycle(2030, { county: '900000000.00', municipal: '300000000.00' }, '2099-01-01T00:00:00Z');
+    const submitUrl = `/api/v1/cycles/${PID}-2030/measures`;
+    await timed(options.warmup, (i) => api('POST', submitUrl, proposer, measure(2030, i)).then(() => undefined));
+    const submit = await timed(options.submits, (i) => api('POST', submitUrl, proposer, measure(2030, options.warmup + i)).then(() => undefined));
+
+    const floorHandle = await temporal.workflow.start<typeof benchNoopWorkflow>('benchNoopWorkflow', { workflowId: `bench-noop-${suffix}`, taskQueue: queues.noop, args: [] });
+    const payload = { actor: { sub: 'kari', name: 'Bench', roles: ['proposer'] }, measure: measure(2030, 0) };
+    await timed(options.warmup, () => floorHandle.executeUpdate(noopUpdate, { args: [payload] }).then(() => undefined));
+    const floor = await timed(options.submits, () => floorHandle.executeUpdate(noopUpdate, { args: [payload] }).then(() => undefined));
+    await floorHandle.signal(stopBench);
+    log(`  POST measures through the API: p50 ${round(percentile(submit, 0.5))} ms, p99 ${round(percentile(submit, 0.99))} ms`);
+    log(`  no-op Workflow Update:         p50 ${round(percentile(floor, 0.5))} ms, p99 ${round(percentile(floor, 0.99))} ms`);
+
+    // (b) an adopted cycle of 500 measures, through the API
+    log(`(b) building an adopted cycle of ${ALLOCATION_MEASURES} measures`);
+    const year = 2031;
+    const cid = `${PID}-${year}`;
+    await startCycle(year, { county: '40000000.00', municipal: '10000000.00' }, '2099-01-01T00:00:00Z');
+    for (let i = 0; i < ALLOCATION_MEASURES; i += options.concurrency) {
+      const batch = Array.from({ length: Math.min(options.concurrency, ALLOCATION_MEASURES - i) }, (_, k) => api('POST', `/api/v1/cycles/${cid}/measures`, proposer, measure(year, i + k)));
+      await Promise.all(batch);
+    }
+    await api('POST', `/api/v1/cycles/${cid}/deadlines`, admin, { deadline: 'proposals', to: new Date(Date.now() + 1500).toISOString() });
+    const phase = async (wanted: string) => {
+      for (let i = 0; i < 600; i++) {
+        if ((await api('GET', `/api/v1/cycles/${cid}`, admin)).phase === wanted) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`${cid} did not reach ${wanted}`);
+    };
+    await phase('prioritisation');
+    const { items } = await api('GET', `/api/v1/cycles/${cid}/recommendation`, admin);
+    await api('POST', `/api/v1/cycles/${cid}/priority-lists`, admin, { items, meeting: { date: `${year}-01-15`, caseNumber: 'IPR 1/bench' } });
+    for (const sub of ['mayor-3405', 'mayor-3440', 'mayor-3441', 'opposition-3405', 'opposition-3440']) {
+      await api('POST', `/api/v1/cycles/${cid}/priority-lists/1/votes`, await token({ sub, roles: ['ipr_member'] }), { vote: 'approve' });
+    }
+    await phase('adoption');
+    for (const m of MUNICIPALITIES) {
+      await api('POST', `/api/v1/cycles/${cid}/adoptions/${m}`, await token({ sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m }), { decision: 'adopted', caseNumber: `K ${m}`, decidedOn: `${year}-01-20` });
+    }
+    await phase('adopted');
+
+    const finance = await token({ roles: ['finance'] });
+    const allocationsUrl = `${base}/api/v1/cycles/${cid}/allocations`;
+    const headers = { authorization: `Bearer ${finance}` };
+    const first = await fetch(allocationsUrl, { headers });
+    const size = (await first.arrayBuffer()).byteLength;
+    log(`  ${options.concurrency} concurrent clients in a thread of their own, ${options.seconds} s each after 1 s of warm-up; allocations JSON is ${Math.round(size / 1024)} KiB`);
+    await throughput(allocationsUrl, headers, 1, options.concurrency);
+    const allocationsRps = await throughput(allocationsUrl, headers, options.seconds, options.concurrency);
+    await throughput(`${floorBase}/noop`, {}, 1, options.concurrency);
+    const noopRps = await throughput(`${floorBase}/noop`, {}, options.seconds, options.concurrency);
+    const revalidatedRps = await throughput(allocationsUrl, { ...headers, 'if-none-match': first.headers.get('etag')! }, options.seconds, options.concurrency, 304);
+    log(`  GET allocations (full body):  ${Math.round(allocationsRps)} requests/s`);
+    log(`  GET allocations (304 by ETag): ${Math.round(revalidatedRps)} requests/s`);
+    log(`  no-op Hono route:             ${Math.round(noopRps)} requests/s`);
+
+    const [s50, s99, f50, f99] = [percentile(submit, 0.5), percentile(submit, 0.99), percentile(floor, 0.5), percentile(floor, 0.99)];
+    return {
+      submit_p50_ms: round(s50),
+      submit_p99_ms: round(s99),
+      floor_p50_ms: round(f50),
+      floor_p99_ms: round(f99),
+      submit_p99_vs_floor: round(s99 / f99),
+      allocations_rps: Math.round(allocationsRps),
+      noop_rps: Math.round(noopRps),
+      allocations_rps_vs_noop: round(allocationsRps / noopRps, 3),
+    };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => console.error(`cleanup: ${e.message}`));
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({
+    options: {
+      submits: { type: 'string', default: '300' },
+      warmup: { type: 'string', default: '30' },
+      seconds: { type: 'string', default: '5' },
+      concurrency: { type: 'string', default: '8' },
+    },
+  });
+  benchApi({ submits: Number(values.submits), warmup: Number(values.warmup), seconds: Number(values.seconds), concurrency: Number(values.concurrency) })
+    .then((result) => {
+      console.log(JSON.stringify(result));
+      process.exit(0);
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}

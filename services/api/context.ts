@@ -1,0 +1,29 @@
+/** What the API's routes are given: its connections and settings, and the Hono environment. */
+import type { Client } from '@temporalio/client';
+import type postgres from 'postgres';
+import type { Config } from '../config.js';
+import type { AllocationCache } from './allocation-cache.js';
+import type { Authenticator, Principal } from './auth.js';
+import type { Logger } from './log.js';
+
+export interface Deps {
+  sql: postgres.Sql;
+  temporal: Client;
+  config: Config;
+  auth: Authenticator;
+  log?: Logger;
+}
+
+/** Deps plus what the app builds once for all routes. */
+export interface ApiContext extends Deps {
+  log: Logger;
+  allocations: AllocationCache;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    /** set for API calls once the bearer token is verified */
+    principal: Principal;
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Talking to a cycle's workflow: Updates and queries by cycle id, with the workflow's typed
+ * refusals turned into problems (services/api/problem.ts). A cycle that has ended (closed or
+ * cancelled) has no running workflow any more; an Update to it is a 409, not a 404.
+ */
+import { WorkflowNotFoundError, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
+import type { ApiContext } from './context.js';
+import { Problem, problemFromTemporal } from './problem.js';
+import * as records from './records.js';
+
+/** The cycle's record, or a 404 problem. */
+export async function existingCycle(ctx: ApiContext, cycleId: string): Promise<records.CycleRecord> {
+  const row = await records.cycle(ctx.sql, cycleId);
+  if (!row) throw new Problem('notFound', `no cycle ${cycleId}`);
+  return row;
+}
+
+async function explain(ctx: ApiContext, cycleId: string, err: unknown): Promise<never> {
+  if (err instanceof WorkflowNotFoundError) {
+    const row = await records.cycle(ctx.sql, cycleId);
+    if (row && (row.phase === 'closed' || row.phase === 'cancelled')) {
+      throw new Problem('wrongPhase', `cycle ${cycleId} is ${row.phase}; it takes no further actions`);
+    }
+  }
+  throw problemFromTemporal(err) ?? err;
+}
+
+export async function updateCycle<Ret, Arg>(ctx: ApiContext, cycleId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+  try {
+    return await ctx.temporal.workflow.getHandle(cycleId).executeUpdate(update, { args: [arg] });
+  } catch (err) {
+    return explain(ctx, cycleId, err);
+  }
+}
+
+export async function queryCycle<Ret>(ctx: ApiContext, cycleId: string, query: QueryDefinition<Ret, []>): Promise<Ret> {
+  try {
+    return await ctx.temporal.workflow.getHandle(cycleId).query(query);
+  } catch (err) {
+    throw problemFromTemporal(err) ?? err;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Starting a cycle: the checks only the API can make (the partnership's funders and years, the
+ * deadlines against the clock, the carry-over from year Y-1), then the cycle workflow itself,
+ * awaited until its row is in Postgres. A year can be started once, ever: the workflow id is the
+ * cycle id with REJECT_DUPLICATE, and the cycles table has the year too.
+ */
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { z } from 'zod';
+import type { StartCycleRequest } from '../../schema/api.js';
+import { COUNTY_ID, strategyCodes, type PartnershipConfig } from '../../schema/partnership.js';
+import type { cycleWorkflow } from '../../workflows/cycle.js';
+import { cycleRecorded, type CycleInput, type CycleStatus, type Deadlines } from '../../workflows/messages.js';
+import { actorOf, type Principal } from './auth.js';
+import type { ApiContext } from './context.js';
+import { Problem, problemFromTemporal, type FieldError } from './problem.js';
+import * as records from './records.js';
+
+type StartRequest = z.output<typeof StartCycleRequest>;
+
+export const cycleIdOf = (partnershipId: string, year: number) => `${partnershipId}-${year}`;
+
+/** Every funder of the partnership, with exactly the years Y..Y+3. */
+export function frameErrors(config: PartnershipConfig, year: number, frames: StartRequest['frames']): FieldError[] {
+  const funders = [COUNTY_ID, ...config.municipalities.map((m) => m.id)];
+  const years = [0, 1, 2, 3].map((i) => String(year + i));
+  const errors: FieldError[] = [];
+  for (const id of Object.keys(frames)) {
+    if (!funders.includes(id)) errors.push({ path: `frames.${id}`, message: `not a funder of ${config.id} (funders: ${funders.join(', ')})` });
+  }
+  for (const id of funders) {
+    const byYear = frames[id];
+    if (!byYear) {
+      errors.push({ path: `frames.${id}`, message: `the frame of ${id} is missing` });
+      continue;
+    }
+    years.filter((y) => byYear[y] === undefined).forEach((y) => errors.push({ path: `frames.${id}.${y}`, message: 'missing: frames cover the years Y..Y+3' }));
+    Object.keys(byYear)
+      .filter((y) => !years.includes(y))
+      .forEach((y) => errors.push({ path: `frames.${id}.${y}`, message: `outside the years ${years[0]}..${years[3]}` }));
+  }
+  return errors;
+}
+
+/** In the future, and proposals ≤ ipr ≤ adoption. */
+export function deadlineErrors(deadlines: Deadlines, now: number): FieldError[] {
+  const order = ['proposals', 'ipr', 'adoption'] as const;
+  const errors: FieldError[] = [];
+  for (const name of order) {
+    if (Date.parse(deadlines[name]) <= now) errors.push({ path: `deadlines.${name}`, message: 'must be in the future' });
+  }
+  for (let i = 1; i < order.length; i++) {
+    const [before, after] = [order[i - 1]!, order[i]!];
+    if (Date.parse(deadlines[after]) < Date.parse(deadlines[before])) errors.push({ path: `deadlines.${after}`, message: `must not be before deadlines.${before}` });
+  }
+  return errors;
+}
+
+export async function startCycle(ctx: ApiContext, actor: Principal, partnershipId: string, req: StartRequest): Promise<CycleStatus> {
+  const partnership = await records.partnership(ctx.sql, partnershipId);
+  if (!partnership) throw new Problem('notFound', `no partnership ${partnershipId}`);
+  if (!partnership.plan) throw new Problem('conflict', `partnership ${partnershipId} has no strategic plan loaded`);
+
+  const errors = [...frameErrors(partnership.config, req.year, req.frames), ...deadlineErrors(req.deadlines, Date.now())];
+  if (errors.length) throw new Problem('invalidInput', 'the cycle cannot start with these frames and deadlines', errors);
+
+  const cycleId = cycleIdOf(partnershipId, req.year);
+  if (await records.cycle(ctx.sql, cycleId)) throw new Problem('conflict', `the cycle for ${req.year} exists already (${cycleId})`);
+
+  let carryOver: Record<string, string> = {};
+  if (req.carryOver) {
+    const previous = cycleIdOf(partnershipId, req.year - 1);
+    const carried = await records.carriedOver(ctx.sql, previous);
+    if (carried === null) throw new Problem('conflict', `carryOver asks for the unspent money of ${previous}, but that year has not been closed`);
+    carryOver = carried;
+  }
+
+  const input: CycleInput = {
+    cycleId,
+    partnership: partnership.config,
+    strategyCodes: strategyCodes(partnership.plan),
+    year: req.year,
+    frames: req.frames,
+    deadlines: req.deadlines,
+    carryOver,
+    startedBy: actorOf(actor),
+  };
+  try {
+    const handle = await ctx.temporal.workflow.start<typeof cycleWorkflow>('cycleWorkflow', {
+      workflowId: cycleId,
+      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+    return await handle.executeUpdate(cycleRecorded);
+  } catch (err) {
+    throw problemFromTemporal(err) ?? err;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The API process: configuration, Postgres, Temporal, then the HTTP server on HOST:PORT.
+ * SIGTERM/SIGINT stop it gracefully: no new connections, in-flight requests finish (up to
+ * SHUTDOWN_GRACE_MS), then the Postgres pool and the Temporal connection close.
+ */
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import type { Server } from 'node:http';
+import { loadConfigOrExit } from '../config.js';
+import { createSql } from '../db.js';
+import { createApp } from './app.js';
+import { createAuthenticator } from './auth.js';
+import { jsonLogger } from './log.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const log = jsonLogger(config.LOG_LEVEL);
+  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
+    log.log('error', 'the API needs DATABASE_URL and TEMPORAL_ADDRESS (npm start sets both)');
+    process.exit(2);
+  }
+  const sql = createSql(config.DATABASE_URL, { applicationName: 'hoep-api' });
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const auth = await createAuthenticator(config);
+  const app = createApp({ sql, temporal, config, auth, log });
+
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
+    log.log('info', 'api listening', { address: info.address, port: info.port, auth: auth.mode }),
+  ) as Server;
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.log('info', 'api stopping', { signal });
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    await closed;
+    clearTimeout(force);
+    await sql.end({ timeout: 5 });
+    await connection.close();
+    log.log('info', 'api stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

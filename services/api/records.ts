@@ -1,0 +1,155 @@
+/**
+ * What the API reads from the system of record (schema/migrations/001_records.sql). The workflow's
+ * activities write these tables; the API only reads them. numeric arrives as a string (services/db.ts).
+ */
+import type postgres from 'postgres';
+import type { PartnershipConfig, Plan } from '../../schema/partnership.js';
+import type { Deadlines, FunderYearMap, Money, Phase, PriorityItem, YearMap } from '../../workflows/messages.js';
+
+type Sql = postgres.Sql;
+
+export interface PartnershipRecord {
+  id: string;
+  name: string;
+  config: PartnershipConfig;
+  plan: Plan | null;
+}
+
+export interface CycleRecord {
+  id: string;
+  partnership: string;
+  year: number;
+  phase: Phase;
+  /** the partnership configuration frozen when the cycle started */
+  config: PartnershipConfig;
+  frames: FunderYearMap;
+  deadlines: Deadlines;
+  carryOver: Record<string, Money>;
+  startedAt: string;
+  closedAt: string | null;
+}
+
+export interface MeasureRecord {
+  id: string;
+  title: string;
+  description: string;
+  strategies: string[];
+  responsible: string;
+  amounts: YearMap;
+  cofunding: { source: string; amount: Money }[];
+  status: 'proposed' | 'withdrawn' | 'granted' | 'partly_granted' | 'not_granted';
+  proposedBy: string;
+  proposedAt: string;
+  updatedAt: string;
+}
+
+export interface PriorityListRecord {
+  version: number;
+  items: PriorityItem[];
+  meeting: { date: string; caseNumber: string };
+  votes: { approve: number; reject: number };
+  voters: Record<string, 'approve' | 'reject'>;
+  status: 'voting' | 'adopted' | 'rejected' | 'replaced';
+}
+
+export interface AllocationRow {
+  measureId: string;
+  year: number;
+  funderId: string;
+  amount: Money;
+  version: number;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export async function partnerships(sql: Sql, only?: string): Promise<PartnershipRecord[]> {
+  const rows = await sql<PartnershipRecord[]>`
+    select id, name, config, plan from partnerships ${only === undefined ? sql`` : sql`where id = ${only}`} order by id`;
+  return [...rows];
+}
+
+export async function partnership(sql: Sql, id: string): Promise<PartnershipRecord | null> {
+  return (await partnerships(sql, id))[0] ?? null;
+}
+
+type CycleRow = Omit<CycleRecord, 'startedAt' | 'closedAt'> & { startedAt: Date; closedAt: Date | null };
+
+const toCycle = ({ startedAt, closedAt, ...rest }: CycleRow): CycleRecord => ({ ...rest, startedAt: iso(startedAt)!, closedAt: iso(closedAt) });
+
+export async function cyclesOf(sql: Sql, partnershipId: string): Promise<CycleRecord[]> {
+  const rows = await sql<CycleRow[]>`
+    select id, partnership_id as partnership, year, phase, config, frames, deadlines, carry_over as "carryOver",
+           started_at as "startedAt", closed_at as "closedAt"
+    from cycles where partnership_id = ${partnershipId} order by year desc`;
+  return rows.map(toCycle);
+}
+
+export async function cycle(sql: Sql, id: string): Promise<CycleRecord | null> {
+  const [row] = await sql<CycleRow[]>`
+    select id, partnership_id as partnership, year, phase, config, frames, deadlines, carry_over as "carryOver",
+           started_at as "startedAt", closed_at as "closedAt"
+    from cycles where id = ${id}`;
+  return row ? toCycle(row) : null;
+}
+
+type MeasureRow = Omit<MeasureRecord, 'proposedAt' | 'updatedAt'> & { proposedAt: Date; updatedAt: Date };
+
+export async function measures(sql: Sql, cycleId: string, only?: string): Promise<MeasureRecord[]> {
+  const rows = await sql<MeasureRow[]>`
+    select id, title, description, strategies, responsible, amounts, cofunding, status,
+           proposed_by as "proposedBy", proposed_at as "proposedAt", updated_at as "updatedAt"
+    from measures where cycle_id = ${cycleId} ${only === undefined ? sql`` : sql`and id = ${only}`}
+    order by proposed_at, id`;
+  return rows.map(({ proposedAt, updatedAt, ...m }) => ({ ...m, proposedAt: iso(proposedAt)!, updatedAt: iso(updatedAt)! }));
+}
+
+export async function priorityLists(sql: Sql, cycleId: string): Promise<PriorityListRecord[]> {
+  const rows = await sql<(Omit<PriorityListRecord, 'meeting' | 'votes'> & { date: string; caseNumber: string })[]>`
+    select l.version, l.items, l.meeting_date::text as date, l.case_number as "caseNumber", l.status,
+           coalesce(jsonb_object_agg(v.member_id, v.vote) filter (where v.member_id is not null), '{}') as voters
+    from priority_lists l left join votes v on v.cycle_id = l.cycle_id and v.version = l.version
+    where l.cycle_id = ${cycleId}
+    group by l.cycle_id, l.version order by l.version`;
+  return rows.map(({ date, caseNumber, voters, ...l }) => {
+    const cast = Object.values(voters);
+    return {
+      ...l,
+      meeting: { date, caseNumber },
+      votes: { approve: cast.filter((v) => v === 'approve').length, reject: cast.filter((v) => v === 'reject').length },
+      voters,
+    };
+  });
+}
+
+export async function allocationRows(sql: Sql, cycleId: string): Promise<AllocationRow[]> {
+  const rows = await sql<AllocationRow[]>`
+    select measure_id as "measureId", year, funder_id as "funderId", amount::text as amount, priority_list_version as version
+    from allocations where cycle_id = ${cycleId}`;
+  return [...rows];
+}
+
+/** What year Y-1 carried over at its close, per funder; null when that year has no year-end. */
+export async function carriedOver(sql: Sql, cycleId: string): Promise<Record<string, Money> | null> {
+  const rows = await sql<{ funderId: string; unspent: string; disposition: string }[]>`
+    select funder_id as "funderId", unspent::text as unspent, disposition from year_end where cycle_id = ${cycleId}`;
+  if (rows.length === 0) return null;
+  return Object.fromEntries(rows.filter((r) => r.disposition === 'carry_over').map((r) => [r.funderId, r.unspent]));
+}
+
+/**
+ * A token that changes whenever anything about the cycle's allocations may have changed: every
+ * write to a cycle's records goes with an audit entry (activities/records.ts), and the plan's
+ * titles change only when the partnership is reloaded. One indexed lookup.
+ */
+export async function revision(sql: Sql, cycleId: string): Promise<string | null> {
+  const [row] = await sql<{ phase: string; seq: string | null; loaded: string }[]>`
+    select c.phase, (select max(seq) from audit_log a where a.cycle_id = c.id)::text as seq,
+           extract(epoch from p.loaded_at)::text as loaded
+    from cycles c join partnerships p on p.id = c.partnership_id where c.id = ${cycleId}`;
+  return row ? `${row.phase}.${row.seq ?? 0}.${row.loaded}` : null;
+}
+
+export async function cyclesByPhase(sql: Sql): Promise<Record<string, number>> {
+  const rows = await sql<{ phase: string; count: string }[]>`select phase, count(*)::text as count from cycles group by phase`;
+  return Object.fromEntries(rows.map((r) => [r.phase, Number(r.count)]));
+}

@@ -1,0 +1,40 @@
+/** Cycles: listing, starting, status, and the administrator's steering (close proposals, deadlines, cancel). */
+import type { Hono } from 'hono';
+import { endpoints } from '../../../schema/api.js';
+import { cancelCycle, closeProposals, getStatus, moveDeadline, type Deadlines } from '../../../workflows/messages.js';
+import { actorOf } from '../auth.js';
+import type { ApiContext, AppEnv } from '../context.js';
+import { queryCycle, updateCycle } from '../cycle-client.js';
+import { startCycle } from '../cycle-start.js';
+import { route } from '../endpoint.js';
+import { Problem } from '../problem.js';
+import * as records from '../records.js';
+
+export function cycleRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
+  route(app, ctx, endpoints.listCycles, async ({ c, params }) => {
+    if (!(await records.partnership(ctx.sql, params.pid))) throw new Problem('notFound', `no partnership ${params.pid}`);
+    const cycles = await records.cyclesOf(ctx.sql, params.pid);
+    return c.json(cycles.map(({ id, partnership, year, phase, deadlines, startedAt, closedAt }) => ({ id, partnership, year, phase, deadlines, startedAt, closedAt })));
+  });
+
+  route(app, ctx, endpoints.startCycle, async ({ c, principal, params, body }) => {
+    const status = await startCycle(ctx, principal, params.pid, body);
+    c.header('location', `/api/v1/cycles/${status.id}`);
+    return c.json(status, 201);
+  });
+
+  route(app, ctx, endpoints.getCycle, async ({ c, params }) => c.json(await queryCycle(ctx, params.cid, getStatus)));
+
+  route(app, ctx, endpoints.cancelCycle, async ({ c, principal, params, body }) =>
+    c.json(await updateCycle(ctx, params.cid, cancelCycle, { actor: actorOf(principal), reason: body.reason })),
+  );
+
+  route(app, ctx, endpoints.closeProposals, async ({ c, principal, params }) =>
+    c.json(await updateCycle(ctx, params.cid, closeProposals, { actor: actorOf(principal) })),
+  );
+
+  route(app, ctx, endpoints.moveDeadline, async ({ c, principal, params, body }) => {
+    const deadline = body.deadline as keyof Deadlines | `adoption:${string}`;
+    return c.json(await updateCycle(ctx, params.cid, moveDeadline, { actor: actorOf(principal), deadline, to: body.to }));
+  });
+}

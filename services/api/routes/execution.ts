@@ -1,0 +1,23 @@
+/** Execution and year-end: progress reports, indicator values, the close. */
+import type { Hono } from 'hono';
+import { endpoints } from '../../../schema/api.js';
+import { closeCycle, reportIndicators, reportProgress } from '../../../workflows/messages.js';
+import { actorOf } from '../auth.js';
+import type { ApiContext, AppEnv } from '../context.js';
+import { updateCycle } from '../cycle-client.js';
+import { route } from '../endpoint.js';
+
+export function executionRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
+  route(app, ctx, endpoints.reportProgress, async ({ c, principal, params, body }) => {
+    const report = { measureId: params.mid, ...body };
+    return c.json(await updateCycle(ctx, params.cid, reportProgress, { actor: actorOf(principal), report }), 201);
+  });
+
+  route(app, ctx, endpoints.reportIndicators, async ({ c, principal, params, body }) =>
+    c.json(await updateCycle(ctx, params.cid, reportIndicators, { actor: actorOf(principal), indicators: body }), 201),
+  );
+
+  route(app, ctx, endpoints.closeCycle, async ({ c, principal, params, body }) =>
+    c.json(await updateCycle(ctx, params.cid, closeCycle, { actor: actorOf(principal), carryOver: body.carryOver })),
+  );
+}

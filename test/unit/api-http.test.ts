@@ -1,0 +1,48 @@
+/** Small pieces of the HTTP layer: format negotiation, Prometheus text, Norwegian display formats. */
+import { describe, expect, it } from 'vitest';
+import { Metrics } from '../../services/api/metrics.js';
+import { negotiate } from '../../services/api/routes/allocations.js';
+import { formatNok } from '../../services/api/ui/format.js';
+
+describe('negotiating the allocations format', () => {
+  it.each([
+    [undefined, 'json'],
+    ['application/json', 'json'],
+    ['text/csv', 'csv'],
+    ['text/csv;q=0.5, application/json', 'json'],
+    ['application/json;q=0.2, text/csv;q=0.9', 'csv'],
+    ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx'],
+    ['text/html, */*;q=0.1', 'json'],
+    ['image/png', null],
+    ['text/csv;q=0', null],
+  ])('Accept %s gives %s', (accept, format) => expect(negotiate(accept)).toBe(format));
+});
+
+describe('Prometheus metrics', () => {
+  it('count requests, build cumulative buckets, and escape labels', () => {
+    const metrics = new Metrics();
+    metrics.observe('GET', '/api/v1/cycles/:cid', 200, 0.003);
+    metrics.observe('GET', '/api/v1/cycles/:cid', 200, 0.2);
+    metrics.observe('GET', 'a"b\\c', 404, 20);
+    const text = metrics.render({ adopted: 2 });
+    expect(text).toContain('hoep_http_requests_total{method="GET",route="/api/v1/cycles/:cid",status="200"} 2');
+    expect(text).toContain('hoep_http_request_duration_seconds_bucket{method="GET",route="/api/v1/cycles/:cid",le="0.005"} 1');
+    expect(text).toContain('hoep_http_request_duration_seconds_bucket{method="GET",route="/api/v1/cycles/:cid",le="0.25"} 2');
+    expect(text).toContain('hoep_http_request_duration_seconds_bucket{method="GET",route="a\\"b\\\\c",le="10"} 0');
+    expect(text).toContain('hoep_http_request_duration_seconds_bucket{method="GET",route="a\\"b\\\\c",le="+Inf"} 1');
+    expect(text).toContain('hoep_cycles{phase="adopted"} 2');
+    expect(text).toContain('hoep_cycles{phase="closed"} 0');
+    expect(text).toContain('hoep_cycles_scrape_ok 1');
+    expect(metrics.render(null)).toContain('hoep_cycles_scrape_ok 0');
+  });
+});
+
+describe('Norwegian amounts', () => {
+  it.each([
+    ['1250000.00', '1\u00a0250\u00a0000,00'],
+    ['999.50', '999,50'],
+    ['1000.00', '1\u00a0000,00'],
+    ['-5000.10', '-5\u00a0000,10'],
+    ['0.00', '0,00'],
+  ])('%s is shown as %s', (money, shown) => expect(formatNok(money)).toBe(shown));
+});

@@ -1,0 +1,110 @@
+/** The request schemas of the contract, the field errors they produce, and the checks of a cycle start. */
+import { describe, expect, it } from 'vitest';
+import {
+  AdoptionRequest, MeasureInput, MeasurePatch, Money, MoveDeadlineRequest, PriorityListRequest, StartCycleRequest,
+} from '../../schema/api.js';
+import { referencePartnership } from '../../schema/reference/load.js';
+import { deadlineErrors, frameErrors } from '../../services/api/cycle-start.js';
+import { fieldErrors } from '../../services/api/endpoint.js';
+import { openApiDocument } from '../../services/api/openapi.js';
+
+describe('money', () => {
+  it.each(['0.00', '1250000.00', '999999999999.99'])('accepts %s', (m) => expect(Money.safeParse(m).success).toBe(true));
+  it.each([
+    ['a JSON number', 1250000],
+    ['three decimals', '1.000'],
+    ['one decimal', '1.5'],
+    ['no decimals', '100'],
+    ['a negative amount', '-1.00'],
+    ['a plus sign', '+1.00'],
+    ['an exponent', '1e5'],
+    ['an empty string', ''],
+    ['spaces', ' 1.00'],
+    ['a decimal comma', '1,00'],
+    ['thirteen digits', '1000000000000.00'],
+    ['null', null],
+  ])('refuses %s', (_what, m) => expect(Money.safeParse(m).success).toBe(false));
+});
+
+describe('request bodies', () => {
+  const measure = { title: 'Tech Valley', description: 'd', strategies: ['2.1'], responsible: 'LRV', amounts: { 2027: '1.00' } };
+
+  it('name each bad field with a dotted path, and unknown fields by name', () => {
+    const parsed = MeasureInput.safeParse({ ...measure, amounts: { 2027: 5, 27: '1.00' }, colour: 'red' });
+    expect(fieldErrors(parsed.error!).map((e) => e.path).sort()).toEqual(['amounts.2027', 'amounts.27', 'colour']);
+  });
+
+  it('default the co-funding of a new measure, but never add it to an edit', () => {
+    expect(MeasureInput.parse(measure).cofunding).toEqual([]);
+    expect(MeasurePatch.parse({ title: ' New ' })).toEqual({ title: 'New' });
+    expect(MeasurePatch.safeParse({}).success).toBe(false);
+  });
+
+  it('default carryOver to false when a cycle starts', () => {
+    const start = { year: 2027, frames: {}, deadlines: { proposals: '2027-01-01T00:00:00Z', ipr: '2027-02-01T00:00:00+01:00', adoption: '2027-03-01T00:00:00Z' } };
+    expect(StartCycleRequest.parse(start).carryOver).toBe(false);
+    expect(fieldErrors(StartCycleRequest.safeParse({ ...start, deadlines: { ...start.deadlines, ipr: '2027-02-01' } }).error!)).toEqual([
+      { path: 'deadlines.ipr', message: expect.stringContaining('ISO 8601') },
+    ]);
+  });
+
+  it('refuse a rank or a measure listed twice in a priority list', () => {
+    const list = {
+      items: [{ measureId: 'm1', rank: 1, grants: {} }, { measureId: 'm1', rank: 1, grants: {} }],
+      meeting: { date: '2027-02-01', caseNumber: 'IPR 1/27' },
+    };
+    expect(fieldErrors(PriorityListRequest.safeParse(list).error!).map((e) => e.path)).toEqual(['items.1.rank', 'items.1.measureId']);
+  });
+
+  it('take amounts on an adoption only when it is reduced', () => {
+    const base = { caseNumber: 'K 1', decidedOn: '2027-03-01' };
+    expect(AdoptionRequest.safeParse({ ...base, decision: 'adopted' }).success).toBe(true);
+    expect(AdoptionRequest.safeParse({ ...base, decision: 'reduced', amounts: { 2027: '1.00' } }).success).toBe(true);
+    expect(fieldErrors(AdoptionRequest.safeParse({ ...base, decision: 'reduced' }).error!)).toEqual([{ path: 'amounts', message: expect.any(String) }]);
+    expect(fieldErrors(AdoptionRequest.safeParse({ ...base, decision: 'rejected', amounts: {} }).error!)).toEqual([{ path: 'amounts', message: expect.any(String) }]);
+  });
+
+  it('name a deadline by its name or a municipality', () => {
+    const to = '2027-05-01T00:00:00Z';
+    for (const deadline of ['proposals', 'ipr', 'adoption', 'adoption:3405']) expect(MoveDeadlineRequest.safeParse({ deadline, to }).success).toBe(true);
+    for (const deadline of ['lunch', 'adoption:', 'adoption:34', 'ipr ']) expect(MoveDeadlineRequest.safeParse({ deadline, to }).success).toBe(false);
+  });
+});
+
+describe('the checks of a cycle start', () => {
+  const config = referencePartnership('lillehammer-regionen');
+  const years = { 2027: '1.00', 2028: '1.00', 2029: '1.00', 2030: '1.00' };
+  const frames = { county: years, 3405: years, 3440: years, 3441: years };
+
+  it('want every funder with exactly the years Y..Y+3', () => {
+    expect(frameErrors(config, 2027, frames)).toEqual([]);
+    const { 3441: _gone, ...missing } = frames;
+    expect(frameErrors(config, 2027, { ...missing, 3403: years, county: { 2027: '1.00', 2028: '1.00', 2029: '1.00', 2031: '1.00' } }).map((e) => e.path)).toEqual([
+      'frames.3403',
+      'frames.county.2030',
+      'frames.county.2031',
+      'frames.3441',
+    ]);
+  });
+
+  it('want deadlines in the future and in order', () => {
+    const now = Date.parse('2027-01-01T00:00:00Z');
+    expect(deadlineErrors({ proposals: '2027-02-01T00:00:00Z', ipr: '2027-02-01T00:00:00Z', adoption: '2027-03-01T00:00:00Z' }, now)).toEqual([]);
+    expect(deadlineErrors({ proposals: '2026-12-31T23:59:59Z', ipr: '2027-03-01T00:00:00Z', adoption: '2027-02-01T00:00:00Z' }, now).map((e) => e.path)).toEqual([
+      'deadlines.proposals',
+      'deadlines.adoption',
+    ]);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('resolves every reference to a component built from the same schemas', () => {
+    const doc = openApiDocument();
+    const text = JSON.stringify(doc);
+    const refs = new Set([...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!));
+    expect(refs.size).toBeGreaterThan(10);
+    for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();
+    expect(doc.components.schemas.StartCycleRequest).toMatchObject({ required: ['year', 'frames', 'deadlines'], additionalProperties: false });
+    expect(doc.components.schemas.Allocations!.description).toMatch(/FIRST listed strategy/);
+  });
+});
