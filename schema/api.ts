@@ -22,10 +22,10 @@ export const API_BASE = '/api/v1';
 
 // ── primitives ───────────────────────────────────────────────────────────────
 
-export const ROLES = ['admin', 'proposer', 'ipr_member', 'municipal_clerk', 'finance'] as const;
+const ROLES = ['admin', 'proposer', 'ipr_member', 'municipal_clerk', 'finance'] as const;
 export const RoleSchema = z.enum(ROLES);
 
-export const MONEY_PATTERN = /^\d{1,12}\.\d{2}$/;
+const MONEY_PATTERN = /^\d{1,12}\.\d{2}$/;
 export const Money = named(
   z
     .string({ error: 'money must be a JSON string such as "1250000.00", never a number' })
@@ -49,7 +49,14 @@ const YearMapOut = named(z.record(YearKey, MoneyOut), 'YearAmounts', 'Money per 
 const FunderId = z.string().regex(/^(county|\d{4})$/, '"county" or a four-digit municipality number');
 const FunderYearMapOut = named(z.record(FunderId, YearMapOut), 'FunderYearAmounts', 'Per funder ("county" or municipality number), money per year.', 'response');
 
-const Text = (max: number) => z.string().trim().min(1, 'required, non-empty text').max(max, `at most ${max} characters`);
+/** Control characters other than tab and line breaks (NUL above all, which Postgres cannot store as text). */
+const hasControl = (s: string) =>
+  [...s].some((ch) => {
+    const code = ch.charCodeAt(0);
+    return (code < 0x20 && ch !== '\t' && ch !== '\n' && ch !== '\r') || code === 0x7f;
+  });
+const Note = (max: number) => z.string().max(max, `at most ${max} characters`).refine((s) => !hasControl(s), 'must not contain control characters');
+const Text = (max: number) => Note(max).trim().min(1, 'required, non-empty text');
 const Instant = z.iso.datetime({ offset: true, error: 'an ISO 8601 instant such as "2027-03-01T12:00:00Z"' });
 const CalendarDate = z.iso.date('a date such as "2027-03-01"');
 const Slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a lowercase slug such as "lillehammer-regionen"');
@@ -73,7 +80,7 @@ export const MunicipalityParams = z.object({
   municipality: z.string().regex(/^\d{4}$/, 'a four-digit municipality number').describe('municipality number, e.g. "3405"'),
 });
 
-export const ALLOCATION_FORMATS = ['json', 'csv', 'xlsx'] as const;
+const ALLOCATION_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export const AllocationsQuery = z.object({
   format: z.enum(ALLOCATION_FORMATS).optional().describe('json (default), csv (Norwegian Excel: ";" and decimal comma) or xlsx'),
 });
@@ -195,7 +202,7 @@ export const IndicatorsRequest = named(
         z.strictObject({
           indicator: z.string().regex(/^\d+$/, 'the indicator number of the plan, e.g. "4"'),
           value: z.string().regex(/^-?\d{1,12}(\.\d{1,6})?$/, 'a decimal string such as "88.4"'),
-          note: z.string().max(2000).optional(),
+          note: Note(2000).optional(),
         }),
       )
       .min(1),
@@ -216,7 +223,7 @@ export const CancelCycleRequest = named(z.strictObject({ reason: Text(2000) }), 
 
 // ── responses ────────────────────────────────────────────────────────────────
 
-export const PhaseSchema = z.enum(['proposals', 'prioritisation', 'adoption', 'adopted', 'closed', 'cancelled']);
+const PhaseSchema = z.enum(['proposals', 'prioritisation', 'adoption', 'adopted', 'closed', 'cancelled']);
 
 export const ProblemSchema = named(
   z.object({

@@ -1,8 +1,11 @@
 /**
  * Computed allocations per cycle, kept until the cycle's records change. Each request waits for
- * an indexed revision lookup (records.revision, shared by concurrent requests); the view, its JSON and its files are computed once
- * per revision and shared by concurrent requests. The revision also serves as the ETag.
+ * an indexed revision lookup (records.revision, one query at a time per cycle, shared by the
+ * requests that arrive meanwhile); the view and its renderings (JSON, CSV, XLSX, and gzip of the
+ * text ones) are made once per revision. The revision also makes the ETags.
  */
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type postgres from 'postgres';
 import type { Allocations } from '../../schema/allocations.js';
 import { loadAllocations } from './allocations.js';
@@ -10,38 +13,46 @@ import { allocationsCsv } from './export-csv.js';
 import { allocationsXlsx } from './export-xlsx.js';
 import { RevisionReader } from './revisions.js';
 
-export type FileFormat = 'csv' | 'xlsx';
+export type Format = 'json' | 'csv' | 'xlsx';
+export type FileFormat = Exclude<Format, 'json'>;
+type Bytes = Uint8Array<ArrayBuffer>;
+
+const gzipped = promisify(gzip);
 
 export interface AllocationSnapshot {
   revision: string;
   allocations: Allocations;
-  /** The JSON, encoded once: the bytes every 200 answer sends. */
-  json: Uint8Array<ArrayBuffer>;
-  etag(format: 'json' | FileFormat): string;
-  file(format: FileFormat): Promise<string | Buffer>;
+  /** A strong ETag per representation: format and content encoding. */
+  etag(format: Format, gzip: boolean): string;
+  /** The rendering's bytes, made on first use and kept with the snapshot. */
+  body(format: Format, gzip: boolean): Promise<Bytes>;
+}
+
+async function render(format: Format, a: Allocations): Promise<Bytes> {
+  if (format === 'json') return Buffer.from(JSON.stringify(a));
+  if (format === 'csv') return Buffer.from(allocationsCsv(a));
+  return new Uint8Array(await allocationsXlsx(a));
 }
 
 function snapshot(revision: string, allocations: Allocations): AllocationSnapshot {
-  const files = new Map<FileFormat, Promise<string | Buffer>>();
+  const bodies = new Map<string, Promise<Bytes>>();
+  const memo = (key: string, make: () => Promise<Bytes>) => {
+    let body = bodies.get(key);
+    if (!body) bodies.set(key, (body = make()));
+    return body;
+  };
+  const plain = (format: Format) => memo(format, () => render(format, allocations));
   return {
     revision,
     allocations,
-    json: Buffer.from(JSON.stringify(allocations)),
-    etag: (format) => `"${revision}.${format}"`,
-    file(format) {
-      let file = files.get(format);
-      if (!file) {
-        file = format === 'csv' ? Promise.resolve(allocationsCsv(allocations)) : allocationsXlsx(allocations);
-        files.set(format, file);
-      }
-      return file;
-    },
+    etag: (format, gzip) => `"${revision}.${format}${gzip ? '.gz' : ''}"`,
+    body: (format, gzip) => (gzip ? memo(`${format}.gz`, async () => new Uint8Array(await gzipped(await plain(format)))) : plain(format)),
   };
 }
 
 export class AllocationCache {
-  private readonly entries = new Map<string, Promise<AllocationSnapshot | null>>();
-  private readonly revisions = new Map<string, string>();
+  /** Most recently used last, so the first is the one to evict. */
+  private readonly entries = new Map<string, { revision: string; snapshot: Promise<AllocationSnapshot | null> }>();
   private readonly reader: RevisionReader;
 
   constructor(
@@ -55,28 +66,17 @@ export class AllocationCache {
   async get(cycleId: string): Promise<AllocationSnapshot | null> {
     const revision = await this.reader.read(cycleId);
     if (revision === null) return null;
-    const cached = this.entries.get(cycleId);
-    if (cached && this.revisions.get(cycleId) === revision) {
-      // Most recently used last, so the oldest is evicted first.
-      this.entries.delete(cycleId);
-      this.entries.set(cycleId, cached);
-      return cached;
-    }
-    const computed = loadAllocations(this.sql, cycleId).then((a) => (a ? snapshot(revision, a) : null));
+    let entry = this.entries.get(cycleId);
     this.entries.delete(cycleId);
-    this.entries.set(cycleId, computed);
-    this.revisions.set(cycleId, revision);
-    computed.catch(() => {
-      if (this.entries.get(cycleId) === computed) {
-        this.entries.delete(cycleId);
-        this.revisions.delete(cycleId);
-      }
-    });
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.capacity) break;
-      this.entries.delete(oldest);
-      this.revisions.delete(oldest);
+    if (entry?.revision !== revision) {
+      const made = { revision, snapshot: loadAllocations(this.sql, cycleId).then((a) => (a ? snapshot(revision, a) : null)) };
+      made.snapshot.catch(() => {
+        if (this.entries.get(cycleId) === made) this.entries.delete(cycleId);
+      });
+      entry = made;
     }
-    return computed;
+    this.entries.set(cycleId, entry);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    return entry.snapshot;
   }
 }

@@ -26,7 +26,7 @@ const text = (header: string): Column => ({ header, kind: 'text' });
 const money = (header: string): Column => ({ header, kind: 'money' });
 
 /** The header of a funder's share column: name and id, e.g. "Lillehammer (3405)". */
-export const shareHeader = (f: { id: string; name: string }) => `${f.name} (${f.id})`;
+const shareHeader = (f: { id: string; name: string }) => `${f.name} (${f.id})`;
 
 export function allocationTables(a: Allocations): Table[] {
   const years = a.years.map(String);

@@ -84,15 +84,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use('*', requestId, observe(metrics, log), securityHeaders);
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new Problem('payloadTooLarge', `the body is larger than ${deps.config.BODY_LIMIT_BYTES} bytes`);
-      },
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: deps.config.BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new Problem('payloadTooLarge', `the body is larger than ${deps.config.BODY_LIMIT_BYTES} bytes`);
+    },
+  });
+  // GET and HEAD carry no body; asking for one would build a whole Request object per read.
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next)));
 
   opsRoutes(app, ctx, metrics);
   docRoutes(app);

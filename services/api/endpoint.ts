@@ -37,20 +37,20 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 export const honoPath = (openApiPath: string) => API_BASE + openApiPath.replace(/\{(\w+)\}/g, ':$1');
 
 /** The partnership a path names: `pid`, or the partnership part of a cycle id `cid`. */
-export function partnershipOf(params: Record<string, unknown>): string | null {
+function partnershipOf(params: Record<string, unknown>): string | null {
   if (typeof params.pid === 'string') return params.pid;
   if (typeof params.cid === 'string') return CYCLE_ID_PATTERN.exec(params.cid)?.[1] ?? null;
   return null;
 }
 
-export async function authenticate(ctx: ApiContext, c: Context<AppEnv>): Promise<Principal> {
+async function authenticate(ctx: ApiContext, c: Context<AppEnv>): Promise<Principal> {
   const header = c.req.header('authorization');
   const token = bearerToken(header);
   if (!token) throw new Problem('unauthorized', header ? 'the Authorization header is not "Bearer <token>"' : 'sign in: send Authorization: Bearer <token>');
   return ctx.auth.verify(token);
 }
 
-export function authorise(spec: EndpointSpec, principal: Principal): void {
+function authorise(spec: EndpointSpec, principal: Principal): void {
   if (spec.roles === 'any') return;
   if (!spec.roles.some((r) => principal.roles.includes(r))) {
     throw new Problem('forbidden', `this needs one of the roles ${spec.roles.join(', ')}; you have ${principal.roles.join(', ')}`);

@@ -18,7 +18,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 const DATE_LIKE_CODE = /^(?=.*\.)\d+(\.\d+)*(, \d+(\.\d+)*)*$/;
 
 /** "1250000.00" -> "1250000,00"; "-5.00" -> "-5,00". */
-export const decimalComma = (money: string) => money.replace('.', ',');
+const decimalComma = (money: string) => money.replace('.', ',');
 
 function quote(s: string): string {
   return /[;"\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

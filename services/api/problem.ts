@@ -28,7 +28,6 @@ const kinds = {
   unauthorized: { status: 401, title: 'Unauthorized' },
   forbidden: { status: 403, title: 'Forbidden' },
   notFound: { status: 404, title: 'Not found' },
-  methodNotAllowed: { status: 405, title: 'Method not allowed' },
   notAcceptable: { status: 406, title: 'Not acceptable' },
   wrongPhase: { status: 409, title: 'Not allowed in this phase' },
   conflict: { status: 409, title: 'Conflict' },
@@ -72,13 +71,6 @@ export class Problem extends Error {
       ...(this.errors ? { errors: this.errors } : {}),
     };
   }
-}
-
-export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(problem.toJSON()), {
-    status: problem.status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers },
-  });
 }
 
 const isFieldError = (e: unknown): e is FieldError =>

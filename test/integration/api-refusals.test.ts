@@ -61,17 +61,19 @@ async function submit(cid: string, amounts: Record<string, string>): Promise<str
   return res.body.id as string;
 }
 
-/** Every row that belongs to the cycles, and what their workflows report. */
+/** Every row that belongs to the cycles (ids that must stay unused included), and what their workflows report. */
 async function snapshot(cycleIds: string[]): Promise<unknown> {
   const db = sql();
   const rows = await Promise.all([
     db`select * from cycles where id = any(${cycleIds}) order by id`,
-    db`select * from cycles where partnership_id = ${PID} order by id`,
     ...['measures', 'priority_lists', 'votes', 'adoptions', 'allocations', 'progress_reports', 'indicator_values', 'year_end', 'audit_log'].map(
       (table) => db`select * from ${db(table)} where cycle_id = any(${cycleIds}) order by 1, 2, 3`,
     ),
   ]);
-  const statuses = await Promise.all(cycleIds.map(async (cid) => (await send('GET', `/api/v1/cycles/${cid}`, admin)).body));
+  const statuses = await Promise.all(cycleIds.map(async (cid) => {
+    const res = await send('GET', `/api/v1/cycles/${cid}`, admin);
+    return { status: res.status, body: res.body };
+  }));
   return { rows, statuses };
 }
 
@@ -223,6 +225,8 @@ describe('bad input', () => {
       { what: 'an unknown strategy code', method: 'POST', path: measures, body: { ...measure, strategies: ['9.9'], amounts: { 2046: '1.00' } }, status: 422, errorPath: 'strategies.0' },
       { what: 'a number for a title', method: 'POST', path: measures, body: { ...withAmount('1.00'), title: 42 }, status: 422, errorPath: 'title' },
       { what: 'an empty title', method: 'POST', path: measures, body: { ...withAmount('1.00'), title: '  ' }, status: 422, errorPath: 'title' },
+      { what: 'a NUL character in a title', method: 'POST', path: measures, body: { ...withAmount('1.00'), title: 'Tiltak\u0000' }, status: 422, errorPath: 'title' },
+      { what: 'a path with broken percent-encoding', method: 'POST', path: '/api/v1/cycles/%E0%A4%A/measures', body: withAmount('1.00'), status: 404 },
       { what: 'an unknown field', method: 'POST', path: measures, body: { ...withAmount('1.00'), budget: 'x' }, status: 422, errorPath: 'budget' },
       { what: 'a JSON array', method: 'POST', path: measures, body: [], status: 422 },
       { what: 'malformed JSON', method: 'POST', path: measures, body: '{"title": ', status: 400 },
@@ -300,7 +304,8 @@ describe('bad input', () => {
   });
 
   it('is refused with the right status and a problem naming the field, and changes nothing', { timeout: 60_000 }, async () => {
-    const before = await snapshot([open, prioritising]);
+    const neverStarted = `${PID}-2048`;
+    const before = await snapshot([open, prioritising, neverStarted]);
     const outcomes: string[] = [];
     const wanted: string[] = [];
     for (const c of cases) {
@@ -312,7 +317,7 @@ describe('bad input', () => {
       expect(JSON.stringify(res.body), c.what).not.toMatch(/ at .*\.ts:\d+/);
     }
     expect(outcomes).toEqual(wanted);
-    expect(await snapshot([open, prioritising])).toEqual(before);
-    expect((await send('GET', `/api/v1/cycles/${PID}-2048`, admin)).status).toBe(404);
+    expect(await snapshot([open, prioritising, neverStarted])).toEqual(before);
+    expect((before as { statuses: { status: number }[] }).statuses[2]!.status).toBe(404);
   });
 });

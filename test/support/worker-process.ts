@@ -130,6 +130,8 @@ export interface WorkerProcessOptions {
   workflowBundlePath: string;
   stickyTimeout?: string;
   pause?: Pause;
+  /** Extra options for node itself, e.g. ['--max-old-space-size=192']. */
+  nodeArgs?: string[];
 }
 
 export interface WorkerProcess {
@@ -166,7 +168,7 @@ export function spawnWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
     HOEP_PAUSE: o.pause ? `${o.pause.activity}:${o.pause.at}:${o.pause.call ?? 1}` : '',
   };
   // `node --import tsx`, not the tsx CLI: the pid is then the worker itself, not a launcher in front of it.
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid!;
   live.add(pid);
   const events: WorkerEvent[] = [];

@@ -1,7 +1,7 @@
 /** Small pieces of the HTTP layer: format negotiation, Prometheus text, Norwegian display formats. */
 import { describe, expect, it } from 'vitest';
 import { Metrics } from '../../services/api/metrics.js';
-import { negotiate } from '../../services/api/routes/allocations.js';
+import { acceptsGzip, negotiate } from '../../services/api/routes/allocations.js';
 import { formatNok } from '../../services/api/ui/format.js';
 
 describe('negotiating the allocations format', () => {
@@ -16,6 +16,18 @@ describe('negotiating the allocations format', () => {
     ['image/png', null],
     ['text/csv;q=0', null],
   ])('Accept %s gives %s', (accept, format) => expect(negotiate(accept)).toBe(format));
+});
+
+describe('gzip for the clients that take it', () => {
+  it.each([
+    ['gzip, deflate, br', true],
+    ['br;q=1.0, gzip;q=0.8', true],
+    ['*', true],
+    ['identity', false],
+    ['gzip;q=0', false],
+    ['*, gzip;q=0', false],
+    [undefined, false],
+  ])('Accept-Encoding %s: %s', (header, gzip) => expect(acceptsGzip(header)).toBe(gzip));
 });
 
 describe('Prometheus metrics', () => {

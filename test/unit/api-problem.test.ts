@@ -2,7 +2,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { Problem, problemFromTemporal, problemResponse } from '../../services/api/problem.js';
+import { Problem, problemFromTemporal } from '../../services/api/problem.js';
 import { RejectionType } from '../../workflows/messages.js';
 
 const rejected = (type: string, details: unknown[] = []) =>
@@ -46,18 +46,16 @@ describe('problems from the workflow', () => {
   });
 });
 
-describe('problem responses', () => {
-  it('are application/problem+json with type, title, status and detail', async () => {
-    const res = problemResponse(new Problem('invalidInput', 'bad body', [{ path: 'year', message: 'must be a number' }]));
-    expect(res.status).toBe(422);
-    expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(await res.json()).toEqual({
+describe('problem details', () => {
+  it('have type, title, status and detail, and errors when fields are at fault', () => {
+    expect(new Problem('invalidInput', 'bad body', [{ path: 'year', message: 'must be a number' }]).toJSON()).toEqual({
       type: 'urn:hoep:problem:invalid-input',
       title: 'Invalid input',
       status: 422,
       detail: 'bad body',
       errors: [{ path: 'year', message: 'must be a number' }],
     });
+    expect(new Problem('wrongPhase', 'too late').toJSON()).toEqual({ type: 'urn:hoep:problem:wrong-phase', title: 'Not allowed in this phase', status: 409, detail: 'too late' });
   });
 
   it('never let an extension overwrite the standard members', () => {

@@ -40,6 +40,11 @@ describe('request bodies', () => {
     expect(MeasurePatch.safeParse({}).success).toBe(false);
   });
 
+  it('refuse control characters in text, which Postgres cannot store', () => {
+    expect(fieldErrors(MeasureInput.safeParse({ ...measure, title: 'Tech\u0000Valley', responsible: 'a\u0007b' }).error!).map((e) => e.path)).toEqual(['title', 'responsible']);
+    expect(MeasureInput.safeParse({ ...measure, description: 'Linje 1\nLinje 2\tmed tab' }).success).toBe(true);
+  });
+
   it('default carryOver to false when a cycle starts', () => {
     const start = { year: 2027, frames: {}, deadlines: { proposals: '2027-01-01T00:00:00Z', ipr: '2027-02-01T00:00:00+01:00', adoption: '2027-03-01T00:00:00Z' } };
     expect(StartCycleRequest.parse(start).carryOver).toBe(false);

@@ -4,13 +4,11 @@
  */
 import type { Context, Hono } from 'hono';
 import { endpoints } from '../../../schema/api.js';
-import type { AllocationSnapshot, FileFormat } from '../allocation-cache.js';
+import type { AllocationSnapshot, Format } from '../allocation-cache.js';
 import { exportFileName } from '../allocation-tables.js';
 import type { ApiContext, AppEnv } from '../context.js';
 import { route } from '../endpoint.js';
 import { Problem } from '../problem.js';
-
-type Format = 'json' | FileFormat;
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CONTENT_TYPES: Record<Format, string> = {
@@ -27,20 +25,33 @@ const BY_MEDIA_RANGE: Record<string, Format> = {
   [XLSX_TYPE]: 'xlsx',
 };
 
+/** The entries of an Accept-style header with their quality, in the header's order. */
+function weighted(header: string): { value: string; q: number; order: number }[] {
+  return header.split(',').map((part, order) => {
+    const [value = '', ...parameters] = part.split(';').map((s) => s.trim().toLowerCase());
+    const q = Number(parameters.find((p) => p.startsWith('q='))?.slice(2) ?? '1');
+    return { value, q: Number.isFinite(q) ? q : 0, order };
+  });
+}
+
 /** The format the Accept header prefers (highest q, then its order); json without a header; null when nothing fits. */
 export function negotiate(accept: string | undefined): Format | null {
   if (!accept?.trim()) return 'json';
-  const ranges = accept.split(',').map((part, order) => {
-    const [range = '', ...parameters] = part.split(';').map((s) => s.trim().toLowerCase());
-    const q = Number(parameters.find((p) => p.startsWith('q='))?.slice(2) ?? '1');
-    return { format: BY_MEDIA_RANGE[range], q: Number.isFinite(q) ? q : 0, order };
-  });
-  const best = ranges.filter((r) => r.format && r.q > 0).sort((a, b) => b.q - a.q || a.order - b.order)[0];
-  return best?.format ?? null;
+  const acceptable = weighted(accept)
+    .map((r) => ({ ...r, format: BY_MEDIA_RANGE[r.value] }))
+    .filter((r) => r.format && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.order - b.order);
+  return acceptable[0]?.format ?? null;
 }
 
-const etagMatches = (header: string | undefined, etag: string) =>
-  header !== undefined && header.split(',').some((t) => t.trim() === '*' || t.trim().replace(/^W\//, '') === etag);
+const etagMatches = (header: string | undefined, etags: string[]) =>
+  header !== undefined && header.split(',').some((t) => t.trim() === '*' || etags.includes(t.trim().replace(/^W\//, '')));
+
+/** True when Accept-Encoding takes gzip (by name or by *) with a quality above zero. */
+export function acceptsGzip(header: string | undefined): boolean {
+  const q = new Map(weighted(header ?? '').map((r) => [r.value, r.q]));
+  return (q.get('gzip') ?? q.get('*') ?? 0) > 0;
+}
 
 export function allocationRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
   route(app, ctx, endpoints.getAllocations, async ({ c, params, query }) => {
@@ -48,20 +59,21 @@ export function allocationRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
     if (!format) throw new Problem('notAcceptable', `allocations come as ${Object.values(CONTENT_TYPES).join(', ')}`);
     const snapshot = await ctx.allocations.get(params.cid);
     if (!snapshot) throw new Problem('notFound', `no cycle ${params.cid}`);
-    const etag = snapshot.etag(format);
-    const headers: Record<string, string> = { etag, 'cache-control': 'private, no-cache', vary: 'Accept, Authorization' };
-    if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
-    if (format === 'json') return c.body(snapshot.json, 200, { ...headers, 'content-type': CONTENT_TYPES.json });
-    return sendFile(c, snapshot, format, headers);
+    // xlsx is a zip archive already; the text renderings go gzipped to clients that take it.
+    const gzip = format !== 'xlsx' && acceptsGzip(c.req.header('accept-encoding'));
+    const etag = snapshot.etag(format, gzip);
+    const headers: Record<string, string> = { etag, 'cache-control': 'private, no-cache', vary: 'Accept, Accept-Encoding, Authorization' };
+    if (etagMatches(c.req.header('if-none-match'), [snapshot.etag(format, false), snapshot.etag(format, true)])) return c.body(null, 304, headers);
+    if (gzip) headers['content-encoding'] = 'gzip';
+    return send(c, snapshot, format, gzip, headers);
   });
 }
 
-/** A CSV or XLSX rendering of the allocations as a download. */
-export async function sendFile(c: Context<AppEnv>, snapshot: AllocationSnapshot, format: FileFormat, headers: Record<string, string> = {}): Promise<Response> {
-  const content = await snapshot.file(format);
-  return c.body(typeof content === 'string' ? content : new Uint8Array(content), 200, {
+/** A rendering of the allocations; CSV and XLSX as downloads. */
+export async function send(c: Context<AppEnv>, snapshot: AllocationSnapshot, format: Format, gzip = false, headers: Record<string, string> = {}): Promise<Response> {
+  return c.body(await snapshot.body(format, gzip), 200, {
     ...headers,
     'content-type': CONTENT_TYPES[format],
-    'content-disposition': `attachment; filename="${exportFileName(snapshot.allocations.cycle, format)}"`,
+    ...(format === 'json' ? {} : { 'content-disposition': `attachment; filename="${exportFileName(snapshot.allocations.cycle, format)}"` }),
   });
 }

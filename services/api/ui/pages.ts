@@ -121,6 +121,7 @@ const money = (amount: string | undefined) => {
 };
 
 export interface CyclePageData {
+  partnershipName: string;
   status: CycleStatus;
   measures: MeasureRecord[];
   /** null when the caller's roles do not show allocations */
@@ -128,13 +129,13 @@ export interface CyclePageData {
   now: number;
 }
 
-export function cyclePage(who: Principal, { status, measures, allocations, now }: CyclePageData): Fragment {
+export function cyclePage(who: Principal, { partnershipName, status, measures, allocations, now }: CyclePageData): Fragment {
   const overdue = (dueAt: string | null) => dueAt !== null && Date.parse(dueAt) < now;
   const deadlineRow = (label: string, key: 'proposals' | 'ipr' | 'adoption') =>
     html`<dt>${label}</dt><dd>${formatInstant(status.deadlines[key])}${status.overdue.includes(key) ? html` <span class="badge overdue">forfalt</span>` : ''}</dd>`;
   return layout(
     status.id,
-    html`<h1>${status.partnership} ${status.year}</h1>
+    html`<h1>${partnershipName} ${status.year}</h1>
 <dl class="facts">
   <dt>Fase</dt><dd><span class="badge">${PHASE_NAMES[status.phase] ?? status.phase}</span></dd>
   ${deadlineRow('Forslagsfrist', 'proposals')}

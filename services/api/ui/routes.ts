@@ -15,7 +15,7 @@ import type { ApiContext, AppEnv } from '../context.js';
 import { queryCycle } from '../cycle-client.js';
 import { Problem } from '../problem.js';
 import * as records from '../records.js';
-import { sendFile } from '../routes/allocations.js';
+import { send } from '../routes/allocations.js';
 import { cyclePage, cyclesPage, errorPage, partnershipsPage, signInPage } from './pages.js';
 
 const COOKIE = 'hoep_token';
@@ -105,7 +105,7 @@ export function uiRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
         records.measures(ctx.sql, cycle.id),
         mayReadAllocations(who) ? ctx.allocations.get(cycle.id) : null,
       ]);
-      return c.html(cyclePage(who, { status, measures, allocations: snapshot?.allocations ?? null, now: Date.now() }));
+      return c.html(cyclePage(who, { partnershipName: cycle.config.name, status, measures, allocations: snapshot?.allocations ?? null, now: Date.now() }));
     }),
   );
 
@@ -117,7 +117,7 @@ export function uiRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
       const format = c.req.param('file')?.endsWith('.csv') ? 'csv' : 'xlsx';
       const snapshot = await ctx.allocations.get(cycle.id);
       if (!snapshot) throw new Problem('notFound', `Syklusen ${cycle.id} finnes ikke.`);
-      return sendFile(c, snapshot, format);
+      return send(c, snapshot, format);
     }),
   );
 }

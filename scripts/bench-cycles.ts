@@ -1,0 +1,285 @@
+/**
+ * Benchmarks many partnerships' cycles at once (issue 3): 60 synthetic partnerships derived from
+ * Lillehammer-regionen (bench-01..bench-60), each cycle taken concurrently (a bounded number in
+ * flight) through 100 proposals, the recommendation put to the vote, 5 approvals and every council
+ * adopting, until all are 'adopted'. The worker runs as a process of its own
+ * (test/support/worker-process.ts) so its memory can be read from /proc. Then one cycle with 1000
+ * measures and 8 votes shows where the cycle continues as new (at 8000 history events).
+ *
+ * Uses TEMPORAL_ADDRESS / DATABASE_URL when set (a fresh database on that server, dropped after),
+ * else starts a Temporal dev server and an embedded Postgres of its own. Prints the figures and,
+ * as the last line, one JSON object.
+ *
+ *   tsx scripts/bench-cycles.ts [--cycles 60] [--measures 100] [--concurrency 20] [--big 1000]
+ */
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import type postgres from 'postgres';
+import { migrate } from '../schema/migrate.js';
+import type { PartnershipConfig } from '../schema/partnership.js';
+import { loadReferenceData, referencePlan } from '../schema/reference/load.js';
+import { createSql } from '../services/db.js';
+import { freePort } from '../services/stack/net.js';
+import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from '../services/stack/postgres.js';
+import { findOrBuildTemporalCli } from '../services/stack/temporal-cli.js';
+import { startTemporalServer } from '../services/stack/temporal-server.js';
+import type { cycleWorkflow } from '../workflows/cycle.js';
+import * as m from '../workflows/messages.js';
+import { admin, clerk, frames, lillehammer, proposer, startCycle, voters } from '../test/support/cycles.js';
+import { spawnWorkerProcess, type WorkerProcess } from '../test/support/worker-process.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+type Cycle = WorkflowHandle<typeof cycleWorkflow>;
+type Cleanup = () => Promise<unknown>;
+
+export interface BenchOptions {
+  cycles: number;
+  measures: number;
+  concurrency: number;
+  /** Measures of the single large cycle. */
+  big: number;
+}
+
+export interface BenchResult {
+  cycles: number;
+  measures_per_cycle: number;
+  wall_s: number;
+  largest_history_events: number;
+  worker_peak_rss_mb: number;
+}
+
+const partnershipId = (i: number) => `bench-${String(i + 1).padStart(2, '0')}`;
+
+/** Lillehammer-regionen under another id and name: same members, rule, key and roster. */
+const benchPartnership = (id: string): PartnershipConfig => ({ ...lillehammer(), id, name: `Benk ${id}`, example: true });
+
+async function servers(cleanups: Cleanup[], runDir: string): Promise<{ temporalAddress: string; databaseUrl: string }> {
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    const server = await startTemporalServer({
+      cliPath: await findOrBuildTemporalCli(),
+      dbFile: path.join(runDir, 'temporal.db'),
+      logFile: path.join(runDir, 'temporal.log'),
+      grpcPort: await freePort(),
+      namespace: 'default',
+    });
+    cleanups.push(server.stop);
+    temporalAddress = server.address;
+  }
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const pg = await startEmbeddedPostgres({ clusterDir: path.join(runDir, 'pg'), port: await freePort(), logFile: path.join(runDir, 'postgres.log'), durable: false });
+    cleanups.push(pg.stop);
+    serverUrl = pg.url;
+  }
+  const database = `hoep_bench_${randomBytes(4).toString('hex')}`;
+  await ensureDatabase(serverUrl, database);
+  cleanups.push(() => dropDatabase(serverUrl, database));
+  return { temporalAddress, databaseUrl: withDatabase(serverUrl, database) };
+}
+
+async function insertPartnerships(sql: postgres.Sql, count: number): Promise<void> {
+  const plan = referencePlan(lillehammer().id);
+  for (let i = 0; i < count; i++) {
+    const config = benchPartnership(partnershipId(i));
+    await sql`INSERT INTO partnerships (id, name, config, plan)
+              VALUES (${config.id}, ${config.name}, ${sql.json(config as unknown as postgres.JSONValue)}, ${sql.json({ ...plan, partnership: config.id } as unknown as postgres.JSONValue)})`;
+  }
+}
+
+/** A year in which no bench cycle exists on this Temporal server yet (a reused server keeps old runs). */
+async function freeYear(client: Client): Promise<number> {
+  for (;;) {
+    const year = 2100 + randomInt(90);
+    try {
+      await client.workflow.getHandle(`${partnershipId(0)}-${year}`).describe();
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) return year;
+      throw e;
+    }
+  }
+}
+
+/** Peak resident memory of a process: VmHWM from /proc, and the highest VmRSS seen every 200 ms. */
+function watchMemory(pid: number): { stop(): { hwmMb: number; sampledMb: number } } {
+  const read = (field: string) => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  };
+  let sampledMb = 0;
+  const timer = setInterval(() => {
+    try {
+      sampledMb = Math.max(sampledMb, read('VmRSS'));
+    } catch {
+      // the process is gone
+    }
+  }, 200);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { hwmMb: read('VmHWM'), sampledMb };
+    },
+  };
+}
+
+async function poll<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Runs `task` over 0..n-1 with at most `limit` in flight. */
+async function bounded(n: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, n) }, async () => {
+    while (next < n) await task(next++);
+  }));
+}
+
+/** One cycle from start to 'adopted'; returns the number of Updates it took. */
+async function runCycle(client: Client, taskQueue: string, partnership: PartnershipConfig, year: number, measures: number, rejections = 0): Promise<{ cycle: Cycle; updates: number }> {
+  let updates = 0;
+  const update = <R>(p: Promise<R>) => {
+    updates += 1;
+    return p;
+  };
+  const cycle = await startCycle(client, taskQueue, { partnership, year, frames: frames(partnership, year, '2500000.00', '350000.00') });
+  updates += 1; // cycleRecorded
+  for (let i = 0; i < measures; i++) {
+    const amount = `${20_000 + ((i * 7919) % 50) * 1_000}.00`;
+    const amounts = i % 3 === 0 ? { [year]: amount, [year + 1]: amount } : { [year]: amount };
+    await update(cycle.executeUpdate(m.submitMeasure, {
+      args: [{ actor: proposer(`proposer-${i % 7}`), measure: { title: `Tiltak ${i + 1}`, description: 'Benk', strategies: ['2.1'], responsible: 'LRV', amounts, cofunding: [] } }],
+    }));
+  }
+  await update(cycle.executeUpdate(m.closeProposals, { args: [{ actor: admin }] }));
+  const recommendation = await cycle.query(m.getRecommendation);
+  const list = await update(cycle.executeUpdate(m.proposePriorityList, {
+    args: [{ actor: admin, items: recommendation!.items, meeting: { date: `${year - 1}-11-01`, caseNumber: `1/${year - 1}` } }],
+  }));
+  const roster = voters(partnership);
+  const ballots = [...roster.slice(5, 5 + rejections).map((v) => [v, 'reject'] as const), ...roster.slice(0, 5).map((v) => [v, 'approve'] as const)];
+  for (const [voter, vote] of ballots) await update(cycle.executeUpdate(m.castVote, { args: [{ actor: voter, version: list.version, vote }] }));
+  const status = await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adoption', `${cycle.workflowId} in adoption`);
+  for (const { municipality } of status.adoptions) {
+    await update(cycle.executeUpdate(m.recordAdoption, {
+      args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `9/${year - 1}`, decidedOn: `${year - 1}-12-10` } }],
+    }));
+  }
+  await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adopted', `${cycle.workflowId} adopted`);
+  return { cycle, updates };
+}
+
+/** Every run of a cycle, oldest first, with its history's length and size (visibility knows the runs, describe the rest). */
+async function runsOf(client: Client, workflowId: string): Promise<{ events: number; mb: number; status: string }[]> {
+  const runs: { runId: string; start: number }[] = [];
+  for await (const w of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push({ runId: w.runId, start: w.startTime.getTime() });
+  runs.sort((a, b) => a.start - b.start);
+  return Promise.all(runs.map(async ({ runId }) => {
+    const d = await client.workflow.getHandle(workflowId, runId).describe();
+    return { events: d.historyLength, mb: (d.historySize ?? 0) / 1024 / 1024, status: d.status.name.toLowerCase() };
+  }));
+}
+
+export async function benchCycles(o: BenchOptions, log: (line: string) => void = console.log): Promise<BenchResult> {
+  const cleanups: Cleanup[] = [];
+  const runDir = path.join(root, '.data', `bench-cycles-${process.pid}`);
+  fs.mkdirSync(runDir, { recursive: true });
+  cleanups.push(async () => fs.rmSync(runDir, { recursive: true, force: true }));
+  try {
+    const { temporalAddress, databaseUrl } = await servers(cleanups, runDir);
+    const sql = createSql(databaseUrl, { max: 2, applicationName: 'hoep-bench-cycles' });
+    cleanups.push(() => sql.end({ timeout: 5 }));
+    await migrate(sql);
+    await loadReferenceData(sql);
+    await insertPartnerships(sql, o.cycles);
+
+    const workflowBundlePath = path.join(runDir, 'workflow-bundle.js');
+    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts'), logger: new DefaultLogger('WARN') });
+    fs.writeFileSync(workflowBundlePath, code);
+    const taskQueue = `bench-cycles-${randomUUID()}`;
+    const worker: WorkerProcess = spawnWorkerProcess({ temporalAddress, databaseUrl, taskQueue, workflowBundlePath, nodeArgs: (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean) });
+    cleanups.push(() => worker.stop());
+    await worker.next('ready');
+    const memory = watchMemory(worker.pid);
+
+    const connection = await Connection.connect({ address: temporalAddress });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection });
+    const year = await freeYear(client);
+    const started: Cycle[] = [];
+    if (process.env.TEMPORAL_ADDRESS) {
+      // A reused server keeps what we leave running.
+      cleanups.push(() => Promise.all(started.map((c) => c.terminate('benchmark finished').catch(() => undefined))));
+    }
+
+    log(`${o.cycles} cycles × ${o.measures} measures, ${o.concurrency} in flight, worker pid ${worker.pid}, Temporal ${temporalAddress}`);
+    let updates = 0;
+    const t0 = performance.now();
+    await bounded(o.cycles, o.concurrency, async (i) => {
+      const run = await runCycle(client, taskQueue, benchPartnership(partnershipId(i)), year, o.measures);
+      started.push(run.cycle);
+      updates += run.updates;
+    });
+    const wallS = (performance.now() - t0) / 1000;
+    const lengths = await Promise.all(started.map(async (c) => ({ id: c.workflowId, events: (await c.describe()).historyLength })));
+    const largest = lengths.reduce((a, b) => (b.events > a.events ? b : a));
+    const adopted = await sql<{ n: number }[]>`select count(*)::int as n from cycles where phase = 'adopted'`;
+    log(`all ${adopted[0]!.n} cycles adopted in ${wallS.toFixed(1)} s`);
+    log(`updates: ${updates}, ${(updates / wallS).toFixed(1)} per second`);
+    log(`largest cycle history: ${largest.events} events (${largest.id})`);
+
+    if (o.big > 0) {
+      const t1 = performance.now();
+      const big = await runCycle(client, taskQueue, benchPartnership(partnershipId(0)), year + 1, o.big, 3);
+      started.push(big.cycle);
+      const runs = await poll(() => runsOf(client, big.cycle.workflowId), (r) => r.length > 0, 'the large cycle in visibility', 10_000);
+      log(`${o.big}-measure cycle with 8 votes (3 against, 5 for): ${big.updates} updates in ${((performance.now() - t1) / 1000).toFixed(1)} s, ${runs.length} run(s): ` +
+        runs.map((r) => `${r.events} events / ${r.mb.toFixed(1)} MB (${r.status})`).join(' → '));
+      if (runs.length > 1) {
+        log(`  continue-as-new came at ${runs[0]!.events} events: the workflow continues when Temporal suggests it (continueAsNewSuggested) or at 8000 events, whichever is first`);
+      }
+    }
+
+    const { hwmMb, sampledMb } = memory.stop();
+    log(`worker peak RSS: ${hwmMb.toFixed(0)} MB (VmHWM; highest VmRSS sampled every 200 ms: ${sampledMb.toFixed(0)} MB)`);
+    return {
+      cycles: o.cycles,
+      measures_per_cycle: o.measures,
+      wall_s: Math.round(wallS * 10) / 10,
+      largest_history_events: largest.events,
+      worker_peak_rss_mb: Math.round(hwmMb),
+    };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => console.error(`cleanup: ${e.message}`));
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({
+    options: {
+      cycles: { type: 'string', default: '60' },
+      measures: { type: 'string', default: '100' },
+      concurrency: { type: 'string', default: '20' },
+      big: { type: 'string', default: '1000' },
+    },
+  });
+  benchCycles({ cycles: Number(values.cycles), measures: Number(values.measures), concurrency: Number(values.concurrency), big: Number(values.big) })
+    .then((result) => {
+      console.log(JSON.stringify(result));
+      process.exit(0);
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}
