@@ -11,6 +11,10 @@
  * as the last line, one JSON object.
  *
  *   tsx scripts/bench-cycles.ts [--cycles 60] [--measures 100] [--concurrency 20] [--big 1000]
+ *
+ * The worker runs with the SDK's defaults, as services/worker/main.ts does. To try memory settings:
+ * BENCH_WORKER_NODE_ARGS="--max-old-space-size=256" adds node options for the worker process, and
+ * environment variables such as MALLOC_ARENA_MAX=2 reach it as they are.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -92,16 +96,20 @@ async function insertPartnerships(sql: postgres.Sql, count: number): Promise<voi
   }
 }
 
-/** A year in which no bench cycle exists on this Temporal server yet (a reused server keeps old runs). */
+/** A year Y in which no bench cycle exists yet for Y (the 60) or Y+1 (the large one): a reused server keeps old runs. */
 async function freeYear(client: Client): Promise<number> {
-  for (;;) {
-    const year = 2100 + randomInt(90);
+  const taken = async (year: number) => {
     try {
       await client.workflow.getHandle(`${partnershipId(0)}-${year}`).describe();
+      return true;
     } catch (e) {
-      if (e instanceof WorkflowNotFoundError) return year;
+      if (e instanceof WorkflowNotFoundError) return false;
       throw e;
     }
+  };
+  for (;;) {
+    const year = 2100 + randomInt(90);
+    if (!(await taken(year)) && !(await taken(year + 1))) return year;
   }
 }
 

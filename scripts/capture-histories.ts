@@ -1,8 +1,9 @@
 /**
  * Records the event histories of real cycles into test/histories/, where
  * test/integration/replay.test.ts replays them against the workflow code of the day: a change that
- * would break cycles already running fails there. Run it again (and commit the files) when a
- * change is meant to be incompatible and old cycles have been dealt with.
+ * would break cycles already running fails there. A run overwrites the files it writes and leaves
+ * others alone: to keep an older set as well, rename it first. Replace histories only when a change
+ * is meant to be incompatible and the cycles started under the old code have been dealt with.
  *
  *   TEMPORAL_ADDRESS=127.0.0.1:7233 DATABASE_URL=postgres://… npx tsx scripts/capture-histories.ts
  *
@@ -221,7 +222,6 @@ async function main(): Promise<void> {
     const taken = new Set((await sql<{ year: number }[]>`select year from cycles where partnership_id = ${p.id}`).map((r) => r.year));
     const year = await freeYears(client, taken);
     fs.mkdirSync(outDir, { recursive: true });
-    for (const old of fs.readdirSync(outDir).filter((f) => f.endsWith('.json'))) fs.rmSync(path.join(outDir, old));
     const [full, cancelled] = await Promise.all([fullCycle(client, taskQueue, year), overdueThenCancelled(client, taskQueue, year + 2)]);
     const closed = await full.result();
     const carryOver = Object.fromEntries((closed.yearEnd ?? []).filter((r) => r.disposition === 'carry_over' && r.unspent !== '0.00').map((r) => [r.funderId, r.unspent]));

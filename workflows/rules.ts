@@ -26,6 +26,8 @@ function requireRole(a: Actor, roles: Actor['roles'], what: string): void {
 function checkText(errors: FieldError[], path: string, value: unknown, max: number): void {
   if (typeof value !== 'string' || value.trim() === '') errors.push({ path, message: 'required, non-empty text' });
   else if (value.length > max) errors.push({ path, message: `at most ${max} characters` });
+  // eslint-disable-next-line no-control-regex -- the point is to find control characters (Postgres refuses NUL)
+  else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) errors.push({ path, message: 'must not contain control characters' });
 }
 
 function checkMoney(errors: FieldError[], path: string, value: unknown): boolean {

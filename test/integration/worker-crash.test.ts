@@ -5,9 +5,8 @@
  * held inside the activity until the kill, so the kill lands exactly where each case says.
  *
  * recordAllocations is an ordinary activity without heartbeats: the server notices the dead worker
- * only when its startToCloseTimeout (2 min in workflows/cycle.ts) runs out, so those cases take
- * over two minutes. The local activities are retried as soon as the dead worker's workflow task
- * times out (10 s).
+ * only when its startToCloseTimeout (workflows/cycle.ts) runs out, so those cases take that long.
+ * The local activities are retried as soon as the dead worker's workflow task times out (10 s).
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -21,7 +20,7 @@ import { spawnWorkerProcess, type Pause, type WorkerProcess } from '../support/w
 type Cycle = WorkflowHandle<typeof cycleWorkflow>;
 const p = lillehammer();
 const TABLES = ['cycles', 'measures', 'priority_lists', 'votes', 'adoptions', 'allocations', 'audit_log'] as const;
-/** Past the 2 min startToCloseTimeout of recordAllocations, its retry and a workflow task. */
+/** Past recordAllocations' startToCloseTimeout (even a 2 min one), its retry and a workflow task. */
 const ADOPTED_WITHIN_MS = 200_000;
 
 /** Four measures; the county's 1.5 MNOK (2/3 of 2.25 MNOK) grants the last one only in part. */
