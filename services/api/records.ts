@@ -4,7 +4,7 @@
  */
 import type postgres from 'postgres';
 import type { PartnershipConfig, Plan } from '../../schema/partnership.js';
-import type { Deadlines, FunderYearMap, Money, Phase, PriorityItem, YearMap } from '../../workflows/messages.js';
+import type { Deadlines, FunderYearMap, Money, Phase, PriorityListState, YearMap } from '../../workflows/messages.js';
 
 type Sql = postgres.Sql;
 
@@ -43,14 +43,8 @@ export interface MeasureRecord {
   updatedAt: string;
 }
 
-export interface PriorityListRecord {
-  version: number;
-  items: PriorityItem[];
-  meeting: { date: string; caseNumber: string };
-  votes: { approve: number; reject: number };
-  voters: Record<string, 'approve' | 'reject'>;
-  status: 'voting' | 'adopted' | 'rejected' | 'replaced';
-}
+/** A priority list as the API shows it: the same shape the workflow keeps. */
+export type PriorityListRecord = PriorityListState;
 
 export interface AllocationRow {
   measureId: string;
