@@ -5,8 +5,8 @@
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { connectClient, sql, startWorker } from '../support/stack.js';
-import { admin, clerk, frames, freshYear, inSeconds, lillehammer, measure, proposer, rejection, startCycle, voters } from '../support/cycles.js';
+import { connectClient, freshYear, sql, startWorker } from '../support/stack.js';
+import { admin, clerk, frames, inSeconds, lillehammer, measure, proposer, rejection, startCycle, voters } from '../support/cycles.js';
 import * as m from '../../workflows/messages.js';
 
 let client: Client;
@@ -30,7 +30,7 @@ async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: s
 describe('a full cycle', () => {
   it('runs proposals, IPR vote, a reduction and loop-back, adoption, execution and close with carry-over, exact to the øre', async () => {
     const p = lillehammer();
-    const Y = freshYear(1);
+    const Y = await freshYear(1);
     const y = String(Y);
     const cycleId = `${p.id}-${Y}`;
     const h = await startCycle(client, taskQueue, { year: Y, frames: frames(p, Y, '2000000.00', '400000.00') });
@@ -156,7 +156,7 @@ describe('a full cycle', () => {
 describe('deadlines, cancel and a second start', () => {
   it('flags IPR and adoption deadlines overdue and never approves by itself; cancel stops the councils', async () => {
     const p = lillehammer();
-    const Y = freshYear();
+    const Y = await freshYear();
     const y = String(Y);
     const h = await startCycle(client, taskQueue, { year: Y, frames: frames(p, Y, '2000000.00', '400000.00'), deadlines: { proposals: inSeconds(2), ipr: inSeconds(4), adoption: inSeconds(6) } });
     await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(Y, '300000.00') }] });
@@ -192,7 +192,7 @@ describe('deadlines, cancel and a second start', () => {
 
   it('refuses a second start of the same year, in Temporal and in Postgres', async () => {
     const p = lillehammer();
-    const Y = freshYear();
+    const Y = await freshYear();
     const h = await startCycle(client, taskQueue, { year: Y, frames: frames(p, Y, '100.00', '100.00') });
     await expect(startCycle(client, taskQueue, { year: Y, frames: frames(p, Y, '100.00', '100.00') })).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
     await h.executeUpdate(m.cancelCycle, { args: [{ actor: admin, reason: 'test' }] });

@@ -13,8 +13,8 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { cycleWorkflow } from '../../workflows/cycle.js';
 import * as m from '../../workflows/messages.js';
-import { admin, clerk, freshYear, frames, lillehammer, proposer, startCycle, voters } from '../support/cycles.js';
-import { connectClient, sql, startWorker, testEnv } from '../support/stack.js';
+import { admin, clerk, frames, lillehammer, proposer, startCycle, voters } from '../support/cycles.js';
+import { connectClient, freshYear, sql, startWorker, testEnv } from '../support/stack.js';
 import { spawnWorkerProcess, type Pause, type WorkerProcess } from '../support/worker-process.js';
 
 type Cycle = WorkflowHandle<typeof cycleWorkflow>;
@@ -117,7 +117,7 @@ let uninterrupted: Awaited<ReturnType<typeof recordsOf>>;
 
 beforeAll(async () => {
   const worker = await startWorker();
-  const year = freshYear();
+  const year = await freshYear();
   const cycle = await startCycle(await connectClient(), worker.taskQueue, { year, frames: framesFor(year) });
   await driveToAdoption(cycle, year);
   await untilAdopted(cycle.workflowId);
@@ -141,7 +141,7 @@ async function killedDuring(pause: Pause, whilePaused: (cycleId: string, worker:
   let second: WorkerProcess | undefined;
   try {
     await first.next('ready');
-    const year = freshYear();
+    const year = await freshYear();
     const cycle = await startCycle(await connectClient(), taskQueue, { year, frames: framesFor(year) });
     const driving = driveToAdoption(cycle, year);
     driving.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled

@@ -2,7 +2,6 @@
  * Helpers for tests that drive a cycle through the workflow: reference partnership, actors,
  * frames and deadlines built the way an administrator would give them.
  */
-import { randomInt } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { referencePartnership, referencePlan } from '../../schema/reference/load.js';
@@ -17,14 +16,6 @@ export const proposer = (sub = 'lrv-proposer'): m.Actor => ({ sub, name: sub, ro
 export const clerk = (municipality: string): m.Actor => ({ sub: `clerk-${municipality}`, name: `Clerk ${municipality}`, roles: ['municipal_clerk'], municipality });
 export const voters = (p: PartnershipConfig): m.Actor[] =>
   p.ipr.roster.filter((r) => r.votes).map((r) => ({ sub: r.id, name: r.name, roles: ['ipr_member'] }));
-
-/** A year no other test in this run uses (each test file gets its own range). */
-let nextYear = 2100 + randomInt(50) * 2;
-export const freshYear = (span = 1): number => {
-  const year = nextYear;
-  nextYear += span + 1;
-  return year;
-};
 
 /** The same frame for every year Y..Y+3: county amount, and each municipality's amount. */
 export function frames(p: PartnershipConfig, year: number, county: string, municipality: string): m.FunderYearMap {

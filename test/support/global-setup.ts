@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
@@ -73,6 +73,11 @@ async function database(runDir: string, cleanups: Cleanup[]): Promise<string> {
   try {
     await migrate(sql);
     await loadReferenceData(sql);
+    // Years for cycles the test files start (test/support/cycles.ts freshYear): one counter for the
+    // whole run, so two files running side by side never start the same cycle id. The start is
+    // random so that a reused Temporal server (TEMPORAL_ADDRESS) rarely holds a year already.
+    await sql`create table test_years (next integer not null)`;
+    await sql`insert into test_years values (${2100 + randomInt(40)})`;
   } finally {
     await sql.end();
   }

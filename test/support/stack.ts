@@ -40,6 +40,12 @@ export function sql(): postgres.Sql {
   return sharedSql;
 }
 
+/** A year Y such that no other test in this run uses Y..Y+span (a counter in the test database). */
+export async function freshYear(span = 1): Promise<number> {
+  const [row] = await sql()<{ year: number }[]>`update test_years set next = next + ${span + 1} returning next - ${span + 1} as year`;
+  return row!.year;
+}
+
 export function connectClient(): Promise<Client> {
   const { temporalAddress, namespace } = testEnv();
   sharedClient ??= Connection.connect({ address: temporalAddress }).then((connection) => new Client({ connection, namespace }));

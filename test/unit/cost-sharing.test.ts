@@ -431,9 +431,9 @@ describe('recommend', () => {
           const fits = (g: bigint) => {
             if (g === 0n) return true;
             if (stageC + stageM === 0n) return false;
-            const exact = parts.every(([num, den], i) => g * num <= left[i]! * den);
+            if (!parts.every(([num, den], i) => g * num <= left[i]! * den)) return false;
             const split = shareMeasure({ [Y]: money(g) }, sharing, members, frames);
-            return exact && ids.every((id, i) => ore(split[id]![Y]!) <= left[i]!);
+            return ids.every((id, i) => ore(split[id]![Y]!) <= left[i]!);
           };
           const granted = grantOf(m.id);
           expect(fits(granted)).toBe(true);
@@ -444,7 +444,7 @@ describe('recommend', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000); // a brute force over every øre: seconds on a busy shared machine, never a speed check
 
   it('is deterministic', () => {
     fc.assert(
