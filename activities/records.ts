@@ -1,13 +1,19 @@
 /**
  * Writes to the system of record. Each write runs in one transaction together with its audit
- * entry; the entry's key comes from the workflow, so a retried activity finds the key taken and
- * changes nothing (no duplicate rows, whatever was retried).
+ * entry. The entry is identified by the workflow's key and a digest of what is written, so a
+ * retried activity finds its entry and changes nothing (no duplicate rows, whatever was retried),
+ * while a different write that comes to the same key after a lost step is still made
+ * (schema/migrations/003_write_order.sql). Every write sets state rather than adding to it, so
+ * such a write replaces what the lost step left.
  */
+import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import type { MeasureInput, Phase, PriorityItem, Meeting, YearMap, FunderYearMap, Deadlines, CycleStatus } from '../workflows/messages.js';
 
 export interface AuditEntry {
   key: string;
+  /** The workflow's order of its writes (absent from the adoption workflow and older cycles). */
+  seq?: number;
   at: string;
   cycleId: string;
   actor: string;
@@ -20,27 +26,43 @@ type Tx = postgres.TransactionSql;
 type Json = postgres.JSONValue;
 const json = (v: unknown) => v as Json;
 
-/** Run `write` and the audit insert in one transaction, once per audit key. Returns false when already done. */
-export async function once(sql: postgres.Sql, audit: AuditEntry, write: (tx: Tx) => Promise<unknown>): Promise<boolean> {
+/**
+ * What a write is, apart from when it ran: its input without the audit entry's time (a retry
+ * after a lost workflow task runs at another workflow time, but writes the same).
+ */
+export function contentDigest(input: { audit: AuditEntry }): string {
+  const { at: _at, ...audit } = input.audit;
+  return createHash('sha256').update(JSON.stringify({ ...input, audit })).digest('hex').slice(0, 32);
+}
+
+/**
+ * Run `write` and the audit insert in one transaction, once per audit key and content. Returns
+ * false when already done.
+ */
+export async function once<A extends { audit: AuditEntry }>(sql: postgres.Sql, input: A, write: (tx: Tx) => Promise<unknown>): Promise<boolean> {
+  const { audit } = input;
   return sql.begin(async (tx) => {
     const inserted = await tx`
-      INSERT INTO audit_log (key, at, cycle_id, actor, action, ref, detail)
-      VALUES (${audit.key}, ${audit.at}, ${audit.cycleId}, ${audit.actor}, ${audit.action}, ${audit.ref}, ${tx.json(json(audit.detail ?? {}))})
-      ON CONFLICT (key) DO NOTHING RETURNING seq`;
+      INSERT INTO audit_log (key, content_digest, at, cycle_id, actor, action, ref, detail)
+      VALUES (${audit.key}, ${contentDigest(input)}, ${audit.at}, ${audit.cycleId}, ${audit.actor}, ${audit.action}, ${audit.ref}, ${tx.json(json(audit.detail ?? {}))})
+      ON CONFLICT (key, content_digest) DO NOTHING RETURNING seq`;
     if (inserted.length === 0) return false;
     await write(tx);
     return true;
   }) as Promise<boolean>;
 }
 
+/** The write's place in the workflow's order; 0 (always applies) for writes that carry none. */
+const seqOf = (audit: AuditEntry) => audit.seq ?? 0;
+
 export function createRecords(sql: postgres.Sql) {
   return {
     async recordCycle(a: { cycleId: string; partnershipId: string; year: number; config: unknown; frames: FunderYearMap; deadlines: Deadlines; carryOver: Record<string, string>; startedBy: string; audit: AuditEntry }) {
-      await once(sql, a.audit, async (tx) => {
+      await once(sql, a, async (tx) => {
         await tx`
-          INSERT INTO cycles (id, partnership_id, year, phase, config, frames, deadlines, carry_over, started_by, started_at)
+          INSERT INTO cycles (id, partnership_id, year, phase, config, frames, deadlines, carry_over, started_by, started_at, record_seq)
           VALUES (${a.cycleId}, ${a.partnershipId}, ${a.year}, 'proposals', ${tx.json(json(a.config))}, ${tx.json(json(a.frames))},
-                  ${tx.json(json(a.deadlines))}, ${tx.json(json(a.carryOver))}, ${a.startedBy}, ${a.audit.at})`;
+                  ${tx.json(json(a.deadlines))}, ${tx.json(json(a.carryOver))}, ${a.startedBy}, ${a.audit.at}, ${seqOf(a.audit)})`;
         if (Object.keys(a.carryOver).length) {
           await tx`UPDATE year_end SET carried_to = ${a.cycleId}
                    WHERE cycle_id = ${`${a.partnershipId}-${a.year - 1}`} AND disposition = 'carry_over' AND carried_to IS NULL`;
@@ -49,19 +71,22 @@ export function createRecords(sql: postgres.Sql) {
     },
 
     async recordPhase(a: { cycleId: string; phase: Phase; frames: FunderYearMap; deadlines: Deadlines; audit: AuditEntry }) {
-      await once(sql, a.audit, (tx) => tx`
+      await once(sql, a, (tx) => tx`
         UPDATE cycles SET phase = ${a.phase}, frames = ${tx.json(json(a.frames))}, deadlines = ${tx.json(json(a.deadlines))},
-          closed_at = ${a.phase === 'closed' || a.phase === 'cancelled' ? a.audit.at : null}
-        WHERE id = ${a.cycleId}`);
+          closed_at = ${a.phase === 'closed' || a.phase === 'cancelled' ? a.audit.at : null}, record_seq = ${seqOf(a.audit)}
+        WHERE id = ${a.cycleId} AND record_seq <= ${seqOf(a.audit)}`);
     },
 
-    /** Insert a new measure or apply an edit/withdrawal: only the fields given change. */
+    /**
+     * Insert a new measure or apply an edit/withdrawal: only the fields given change, and only if
+     * no later write of the workflow's (a higher seq) got there first.
+     */
     async recordMeasure(a: { cycleId: string; id: string; proposedBy: string; status: string; fields: Partial<MeasureInput>; audit: AuditEntry }) {
       const f = a.fields;
-      await once(sql, a.audit, (tx) => tx`
-        INSERT INTO measures (cycle_id, id, title, description, strategies, responsible, amounts, cofunding, status, proposed_by, proposed_at, updated_at)
+      await once(sql, a, (tx) => tx`
+        INSERT INTO measures (cycle_id, id, title, description, strategies, responsible, amounts, cofunding, status, proposed_by, proposed_at, updated_at, record_seq)
         VALUES (${a.cycleId}, ${a.id}, ${f.title ?? ''}, ${f.description ?? ''}, ${f.strategies ?? []}, ${f.responsible ?? ''},
-                ${tx.json(json(f.amounts ?? {}))}, ${tx.json(json(f.cofunding ?? []))}, ${a.status}, ${a.proposedBy}, ${a.audit.at}, ${a.audit.at})
+                ${tx.json(json(f.amounts ?? {}))}, ${tx.json(json(f.cofunding ?? []))}, ${a.status}, ${a.proposedBy}, ${a.audit.at}, ${a.audit.at}, ${seqOf(a.audit)})
         ON CONFLICT (cycle_id, id) DO UPDATE SET
           title = COALESCE(${f.title ?? null}, measures.title),
           description = COALESCE(${f.description ?? null}, measures.description),
@@ -69,24 +94,30 @@ export function createRecords(sql: postgres.Sql) {
           responsible = COALESCE(${f.responsible ?? null}, measures.responsible),
           amounts = COALESCE(${f.amounts ? tx.json(json(f.amounts)) : null}::jsonb, measures.amounts),
           cofunding = COALESCE(${f.cofunding ? tx.json(json(f.cofunding)) : null}::jsonb, measures.cofunding),
+          proposed_by = ${a.proposedBy},
           status = ${a.status},
-          updated_at = ${a.audit.at}`);
+          updated_at = ${a.audit.at},
+          record_seq = ${seqOf(a.audit)}
+        WHERE measures.record_seq <= ${seqOf(a.audit)}`);
     },
 
     async recordPriorityList(a: { cycleId: string; version: number; items: PriorityItem[]; meeting: Meeting; proposedBy: string; replacedVersion: number | null; audit: AuditEntry }) {
-      await once(sql, a.audit, async (tx) => {
+      await once(sql, a, async (tx) => {
         if (a.replacedVersion !== null) {
           await tx`UPDATE priority_lists SET status = 'replaced', decided_at = ${a.audit.at} WHERE cycle_id = ${a.cycleId} AND version = ${a.replacedVersion}`;
         }
         await tx`
           INSERT INTO priority_lists (cycle_id, version, items, meeting_date, case_number, status, proposed_by, proposed_at)
-          VALUES (${a.cycleId}, ${a.version}, ${tx.json(json(a.items))}, ${a.meeting.date}, ${a.meeting.caseNumber}, 'voting', ${a.proposedBy}, ${a.audit.at})`;
+          VALUES (${a.cycleId}, ${a.version}, ${tx.json(json(a.items))}, ${a.meeting.date}, ${a.meeting.caseNumber}, 'voting', ${a.proposedBy}, ${a.audit.at})
+          ON CONFLICT (cycle_id, version) DO UPDATE SET items = EXCLUDED.items, meeting_date = EXCLUDED.meeting_date,
+            case_number = EXCLUDED.case_number, proposed_by = EXCLUDED.proposed_by, proposed_at = EXCLUDED.proposed_at`;
       });
     },
 
     async recordVote(a: { cycleId: string; version: number; memberId: string; vote: 'approve' | 'reject'; listStatus: string; audit: AuditEntry }) {
-      await once(sql, a.audit, async (tx) => {
-        await tx`INSERT INTO votes (cycle_id, version, member_id, vote, cast_at) VALUES (${a.cycleId}, ${a.version}, ${a.memberId}, ${a.vote}, ${a.audit.at})`;
+      await once(sql, a, async (tx) => {
+        await tx`INSERT INTO votes (cycle_id, version, member_id, vote, cast_at) VALUES (${a.cycleId}, ${a.version}, ${a.memberId}, ${a.vote}, ${a.audit.at})
+                 ON CONFLICT (cycle_id, version, member_id) DO UPDATE SET vote = EXCLUDED.vote, cast_at = EXCLUDED.cast_at`;
         if (a.listStatus !== 'voting') {
           await tx`UPDATE priority_lists SET status = ${a.listStatus}, decided_at = ${a.audit.at} WHERE cycle_id = ${a.cycleId} AND version = ${a.version}`;
         }
@@ -94,10 +125,13 @@ export function createRecords(sql: postgres.Sql) {
     },
 
     async recordAdoption(a: { cycleId: string; round: number; municipality: string; decision: string; requested: YearMap; amounts: YearMap; caseNumber: string; decidedOn: string; recordedBy: string; audit: AuditEntry }) {
-      await once(sql, a.audit, (tx) => tx`
+      await once(sql, a, (tx) => tx`
         INSERT INTO adoptions (cycle_id, round, municipality, decision, requested, amounts, case_number, decided_on, recorded_by, recorded_at)
         VALUES (${a.cycleId}, ${a.round}, ${a.municipality}, ${a.decision}, ${tx.json(json(a.requested))}, ${tx.json(json(a.amounts))},
-                ${a.caseNumber}, ${a.decidedOn}, ${a.recordedBy}, ${a.audit.at})`);
+                ${a.caseNumber}, ${a.decidedOn}, ${a.recordedBy}, ${a.audit.at})
+        ON CONFLICT (cycle_id, round, municipality) DO UPDATE SET decision = EXCLUDED.decision, requested = EXCLUDED.requested,
+          amounts = EXCLUDED.amounts, case_number = EXCLUDED.case_number, decided_on = EXCLUDED.decided_on,
+          recorded_by = EXCLUDED.recorded_by, recorded_at = EXCLUDED.recorded_at`);
     },
 
     /** The binding plan: one row per measure, year and funder, each pointing at its decisions. */
@@ -108,7 +142,9 @@ export function createRecords(sql: postgres.Sql) {
             cycle_id: a.cycleId, measure_id: measureId, year: Number(year), funder_id: funderId, amount,
             priority_list_version: a.version, adoption_refs: json(a.adoptionRefs),
           }))));
-      await once(sql, a.audit, async (tx) => {
+      await once(sql, a, async (tx) => {
+        // One binding plan per cycle: a write after a lost step replaces the rows of the lost one.
+        await tx`DELETE FROM allocations WHERE cycle_id = ${a.cycleId}`;
         for (let i = 0; i < rows.length; i += 2000) {
           await tx`INSERT INTO allocations ${tx(rows.slice(i, i + 2000).map((r) => ({ ...r, adoption_refs: tx.json(r.adoption_refs) })))}`;
         }
@@ -125,13 +161,15 @@ export function createRecords(sql: postgres.Sql) {
     },
 
     async recordProgress(a: { cycleId: string; id: string; measureId: string; progress: string; spent: YearMap; reportedBy: string; audit: AuditEntry }) {
-      await once(sql, a.audit, (tx) => tx`
+      await once(sql, a, (tx) => tx`
         INSERT INTO progress_reports (cycle_id, id, measure_id, progress, spent, reported_by, reported_at)
-        VALUES (${a.cycleId}, ${a.id}, ${a.measureId}, ${a.progress}, ${tx.json(json(a.spent))}, ${a.reportedBy}, ${a.audit.at})`);
+        VALUES (${a.cycleId}, ${a.id}, ${a.measureId}, ${a.progress}, ${tx.json(json(a.spent))}, ${a.reportedBy}, ${a.audit.at})
+        ON CONFLICT (cycle_id, id) DO UPDATE SET measure_id = EXCLUDED.measure_id, progress = EXCLUDED.progress, spent = EXCLUDED.spent,
+          reported_by = EXCLUDED.reported_by, reported_at = EXCLUDED.reported_at`);
     },
 
     async recordIndicators(a: { cycleId: string; year: number; values: { indicator: string; value: string; note?: string }[]; reportedBy: string; audit: AuditEntry }) {
-      await once(sql, a.audit, async (tx) => {
+      await once(sql, a, async (tx) => {
         for (const v of a.values) {
           await tx`
             INSERT INTO indicator_values (cycle_id, indicator, year, value, note, reported_by, reported_at)
@@ -143,11 +181,13 @@ export function createRecords(sql: postgres.Sql) {
     },
 
     async recordYearEnd(a: { cycleId: string; rows: NonNullable<CycleStatus['yearEnd']>; audit: AuditEntry }) {
-      await once(sql, a.audit, async (tx) => {
+      await once(sql, a, async (tx) => {
         for (const r of a.rows) {
           await tx`
             INSERT INTO year_end (cycle_id, funder_id, allocated, spent, unspent, disposition)
-            VALUES (${a.cycleId}, ${r.funderId}, ${r.allocated}, ${r.spent}, ${r.unspent}, ${r.disposition})`;
+            VALUES (${a.cycleId}, ${r.funderId}, ${r.allocated}, ${r.spent}, ${r.unspent}, ${r.disposition})
+            ON CONFLICT (cycle_id, funder_id) DO UPDATE SET allocated = EXCLUDED.allocated, spent = EXCLUDED.spent,
+              unspent = EXCLUDED.unspent, disposition = EXCLUDED.disposition`;
         }
       });
     },

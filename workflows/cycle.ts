@@ -6,7 +6,7 @@
  * (with an audit entry) before the Update returns.
  */
 import {
-  allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, proxyActivities,
+  allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities,
   proxyLocalActivities, setHandler, startChild, workflowInfo, type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
@@ -44,13 +44,19 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   const now = () => Date.now();
   const iso = () => new Date(now()).toISOString();
 
-  /** Audit entry for an action; the key makes a retried write a no-op. */
+  /**
+   * Audit entry for an action. `seq` orders the cycle's writes as the workflow made them: writes
+   * run concurrently, and a row keeps the state of its highest seq (activities/records.ts).
+   */
   const audit = (actor: string, action: string, ref: string | null, detail: unknown = {}): AuditEntry => {
     s.recordSeq += 1;
-    return { key: `${cfg.cycleId}#${s.recordSeq}`, at: iso(), cycleId: cfg.cycleId, actor, action, ref, detail };
+    return { key: `${cfg.cycleId}#${s.recordSeq}`, seq: s.recordSeq, at: iso(), cycleId: cfg.cycleId, actor, action, ref, detail };
   };
   const decided = (actor: string, action: string, ref: string | null = null) => s.history.push({ at: iso(), actor, action, ref });
+  const ended = () => s.phase === 'closed' || s.phase === 'cancelled';
+  /** A cycle that is closed or cancelled stays so, whatever step was under way when it ended. */
   const setPhase = async (phase: m.Phase, actor: string, why: string) => {
+    if (ended()) return;
     s.phase = phase;
     decided(actor, `phase ${phase}: ${why}`);
     await record.recordPhase({ cycleId: cfg.cycleId, phase, frames: s.frames, deadlines: s.deadlines, audit: audit(actor, `phase:${phase}`, null, { why }) });
@@ -68,6 +74,8 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   let cancelRequested: { actor: m.Actor; reason: string } | null = null;
   let deadlineVersion = 0;
   const children = new Map<string, ChildWorkflowHandle<typeof adoptionWorkflow>>();
+  /** Municipalities whose decision is on its way to their adoption workflow. */
+  const deciding = new Set<string>();
   const childScope = new CancellationScope();
 
   // ── queries ────────────────────────────────────────────────────────────────
@@ -86,7 +94,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     s.measures.push({ id, proposedBy: actor.sub, amounts: fields.amounts!, strategies: measure.strategies, status: 'proposed' });
     await record.recordMeasure({ cycleId: cfg.cycleId, id, proposedBy: actor.sub, status: 'proposed', fields, audit: audit(actor.sub, 'measure:submit', id) });
     return { id };
-  }, { validator: ({ actor, measure }) => rules.validateSubmit(cfg, s, actor, measure) });
+  }, { validator: ({ actor, measure }) => rules.validateSubmit(cfg, s, actor, measure, now()) });
 
   setHandler(m.editMeasure, async ({ actor, measureId, measure }) => {
     const state = s.measures.find((x) => x.id === measureId)!;
@@ -95,31 +103,42 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     if (fields.strategies) state.strategies = fields.strategies;
     await record.recordMeasure({ cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: state.status, fields, audit: audit(actor.sub, 'measure:edit', measureId, { fields: Object.keys(measure) }) });
     return { id: measureId };
-  }, { validator: ({ actor, measureId, measure }) => rules.validateEdit(cfg, s, actor, measureId, measure) });
+  }, { validator: ({ actor, measureId, measure }) => rules.validateEdit(cfg, s, actor, measureId, measure, now()) });
 
   setHandler(m.withdrawMeasure, async ({ actor, measureId }) => {
     const state = s.measures.find((x) => x.id === measureId)!;
     state.status = 'withdrawn';
     await record.recordMeasure({ cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: 'withdrawn', fields: {}, audit: audit(actor.sub, 'measure:withdraw', measureId) });
     return { id: measureId };
-  }, { validator: ({ actor, measureId }) => rules.validateWithdraw(s, actor, measureId) });
+  }, { validator: ({ actor, measureId }) => rules.validateWithdraw(s, actor, measureId, now()) });
 
   setHandler(m.closeProposals, async ({ actor }) => {
     await closeProposalsNow(actor.sub, 'proposals closed early by an administrator');
     return statusOf(cfg, s);
   }, { validator: ({ actor }) => rules.validateAdmin(s, actor, 'proposals', 'Closing proposals') });
 
+  /** A council's pending adoption gets a new deadline; its workflow is told once it has started. */
+  const moveAdoptionDeadline = async (pending: m.AdoptionState, to: string) => {
+    pending.dueAt = to;
+    pending.overdue = false;
+    clearOverdue(`adoption:${pending.municipality}`);
+    await condition(() => children.has(pending.municipality) || cancelled() || pending.decision !== null);
+    await children.get(pending.municipality)?.signal(m.adoptionDeadlineMoved, { dueAt: to });
+  };
+
   setHandler(m.moveDeadline, async ({ actor, deadline, to }) => {
     if (deadline.startsWith('adoption:')) {
       const municipality = deadline.slice('adoption:'.length);
-      const pending = s.adoptions.find((a) => a.municipality === municipality)!;
-      pending.dueAt = to;
-      pending.overdue = false;
-      clearOverdue(deadline);
-      await children.get(municipality)?.signal(m.adoptionDeadlineMoved, { dueAt: to });
+      await moveAdoptionDeadline(s.adoptions.find((a) => a.municipality === municipality)!, to);
     } else {
+      const before = s.deadlines[deadline as keyof m.Deadlines];
       s.deadlines = { ...s.deadlines, [deadline]: to };
       clearOverdue(deadline);
+      // During adoption the common deadline moves every council's that still runs on it.
+      if (deadline === 'adoption' && s.phase === 'adoption' && patched('adoption-deadline-reaches-councils')) {
+        const following = s.adoptions.filter((a) => a.decision === null && a.dueAt === before);
+        await Promise.all(following.map((a) => moveAdoptionDeadline(a, to)));
+      }
     }
     deadlineVersion += 1;
     decided(actor.sub, `deadline ${deadline} moved to ${to}`);
@@ -128,9 +147,18 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   }, { validator: ({ actor, deadline, to }) => rules.validateMoveDeadline(cfg, s, actor, deadline, to, now()) });
 
   // ── prioritisation ─────────────────────────────────────────────────────────
+  /**
+   * A list that can no longer be adopted keeps its votes but not its items: Postgres has them, and
+   * a large cycle with many versions would otherwise carry them all across continue-as-new.
+   */
+  const retire = (list: m.PriorityListState, status: 'replaced' | 'rejected') => {
+    list.status = status;
+    list.items = [];
+  };
+
   setHandler(m.proposePriorityList, async ({ actor, items, meeting }) => {
     const replaced = listUnderVote(s);
-    if (replaced) replaced.status = 'replaced';
+    if (replaced) retire(replaced, 'replaced');
     const list: m.PriorityListState = {
       version: s.lists.length + 1, items: items.map((i) => ({ ...i, grants: normalize(i.grants) })).sort((a, b) => a.rank - b.rank), meeting,
       votes: { approve: 0, reject: 0 }, voters: {}, status: 'voting',
@@ -146,25 +174,29 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
 
   setHandler(m.castVote, async ({ actor, version, vote }) => {
     const list = s.lists.find((l) => l.version === version)!;
+    const { items } = list; // the answer shows the list voted on, even when the vote retires it
     list.voters[actor.sub] = vote;
     list.votes[vote] += 1;
     if (list.votes.approve >= majority(cfg)) list.status = 'adopted';
-    else if (list.votes.reject >= majority(cfg)) list.status = 'rejected';
+    else if (list.votes.reject >= majority(cfg)) retire(list, 'rejected');
     if (list.status !== 'voting') decided('ipr', `priority list ${version} ${list.status} (${list.votes.approve} for, ${list.votes.reject} against)`, list.meeting.caseNumber);
     await record.recordVote({ cycleId: cfg.cycleId, version, memberId: actor.sub, vote, listStatus: list.status, audit: audit(actor.sub, `vote:${vote}`, `v${version}`) });
-    return list;
-  }, { validator: ({ actor, version }) => rules.validateVote(cfg, s, actor, version) });
+    return { ...list, items };
+  }, { validator: ({ actor, version, vote }) => rules.validateVote(cfg, s, actor, version, vote) });
 
   // ── adoption ───────────────────────────────────────────────────────────────
   setHandler(m.recordAdoption, async ({ actor, adoption }) => {
     const pending = s.adoptions.find((a) => a.municipality === adoption.municipality)!;
-    await condition(() => children.has(adoption.municipality));
+    deciding.add(adoption.municipality);
+    await condition(() => children.has(adoption.municipality) || cancelled());
+    if (cancelled()) throw rules.phaseEnded('cancelled');
     // Years a reduced decision leaves out keep the requested amount.
     const amounts = adoption.decision === 'reduced' ? normalize({ ...pending.requested, ...adoption.amounts }) : undefined;
     await children.get(adoption.municipality)!.signal(m.adoptionDecided, { ...adoption, amounts, recordedBy: actor.sub });
-    await condition(() => pending.decision !== null);
+    await condition(() => pending.decision !== null || cancelled());
+    if (pending.decision === null) throw rules.phaseEnded('cancelled');
     return pending;
-  }, { validator: ({ actor, adoption }) => rules.validateAdoption(cfg, s, actor, adoption) });
+  }, { validator: ({ actor, adoption }) => rules.validateAdoption(cfg, s, actor, adoption, deciding) });
 
   setHandler(m.adoptionOverdue, ({ municipality, round }) => {
     const pending = s.adoptions.find((a) => a.municipality === municipality && a.round === round);
@@ -188,14 +220,19 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   setHandler(m.reportIndicators, async ({ actor, indicators }) => {
     await record.recordIndicators({ cycleId: cfg.cycleId, ...indicators, reportedBy: actor.sub, audit: audit(actor.sub, 'indicators:report', String(indicators.year)) });
     return { count: indicators.values.length };
-  }, { validator: ({ actor, indicators }) => rules.validateIndicators(s, actor, indicators) });
+  }, { validator: ({ actor, indicators }) => rules.validateIndicators(cfg, s, actor, indicators) });
 
   setHandler(m.closeCycle, async ({ actor, carryOver }) => {
     s.yearEnd = yearEndFor(cfg, s, carryOver);
     await record.recordYearEnd({ cycleId: cfg.cycleId, rows: s.yearEnd, audit: audit(actor.sub, 'year:close', null, { carryOver }) });
     await setPhase('closed', actor.sub, carryOver ? 'year closed; unspent money carried over to the next year' : 'year closed; unspent money released');
     return statusOf(cfg, s);
-  }, { validator: ({ actor }) => rules.validateAdmin(s, actor, 'adopted', 'Closing the year') });
+  }, {
+    validator: ({ actor }) => {
+      rules.validateAdmin(s, actor, 'adopted', 'Closing the year');
+      if (s.yearEnd !== null) throw rules.busy('The year is being closed');
+    },
+  });
 
   setHandler(m.cancelCycle, async ({ actor, reason }) => {
     cancelRequested = { actor, reason };
@@ -205,8 +242,11 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   }, {
     validator: ({ actor, reason }) => {
       rules.validateAdmin(s, actor, null, 'Cancelling a cycle');
-      if (s.phase === 'closed' || s.phase === 'cancelled') throw rules.phaseEnded(s.phase);
-      if (typeof reason !== 'string' || !reason.trim()) throw rules.reasonRequired();
+      if (ended() || cancelled()) throw rules.phaseEnded(cancelled() ? 'cancelled' : s.phase);
+      // Both steps end in a decided state (the binding plan, the closed year) a cancel must not cut into.
+      if (s.phase === 'adoption' && s.adoptedListVersion !== null) throw rules.busy('The allocations are being locked as the binding plan');
+      if (s.yearEnd !== null) throw rules.busy('The year is being closed');
+      rules.checkReason(reason);
     },
   });
 
@@ -303,6 +343,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     children.clear();
     if (outcomes === null || cancelled()) return null;
     await condition(allHandlersFinished); // the clerks' Updates complete before the cycle moves on
+    if (cancelled()) return null;
     const lowered = outcomes.filter((o) => o.decision !== 'adopted');
     if (lowered.length === 0) return 'adopted';
     for (const o of lowered) s.frames[o.municipality] = lowerFrame(s.frames[o.municipality] ?? {}, o.amounts);
@@ -323,8 +364,12 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     await setPhase('adopted', 'system', `all councils adopted; priority list ${list.version} is the binding plan`);
   }
 
+  /** The year runs: progress reports and indicators until the close; a long year continues as new. */
   async function execution(): Promise<void> {
-    await condition(() => s.phase !== 'adopted');
+    while (s.phase === 'adopted') {
+      await condition(() => s.phase !== 'adopted' || historyFull());
+      if (s.phase === 'adopted') await maybeContinueAsNew();
+    }
   }
 
   // First write: the cycle row. Unique (partnership, year) in Postgres guards a second start too.

@@ -3,7 +3,8 @@
  * council is asked to adopt, frames after a reduction, and the year-end balance. All of it is
  * the pure cost-sharing module (domain/) applied to the cycle's frozen rule and key.
  */
-import { checkFrames, membersOf as fundersOf, recommend as recommendList, shareMeasure, sumShares } from '../domain/cost-sharing.js';
+import { Decimal } from 'decimal.js';
+import { checkFrames, CostSharingError, membersOf as fundersOf, largestRemainder, recommend as recommendList, shareMeasure, sumShares } from '../domain/cost-sharing.js';
 import { formatMoney, parseMoney, sumMoney } from '../domain/money.js';
 import type { CycleConfig, CycleState } from './cycle-state.js';
 import { years } from './cycle-state.js';
@@ -37,7 +38,14 @@ export function shareList(cfg: CycleConfig, frames: FunderYearMap, items: Priori
 
 /** Throws FrameExceeded naming every funder and year a list would break. */
 export function frameViolations(cfg: CycleConfig, frames: FunderYearMap, items: PriorityItem[], throwIfAny: boolean) {
-  const totals = sumShares(Object.values(shareList(cfg, frames, items)));
+  let totals: FunderYearMap;
+  try {
+    totals = sumShares(Object.values(shareList(cfg, frames, items)));
+  } catch (e) {
+    // A pro-rata rule cannot split money in a year where every funder's frame is zero.
+    if (e instanceof CostSharingError) throw frameExceeded(`The priority list grants money no frame can carry: ${e.message}`, []);
+    throw e;
+  }
   const violations = checkFrames(totals, frames);
   if (throwIfAny && violations.length) {
     const text = violations.map((v) => `${v.funderId} ${v.year}: ${v.allocated} over frame ${v.frame}`).join('; ');
@@ -68,8 +76,15 @@ export function lowerFrame(frame: YearMap, adopted: YearMap): YearMap {
   return next;
 }
 
+/**
+ * The administration's recommendation in rank order: at first the order of submission; after a
+ * council lowered its share, the order of the list IPR adopted last, then the measures it left out.
+ */
 export function recommend(cfg: CycleConfig, s: CycleState): Recommendation {
-  const open = s.measures.filter((m) => m.status !== 'withdrawn');
+  const lastAdopted = [...s.lists].reverse().find((l) => l.status === 'adopted');
+  const rank = new Map((lastAdopted?.items ?? []).map((i) => [i.measureId, i.rank]));
+  const byRank = (a: MeasureState, b: MeasureState) => (rank.get(a.id) ?? Infinity) - (rank.get(b.id) ?? Infinity);
+  const open = s.measures.filter((m) => m.status !== 'withdrawn').sort(byRank); // stable: the rest keep submission order
   return recommendList({
     measures: open.map((m) => ({ id: m.id, amounts: m.amounts })),
     frames: s.frames,
@@ -102,16 +117,29 @@ export function adoptedGrants(s: CycleState): Record<string, YearMap> {
 export const addMoney = (a: string | undefined, b: string): string => formatMoney(parseMoney(a ?? '0.00').plus(parseMoney(b)));
 
 /**
- * Year-end for year Y, per funder: its allocated shares, its shares of the money spent (spent is
- * split by the same rule as the grant), and the difference, carried over or released.
+ * Year-end for year Y, per funder: its allocated shares, its shares of the money spent, and the
+ * difference, carried over or released. A measure's spending is borne by its funders in proportion
+ * to the shares they were allocated for it (largest remainder, ties to the funder listed first), so
+ * no funder ever spends more than it was allocated: splitting the spent sum by the rule itself
+ * could, since largest remainder is not monotone (0.05 splits 0.03/0.01/0.01 by 7:3:1 where 0.06
+ * gives 0.04/0.02/0.00), and leave a funder with negative unspent money.
  */
 export function yearEndFor(cfg: CycleConfig, s: CycleState, carryOver: boolean): NonNullable<CycleState['yearEnd']> {
   const y = String(cfg.year);
+  const funders = [cfg.partnership.county.id, ...cfg.partnership.municipalities.map((m) => m.id)];
   const list = s.lists.find((l) => l.version === s.adoptedListVersion);
-  const allocated = sumShares(Object.values(shareList(cfg, s.frames, (list?.items ?? []).map((i) => ({ ...i, grants: { [y]: i.grants[y] ?? '0.00' } })))));
-  const spentItems = Object.entries(s.spent).map(([measureId, byYear], rank) => ({ measureId, rank, grants: { [y]: byYear[y] ?? '0.00' } }));
-  const spent = sumShares(Object.values(shareList(cfg, s.frames, spentItems)));
-  return [cfg.partnership.county.id, ...cfg.partnership.municipalities.map((m) => m.id)].map((funderId) => {
+  const shares = shareList(cfg, s.frames, (list?.items ?? []).map((i) => ({ ...i, grants: { [y]: i.grants[y] ?? '0.00' } })));
+  const allocated = sumShares(Object.values(shares));
+  const spentShares = Object.entries(s.spent).map(([measureId, byYear]): FunderYearMap => {
+    const share = shares[measureId];
+    const spentY = parseMoney(byYear[y] ?? '0.00');
+    if (!share || spentY.isZero()) return {};
+    const weights = funders.map((f) => parseMoney(share[f]?.[y] ?? '0.00'));
+    const parts = largestRemainder(spentY, weights);
+    return Object.fromEntries(funders.map((f, i) => [f, { [y]: formatMoney(parts[i] ?? new Decimal(0)) }]));
+  });
+  const spent = sumShares(spentShares);
+  return funders.map((funderId) => {
     const a = parseMoney(allocated[funderId]?.[y] ?? '0.00');
     const sp = parseMoney(spent[funderId]?.[y] ?? '0.00');
     return {

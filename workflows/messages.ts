@@ -32,6 +32,8 @@ export interface CycleInput {
   cycleId: string; // {partnership}-{year}
   partnership: PartnershipConfig; // frozen at start: members, rule, key, roster
   strategyCodes: string[]; // valid strategy codes of the partnership's plan
+  /** Indicator ids of the plan; absent in cycles started before they were frozen into the input. */
+  indicatorIds?: string[];
   year: number;
   frames: FunderYearMap; // for year..year+3, every funder
   deadlines: Deadlines;
@@ -97,6 +99,7 @@ export interface HistoryEntry {
 
 export interface PriorityListState {
   version: number;
+  /** Empty once the list is replaced or rejected (Postgres keeps every version's items). */
   items: PriorityItem[];
   meeting: Meeting;
   votes: { approve: number; reject: number };

@@ -4,6 +4,7 @@
  * state and input, so they are easy to read next to DOMAIN.md.
  */
 import { parseMoney } from '../domain/money.js';
+import { isCalendarDate, unstorableText } from '../domain/text.js';
 import type { CycleConfig, CycleState } from './cycle-state.js';
 import { listUnderVote, votingMembers, years } from './cycle-state.js';
 import { conflict, forbidden, invalid, notFound, wrongPhase, type FieldError } from './failures.js';
@@ -13,7 +14,6 @@ import type {
 } from './messages.js';
 
 const isAdmin = (a: Actor) => a.roles.includes('admin');
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function requirePhase(s: CycleState, phase: Phase, what: string): void {
   if (s.phase !== phase) throw wrongPhase(`${what} is only possible in phase '${phase}'; the cycle is in '${s.phase}'`);
@@ -26,8 +26,20 @@ function requireRole(a: Actor, roles: Actor['roles'], what: string): void {
 function checkText(errors: FieldError[], path: string, value: unknown, max: number): void {
   if (typeof value !== 'string' || value.trim() === '') errors.push({ path, message: 'required, non-empty text' });
   else if (value.length > max) errors.push({ path, message: `at most ${max} characters` });
-  // eslint-disable-next-line no-control-regex -- the point is to find control characters (Postgres refuses NUL)
-  else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) errors.push({ path, message: 'must not contain control characters' });
+  else {
+    const why = unstorableText(value);
+    if (why) errors.push({ path, message: why });
+  }
+}
+
+function checkDate(errors: FieldError[], path: string, value: unknown): void {
+  if (!isCalendarDate(value)) errors.push({ path, message: 'must be a date YYYY-MM-DD that exists (from 1900)' });
+}
+
+/** Proposals are open until their deadline, even while the workflow has yet to act on the timer. */
+function requireProposalsOpen(s: CycleState, what: string, now: number): void {
+  requirePhase(s, 'proposals', what);
+  if (Date.parse(s.deadlines.proposals) <= now) throw wrongPhase(`${what}: the proposal deadline ${s.deadlines.proposals} has passed`);
 }
 
 function checkMoney(errors: FieldError[], path: string, value: unknown): boolean {
@@ -81,9 +93,9 @@ function checkMeasureFields(cfg: CycleConfig, m: Partial<MeasureInput>, partial:
   return errors;
 }
 
-export function validateSubmit(cfg: CycleConfig, s: CycleState, a: Actor, m: MeasureInput): void {
+export function validateSubmit(cfg: CycleConfig, s: CycleState, a: Actor, m: MeasureInput, now: number): void {
   requireRole(a, ['proposer', 'admin'], 'Proposing a measure');
-  requirePhase(s, 'proposals', 'Proposing a measure');
+  requireProposalsOpen(s, 'Proposing a measure', now);
   const errors = checkMeasureFields(cfg, m, false);
   if (errors.length) throw invalid(errors);
 }
@@ -96,23 +108,30 @@ function ownMeasure(s: CycleState, a: Actor, measureId: string, what: string) {
   return measure;
 }
 
-export function validateEdit(cfg: CycleConfig, s: CycleState, a: Actor, measureId: string, patch: Partial<MeasureInput>): void {
+export function validateEdit(cfg: CycleConfig, s: CycleState, a: Actor, measureId: string, patch: Partial<MeasureInput>, now: number): void {
   requireRole(a, ['proposer', 'admin'], 'Editing a measure');
-  requirePhase(s, 'proposals', 'Editing a measure');
+  requireProposalsOpen(s, 'Editing a measure', now);
   ownMeasure(s, a, measureId, 'Editing a measure');
   if (Object.keys(patch).length === 0) throw invalid([{ path: '', message: 'nothing to change' }]);
   const errors = checkMeasureFields(cfg, patch, true);
   if (errors.length) throw invalid(errors);
 }
 
-export function validateWithdraw(s: CycleState, a: Actor, measureId: string): void {
+export function validateWithdraw(s: CycleState, a: Actor, measureId: string, now: number): void {
   requireRole(a, ['proposer', 'admin'], 'Withdrawing a measure');
-  requirePhase(s, 'proposals', 'Withdrawing a measure');
+  requireProposalsOpen(s, 'Withdrawing a measure', now);
   ownMeasure(s, a, measureId, 'Withdrawing a measure');
 }
 
 export const phaseEnded = (phase: Phase) => wrongPhase(`The cycle is already ${phase}`);
-export const reasonRequired = () => invalid([{ path: 'reason', message: 'say why the cycle is cancelled' }]);
+/** A step that must not be interrupted is under way; the same action may succeed in a moment. */
+export const busy = (what: string) => conflict(`${what}; try again when it is done`);
+
+export function checkReason(reason: unknown): void {
+  const errors: FieldError[] = [];
+  checkText(errors, 'reason', reason, 2000);
+  if (errors.length) throw invalid(errors.map((e) => (e.message.startsWith('required') ? { ...e, message: 'say why the cycle is cancelled' } : e)));
+}
 
 export function validateAdmin(s: CycleState, a: Actor, phase: Phase | null, what: string): void {
   requireRole(a, ['admin'], what);
@@ -132,6 +151,8 @@ export function validateMoveDeadline(cfg: CycleConfig, s: CycleState, a: Actor, 
     if (s.phase !== 'adoption' || !pending) throw wrongPhase(`No adoption pending for municipality ${municipality}`);
     current = pending.dueAt;
   } else if (deadline === 'proposals' || deadline === 'ipr' || deadline === 'adoption') {
+    const until: Record<keyof Deadlines, Phase[]> = { proposals: ['proposals'], ipr: ['proposals', 'prioritisation'], adoption: ['proposals', 'prioritisation', 'adoption'] };
+    if (!until[deadline].includes(s.phase)) throw wrongPhase(`The ${deadline} deadline is behind the cycle (phase '${s.phase}'); moving it would change nothing`);
     current = s.deadlines[deadline as keyof Deadlines];
   } else {
     throw invalid([{ path: 'deadline', message: 'must be proposals, ipr, adoption or adoption:<municipality>' }]);
@@ -151,8 +172,10 @@ export function validateMoveDeadline(cfg: CycleConfig, s: CycleState, a: Actor, 
 export function validatePriorityList(cfg: CycleConfig, s: CycleState, a: Actor, items: PriorityItem[], meeting: Meeting): void {
   requireRole(a, ['admin', 'ipr_member'], 'Putting a priority list to the vote');
   requirePhase(s, 'prioritisation', 'Putting a priority list to the vote');
+  const adopted = s.lists.find((l) => l.status === 'adopted' && l.version > s.listInAdoption);
+  if (adopted) throw wrongPhase(`Priority list ${adopted.version} is adopted and goes to the municipal councils; no new list until they have decided`);
   const errors: FieldError[] = [];
-  if (!meeting || !DATE.test(meeting.date ?? '') || Number.isNaN(Date.parse(meeting.date))) errors.push({ path: 'meeting.date', message: 'must be a date YYYY-MM-DD' });
+  checkDate(errors, 'meeting.date', meeting?.date);
   checkText(errors, 'meeting.caseNumber', meeting?.caseNumber, 50);
   if (!Array.isArray(items)) throw invalid([...errors, { path: 'items', message: 'must be a list' }]);
   const seenMeasures = new Set<string>();
@@ -180,9 +203,12 @@ export function validatePriorityList(cfg: CycleConfig, s: CycleState, a: Actor, 
   frameViolations(cfg, s.frames, items, true);
 }
 
-export function validateVote(cfg: CycleConfig, s: CycleState, a: Actor, version: number): void {
+const VOTES: readonly string[] = ['approve', 'reject'];
+
+export function validateVote(cfg: CycleConfig, s: CycleState, a: Actor, version: number, vote: string): void {
   requireRole(a, ['ipr_member'], 'Voting');
   requirePhase(s, 'prioritisation', 'Voting');
+  if (!VOTES.includes(vote)) throw invalid([{ path: 'vote', message: 'must be approve or reject' }]);
   const member = votingMembers(cfg).find((m) => m.id === a.sub);
   if (!member) throw forbidden(`'${a.sub}' is not a voting member of the IPR roster`);
   const list = s.lists.find((l) => l.version === version);
@@ -192,18 +218,18 @@ export function validateVote(cfg: CycleConfig, s: CycleState, a: Actor, version:
   if (list.voters[a.sub]) throw conflict(`${a.sub} has already voted on priority list ${version}`);
 }
 
-export function validateAdoption(cfg: CycleConfig, s: CycleState, a: Actor, x: AdoptionInput): void {
+export function validateAdoption(cfg: CycleConfig, s: CycleState, a: Actor, x: AdoptionInput, deciding: ReadonlySet<string>): void {
   if (!cfg.partnership.municipalities.some((m) => m.id === x.municipality)) throw notFound(`No municipality ${x.municipality} in this partnership`);
   requireRole(a, ['municipal_clerk'], 'Recording an adoption');
   if (a.municipality !== x.municipality) throw forbidden(`A clerk of ${a.municipality ?? 'no municipality'} cannot record ${x.municipality}'s decision`);
   requirePhase(s, 'adoption', 'Recording an adoption');
   const pending = s.adoptions.find((p) => p.municipality === x.municipality);
   if (!pending) throw conflict(`Municipality ${x.municipality} need not adopt again in round ${s.round}`);
-  if (pending.decision !== null) throw conflict(`Municipality ${x.municipality} has already decided in round ${s.round}`);
+  if (pending.decision !== null || deciding.has(x.municipality)) throw conflict(`Municipality ${x.municipality} has already decided in round ${s.round}`);
   const errors: FieldError[] = [];
   if (!['adopted', 'reduced', 'rejected'].includes(x.decision)) errors.push({ path: 'decision', message: 'must be adopted, reduced or rejected' });
   checkText(errors, 'caseNumber', x.caseNumber, 50);
-  if (!DATE.test(x.decidedOn ?? '') || Number.isNaN(Date.parse(x.decidedOn))) errors.push({ path: 'decidedOn', message: 'must be a date YYYY-MM-DD' });
+  checkDate(errors, 'decidedOn', x.decidedOn);
   if (x.decision === 'reduced') {
     const before = errors.length;
     checkYearMap(errors, 'amounts', x.amounts, cfg, false);
@@ -243,15 +269,26 @@ export function validateProgress(cfg: CycleConfig, s: CycleState, a: Actor, r: P
   if (errors.length) throw invalid(errors);
 }
 
-export function validateIndicators(s: CycleState, a: Actor, x: IndicatorInput): void {
+/** Values for the cycle's year or an earlier one (a baseline), for indicators of the partnership's plan. */
+export function validateIndicators(cfg: CycleConfig, s: CycleState, a: Actor, x: IndicatorInput): void {
   requireRole(a, ['admin'], 'Reporting indicators');
   if (s.phase !== 'adopted') throw wrongPhase(`Indicators are reported while the plan is adopted; the cycle is in '${s.phase}'`);
   const errors: FieldError[] = [];
-  if (!Number.isInteger(x.year)) errors.push({ path: 'year', message: 'must be an integer year' });
+  if (!Number.isInteger(x.year) || x.year < 2000 || x.year > cfg.year) errors.push({ path: 'year', message: `must be a year from 2000 to ${cfg.year}` });
   if (!Array.isArray(x.values) || x.values.length === 0) errors.push({ path: 'values', message: 'at least one indicator value' });
-  else x.values.forEach((v, i) => {
-    if (typeof v.indicator !== 'string' || !v.indicator) errors.push({ path: `values.${i}.indicator`, message: 'required' });
-    if (typeof v.value !== 'string' || !/^-?\d{1,15}(\.\d{1,6})?$/.test(v.value)) errors.push({ path: `values.${i}.value`, message: 'must be a decimal string' });
-  });
+  else {
+    const seen = new Set<string>();
+    x.values.forEach((v, i) => {
+      if (typeof v.indicator !== 'string' || !v.indicator) errors.push({ path: `values.${i}.indicator`, message: 'required' });
+      // Cycles started before indicator ids were frozen into the input know no list to check against.
+      else if (cfg.indicatorIds && !cfg.indicatorIds.includes(v.indicator)) errors.push({ path: `values.${i}.indicator`, message: `no indicator '${v.indicator}' in the plan` });
+      else if (seen.has(v.indicator)) errors.push({ path: `values.${i}.indicator`, message: 'indicator given twice' });
+      seen.add(v.indicator);
+      if (typeof v.value !== 'string' || !/^-?\d{1,15}(\.\d{1,6})?$/.test(v.value)) errors.push({ path: `values.${i}.value`, message: 'must be a decimal string' });
+      if (v.note !== undefined && (typeof v.note !== 'string' || v.note.length > 2000 || unstorableText(v.note))) {
+        errors.push({ path: `values.${i}.note`, message: 'text of at most 2000 characters, without control characters' });
+      }
+    });
+  }
   if (errors.length) throw invalid(errors);
 }

@@ -78,6 +78,7 @@ export async function startCycle(ctx: ApiContext, actor: Principal, partnershipI
     cycleId,
     partnership: partnership.config,
     strategyCodes: strategyCodes(partnership.plan),
+    indicatorIds: partnership.plan.indicators.map((i) => String(i.id)),
     year: req.year,
     frames: req.frames,
     deadlines: req.deadlines,

@@ -91,7 +91,11 @@ describe('a full cycle', () => {
     // The reduction lowers Øyer's frame and sends the cycle back to IPR.
     status = await waitFor(() => h.query(m.getStatus), (s) => s.phase === 'prioritisation', 'loop back to prioritisation');
     expect(status.frames['3440']![y]).toBe('300000.00');
+    // Within the lowered frames, in list 1's order: m1 in full leaves Øyer 133 333.33, which carries
+    // at most 9 × 133 333.33 = 1 199 999.97 of m2 (county 799 999.98, each council 133 333.33);
+    // Øyer then has nothing left, so m3 gets nothing and leaves the list.
     const rec2 = await h.query(m.getRecommendation);
+    expect(rec2!.items.map((i) => [i.measureId, i.grants[y]])).toEqual([[m1, '1500000.00'], [m2, '1199999.97']]);
     const list2 = await h.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec2!.items, meeting: { date: `${Y - 1}-12-20`, caseNumber: '15/25' } }] });
     for (const v of ipr.slice(0, 5)) await h.executeUpdate(m.castVote, { args: [{ actor: v, version: list2.version, vote: 'approve' }] });
 
@@ -100,13 +104,14 @@ describe('a full cycle', () => {
     expect(status.adoptionRound).toBe(2);
     expect(status.adoptions).toEqual([]);
     expect(status.adoptedListVersion).toBe(list2.version);
-    const granted = Object.fromEntries(rec2!.items.map((i) => [i.measureId, i.grants[y]]));
-    expect(granted[m1]).toBe('1500000.00');
+    const granted = { [m1]: '1500000.00', [m2]: '1199999.97' };
 
     // Allocation rows: every measure's shares sum to its grant; each row points to list 2 and the council decisions.
     const alloc = await sql()`SELECT measure_id, funder_id, amount, priority_list_version, adoption_refs FROM allocations WHERE cycle_id = ${cycleId} AND year = ${Y} ORDER BY measure_id, funder_id`;
-    const m1Shares = Object.fromEntries(alloc.filter((r) => r.measure_id === m1).map((r) => [r.funder_id, r.amount]));
-    expect(m1Shares).toEqual({ county: '1000000.00', '3405': '166666.67', '3440': '166666.67', '3441': '166666.66' });
+    const sharesOf = (mid: string) => Object.fromEntries(alloc.filter((r) => r.measure_id === mid).map((r) => [r.funder_id, r.amount]));
+    expect(sharesOf(m1)).toEqual({ county: '1000000.00', '3405': '166666.67', '3440': '166666.67', '3441': '166666.66' });
+    expect(sharesOf(m2)).toEqual({ county: '799999.98', '3405': '133333.33', '3440': '133333.33', '3441': '133333.33' });
+    expect(alloc.filter((r) => r.measure_id === m3)).toEqual([]);
     for (const [mid, grant] of Object.entries(granted)) {
       const sumOre = alloc.filter((r) => r.measure_id === mid).reduce((t, r) => t + BigInt(String(r.amount).replace('.', '')), 0n);
       expect(sumOre).toBe(BigInt(grant!.replace('.', '')));
@@ -114,23 +119,32 @@ describe('a full cycle', () => {
     expect(new Set(alloc.map((r) => r.priority_list_version))).toEqual(new Set([list2.version]));
     expect(alloc[0]!.adoption_refs).toContainEqual(expect.objectContaining({ municipality: '3440', decision: 'reduced', caseNumber: '77/25' }));
     const statuses = Object.fromEntries((await sql()`SELECT id, status FROM measures WHERE cycle_id = ${cycleId}`).map((r) => [r.id, r.status]));
-    expect(statuses[m1]).toBe('granted');
-    expect(statuses[m4]).toBe('withdrawn');
+    expect(statuses).toEqual({ [m1]: 'granted', [m2]: 'partly_granted', [m3]: 'not_granted', [m4]: 'withdrawn' });
 
     // Execution: progress with money spent, indicators; overspending is refused.
     await h.executeUpdate(m.reportProgress, { args: [{ actor: alice, report: { measureId: m1, progress: 'Første fase ferdig', spent: { [y]: '150000.00' } } }] });
     expect(await rejection(h.executeUpdate(m.reportProgress, { args: [{ actor: alice, report: { measureId: m1, progress: 'for mye', spent: { [y]: '1350000.01' } } }] }))).toBe('InvalidInput');
     await h.executeUpdate(m.reportIndicators, { args: [{ actor: admin, indicators: { year: Y, values: [{ indicator: '6', value: '84.1' }] } }] });
 
-    // Close: unspent = allocated shares − spent shares, per funder, carried over.
-    const closed = await h.executeUpdate(m.closeCycle, { args: [{ actor: admin, carryOver: true }] });
+    // Close: unspent = allocated shares − spent shares, per funder, carried over. The 150 000.00
+    // spent on m1 is borne as m1 was funded (1 000 000.00 / 166 666.67 / 166 666.67 / 166 666.66),
+    // a tenth each: 100 000.00 / 16 666.67 / 16 666.67 / 16 666.66.
+    expect(await rejection(h.executeUpdate(m.closeCycle, { args: [{ actor: proposer('alice'), carryOver: true }] }))).toBe('Forbidden');
+    // Two closes at once (a double click): one closes the year, the other is refused, nothing wedges.
+    const both = await Promise.allSettled([1, 2].map(() => h.executeUpdate(m.closeCycle, { args: [{ actor: admin, carryOver: true }] })));
+    const won = both.filter((r): r is PromiseFulfilledResult<m.CycleStatus> => r.status === 'fulfilled');
+    const lost = both.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect([won.length, lost.length]).toEqual([1, 1]);
+    expect(await rejection(Promise.reject(lost[0]!.reason))).toMatch(/^(Conflict|WrongPhase)$|already completed|aborted by closing workflow/);
+    const closed = won[0]!.value;
     expect(closed.phase).toBe('closed');
-    const yearEnd = Object.fromEntries(closed.yearEnd!.map((r) => [r.funderId, [r.allocated, r.spent, r.unspent]]));
-    const mAlloc = (f: string) => alloc.filter((r) => r.funder_id === f).reduce((t, r) => t + BigInt(String(r.amount).replace('.', '')), 0n);
+    expect(Object.fromEntries(closed.yearEnd!.map((r) => [r.funderId, [r.allocated, r.spent, r.unspent]]))).toEqual({
+      county: ['1799999.98', '100000.00', '1699999.98'],
+      '3405': ['300000.00', '16666.67', '283333.33'],
+      '3440': ['300000.00', '16666.67', '283333.33'],
+      '3441': ['299999.99', '16666.66', '283333.33'],
+    });
     const money = (ore: bigint) => `${ore / 100n}.${String(ore % 100n).padStart(2, '0')}`;
-    // Spent 150 000.00 on m1 splits 100 000.00 / 16 666.67 / 16 666.67 / 16 666.66.
-    expect(yearEnd.county).toEqual([money(mAlloc('county')), '100000.00', money(mAlloc('county') - 10_000_000n)]);
-    expect(yearEnd['3441']).toEqual([money(mAlloc('3441')), '16666.66', money(mAlloc('3441') - 1_666_666n)]);
     const ye = await sql()`SELECT funder_id, unspent, disposition FROM year_end WHERE cycle_id = ${cycleId}`;
     expect(ye).toHaveLength(4);
     expect(ye.every((r) => r.disposition === 'carry_over')).toBe(true);
@@ -158,8 +172,11 @@ describe('deadlines, cancel and a second start', () => {
     const p = lillehammer();
     const Y = await freshYear();
     const y = String(Y);
-    const h = await startCycle(client, taskQueue, { year: Y, frames: frames(p, Y, '2000000.00', '400000.00'), deadlines: { proposals: inSeconds(2), ipr: inSeconds(4), adoption: inSeconds(6) } });
+    const h = await startCycle(client, taskQueue, { year: Y, frames: frames(p, Y, '2000000.00', '400000.00') });
     await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(Y, '300000.00') }] });
+    // Deadlines are brought close only now, so a slow machine cannot make them pass before the submission.
+    await h.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'proposals', to: inSeconds(1) }] });
+    await h.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'ipr', to: inSeconds(2) }] });
 
     // The proposal deadline closes proposals by itself; the IPR deadline only flags.
     let status = await waitFor(() => h.query(m.getStatus), (s) => s.overdue.includes('ipr'), 'IPR overdue');
@@ -170,7 +187,12 @@ describe('deadlines, cancel and a second start', () => {
     const rec = await h.query(m.getRecommendation);
     const list = await h.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec!.items, meeting: { date: `${Y - 1}-11-01`, caseNumber: '1/25' } }] });
     for (const v of voters(p).slice(0, 5)) await h.executeUpdate(m.castVote, { args: [{ actor: v, version: list.version, vote: 'approve' }] });
-    status = await waitFor(() => h.query(m.getStatus), (s) => s.phase === 'adoption' && s.overdue.filter((o) => o.startsWith('adoption:')).length === 3, 'adoptions overdue');
+    await waitFor(() => h.query(m.getStatus), (s) => s.phase === 'adoption', 'adoption');
+    // Moving the common adoption deadline during adoption moves every council's with it.
+    const due = inSeconds(1);
+    await h.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'adoption', to: due }] });
+    status = await waitFor(() => h.query(m.getStatus), (s) => s.overdue.filter((o) => o.startsWith('adoption:')).length === 3, 'adoptions overdue');
+    expect(status.adoptions.map((a) => a.dueAt)).toEqual([due, due, due]);
     expect(status.overdue).not.toContain('ipr');
     expect(status.adoptions.every((a) => a.overdue && a.decision === null)).toBe(true);
 
@@ -187,7 +209,7 @@ describe('deadlines, cancel and a second start', () => {
     const child = client.workflow.getHandle(`${p.id}-${Y}-adoption-r1-3440`);
     await waitFor(() => child.describe().then((d) => d.status.name), (s) => s !== 'RUNNING', 'child stopped');
     expect((await sql()`SELECT phase FROM cycles WHERE id = ${`${p.id}-${Y}`}`)[0]!.phase).toBe('cancelled');
-    expect(await rejection(h.executeUpdate(m.cancelCycle, { args: [{ actor: admin, reason: 'again' }] }))).toMatch(/WrongPhase|WorkflowUpdateFailed|completed/i);
+    expect(await rejection(h.executeUpdate(m.cancelCycle, { args: [{ actor: admin, reason: 'again' }] }))).toMatch(/workflow execution already completed/i);
   });
 
   it('refuses a second start of the same year, in Temporal and in Postgres', async () => {
@@ -199,5 +221,80 @@ describe('deadlines, cancel and a second start', () => {
     await expect(startCycle(client, taskQueue, { year: Y, frames: frames(p, Y, '100.00', '100.00') })).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
     await expect(sql()`INSERT INTO cycles (id, partnership_id, year, phase, config, frames, deadlines, started_by)
       VALUES ('other-id', ${p.id}, ${Y}, 'proposals', '{}', '{}', '{}', 'x')`).rejects.toThrow(/unique|duplicate/i);
+  });
+});
+
+/** An activity that stops at its door until let through: shows what the cycle allows while a write is under way. */
+function gate<A extends (input: never) => Promise<unknown>>(real: A) {
+  let open!: () => void;
+  let entered!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const reached = new Promise<void>((resolve) => (entered = resolve));
+  const activity = (async (input: never) => {
+    entered();
+    await opened;
+    return real(input);
+  }) as A;
+  return { activity, reached, open };
+}
+
+/** A cycle of one measure taken to the councils, on `queue`. */
+async function toAdoption(queue: string) {
+  const p = lillehammer();
+  const Y = await freshYear();
+  const h = await startCycle(client, queue, { year: Y, frames: frames(p, Y, '2000000.00', '400000.00') });
+  await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(Y, '300000.00') }] });
+  await h.executeUpdate(m.closeProposals, { args: [{ actor: admin }] });
+  const rec = await h.query(m.getRecommendation);
+  const list = await h.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec!.items, meeting: { date: `${Y - 1}-11-01`, caseNumber: '1/25' } }] });
+  for (const v of voters(p).slice(0, 5)) await h.executeUpdate(m.castVote, { args: [{ actor: v, version: list.version, vote: 'approve' }] });
+  await waitFor(() => h.query(m.getStatus), (s) => s.phase === 'adoption' && s.adoptions.length === 3, 'adoption');
+  return { h, Y, cycleId: `${p.id}-${Y}` };
+}
+
+const adopt = (h: Awaited<ReturnType<typeof toAdoption>>['h'], municipality: string, Y: number) =>
+  h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `K ${municipality}`, decidedOn: `${Y - 1}-12-10` } }] });
+
+/** The workflow's result, or a failure after `seconds`: a cycle that hangs fails the test instead of the run. */
+const resultWithin = <T>(p: Promise<T>, seconds = 30) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result within ${seconds} s`)), seconds * 1000))]);
+
+describe('cancel while a write is under way', () => {
+  it('ends the cycle when a council\'s decision is being recorded; the clerk is told the cycle was cancelled', async () => {
+    const { createActivities } = await import('../../activities/index.js');
+    const recording = gate(createActivities(sql()).recordAdoption);
+    const worker = await startWorker({ activities: { recordAdoption: recording.activity } });
+    try {
+      const { h, cycleId } = await toAdoption(worker.taskQueue);
+      const Y = Number(cycleId.slice(-4));
+      const decision = adopt(h, '3405', Y);
+      await recording.reached;
+      expect((await h.executeUpdate(m.cancelCycle, { args: [{ actor: admin, reason: 'Avlyst' }] })).phase).toBe('cancelled');
+      expect(await rejection(decision)).toMatch(/^WrongPhase$|aborted by closing workflow/);
+      expect(await resultWithin(h.result())).toMatchObject({ phase: 'cancelled' });
+      expect((await sql()`SELECT phase FROM cycles WHERE id = ${cycleId}`)[0]!.phase).toBe('cancelled');
+    } finally {
+      recording.open();
+    }
+  });
+
+  it('is refused while the allocations are locked as the binding plan, which then completes', async () => {
+    const { createActivities } = await import('../../activities/index.js');
+    const locking = gate(createActivities(sql()).recordAllocations);
+    const worker = await startWorker({ activities: { recordAllocations: locking.activity } });
+    try {
+      const { h, Y, cycleId } = await toAdoption(worker.taskQueue);
+      for (const mu of ['3405', '3440', '3441']) await adopt(h, mu, Y);
+      await locking.reached;
+      expect(await rejection(h.executeUpdate(m.cancelCycle, { args: [{ actor: admin, reason: 'Avlyst' }] }))).toBe('Conflict');
+      locking.open();
+      await waitFor(() => h.query(m.getStatus), (s) => s.phase === 'adopted', 'adopted');
+      expect((await sql()`SELECT phase FROM cycles WHERE id = ${cycleId}`)[0]!.phase).toBe('adopted');
+      expect((await sql()`SELECT count(*)::int AS n FROM allocations WHERE cycle_id = ${cycleId}`)[0]!.n).toBeGreaterThan(0);
+      // Once adopted, a cancel is taken again.
+      expect((await h.executeUpdate(m.cancelCycle, { args: [{ actor: admin, reason: 'Avlyst' }] })).phase).toBe('cancelled');
+    } finally {
+      locking.open();
+    }
   });
 });

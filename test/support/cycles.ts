@@ -37,7 +37,8 @@ export async function startCycle(client: Client, taskQueue: string, o: StartOpti
   const p = o.partnership ?? lillehammer();
   const cycleId = `${p.id}-${o.year}`;
   const input: m.CycleInput = {
-    cycleId, partnership: p, strategyCodes: strategyCodes(referencePlan(lillehammer().id)), year: o.year, frames: o.frames,
+    cycleId, partnership: p, strategyCodes: strategyCodes(referencePlan(lillehammer().id)),
+    indicatorIds: referencePlan(lillehammer().id).indicators.map((i) => String(i.id)), year: o.year, frames: o.frames,
     deadlines: { proposals: inSeconds(3600), ipr: inSeconds(7200), adoption: inSeconds(10800), ...o.deadlines },
     carryOver: o.carryOver ?? {}, startedBy: admin,
   };

@@ -1,0 +1,226 @@
+/**
+ * The cycle's Update validators and its money rules (workflows/rules.ts, workflows/ledger.ts) as
+ * pure functions of configuration, state and input: what is refused before anything is recorded.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isCalendarDate, unstorableText } from '../../domain/text.js';
+import { initialState, type CycleConfig, type CycleState } from '../../workflows/cycle-state.js';
+import { framesWithCarryOver, recommend, shareList, yearEndFor } from '../../workflows/ledger.js';
+import * as m from '../../workflows/messages.js';
+import * as rules from '../../workflows/rules.js';
+import { admin, clerk, frames, lillehammer, proposer, voters } from '../support/cycles.js';
+
+const Y = 2027;
+const y = String(Y);
+const NOW = Date.parse('2026-10-01T12:00:00Z');
+const hours = (h: number) => new Date(NOW + h * 3_600_000).toISOString();
+
+function config(over: Partial<CycleConfig> = {}): CycleConfig {
+  const partnership = lillehammer();
+  return {
+    cycleId: `${partnership.id}-${Y}`, partnership, strategyCodes: ['2.1', '5.1.3'], indicatorIds: ['1', '6'], year: Y,
+    frames: frames(partnership, Y, '2000000.00', '400000.00'), deadlines: { proposals: hours(1), ipr: hours(2), adoption: hours(3) },
+    carryOver: {}, startedBy: admin, ...over,
+  };
+}
+
+const stateOf = (cfg: CycleConfig, over: Partial<CycleState> = {}): CycleState => ({ ...initialState(cfg, framesWithCarryOver(cfg)), ...over });
+
+/** The failure type a validator throws, or 'accepted'. */
+function verdict(check: () => void): string {
+  try {
+    check();
+    return 'accepted';
+  } catch (e) {
+    return (e as { type?: string }).type ?? String(e);
+  }
+}
+
+const fieldErrors = (check: () => void): { path: string; message: string }[] => {
+  try {
+    check();
+  } catch (e) {
+    return ((e as { details?: unknown[] }).details?.[0] as { path: string; message: string }[]) ?? [];
+  }
+  return [];
+};
+
+const measure = (over: Partial<m.MeasureInput> = {}): m.MeasureInput => ({
+  title: 'Tiltak', description: 'Beskrivelse', strategies: ['2.1'], responsible: 'LRV', amounts: { [y]: '100.00' }, cofunding: [], ...over,
+});
+
+describe('text and dates Postgres can store', () => {
+  it('refuses control characters and lone surrogates, takes tabs, line breaks and surrogate pairs', () => {
+    expect(unstorableText('a\u0000b')).toMatch(/control/);
+    expect(unstorableText('a\u007fb')).toMatch(/control/);
+    expect(unstorableText('\ud800')).toMatch(/surrogate/);
+    expect(unstorableText('x\udc00')).toMatch(/surrogate/);
+    expect(unstorableText('Tiltak\tfor\nbolyst\r\n🏔️ Øyer')).toBeNull();
+  });
+
+  it('takes only dates that exist', () => {
+    expect(['2027-02-28', '2028-02-29', '1900-01-01'].filter(isCalendarDate)).toHaveLength(3);
+    expect(['2027-02-29', '2027-02-30', '2027-13-01', '0000-01-01', '1899-12-31', '2027-1-1', '2027-01-01T00:00:00Z'].filter(isCalendarDate)).toEqual([]);
+  });
+});
+
+describe('proposals', () => {
+  const cfg = config();
+  it('are refused once the deadline has passed, even before the workflow acts on its timer', () => {
+    expect(verdict(() => rules.validateSubmit(cfg, stateOf(cfg), proposer(), measure(), NOW))).toBe('accepted');
+    expect(verdict(() => rules.validateSubmit(cfg, stateOf(cfg), proposer(), measure(), Date.parse(hours(1))))).toBe(m.RejectionType.phase);
+  });
+
+  it('refuse text Postgres cannot store, naming the field', () => {
+    const errors = fieldErrors(() => rules.validateSubmit(cfg, stateOf(cfg), proposer(), measure({ title: 'a\ud800', cofunding: [{ source: 'x\u0000', amount: '1.00' }] }), NOW));
+    expect(errors.map((e) => e.path)).toEqual(['title', 'cofunding.0.source']);
+  });
+});
+
+describe('priority lists and votes', () => {
+  const cfg = config();
+  const list = (version: number, status: m.PriorityListState['status']): m.PriorityListState => ({
+    version, items: [{ measureId: 'm0001', rank: 1, grants: { [y]: '100.00' } }], meeting: { date: '2026-11-01', caseNumber: '1/26' },
+    votes: { approve: 5, reject: 0 }, voters: {}, status,
+  });
+  const measures: m.MeasureState[] = [{ id: 'm0001', proposedBy: 'lrv-proposer', amounts: { [y]: '100.00' }, strategies: ['2.1'], status: 'proposed' }];
+  const meeting = { date: '2026-11-02', caseNumber: '2/26' };
+  const items = [{ measureId: 'm0001', rank: 1, grants: { [y]: '50.00' } }];
+
+  it('refuse a new list while an adopted one waits to go to the councils', () => {
+    const s = stateOf(cfg, { phase: 'prioritisation', measures, lists: [list(1, 'adopted')], listInAdoption: 0 });
+    expect(verdict(() => rules.validatePriorityList(cfg, s, admin, items, meeting))).toBe(m.RejectionType.phase);
+    // After the councils' round (listInAdoption = 1), a loop-back takes a new list.
+    expect(verdict(() => rules.validatePriorityList(cfg, { ...s, listInAdoption: 1 }, admin, items, meeting))).toBe('accepted');
+  });
+
+  it('refuse meeting dates that do not exist', () => {
+    const s = stateOf(cfg, { phase: 'prioritisation', measures });
+    expect(fieldErrors(() => rules.validatePriorityList(cfg, s, admin, items, { date: '2026-02-30', caseNumber: '2/26' })).map((e) => e.path)).toEqual(['meeting.date']);
+  });
+
+  it('refuse a vote that is neither approve nor reject', () => {
+    const s = stateOf(cfg, { phase: 'prioritisation', measures, lists: [list(1, 'voting')] });
+    const member = voters(cfg.partnership)[0]!;
+    expect(verdict(() => rules.validateVote(cfg, s, member, 1, 'approve'))).toBe('accepted');
+    expect(verdict(() => rules.validateVote(cfg, s, member, 1, 'abstain'))).toBe(m.RejectionType.invalid);
+  });
+});
+
+describe('adoption', () => {
+  const cfg = config();
+  const pending: m.AdoptionState = { round: 1, municipality: '3405', requested: { [y]: '100.00' }, decision: null, amounts: null, caseNumber: null, decidedOn: null, dueAt: hours(3), overdue: false };
+  const decision: m.AdoptionInput = { municipality: '3405', decision: 'adopted', caseNumber: '7/26', decidedOn: '2026-12-10' };
+
+  it('refuses a second decision while the first is on its way', () => {
+    const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
+    expect(verdict(() => rules.validateAdoption(cfg, s, clerk('3405'), decision, new Set()))).toBe('accepted');
+    expect(verdict(() => rules.validateAdoption(cfg, s, clerk('3405'), decision, new Set(['3405'])))).toBe(m.RejectionType.conflict);
+  });
+
+  it('refuses a decision date that does not exist', () => {
+    const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
+    expect(fieldErrors(() => rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: '0000-01-01' }, new Set())).map((e) => e.path)).toEqual(['decidedOn']);
+  });
+});
+
+describe('deadlines', () => {
+  const cfg = config();
+  it('cannot move a deadline of a phase the cycle has left', () => {
+    const s = stateOf(cfg, { phase: 'adoption' });
+    expect(verdict(() => rules.validateMoveDeadline(cfg, s, admin, 'proposals', hours(5), NOW))).toBe(m.RejectionType.phase);
+    expect(verdict(() => rules.validateMoveDeadline(cfg, s, admin, 'ipr', hours(5), NOW))).toBe(m.RejectionType.phase);
+    expect(verdict(() => rules.validateMoveDeadline(cfg, s, admin, 'adoption', hours(5), NOW))).toBe('accepted');
+  });
+});
+
+describe('indicators', () => {
+  const cfg = config();
+  const s = stateOf(cfg, { phase: 'adopted' });
+  it('take values for the plan\'s indicators, for the cycle year or before', () => {
+    expect(verdict(() => rules.validateIndicators(cfg, s, admin, { year: Y, values: [{ indicator: '6', value: '84.1' }] }))).toBe('accepted');
+    const errors = fieldErrors(() => rules.validateIndicators(cfg, s, admin, { year: Y + 1, values: [{ indicator: '99', value: '1' }, { indicator: '6', value: '1', note: 'a\u0000' }] }));
+    expect(errors.map((e) => e.path)).toEqual(['year', 'values.0.indicator', 'values.1.note']);
+  });
+});
+
+describe('the recommendation after a council lowered its share', () => {
+  it('follows the order of the list IPR adopted last, then the measures it left out', () => {
+    const cfg = config();
+    const ms: m.MeasureState[] = ['m0001', 'm0002', 'm0003'].map((id) => ({ id, proposedBy: 'p', amounts: { [y]: '900000.00' }, strategies: ['2.1'], status: 'proposed' }));
+    const adopted: m.PriorityListState = {
+      version: 1, items: [{ measureId: 'm0003', rank: 1, grants: { [y]: '900000.00' } }, { measureId: 'm0001', rank: 2, grants: { [y]: '900000.00' } }],
+      meeting: { date: '2026-11-01', caseNumber: '1/26' }, votes: { approve: 5, reject: 0 }, voters: {}, status: 'adopted',
+    };
+    const lowered = { ...framesWithCarryOver(cfg), '3440': { [y]: '200000.00' } };
+    const r = recommend(cfg, stateOf(cfg, { measures: ms, lists: [adopted], frames: lowered }));
+    // Øyer's 200 000.00 carries two measures' 100 000.00 each: IPR's first two, not the first two submitted.
+    expect(r.items.map((i) => [i.measureId, i.rank, i.grants[y]])).toEqual([['m0003', 1, '900000.00'], ['m0001', 2, '900000.00']]);
+  });
+});
+
+describe('year-end', () => {
+  // A fixed key 7:3:1 with a county fraction of 1/2: largest remainder is not monotone here
+  // (a municipal part of 0.05 splits 0.03/0.01/0.01, one of 0.06 splits 0.04/0.02/0.00).
+  const partnership = { ...lillehammer(), sharing: { countyFraction: { type: 'fixed' as const, numerator: 1, denominator: 2 }, key: { type: 'fixed' as const, weights: { '3405': 7, '3440': 3, '3441': 1 } } } };
+  const cfg = config({ partnership, frames: frames(partnership, Y, '999999.00', '999999.00') });
+  const funders = ['county', '3405', '3440', '3441'];
+  const ore = (s: string) => BigInt(s.replace('.', ''));
+
+  // [grant, spent] in øre, small, where rounding decides
+  const grantAndSpent = fc.integer({ min: 1, max: 300 }).chain((g) => fc.tuple(fc.constant(g), fc.integer({ min: 0, max: g })));
+  const measures = fc.array(grantAndSpent, { minLength: 1, maxLength: 4 });
+  const money = (cents: number) => (cents / 100).toFixed(2);
+
+  it('never leaves a funder spending more than it was allocated, and splits exactly what was spent', () => {
+    fc.assert(
+      fc.property(measures, (ms) => {
+        const items = ms.map(([grant], i) => ({ measureId: `m${i}`, rank: i + 1, grants: { [y]: money(grant) } }));
+        const spent = Object.fromEntries(ms.map(([, sp], i) => [`m${i}`, { [y]: money(sp) }]));
+        const list: m.PriorityListState = { version: 1, items, meeting: { date: '2026-11-01', caseNumber: '1' }, votes: { approve: 5, reject: 0 }, voters: {}, status: 'adopted' };
+        const s = stateOf(cfg, { lists: [list], adoptedListVersion: 1, spent });
+        const rows = yearEndFor(cfg, s, true);
+        expect(rows.map((r) => r.funderId)).toEqual(funders);
+        const shares = shareList(cfg, s.frames, items);
+        for (const r of rows) {
+          const allocated = items.reduce((t, i) => t + ore(shares[i.measureId]![r.funderId]![y]!), 0n);
+          expect(ore(r.allocated)).toBe(allocated);
+          expect(ore(r.spent) >= 0n && ore(r.unspent) >= 0n).toBe(true);
+          expect(ore(r.spent) + ore(r.unspent)).toBe(allocated);
+        }
+        const totalSpent = Object.values(spent).reduce((t, byYear) => t + ore(byYear[y]!), 0n);
+        expect(rows.reduce((t, r) => t + ore(r.spent), 0n)).toBe(totalSpent);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps unspent money at or above zero where splitting the spent sum by the rule would not', () => {
+    // 0.12 splits 0.06 | 0.04/0.02/0.00 and 0.10 splits 0.05 | 0.03/0.01/0.01: split by the rule, 3441
+    // would have spent 0.01 of the 0.00 it was allocated.
+    const items = [{ measureId: 'a', rank: 1, grants: { [y]: '0.12' } }];
+    const list: m.PriorityListState = { version: 1, items, meeting: { date: '2026-11-01', caseNumber: '1' }, votes: { approve: 5, reject: 0 }, voters: {}, status: 'adopted' };
+    const rows = yearEndFor(cfg, stateOf(cfg, { lists: [list], adoptedListVersion: 1, spent: { a: { [y]: '0.10' } } }), true);
+    expect(rows.map((r) => [r.funderId, r.allocated, r.spent, r.unspent])).toEqual([
+      ['county', '0.06', '0.05', '0.01'],
+      ['3405', '0.04', '0.03', '0.01'],
+      ['3440', '0.02', '0.02', '0.00'],
+      ['3441', '0.00', '0.00', '0.00'],
+    ]);
+  });
+
+  it('bears a measure\'s spending as its funders paid for it (DOMAIN.md\'s 200 000.00, a quarter spent)', () => {
+    const ref = config();
+    const items = [{ measureId: 'm0001', rank: 1, grants: { [y]: '200000.00' } }];
+    const list: m.PriorityListState = { version: 1, items, meeting: { date: '2026-11-01', caseNumber: '1' }, votes: { approve: 5, reject: 0 }, voters: {}, status: 'adopted' };
+    const rows = yearEndFor(ref, stateOf(ref, { lists: [list], adoptedListVersion: 1, spent: { m0001: { [y]: '50000.00' } } }), false);
+    // 133 333.33 / 22 222.23 / 22 222.22 / 22 222.22, a quarter each: 33 333.33 / 5 555.56 / 5 555.56 / 5 555.55
+    expect(rows.map((r) => [r.funderId, r.allocated, r.spent, r.unspent, r.disposition])).toEqual([
+      ['county', '133333.33', '33333.33', '100000.00', 'released'],
+      ['3405', '22222.23', '5555.56', '16666.67', 'released'],
+      ['3440', '22222.22', '5555.56', '16666.66', 'released'],
+      ['3441', '22222.22', '5555.55', '16666.67', 'released'],
+    ]);
+  });
+});
