@@ -12,11 +12,15 @@ import { openApiDocument } from './openapi.js';
 
 const distDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
-const assets: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-};
+/**
+ * The files /docs/:asset serves, with their content types. A Map, not an object literal: the name
+ * comes from the path, and "constructor" or "__proto__" must find nothing rather than Object's own.
+ */
+const assets = new Map<string, string>([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  ['favicon-32x32.png', 'image/png'],
+]);
 
 const page = `<!doctype html>
 <html lang="en">
@@ -53,7 +57,7 @@ export function docRoutes(app: Hono<AppEnv>): void {
   app.get('/docs/init.js', (c) => c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/docs/:asset', async (c) => {
     const name = c.req.param('asset');
-    const type = assets[name];
+    const type = assets.get(name);
     if (!type) return c.notFound();
     let content = cache.get(name);
     if (!content) cache.set(name, (content = readFile(path.join(distDir, name))));

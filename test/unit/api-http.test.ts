@@ -1,5 +1,8 @@
 /** Small pieces of the HTTP layer: format negotiation, Prometheus text, Norwegian display formats. */
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import type { AppEnv } from '../../services/api/context.js';
+import { docRoutes } from '../../services/api/docs.js';
 import { Metrics } from '../../services/api/metrics.js';
 import { acceptsGzip, negotiate } from '../../services/api/routes/allocations.js';
 import { formatNok } from '../../services/api/ui/format.js';
@@ -15,7 +18,27 @@ describe('negotiating the allocations format', () => {
     ['text/html, */*;q=0.1', 'json'],
     ['image/png', null],
     ['text/csv;q=0', null],
+    // names of Object.prototype are no media ranges
+    ['constructor', null],
+    ['__proto__', null],
+    ['hasOwnProperty, toString;q=0.9', null],
+    ['constructor, text/csv;q=0.1', 'csv'],
   ])('Accept %s gives %s', (accept, format) => expect(negotiate(accept)).toBe(format));
+});
+
+describe('Swagger UI assets', () => {
+  const app = new Hono<AppEnv>();
+  docRoutes(app);
+
+  it.each(['constructor', '__proto__', 'hasOwnProperty', 'toString', 'package.json'])('/docs/%s is not found', async (name) => {
+    expect((await app.request(`/docs/${name}`)).status).toBe(404);
+  });
+
+  it('serves the files it names', async () => {
+    const css = await app.request('/docs/swagger-ui.css');
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+  });
 });
 
 describe('gzip for the clients that take it', () => {

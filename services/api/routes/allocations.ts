@@ -16,14 +16,15 @@ const CONTENT_TYPES: Record<Format, string> = {
   csv: 'text/csv; charset=utf-8; header=present',
   xlsx: XLSX_TYPE,
 };
-const BY_MEDIA_RANGE: Record<string, Format> = {
-  'application/json': 'json',
-  'application/*': 'json',
-  '*/*': 'json',
-  'text/csv': 'csv',
-  'text/*': 'csv',
-  [XLSX_TYPE]: 'xlsx',
-};
+/** Keyed by the client's Accept header, so a Map: "constructor" or "__proto__" must name no format. */
+const BY_MEDIA_RANGE = new Map<string, Format>([
+  ['application/json', 'json'],
+  ['application/*', 'json'],
+  ['*/*', 'json'],
+  ['text/csv', 'csv'],
+  ['text/*', 'csv'],
+  [XLSX_TYPE, 'xlsx'],
+]);
 
 /** The entries of an Accept-style header with their quality, in the header's order. */
 function weighted(header: string): { value: string; q: number; order: number }[] {
@@ -38,7 +39,7 @@ function weighted(header: string): { value: string; q: number; order: number }[]
 export function negotiate(accept: string | undefined): Format | null {
   if (!accept?.trim()) return 'json';
   const acceptable = weighted(accept)
-    .map((r) => ({ ...r, format: BY_MEDIA_RANGE[r.value] }))
+    .map((r) => ({ ...r, format: BY_MEDIA_RANGE.get(r.value) }))
     .filter((r) => r.format && r.q > 0)
     .sort((a, b) => b.q - a.q || a.order - b.order);
   return acceptable[0]?.format ?? null;
