@@ -34,6 +34,19 @@ export interface StrategyAllocation {
   granted: YearMap;
 }
 
+/**
+ * A grant of a list that the cycle's rule cannot split on the funders, e.g. money granted in a
+ * year where a pro-rata partnership has every frame at zero. Its shares stay at 0.00 (nobody has
+ * been given a part to pay), so the funders' totals leave it out and `totals.allocated` falls short
+ * of `totals.granted` by exactly these amounts.
+ */
+export interface UnsplitGrant {
+  measureId: string;
+  year: number;
+  grant: Money;
+  reason: string;
+}
+
 export interface Allocations {
   cycle: string;
   phase: Phase;
@@ -45,4 +58,6 @@ export interface Allocations {
   goals: GoalAllocation[];
   strategies: StrategyAllocation[];
   totals: { granted: YearMap; allocated: Money };
+  /** Grants the rule cannot split; empty unless the list grants money the frames cannot carry at all. */
+  unsplit: UnsplitGrant[];
 }

@@ -49,16 +49,34 @@ const YearMapOut = named(z.record(YearKey, MoneyOut), 'YearAmounts', 'Money per 
 const FunderId = z.string().regex(/^(county|\d{4})$/, '"county" or a four-digit municipality number');
 const FunderYearMapOut = named(z.record(FunderId, YearMapOut), 'FunderYearAmounts', 'Per funder ("county" or municipality number), money per year.', 'response');
 
-/** Control characters other than tab and line breaks (NUL above all, which Postgres cannot store as text). */
-const hasControl = (s: string) =>
-  [...s].some((ch) => {
-    const code = ch.charCodeAt(0);
-    return (code < 0x20 && ch !== '\t' && ch !== '\n' && ch !== '\r') || code === 0x7f;
-  });
-const Note = (max: number) => z.string().max(max, `at most ${max} characters`).refine((s) => !hasControl(s), 'must not contain control characters');
+/**
+ * Text the API accepts is text Postgres can store: the workflow records it through activities, and
+ * an activity that Postgres refuses retries forever and wedges the cycle. So every text field
+ * refuses, with 422 and its path:
+ * - control characters other than tab, line feed and carriage return (NUL above all, which neither
+ *   text nor jsonb can hold; the others have no business in a title or a case number either);
+ * - lone UTF-16 surrogates such as "\ud800" (valid JSON, but not Unicode: jsonb refuses the escape,
+ *   and text would silently get U+FFFD instead).
+ */
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** In a `u` regex a surrogate pair is one code point, so \p{Cs} matches only a surrogate standing alone. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const storable = <T extends z.ZodString>(schema: T) =>
+  schema
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode (a lone surrogate was found)');
+const Note = (max: number) => storable(z.string().max(max, `at most ${max} characters`));
 const Text = (max: number) => Note(max).trim().min(1, 'required, non-empty text');
 const Instant = z.iso.datetime({ offset: true, error: 'an ISO 8601 instant such as "2027-03-01T12:00:00Z"' });
-const CalendarDate = z.iso.date('a date such as "2027-03-01"');
+/**
+ * A calendar date Postgres can store in a `date` column and that makes sense for a decision: zod's
+ * iso.date already refuses 30 February, but takes the year 0000, which Postgres has not (there is no
+ * year 0). Years 1900-9999, the same bounds as the workflow's own check.
+ */
+const CalendarDate = z.iso
+  .date('a date such as "2027-03-01"')
+  .refine((d) => Number(d.slice(0, 4)) >= 1900, 'a date from 1900-01-01 on');
 const Slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a lowercase slug such as "lillehammer-regionen"');
 
 // ── path and query parameters ────────────────────────────────────────────────
@@ -109,7 +127,7 @@ export const StartCycleRequest = named(
 const measureFields = {
   title: Text(200),
   description: Text(10_000),
-  strategies: z.array(z.string().min(1).max(20)).min(1, 'at least one strategy code').describe('strategy codes of the plan, e.g. ["2.1"]'),
+  strategies: z.array(storable(z.string().min(1).max(20))).min(1, 'at least one strategy code').describe('strategy codes of the plan, e.g. ["2.1"]'),
   responsible: Text(200),
   amounts: YearMap.describe('requested from the partnership, per year within Y..Y+3'),
   cofunding: z.array(z.strictObject({ source: Text(200), amount: Money })).describe('other money, outside the split'),
@@ -294,6 +312,14 @@ export const CycleStatusSchema = named(
     yearEnd: z
       .array(z.object({ funderId: z.string(), allocated: MoneyOut, spent: MoneyOut, unspent: MoneyOut, disposition: z.enum(['carry_over', 'released']) }))
       .nullable(),
+    source: z
+      .enum(['workflow', 'records'])
+      .optional()
+      .describe(
+        'GET /cycles/{cid} only: "workflow" when the running cycle answered; "records" when it cannot be asked (an ended cycle past ' +
+          "Temporal's retention, or one whose worker is not running) and the status comes from Postgres: history is the audit log, " +
+          'pendingActions and overdue are empty, and only decided adoptions are listed.',
+      ),
   }),
   'CycleStatus',
   'Where a cycle stands: phase, deadlines, who must do what by when, what is overdue, and its decisions.',
@@ -354,6 +380,12 @@ export const AllocationsSchema = named(
     goals: z.array(z.object({ goal: z.string(), title: z.string(), granted: YearMapOut })),
     strategies: z.array(z.object({ strategy: z.string(), title: z.string(), granted: YearMapOut })),
     totals: z.object({ granted: YearMapOut, allocated: MoneyOut }),
+    unsplit: z
+      .array(z.object({ measureId: z.string(), year: z.int(), grant: MoneyOut, reason: z.string() }))
+      .describe(
+        'Grants of the list that the cost-sharing rule cannot split (e.g. a pro-rata rule in a year where every frame is zero). ' +
+          'Their shares show as 0.00 and no funder counts them, so totals.allocated falls short of totals.granted by these amounts. Empty as a rule.',
+      ),
   }),
   'Allocations',
   [

@@ -1,7 +1,8 @@
 /**
  * The allocations as four plain tables (per measure, per funder, per goal, per strategy), one row
- * per item and year. The CSV and XLSX exports both render these tables, so the files carry exactly
- * the figures of the JSON. Headers are Norwegian: the files are for the partnership's own staff.
+ * per item and year, and a fifth with the grants the rule could not split when there are any. The
+ * CSV and XLSX exports both render these tables, so the files carry exactly the figures of the JSON.
+ * Headers are Norwegian: the files are for the partnership's own staff.
  */
 import type { Allocations } from '../../schema/allocations.js';
 
@@ -32,6 +33,14 @@ export function allocationTables(a: Allocations): Table[] {
   const years = a.years.map(String);
   const year: Column = { header: 'År', kind: 'integer' };
   const zero = '0.00';
+  // Only when there are any, so the usual files keep their four tables.
+  const unsplit: Table[] = a.unsplit.length === 0 ? [] : [
+    {
+      name: 'Ikke fordelt',
+      columns: [text('Tiltak'), year, money('Tilskudd'), text('Årsak')],
+      rows: a.unsplit.map((u) => [u.measureId, u.year, u.grant, u.reason]),
+    },
+  ];
   return [
     {
       name: 'Tiltak',
@@ -55,6 +64,7 @@ export function allocationTables(a: Allocations): Table[] {
       columns: [{ header: 'Strategi', kind: 'code' }, text('Tittel'), year, money('Tildelt')],
       rows: a.strategies.flatMap((s) => years.map((y) => [s.strategy, s.title, Number(y), s.granted[y] ?? zero])),
     },
+    ...unsplit,
   ];
 }
 

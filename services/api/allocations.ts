@@ -6,9 +6,9 @@
  * every total is the sum of the rounded shares it covers.
  */
 import type postgres from 'postgres';
-import { funderIds, membersOf, remaining, shareMeasure, sumShares } from '../../domain/cost-sharing.js';
+import { CostSharingError, funderIds, membersOf, remaining, shareMeasure, sumShares, type Members } from '../../domain/cost-sharing.js';
 import { formatMoney, fromOre, parseMoney, sumMoney, toOre } from '../../domain/money.js';
-import type { Allocations, GoalAllocation, MeasureAllocation, StrategyAllocation } from '../../schema/allocations.js';
+import type { Allocations, GoalAllocation, MeasureAllocation, StrategyAllocation, UnsplitGrant } from '../../schema/allocations.js';
 import { goalOf, type Plan, type Strategy } from '../../schema/partnership.js';
 import type { FunderYearMap, YearMap } from '../../workflows/messages.js';
 import * as records from './records.js';
@@ -74,6 +74,33 @@ interface Basis {
   items: Map<string, { rank: number | null; grants: YearMap }>;
   /** measureId -> funderId -> year -> share */
   shares: Map<string, FunderYearMap>;
+  /** grants the rule could not split */
+  unsplit: UnsplitGrant[];
+}
+
+/**
+ * Each funder's share of a grant, year by year. A year the rule cannot split (a pro-rata rule with
+ * every frame of that year at zero: there is nothing to split by) is not an error of the read: the
+ * list is what it is, and a finance officer still needs to see the rest of the cycle. That year's
+ * shares are left out (they show as 0.00: nobody has been given a part to pay) and the grant is
+ * reported in `unsplit` with the reason, so the view says plainly that this money has no funder
+ * rather than answering 500, or 422 for a request that was fine. The workflow refuses such a list
+ * when it is proposed (422); a list can still get here when frames shrink after it was adopted.
+ */
+function splitGrants(measureId: string, grants: YearMap, cycle: records.CycleRecord, members: Members, unsplit: UnsplitGrant[]): FunderYearMap {
+  const shares: FunderYearMap = {};
+  for (const [year, grant] of Object.entries(grants)) {
+    let byFunder: FunderYearMap;
+    try {
+      byFunder = shareMeasure({ [year]: grant }, cycle.config.sharing, members, cycle.frames);
+    } catch (e) {
+      if (!(e instanceof CostSharingError)) throw e;
+      unsplit.push({ measureId, year: Number(year), grant: formatMoney(parseMoney(grant)), reason: e.message });
+      continue;
+    }
+    for (const [funderId, byYear] of Object.entries(byFunder)) Object.assign((shares[funderId] ??= {}), byYear);
+  }
+  return shares;
 }
 
 function basisOf(src: AllocationSources, years: string[]): Basis {
@@ -94,15 +121,15 @@ function basisOf(src: AllocationSources, years: string[]): Basis {
       const rank = list?.items.find((i) => i.measureId === measureId)?.rank ?? null;
       items.set(measureId, { rank, grants: grants.get(measureId) });
     }
-    return { basis: { priorityListVersion: version, status: 'adopted' }, items, shares };
+    return { basis: { priorityListVersion: version, status: 'adopted' }, items, shares, unsplit: [] };
   }
   const newest = [...lists].reverse().find((l) => l.status === 'voting' || l.status === 'adopted');
-  if (!newest) return { basis: { priorityListVersion: null, status: 'none' }, items: new Map(), shares: new Map() };
+  if (!newest) return { basis: { priorityListVersion: null, status: 'none' }, items: new Map(), shares: new Map(), unsplit: [] };
   const items = new Map(newest.items.map((i) => [i.measureId, { rank: i.rank, grants: i.grants }]));
-  const shares = new Map(
-    newest.items.map((i) => [i.measureId, shareMeasure(i.grants, cycle.config.sharing, members, cycle.frames)]),
-  );
-  return { basis: { priorityListVersion: newest.version, status: newest.status as 'voting' | 'adopted' }, items, shares };
+  const unsplit: UnsplitGrant[] = [];
+  const shares = new Map(newest.items.map((i) => [i.measureId, splitGrants(i.measureId, i.grants, cycle, members, unsplit)]));
+  unsplit.sort((a, b) => a.year - b.year || (items.get(a.measureId)?.rank ?? 0) - (items.get(b.measureId)?.rank ?? 0));
+  return { basis: { priorityListVersion: newest.version, status: newest.status as 'voting' | 'adopted' }, items, shares, unsplit };
 }
 
 export function computeAllocations(src: AllocationSources): Allocations {
@@ -110,25 +137,23 @@ export function computeAllocations(src: AllocationSources): Allocations {
   const yearNumbers = [0, 1, 2, 3].map((i) => cycle.year + i);
   const years = yearNumbers.map(String);
   const ids = funderIds(membersOf(cycle.config));
-  const { basis, items, shares } = basisOf(src, years);
+  const { basis, items, shares, unsplit } = basisOf(src, years);
   const everyYear = (map: YearMap | undefined): YearMap =>
     Object.fromEntries(years.map((y) => [y, formatMoney(parseMoney(map?.[y] ?? '0'))]));
   const everyFunder = (map: FunderYearMap | undefined): FunderYearMap => Object.fromEntries(ids.map((id) => [id, everyYear(map?.[id])]));
 
   const open = src.measures.filter((m) => m.status !== 'withdrawn');
   const ranked = [...open].sort((a, b) => (items.get(a.id)?.rank ?? Infinity) - (items.get(b.id)?.rank ?? Infinity));
-  const measures: MeasureAllocation[] = ranked.map((m) => {
-    const item = items.get(m.id);
-    const listed = basis.status !== 'none';
-    return {
-      id: m.id,
-      title: m.title,
-      strategies: m.strategies,
-      rank: item?.rank ?? null,
-      grants: listed ? everyYear(item?.grants) : {},
-      shares: listed ? everyFunder(shares.get(m.id)) : {},
-    };
-  });
+  // Every measure has a full map (every year; every funder and year), 0.00 where nothing is granted,
+  // also before there is any list: the same shape as the funders' and goals' maps.
+  const measures: MeasureAllocation[] = ranked.map((m) => ({
+    id: m.id,
+    title: m.title,
+    strategies: m.strategies,
+    rank: items.get(m.id)?.rank ?? null,
+    grants: everyYear(items.get(m.id)?.grants),
+    shares: everyFunder(shares.get(m.id)),
+  }));
 
   const allocated = sumShares([everyFunder(undefined), ...measures.map((m) => m.shares)]);
   const frames = everyFunder(cycle.frames);
@@ -164,6 +189,7 @@ export function computeAllocations(src: AllocationSources): Allocations {
     goals,
     strategies,
     totals: { granted: granted.get('all'), allocated: formatMoney(total) },
+    unsplit,
   };
 }
 

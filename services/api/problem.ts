@@ -86,6 +86,11 @@ interface FrameViolation {
 const isFrameViolation = (v: unknown): v is FrameViolation =>
   typeof v === 'object' && v !== null && typeof (v as FrameViolation).funderId === 'string';
 
+/** The failure type of a CostSharingError thrown in an Update validator (Temporal uses the error's name). */
+const COST_SHARING_FAILURE = 'CostSharingError';
+export const COST_SHARING_HINT =
+  "a pro-rata rule splits each year's grants by that year's frames, so nothing can be granted in a year where every funder's frame is zero";
+
 function fromRejection(failure: ApplicationFailure): Problem | null {
   const detail = failure.message;
   const first = failure.details?.[0];
@@ -108,6 +113,12 @@ function fromRejection(failure: ApplicationFailure): Problem | null {
       return new Problem('notFound', detail);
     case RejectionType.conflict:
       return new Problem('conflict', detail);
+    case COST_SHARING_FAILURE:
+      // Not one of the workflow's typed refusals: domain/cost-sharing.ts throws it from inside a
+      // validator (a pro-rata rule with every frame of a year at zero has nothing to split by), and
+      // Temporal names the failure after the error class. The input is what cannot be split, so
+      // it is the client's to change: 422, never 500.
+      return new Problem('invalidInput', `the partnership's cost-sharing rule cannot split this: ${detail}${/pro-rata/.test(detail) ? `; ${COST_SHARING_HINT}` : ''}`);
     default:
       return null;
   }

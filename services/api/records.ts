@@ -4,7 +4,9 @@
  */
 import type postgres from 'postgres';
 import type { PartnershipConfig, Plan } from '../../schema/partnership.js';
-import type { Deadlines, FunderYearMap, Money, Phase, PriorityListState, YearMap } from '../../workflows/messages.js';
+import type {
+  AdoptionState, CycleStatus, Deadlines, FunderYearMap, HistoryEntry, Money, Phase, PriorityListState, YearMap,
+} from '../../workflows/messages.js';
 
 type Sql = postgres.Sql;
 
@@ -141,6 +143,65 @@ export async function revision(sql: Sql, cycleId: string): Promise<string | null
            extract(epoch from p.loaded_at)::text as loaded
     from cycles c join partnerships p on p.id = c.partnership_id where c.id = ${cycleId}`;
   return row ? `${row.phase}.${row.seq ?? 0}.${row.loaded}` : null;
+}
+
+/** The decision history from the audit log, oldest first: who did what, when, on what decision. */
+export async function history(sql: Sql, cycleId: string): Promise<(HistoryEntry & { detail: Record<string, unknown> })[]> {
+  const rows = await sql<{ at: Date; actor: string; action: string; ref: string | null; detail: Record<string, unknown> }[]>`
+    select at, actor, action, ref, detail from audit_log where cycle_id = ${cycleId} order by seq`;
+  return rows.map(({ at, ...entry }) => ({ at: iso(at)!, ...entry }));
+}
+
+type AdoptionRow = Omit<AdoptionState, 'dueAt' | 'overdue'> & { decision: NonNullable<AdoptionState['decision']> };
+
+/**
+ * A cycle's status as the records keep it, for when its workflow cannot be asked: an ended cycle
+ * past Temporal's retention, or a workflow nobody answers for. The same shape as the workflow's
+ * status query (API.md "Cycle status"), with these differences, all because only decisions are
+ * recorded: the history is the audit log (its actions are the recorded ones, e.g. "phase:closed");
+ * only decided adoptions are listed (each due by its municipality's deadline as moved in that
+ * round, else the adoption deadline as it stands); nobody has anything pending, since no workflow
+ * is there to act on it; and no overdue flags, which are not recorded.
+ */
+export async function recordedStatus(sql: Sql, cycle: CycleRecord): Promise<CycleStatus> {
+  const [entries, measureRows, lists, adoptionRows, yearEndRows] = await Promise.all([
+    history(sql, cycle.id),
+    measures(sql, cycle.id),
+    priorityLists(sql, cycle.id),
+    sql<AdoptionRow[]>`
+      select round, municipality, requested, decision, amounts, case_number as "caseNumber", decided_on::text as "decidedOn"
+      from adoptions where cycle_id = ${cycle.id} order by round, municipality`,
+    sql<NonNullable<CycleStatus['yearEnd']>>`
+      select funder_id as "funderId", allocated::text as allocated, spent::text as spent, unspent::text as unspent, disposition
+      from year_end where cycle_id = ${cycle.id}`,
+  ]);
+  const funderOrder = [cycle.config.county.id, ...cycle.config.municipalities.map((m) => m.id)];
+  // Each adoption round starts with the phase change to adoption; a municipality's deadline moved
+  // within a round is its due date in that round. The binding list is the one locked last.
+  let rounds = 0;
+  const movedTo = new Map<string, string>();
+  for (const e of entries) {
+    if (e.action === 'phase:adoption') rounds += 1;
+    if (e.action === 'deadline:move' && e.ref?.startsWith('adoption:') && typeof e.detail.to === 'string') movedTo.set(`${rounds}.${e.ref}`, e.detail.to);
+  }
+  const locked = [...entries].reverse().find((e) => e.action === 'allocations:lock')?.ref?.match(/^v(\d+)$/)?.[1];
+  return {
+    id: cycle.id,
+    partnership: cycle.partnership,
+    year: cycle.year,
+    phase: cycle.phase,
+    deadlines: cycle.deadlines,
+    overdue: [],
+    pendingActions: [],
+    history: entries.map(({ at, actor, action, ref }) => ({ at, actor, action, ref })),
+    frames: cycle.frames,
+    measures: measureRows.map(({ id, proposedBy, amounts, strategies, status }) => ({ id, proposedBy, amounts, strategies, status })),
+    priorityLists: lists,
+    adoptions: adoptionRows.map((a) => ({ ...a, dueAt: movedTo.get(`${a.round}.adoption:${a.municipality}`) ?? cycle.deadlines.adoption, overdue: false })),
+    adoptionRound: Math.max(rounds, ...adoptionRows.map((a) => a.round)),
+    adoptedListVersion: locked === undefined ? null : Number(locked),
+    yearEnd: yearEndRows.length ? [...yearEndRows].sort((a, b) => funderOrder.indexOf(a.funderId) - funderOrder.indexOf(b.funderId)) : null,
+  };
 }
 
 export async function cyclesByPhase(sql: Sql): Promise<Record<string, number>> {

@@ -82,11 +82,44 @@ describe('allocations once adopted', () => {
 });
 
 describe('allocations without a list', () => {
-  it('show the measures with empty grants and the frames untouched', () => {
+  it('show every measure with full maps of 0.00 and the frames untouched', () => {
     const a = computeAllocations(sources({ lists: [list('rejected')] }));
     expect(a.basis).toEqual({ priorityListVersion: null, status: 'none' });
-    expect(a.measures.map((m) => [m.id, m.grants, m.shares])).toEqual([['mA', {}, {}], ['mB', {}, {}], ['mD', {}, {}]]);
+    const funders = ['county', '3405', '3440', '3441'];
+    for (const m of a.measures) {
+      expect(m.grants, m.id).toEqual(year('0.00'));
+      expect(m.shares, m.id).toEqual(Object.fromEntries(funders.map((id) => [id, year('0.00')])));
+    }
+    expect(a.measures.map((m) => m.id)).toEqual(['mA', 'mB', 'mD']);
     expect(a.funders.map((f) => f.remaining['2027'])).toEqual(['1000000.00', '150000.00', '150000.00', '150000.00']);
     expect(a.totals.allocated).toBe('0.00');
+    expect(a.unsplit).toEqual([]);
+  });
+});
+
+describe('allocations of a pro-rata partnership with every frame of a year at zero', () => {
+  // hamarregionen (schema/reference/) splits pro rata of the year's frames; 2028 has none at all.
+  const HAMAR = 'hamarregionen';
+  const frames = { county: { ...year('600000.00') }, 3403: year('200000.00'), 3412: year('100000.00'), 3413: year('100000.00') };
+  const hamar: CycleRecord = { ...cycle, id: `${HAMAR}-2027`, partnership: HAMAR, config: referencePartnership(HAMAR), frames };
+  const items = [
+    { measureId: 'mB', rank: 1, grants: { 2027: '300000.00', 2028: '50000.00' } },
+    { measureId: 'mA', rank: 2, grants: { 2027: '100000.00', 2028: '0.00' } },
+  ];
+  const a = computeAllocations({ cycle: hamar, plan: referencePlan(HAMAR), measures, lists: [{ ...list('voting'), items }], rows: [] });
+
+  it('answers instead of throwing, and names the grant that cannot be split', () => {
+    expect(a.unsplit).toEqual([{ measureId: 'mB', year: 2028, grant: '50000.00', reason: expect.stringMatching(/pro-rata.*zero/) }]);
+  });
+
+  it('gives that grant no funder, splits the rest, and totals only what is split', () => {
+    const mB = a.measures.find((m) => m.id === 'mB')!;
+    expect(mB.grants).toEqual({ 2027: '300000.00', 2028: '50000.00', 2029: '0.00', 2030: '0.00' });
+    // 2027: 300 000.00 at 600 000 : 400 000 -> 180 000.00 county, 120 000.00 by population 32000 : 7700 : 21500.
+    expect(in2027(mB.shares)).toEqual({ county: '180000.00', 3403: '62745.10', 3412: '15098.04', 3413: '42156.86' });
+    expect(Object.values(mB.shares).map((byYear) => byYear['2028'])).toEqual(['0.00', '0.00', '0.00', '0.00']);
+    expect(a.totals.granted['2028']).toBe('50000.00');
+    expect(a.totals.allocated).toBe('400000.00');
+    expect(a.funders.map((f) => f.allocated['2028'])).toEqual(['0.00', '0.00', '0.00', '0.00']);
   });
 });

@@ -1,8 +1,10 @@
 /** The workflow's typed refusals and Temporal's client errors as problem details. */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, ensureTemporalFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { Problem, problemFromTemporal } from '../../services/api/problem.js';
+import { CostSharingError, shareMeasure } from '../../domain/cost-sharing.js';
+import { referencePartnership } from '../../schema/reference/load.js';
 import { RejectionType } from '../../workflows/messages.js';
 
 const rejected = (type: string, details: unknown[] = []) =>
@@ -37,6 +39,25 @@ describe('problems from the workflow', () => {
   it('maps an unknown workflow to 404 and a second start to 409', () => {
     expect(problemFromTemporal(new WorkflowNotFoundError('gone', 'x-2027', undefined))!.status).toBe(404);
     expect(problemFromTemporal(new WorkflowExecutionAlreadyStartedError('started', 'x-2027', 'cycleWorkflow'))!.status).toBe(409);
+  });
+
+  it('maps a cost-sharing rule that cannot split a list to 422, saying why', () => {
+    // What a validator throws for a list granting money in a year a pro-rata partnership has no frames for,
+    // turned into a failure the way the workflow SDK turns any error a validator throws.
+    const hamar = referencePartnership('hamarregionen');
+    const members = { county: hamar.county.id, municipalities: hamar.municipalities.map((m) => m.id) };
+    const zero = { 2028: '0.00' };
+    let thrown: unknown;
+    try {
+      shareMeasure({ 2028: '1000.00' }, hamar.sharing, members, Object.fromEntries([hamar.county.id, ...members.municipalities].map((id) => [id, zero])));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(CostSharingError);
+    const failure = ensureTemporalFailure(thrown) as ApplicationFailure;
+    const problem = problemFromTemporal(new WorkflowUpdateFailedError('update failed', failure))!;
+    expect(problem.status).toBe(422);
+    expect(problem.detail).toMatch(/cost-sharing rule cannot split .*pro-rata.*every funder's frame is zero/);
   });
 
   it('leaves everything else to be a 500', () => {

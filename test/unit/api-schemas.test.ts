@@ -1,7 +1,9 @@
 /** The request schemas of the contract, the field errors they produce, and the checks of a cycle start. */
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import {
-  AdoptionRequest, MeasureInput, MeasurePatch, Money, MoveDeadlineRequest, PriorityListRequest, StartCycleRequest,
+  AdoptionRequest, CancelCycleRequest, IndicatorsRequest, MeasureInput, MeasurePatch, Money, MoveDeadlineRequest, PriorityListRequest,
+  ProgressReportRequest, StartCycleRequest,
 } from '../../schema/api.js';
 import { referencePartnership } from '../../schema/reference/load.js';
 import { deadlineErrors, frameErrors } from '../../services/api/cycle-start.js';
@@ -43,6 +45,53 @@ describe('request bodies', () => {
   it('refuse control characters in text, which Postgres cannot store', () => {
     expect(fieldErrors(MeasureInput.safeParse({ ...measure, title: 'Tech\u0000Valley', responsible: 'a\u0007b' }).error!).map((e) => e.path)).toEqual(['title', 'responsible']);
     expect(MeasureInput.safeParse({ ...measure, description: 'Linje 1\nLinje 2\tmed tab' }).success).toBe(true);
+  });
+
+  /** Every text field of every request body, each with a valid body around it. */
+  const textFields: [string, z.ZodType, (text: string) => unknown, string][] = [
+    ['title', MeasureInput, (t) => ({ ...measure, title: t }), 'title'],
+    ['description', MeasureInput, (t) => ({ ...measure, description: t }), 'description'],
+    ['responsible', MeasureInput, (t) => ({ ...measure, responsible: t }), 'responsible'],
+    ['a strategy code', MeasureInput, (t) => ({ ...measure, strategies: ['2.1', t] }), 'strategies.1'],
+    ['a co-funding source', MeasureInput, (t) => ({ ...measure, cofunding: [{ source: t, amount: '1.00' }] }), 'cofunding.0.source'],
+    ['an edited title', MeasurePatch, (t) => ({ title: t }), 'title'],
+    ['an edited co-funding source', MeasurePatch, (t) => ({ cofunding: [{ source: t, amount: '1.00' }] }), 'cofunding.0.source'],
+    ['a cancel reason', CancelCycleRequest, (t) => ({ reason: t }), 'reason'],
+    ['a meeting case number', PriorityListRequest, (t) => ({ items: [], meeting: { date: '2027-02-01', caseNumber: t } }), 'meeting.caseNumber'],
+    ['an adoption case number', AdoptionRequest, (t) => ({ decision: 'adopted', caseNumber: t, decidedOn: '2027-03-01' }), 'caseNumber'],
+    ['a progress report', ProgressReportRequest, (t) => ({ progress: t, spent: {} }), 'progress'],
+    ['an indicator note', IndicatorsRequest, (t) => ({ year: 2027, values: [{ indicator: '4', value: '1.5', note: t }] }), 'values.0.note'],
+  ];
+
+  describe.each(textFields)('%s', (_what, schema, body, path) => {
+    it('takes any Unicode text, emoji and Norwegian letters included', () => {
+      expect(schema.safeParse(body('Tiltak 😀 æøå\tmed tab')).error).toBeUndefined();
+    });
+    it.each([
+      ['a lone high surrogate', 'Tiltak \ud800'],
+      ['a lone low surrogate', '\udc00 Tiltak'],
+      ['a surrogate pair the wrong way round', 'x\ude00\ud83d'],
+      ['NUL', 'Tiltak\u0000'],
+      ['a bell', 'a\u0007b'],
+      ['an escape', '\u001b[31m'],
+      ['DEL', 'a\u007fb'],
+    ])('refuses %s, naming the field', (_kind, text) => {
+      const parsed = schema.safeParse(body(text));
+      expect(parsed.success).toBe(false);
+      expect(fieldErrors(parsed.error!).map((e) => e.path)).toContain(path);
+    });
+  });
+
+  it.each([
+    ['the meeting date', PriorityListRequest, (d: string) => ({ items: [], meeting: { date: d, caseNumber: 'IPR 1/27' } }), 'meeting.date'],
+    ['the adoption date', AdoptionRequest, (d: string) => ({ decision: 'adopted', caseNumber: 'K 1', decidedOn: d }), 'decidedOn'],
+  ] as const)('refuse %s in the year 0000, which Postgres cannot store, and take real dates', (_what, schema, body, path) => {
+    for (const date of ['0000-01-01', '0000-02-29', '1899-12-31', '2027-02-30']) {
+      const parsed = schema.safeParse(body(date));
+      expect(parsed.success, date).toBe(false);
+      expect(fieldErrors(parsed.error!).map((e) => e.path), date).toEqual([path]);
+    }
+    for (const date of ['1900-01-01', '2027-03-01', '2028-02-29', '9999-12-31']) expect(schema.safeParse(body(date)).error, date).toBeUndefined();
   });
 
   it('default carryOver to false when a cycle starts', () => {

@@ -122,7 +122,8 @@ const money = (amount: string | undefined) => {
 
 export interface CyclePageData {
   partnershipName: string;
-  status: CycleStatus;
+  /** source "records": the workflow could not be asked, so the page shows what the records keep */
+  status: CycleStatus & { source?: 'workflow' | 'records' };
   measures: MeasureRecord[];
   /** null when the caller's roles do not show allocations */
   allocations: Allocations | null;
@@ -136,6 +137,7 @@ export function cyclePage(who: Principal, { partnershipName, status, measures, a
   return layout(
     status.id,
     html`<h1>${partnershipName} ${status.year}</h1>
+${status.source === 'records' ? html`<p class="muted">Syklusen kjører ikke lenger; dette er det som er arkivert (historikken er revisjonsloggen).</p>` : ''}
 <dl class="facts">
   <dt>Fase</dt><dd><span class="badge">${PHASE_NAMES[status.phase] ?? status.phase}</span></dd>
   ${deadlineRow('Forslagsfrist', 'proposals')}
@@ -182,6 +184,10 @@ function allocationSections(cycleId: string, a: Allocations): Fragment {
         : `Fra prioriteringsliste ${a.basis.priorityListVersion}, vedtatt av IPR.`;
   return html`<h2>Tildelinger per finansiør</h2>
 <p class="muted">${basis} Last ned: <a href="/ui/cycles/${cycleId}/tildelinger.csv">CSV</a> · <a href="/ui/cycles/${cycleId}/tildelinger.xlsx">Excel</a></p>
+${a.unsplit.length === 0
+  ? ''
+  : html`<p class="overdue">Kan ikke fordeles på finansiørene, og er ikke med i summene per finansiør:</p>
+<ul>${a.unsplit.map((u) => html`<li>${u.measureId} ${u.year}: ${formatNok(u.grant)} (${u.reason})</li>`)}</ul>`}
 <table><thead><tr><th>Finansiør</th><th>År</th><th class="num">Ramme</th><th class="num">Tildelt</th><th class="num">Gjenstår</th></tr></thead><tbody>
 ${a.funders.flatMap((f) =>
   years.map((y, i) => html`<tr><td>${i === 0 ? f.name : ''}</td><td>${y}</td>${money(f.frame[y])}${money(f.allocated[y])}${money(f.remaining[y])}</tr>`),

@@ -9,13 +9,12 @@ import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { CYCLE_ID_PATTERN, endpoints } from '../../../schema/api.js';
-import { getStatus } from '../../../workflows/messages.js';
 import type { Principal } from '../auth.js';
 import type { ApiContext, AppEnv } from '../context.js';
-import { queryCycle } from '../cycle-client.js';
 import { Problem } from '../problem.js';
 import * as records from '../records.js';
 import { send } from '../routes/allocations.js';
+import { cycleStatus } from '../routes/cycles.js';
 import { cyclePage, cyclesPage, errorPage, partnershipsPage, signInPage } from './pages.js';
 
 const COOKIE = 'hoep_token';
@@ -101,7 +100,7 @@ export function uiRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
     signedIn(async (c, who) => {
       const cycle = await cycleOf(c, who);
       const [status, measures, snapshot] = await Promise.all([
-        queryCycle(ctx, cycle.id, getStatus),
+        cycleStatus(ctx, cycle.id),
         records.measures(ctx.sql, cycle.id),
         mayReadAllocations(who) ? ctx.allocations.get(cycle.id) : null,
       ]);
