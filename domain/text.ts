@@ -8,10 +8,16 @@
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+export const hasControlCharacters = (value: string): boolean => CONTROL.test(value);
+export const hasLoneSurrogate = (value: string): boolean => LONE_SURROGATE.test(value);
+
+export const CONTROL_MESSAGE = 'must not contain control characters';
+export const SURROGATE_MESSAGE = 'must be valid Unicode (a lone surrogate was found)';
+
 /** Why a text cannot be stored, or null when it can. */
 export function unstorableText(value: string): string | null {
-  if (CONTROL.test(value)) return 'must not contain control characters';
-  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode (a lone surrogate was found)';
+  if (hasControlCharacters(value)) return CONTROL_MESSAGE;
+  if (hasLoneSurrogate(value)) return SURROGATE_MESSAGE;
   return null;
 }
 

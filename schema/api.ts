@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PartnershipConfigSchema, PlanSchema, StrategySchema } from './partnership.js';
+import { CONTROL_MESSAGE, SURROGATE_MESSAGE, hasControlCharacters, hasLoneSurrogate, isCalendarDate } from '../domain/text.js';
 
 /** Named schemas that appear in requests; they become OpenAPI components (request side). */
 export const requestSchemas = z.registry<{ id: string; description?: string }>();
@@ -50,33 +51,18 @@ const FunderId = z.string().regex(/^(county|\d{4})$/, '"county" or a four-digit 
 const FunderYearMapOut = named(z.record(FunderId, YearMapOut), 'FunderYearAmounts', 'Per funder ("county" or municipality number), money per year.', 'response');
 
 /**
- * Text the API accepts is text Postgres can store: the workflow records it through activities, and
- * an activity that Postgres refuses retries forever and wedges the cycle. So every text field
- * refuses, with 422 and its path:
- * - control characters other than tab, line feed and carriage return (NUL above all, which neither
- *   text nor jsonb can hold; the others have no business in a title or a case number either);
- * - lone UTF-16 surrogates such as "\ud800" (valid JSON, but not Unicode: jsonb refuses the escape,
- *   and text would silently get U+FFFD instead).
+ * Text the API accepts is text Postgres can store (domain/text.ts): the workflow records it through
+ * activities, and an activity that Postgres refuses retries forever and wedges the cycle. So every
+ * text field refuses control characters other than tab and line breaks, and lone UTF-16
+ * surrogates such as "\ud800" (valid JSON, but not Unicode), with 422 and its path.
  */
-// eslint-disable-next-line no-control-regex -- the point is to find control characters
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-/** In a `u` regex a surrogate pair is one code point, so \p{Cs} matches only a surrogate standing alone. */
-const LONE_SURROGATE = /\p{Cs}/u;
 const storable = <T extends z.ZodString>(schema: T) =>
-  schema
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
-    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode (a lone surrogate was found)');
+  schema.refine((s) => !hasControlCharacters(s), CONTROL_MESSAGE).refine((s) => !hasLoneSurrogate(s), SURROGATE_MESSAGE);
 const Note = (max: number) => storable(z.string().max(max, `at most ${max} characters`));
 const Text = (max: number) => Note(max).trim().min(1, 'required, non-empty text');
 const Instant = z.iso.datetime({ offset: true, error: 'an ISO 8601 instant such as "2027-03-01T12:00:00Z"' });
-/**
- * A calendar date Postgres can store in a `date` column and that makes sense for a decision: zod's
- * iso.date already refuses 30 February, but takes the year 0000, which Postgres has not (there is no
- * year 0). Years 1900-9999, the same bounds as the workflow's own check.
- */
-const CalendarDate = z.iso
-  .date('a date such as "2027-03-01"')
-  .refine((d) => Number(d.slice(0, 4)) >= 1900, 'a date from 1900-01-01 on');
+/** A calendar date Postgres can store in a `date` column, from 1900 on: the workflow's own check. */
+const CalendarDate = z.iso.date({ error: 'a date such as "2027-03-01"', abort: true }).refine(isCalendarDate, 'a date from 1900-01-01 on');
 const Slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a lowercase slug such as "lillehammer-regionen"');
 
 // ── path and query parameters ────────────────────────────────────────────────

@@ -15,12 +15,16 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Actor } from '../../workflows/messages.js';
 import { RoleSchema } from '../../schema/api.js';
+import { unstorableText } from '../../domain/text.js';
 import { Problem } from './problem.js';
+
+/** Who acted is recorded with every write, so it must be text Postgres can store (domain/text.ts). */
+const Who = z.string().min(1).max(200).refine((s) => unstorableText(s) === null, 'must be text without control characters or lone surrogates');
 
 export const Claims = z
   .object({
-    sub: z.string().min(1).max(200),
-    name: z.string().min(1).max(200),
+    sub: Who,
+    name: Who,
     roles: z.array(RoleSchema).min(1),
     partnership: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a partnership slug'),
     municipality: z.string().regex(/^\d{4}$/, 'a four-digit municipality number').optional(),

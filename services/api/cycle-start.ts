@@ -6,6 +6,7 @@
  */
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { z } from 'zod';
+import { formatMoney, isMoney, parseMoney } from '../../domain/money.js';
 import type { StartCycleRequest } from '../../schema/api.js';
 import { COUNTY_ID, strategyCodes, type PartnershipConfig } from '../../schema/partnership.js';
 import type { cycleWorkflow } from '../../workflows/cycle.js';
@@ -41,6 +42,14 @@ export function frameErrors(config: PartnershipConfig, year: number, frames: Sta
   return errors;
 }
 
+/** Year Y's frame plus what Y-1 carries over must still be an amount the engine holds (12 digits). */
+export function carryOverErrors(year: number, frames: StartRequest['frames'], carryOver: Record<string, string>): FieldError[] {
+  const y = String(year);
+  return Object.entries(carryOver)
+    .filter(([id, carried]) => !isMoney(formatMoney(parseMoney(frames[id]?.[y] ?? '0.00').plus(parseMoney(carried)))))
+    .map(([id, carried]) => ({ path: `frames.${id}.${y}`, message: `with ${carried} carried over from ${year - 1} the frame would exceed 999999999999.99` }));
+}
+
 /** In the future, and proposals ≤ ipr ≤ adoption. */
 export function deadlineErrors(deadlines: Deadlines, now: number): FieldError[] {
   const order = ['proposals', 'ipr', 'adoption'] as const;
@@ -72,6 +81,8 @@ export async function startCycle(ctx: ApiContext, actor: Principal, partnershipI
     const carried = await records.carriedOver(ctx.sql, previous);
     if (carried === null) throw new Problem('conflict', `carryOver asks for the unspent money of ${previous}, but that year has not been closed`);
     carryOver = carried;
+    const overflow = carryOverErrors(req.year, req.frames, carryOver);
+    if (overflow.length) throw new Problem('invalidInput', 'the carried-over money does not fit on top of these frames', overflow);
   }
 
   const input: CycleInput = {

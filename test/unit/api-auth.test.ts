@@ -66,6 +66,9 @@ describe('local verification', () => {
     ['with an unknown role', () => new SignJWT({ ...claims, roles: ['mayor'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('k').setExpirationTime('5m').sign(secret)],
     ['of a clerk without municipality', () => new SignJWT({ ...claims, roles: ['municipal_clerk'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('k').setExpirationTime('5m').sign(secret)],
     ['without partnership', () => new SignJWT({ name: 'Kari', roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('k').setExpirationTime('5m').sign(secret)],
+    // sub and name are recorded as who acted: text Postgres cannot store would wedge the cycle's write
+    ['whose name holds NUL', () => new SignJWT({ ...claims, name: 'Ka\u0000ri' }).setProtectedHeader({ alg: 'HS256' }).setSubject('k').setExpirationTime('5m').sign(secret)],
+    ['whose sub is a lone surrogate', () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('\ud800').setExpirationTime('5m').sign(secret)],
   ])('refuses a token %s with 401', async (_what, make) => {
     expect((await refusal(auth.verify(await make()))).status).toBe(401);
   });

@@ -6,7 +6,7 @@ import {
   ProgressReportRequest, StartCycleRequest,
 } from '../../schema/api.js';
 import { referencePartnership } from '../../schema/reference/load.js';
-import { deadlineErrors, frameErrors } from '../../services/api/cycle-start.js';
+import { carryOverErrors, deadlineErrors, frameErrors } from '../../services/api/cycle-start.js';
 import { fieldErrors } from '../../services/api/endpoint.js';
 import { openApiDocument } from '../../services/api/openapi.js';
 
@@ -139,6 +139,12 @@ describe('the checks of a cycle start', () => {
       'frames.county.2031',
       'frames.3441',
     ]);
+  });
+
+  it('want the carried-over money to fit on top of year Y\'s frame', () => {
+    const big = { ...frames, county: { ...years, 2027: '999999999000.00' } };
+    expect(carryOverErrors(2027, big, { county: '999.99', 3405: '5.00' })).toEqual([]);
+    expect(carryOverErrors(2027, big, { county: '1000.00', 3405: '5.00' }).map((e) => e.path)).toEqual(['frames.county.2027']);
   });
 
   it('want deadlines in the future and in order', () => {
