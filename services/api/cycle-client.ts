@@ -1,9 +1,9 @@
 /**
- * Talking to a cycle's workflow: Updates and queries by cycle id, with the workflow's typed
+ * Talking to a cycle's workflow: Updates by cycle id, with the workflow's typed
  * refusals turned into problems (services/api/problem.ts). A cycle that has ended (closed or
  * cancelled) has no running workflow any more; an Update to it is a 409, not a 404.
  */
-import { WorkflowNotFoundError, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { ApiContext } from './context.js';
 import { Problem, problemFromTemporal } from './problem.js';
 import * as records from './records.js';
@@ -30,13 +30,5 @@ export async function updateCycle<Ret, Arg>(ctx: ApiContext, cycleId: string, up
     return await ctx.temporal.workflow.getHandle(cycleId).executeUpdate(update, { args: [arg] });
   } catch (err) {
     return explain(ctx, cycleId, err);
-  }
-}
-
-export async function queryCycle<Ret>(ctx: ApiContext, cycleId: string, query: QueryDefinition<Ret, []>): Promise<Ret> {
-  try {
-    return await ctx.temporal.workflow.getHandle(cycleId).query(query);
-  } catch (err) {
-    throw problemFromTemporal(err) ?? err;
   }
 }
