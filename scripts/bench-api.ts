@@ -5,13 +5,14 @@
  *  (b) GET allocations of an adopted 500-measure cycle against a no-op Hono route, both served by
  *      a real listening server on loopback: requests per second with a bounded number of
  *      concurrent clients for a bounded time. The clients accept gzip as browsers and fetch() do;
- *      the figures without gzip and for a 304 revalidation are reported too.
+ *      the figures without gzip and for a 304 revalidation are reported too. The API runs as
+ *      services/api/main.ts runs it, with the records feed listening.
  * Uses TEMPORAL_ADDRESS / DATABASE_URL when set, else starts a Temporal dev server and an embedded
  * Postgres of its own. Prints the figures and, as the last line, one JSON object.
  *
  *   tsx scripts/bench-api.ts [--submits 300] [--seconds 5] [--concurrency 8]
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker as Thread } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Hono } from 'hono';
 import { createActivities } from '../activities/index.js';
@@ -29,6 +30,7 @@ import { loadReferenceData } from '../schema/reference/load.js';
 import { createApp } from '../services/api/app.js';
 import { localAuthenticator, signLocalToken, type TokenClaims } from '../services/api/auth.js';
 import { jsonLogger } from '../services/api/log.js';
+import { startRecordsFeed } from '../services/api/records-feed.js';
 import { loadConfig } from '../services/config.js';
 import { createSql } from '../services/db.js';
 import { freePort } from '../services/stack/net.js';
@@ -124,6 +126,27 @@ function throughput(url: string, headers: Record<string, string>, seconds: numbe
   });
 }
 
+/**
+ * A year Y such that neither cycle Y nor Y+1 of the partnership was ever started on this Temporal
+ * server: cycle ids are workflow ids and never reused, and a server named by TEMPORAL_ADDRESS
+ * keeps earlier runs' cycles.
+ */
+async function freeYears(client: Client): Promise<number> {
+  const taken = async (year: number) => {
+    try {
+      await client.workflow.getHandle(`${PID}-${year}`).describe();
+      return true;
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) return false;
+      throw e;
+    }
+  };
+  for (;;) {
+    const year = 2100 + randomInt(90);
+    if (!(await taken(year)) && !(await taken(year + 1))) return year;
+  }
+}
+
 async function servers(cleanups: Cleanup[], runDir: string): Promise<{ temporalAddress: string; databaseUrl: string }> {
   const temporalAddress =
     process.env.TEMPORAL_ADDRESS ??
@@ -184,7 +207,14 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     const secret = new TextEncoder().encode(randomBytes(32).toString('base64url'));
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: queues.cycle, HOEP_JWT_SECRET: new TextDecoder().decode(secret) });
     // Requests are logged as in production, to nowhere: the cost of the log line counts, the terminal does not.
-    const app = createApp({ sql, temporal, config, auth: localAuthenticator(secret), log: jsonLogger('info', () => {}) });
+    const apiLog = jsonLogger('info', () => {});
+    const records = startRecordsFeed({ url: databaseUrl, log: apiLog });
+    cleanups.push(() => records.close());
+    await Promise.race([
+      records.listening(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('the records feed did not start listening within 30 s')), 30_000).unref()),
+    ]);
+    const app = createApp({ sql, temporal, config, auth: localAuthenticator(secret), log: apiLog, records });
     const apiServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     const floorApp = new Hono().get('/noop', (c) => c.text('ok'));
     const floorServer = serve({ fetch: floorApp.fetch, port: 0, hostname: '127.0.0.1' });
@@ -225,13 +255,14 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     // (a) submission latency against the no-op Update floor
     log(`(a) ${options.submits} sequential calls after ${options.warmup} of warm-up`);
     const proposer = await token({ sub: 'kari', roles: ['proposer'] });
-    await startCycle(2030, { county: '900000000.00', municipal: '300000000.00' }, '2099-01-01T00:00:00Z');
-    const submitUrl = `/api/v1/cycles/${PID}-2030/measures`;
-    await timed(options.warmup, (i) => api('POST', submitUrl, proposer, measure(2030, i)).then(() => undefined));
-    const submit = await timed(options.submits, (i) => api('POST', submitUrl, proposer, measure(2030, options.warmup + i)).then(() => undefined));
+    const submitYear = await freeYears(temporal);
+    await startCycle(submitYear, { county: '900000000.00', municipal: '300000000.00' }, '2099-01-01T00:00:00Z');
+    const submitUrl = `/api/v1/cycles/${PID}-${submitYear}/measures`;
+    await timed(options.warmup, (i) => api('POST', submitUrl, proposer, measure(submitYear, i)).then(() => undefined));
+    const submit = await timed(options.submits, (i) => api('POST', submitUrl, proposer, measure(submitYear, options.warmup + i)).then(() => undefined));
 
     const floorHandle = await temporal.workflow.start<typeof benchNoopWorkflow>('benchNoopWorkflow', { workflowId: `bench-noop-${suffix}`, taskQueue: queues.noop, args: [] });
-    const payload = { actor: { sub: 'kari', name: 'Bench', roles: ['proposer'] }, measure: measure(2030, 0) };
+    const payload = { actor: { sub: 'kari', name: 'Bench', roles: ['proposer'] }, measure: measure(submitYear, 0) };
     await timed(options.warmup, () => floorHandle.executeUpdate(noopUpdate, { args: [payload] }).then(() => undefined));
     const floor = await timed(options.submits, () => floorHandle.executeUpdate(noopUpdate, { args: [payload] }).then(() => undefined));
     await floorHandle.signal(stopBench);
@@ -240,7 +271,7 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
 
     // (b) an adopted cycle of 500 measures, through the API
     log(`(b) building an adopted cycle of ${ALLOCATION_MEASURES} measures`);
-    const year = 2031;
+    const year = submitYear + 1;
     const cid = `${PID}-${year}`;
     await startCycle(year, { county: '40000000.00', municipal: '10000000.00' }, '2099-01-01T00:00:00Z');
     for (let i = 0; i < ALLOCATION_MEASURES; i += options.concurrency) {

@@ -14,6 +14,7 @@ import { docRoutes } from './docs.js';
 import { jsonLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { Problem, PROBLEM_CONTENT_TYPE, type ProblemKind } from './problem.js';
+import { Generations } from './records-feed.js';
 import { adoptionRoutes } from './routes/adoptions.js';
 import { allocationRoutes } from './routes/allocations.js';
 import { cycleRoutes } from './routes/cycles.js';
@@ -79,7 +80,10 @@ function errorResponse(err: Error, c: Context<AppEnv>, log: Logger): Response {
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const log = deps.log ?? jsonLogger(deps.config.LOG_LEVEL);
-  const ctx: ApiContext = { ...deps, log, allocations: new AllocationCache(deps.sql) };
+  // Without a feed the generations never go live: every allocations read asks Postgres.
+  const generations = deps.records?.generations ?? new Generations();
+  const changes = deps.records ?? { changed: (cycleId: string) => generations.bump(cycleId) };
+  const ctx: ApiContext = { ...deps, log, changes, allocations: new AllocationCache(deps.sql, generations) };
   const metrics = new Metrics();
   const app = new Hono<AppEnv>();
 

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { AllocationCache } from './allocation-cache.js';
 import type { Authenticator, Principal } from './auth.js';
 import type { Logger } from './log.js';
+import type { RecordChanges, RecordsFeed } from './records-feed.js';
 
 export interface Deps {
   sql: postgres.Sql;
@@ -12,12 +13,16 @@ export interface Deps {
   config: Config;
   auth: Authenticator;
   log?: Logger;
+  /** Notifications of changed records (records-feed.ts); without it, every allocations read asks Postgres for the cycle's revision. */
+  records?: Pick<RecordsFeed, 'generations' | 'changed'>;
 }
 
 /** Deps plus what the app builds once for all routes. */
 export interface ApiContext extends Deps {
   log: Logger;
   allocations: AllocationCache;
+  /** where endpoint.ts reports the cycles this API's own actions changed */
+  changes: RecordChanges;
 }
 
 export interface AppEnv {

@@ -4,6 +4,11 @@
  * anything), the partnership the path belongs to and, for municipal paths, the clerk's
  * municipality (403), the query (400), and the JSON body (415, 400, 422). A handler therefore
  * only ever sees a caller who may act and input that fits the contract.
+ *
+ * After the handler of an action (any method but GET) on a path with a cycle id, whatever its
+ * outcome, the cycle is marked changed (ctx.changes) before the response goes out: the caller's
+ * next read of that cycle is computed afresh, without waiting for Postgres' notification of the
+ * write (records-feed.ts).
  */
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
@@ -95,6 +100,7 @@ function parseOr(kind: 'notFound' | 'badRequest', detail: string, schema: z.ZodT
 }
 
 export function route<E extends EndpointSpec>(app: Hono<AppEnv>, ctx: ApiContext, spec: E, handler: Handler<E>): void {
+  const acts = spec.method !== 'get';
   app.on(spec.method.toUpperCase(), honoPath(spec.path), async (c) => {
     const principal = await authenticate(ctx, c);
     c.set('principal', principal);
@@ -103,6 +109,13 @@ export function route<E extends EndpointSpec>(app: Hono<AppEnv>, ctx: ApiContext
     scope((params ?? {}) as Record<string, unknown>, principal);
     const query = parseOr('badRequest', 'the query parameters are not valid', spec.query, c.req.query()) as Infer<E['query']>;
     const body = (spec.body ? await readJson(c, spec.body) : undefined) as Infer<E['body']>;
-    return handler({ c, principal, params, query, body });
+    const cycleId = acts ? (params as { cid?: unknown } | undefined)?.cid : undefined;
+    if (typeof cycleId !== 'string') return handler({ c, principal, params, query, body });
+    try {
+      return await handler({ c, principal, params, query, body });
+    } finally {
+      // Also when it failed: an Update that timed out here may still have been applied.
+      ctx.changes.changed(cycleId);
+    }
   });
 }

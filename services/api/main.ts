@@ -1,7 +1,8 @@
 /**
- * The API process: configuration, Postgres, Temporal, then the HTTP server on HOST:PORT.
- * SIGTERM/SIGINT stop it gracefully: no new connections, in-flight requests finish (up to
- * SHUTDOWN_GRACE_MS), then the Postgres pool and the Temporal connection close.
+ * The API process: configuration, Postgres (a pool, and the records feed's listening connection),
+ * Temporal, then the HTTP server on HOST:PORT. SIGTERM/SIGINT stop it gracefully: no new
+ * connections, in-flight requests finish (up to SHUTDOWN_GRACE_MS), then the records feed, the
+ * Postgres pool and the Temporal connection close.
  */
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
@@ -11,6 +12,7 @@ import { createSql } from '../db.js';
 import { createApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import { jsonLogger } from './log.js';
+import { startRecordsFeed } from './records-feed.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -22,10 +24,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const sql = createSql(config.DATABASE_URL, { applicationName: 'hoep-api' });
+  // Listens in the background; until it does (and whenever it does not), reads ask Postgres.
+  const records = startRecordsFeed({ url: config.DATABASE_URL, log });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const auth = await createAuthenticator(config);
-  const app = createApp({ sql, temporal, config, auth, log });
+  const app = createApp({ sql, temporal, config, auth, log, records });
 
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
     log.log('info', 'api listening', { address: info.address, port: info.port, auth: auth.mode }),
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
     clearTimeout(force);
+    await records.close();
     await sql.end({ timeout: 5 });
     await connection.close();
     log.log('info', 'api stopped');

@@ -1,7 +1,8 @@
 /**
  * Reads a cycle's revision (records.revision) for many concurrent requests with one query at a
  * time per cycle. A request never takes the answer of a query that started before it arrived:
- * it waits for the next query, so it sees every write committed before it came in.
+ * it waits for the next query, so it sees every write committed before it came in. The allocation
+ * cache asks it only while the records feed does not listen (records-feed.ts).
  */
 import type postgres from 'postgres';
 import * as records from './records.js';
