@@ -28,31 +28,34 @@ import { uiRoutes } from './ui/routes.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Honours a sane incoming X-Request-Id, else makes one; set before the handler so the response is built with it. */
-const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const incoming = c.req.header('x-request-id');
-  const id = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  c.set('requestId', id);
-  c.header('x-request-id', id);
-  await next();
-};
-
-/** Times every request into the metrics and writes one log line for it. */
+/**
+ * Every request, in one middleware: an X-Request-Id (a sane incoming one, else a new one), set
+ * before the handler so that the response is built with it; then, once answered, its timing in
+ * the metrics and one log line.
+ */
 function observe(metrics: Metrics, log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.header('x-request-id', requestId);
     await next();
     const seconds = (performance.now() - started) / 1000;
-    const route = c.res.status === 404 && c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
-    metrics.observe(c.req.method, route, c.res.status, seconds);
+    const { method } = c.req;
+    const { status } = c.res;
+    const routePath = c.req.routePath; // a getter that builds a list: read once
+    const route = status === 404 && routePath === '/*' ? 'unmatched' : routePath;
+    metrics.observe(method, route, status, seconds);
+    const principal = c.get('principal');
     log.log('info', 'request', {
-      requestId: c.get('requestId'),
-      method: c.req.method,
+      requestId,
+      method,
       path: c.req.path,
       route,
-      status: c.res.status,
+      status,
       ms: Math.round(seconds * 10_000) / 10,
-      ...(c.get('principal') ? { sub: c.get('principal').sub } : {}),
+      ...(principal ? { sub: principal.sub } : {}),
     });
   };
 }
@@ -87,7 +90,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   const metrics = new Metrics();
   const app = new Hono<AppEnv>();
 
-  app.use('*', requestId, observe(metrics, log), securityHeaders);
+  app.use('*', observe(metrics, log), securityHeaders);
   const limit = bodyLimit({
     maxSize: deps.config.BODY_LIMIT_BYTES,
     onError: () => {

@@ -8,10 +8,21 @@ export interface Logger {
 const rank: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 export function jsonLogger(min: Level = 'info', write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger {
+  // The time as text, made once per millisecond: a busy API logs several requests in one.
+  let lastMs = -1;
+  let lastTime = '';
+  const time = () => {
+    const ms = Date.now();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastTime = new Date(ms).toISOString();
+    }
+    return lastTime;
+  };
   return {
     log(level, msg, fields = {}) {
       if (rank[level] < rank[min]) return;
-      write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+      write(JSON.stringify({ time: time(), level, msg, ...fields }));
     },
   };
 }

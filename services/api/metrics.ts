@@ -15,23 +15,30 @@ interface Histogram {
 const label = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const labels = (pairs: Record<string, string>) => `{${Object.entries(pairs).map(([k, v]) => `${k}="${label(v)}"`).join(',')}}`;
 
+/** What is kept per method and route pattern. */
+interface Series {
+  method: string;
+  route: string;
+  /** requests by status */
+  statuses: Map<number, number>;
+  histogram: Histogram;
+}
+
 export class Metrics {
-  private readonly requests = new Map<string, { method: string; route: string; status: string; count: number }>();
-  private readonly latency = new Map<string, { method: string; route: string; histogram: Histogram }>();
+  /** by `${method} ${route}`: one lookup per request */
+  private readonly series = new Map<string, Series>();
 
   observe(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route} ${status}`;
-    const counter = this.requests.get(key) ?? { method, route, status: String(status), count: 0 };
-    counter.count += 1;
-    this.requests.set(key, counter);
-
-    const hKey = `${method} ${route}`;
-    const entry = this.latency.get(hKey) ?? { method, route, histogram: { counts: BUCKETS.map(() => 0), sum: 0, count: 0 } };
-    const bucket = BUCKETS.findIndex((b) => seconds <= b);
-    if (bucket >= 0) entry.histogram.counts[bucket]! += 1;
-    entry.histogram.sum += seconds;
-    entry.histogram.count += 1;
-    this.latency.set(hKey, entry);
+    const key = `${method} ${route}`;
+    let series = this.series.get(key);
+    if (!series) this.series.set(key, (series = { method, route, statuses: new Map(), histogram: { counts: BUCKETS.map(() => 0), sum: 0, count: 0 } }));
+    series.statuses.set(status, (series.statuses.get(status) ?? 0) + 1);
+    const { histogram } = series;
+    let bucket = 0;
+    while (bucket < BUCKETS.length && seconds > BUCKETS[bucket]!) bucket += 1;
+    if (bucket < BUCKETS.length) histogram.counts[bucket]! += 1;
+    histogram.sum += seconds;
+    histogram.count += 1;
   }
 
   render(cyclesByPhase: Record<string, number> | null): string {
@@ -39,11 +46,13 @@ export class Metrics {
       '# HELP hoep_http_requests_total HTTP requests by method, route pattern and status.',
       '# TYPE hoep_http_requests_total counter',
     ];
-    for (const r of this.requests.values()) lines.push(`hoep_http_requests_total${labels({ method: r.method, route: r.route, status: r.status })} ${r.count}`);
+    for (const { method, route, statuses } of this.series.values()) {
+      for (const [status, count] of statuses) lines.push(`hoep_http_requests_total${labels({ method, route, status: String(status) })} ${count}`);
+    }
 
     lines.push('# HELP hoep_http_request_duration_seconds HTTP request latency by method and route pattern.');
     lines.push('# TYPE hoep_http_request_duration_seconds histogram');
-    for (const { method, route, histogram } of this.latency.values()) {
+    for (const { method, route, histogram } of this.series.values()) {
       let cumulative = 0;
       BUCKETS.forEach((b, i) => {
         cumulative += histogram.counts[i]!;
