@@ -28,11 +28,16 @@ export const QUERY_TIMEOUT_MS = 5000;
 function noAnswer(err: unknown): string | null {
   if (isGrpcDeadlineError(err)) return 'no answer in time';
   for (let e = err; e instanceof Error; e = e.cause) {
-    if (isGrpcServiceError(e) && e.code === FAILED_PRECONDITION) return e.details || e.message;
+    if (!isGrpcServiceError(e)) continue;
+    // The client's deadline ends the call as DEADLINE_EXCEEDED, or, when it fires while the call is
+    // being set up, as CANCELLED ("Call cancelled"); nothing else cancels these calls.
+    if (e.code === CANCELLED) return 'no answer in time';
+    if (e.code === FAILED_PRECONDITION) return e.details || e.message;
   }
   return null;
 }
-const FAILED_PRECONDITION = 9; // gRPC status code
+const CANCELLED = 1; // gRPC status codes
+const FAILED_PRECONDITION = 9;
 
 /**
  * Queries the cycle's workflow, waiting at most `timeoutMs`. Throws WorkflowNotFoundError as it
