@@ -3,8 +3,10 @@
  * Lillehammer-regionen (bench-01..bench-60), each cycle taken concurrently (a bounded number in
  * flight) through 100 proposals, the recommendation put to the vote, 5 approvals and every council
  * adopting, until all are 'adopted'. The worker runs as a process of its own
- * (test/support/worker-process.ts) so its memory can be read from /proc. Then one cycle with 1000
- * measures and 8 votes shows where the cycle continues as new (at 8000 history events).
+ * (test/support/worker-process.ts) so its memory can be read from /proc: the production worker
+ * (services/worker/create.ts), built to plain JavaScript (services/worker/build.ts) and started with
+ * the production node flags (services/worker/launch.ts). Then one cycle with 1000 measures and
+ * 8 votes shows where the cycle continues as new (at 8000 history events).
  *
  * Uses TEMPORAL_ADDRESS / DATABASE_URL when set (a fresh database on that server, dropped after),
  * else starts a Temporal dev server and an embedded Postgres of its own. Prints the figures and,
@@ -12,9 +14,10 @@
  *
  *   tsx scripts/bench-cycles.ts [--cycles 60] [--measures 100] [--concurrency 20] [--big 1000]
  *
- * The worker runs with the SDK's defaults, as services/worker/main.ts does. To try memory settings:
- * BENCH_WORKER_NODE_ARGS="--max-old-space-size=256" adds node options for the worker process, and
- * environment variables such as MALLOC_ARENA_MAX=2 reach it as they are.
+ * The worker reads its configuration as production does: WORKER_MAX_CACHED_WORKFLOWS (and a
+ * MALLOC_ARENA_MAX) in the environment reach it, to try other settings. Printed: the settings,
+ * and the worker's workflow cache hits, misses (a workflow task for a workflow not in the cache:
+ * the worker replays its history) and forced evictions, from the SDK's metrics.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,16 +25,18 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type postgres from 'postgres';
 import { migrate } from '../schema/migrate.js';
 import type { PartnershipConfig } from '../schema/partnership.js';
 import { loadReferenceData, referencePlan } from '../schema/reference/load.js';
+import { loadConfig } from '../services/config.js';
 import { createSql } from '../services/db.js';
 import { freePort } from '../services/stack/net.js';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from '../services/stack/postgres.js';
 import { findOrBuildTemporalCli } from '../services/stack/temporal-cli.js';
 import { startTemporalServer } from '../services/stack/temporal-server.js';
+import { buildWorker } from '../services/worker/build.js';
+import { builtWorker, describeWorkerProcess } from '../services/worker/launch.js';
 import type { cycleWorkflow } from '../workflows/cycle.js';
 import * as m from '../workflows/messages.js';
 import { admin, clerk, frames, lillehammer, proposer, startCycle, voters } from '../test/support/cycles.js';
@@ -54,7 +59,11 @@ export interface BenchResult {
   measures_per_cycle: number;
   wall_s: number;
   largest_history_events: number;
+  /** Workflow tasks of the 60 cycles for a workflow not in the worker's cache (so replayed). */
+  cache_misses: number;
   worker_peak_rss_mb: number;
+  worker_max_cached_workflows: number;
+  worker_node: string;
 }
 
 const partnershipId = (i: number) => `bench-${String(i + 1).padStart(2, '0')}`;
@@ -114,7 +123,7 @@ async function freeYear(client: Client): Promise<number> {
 }
 
 /** Peak resident memory of a process: VmHWM from /proc, and the highest VmRSS seen every 200 ms. */
-function watchMemory(pid: number): { stop(): { hwmMb: number; sampledMb: number } } {
+function watchMemory(pid: number): { hwmMb(): number; stop(): { hwmMb: number; sampledMb: number } } {
   const read = (field: string) => {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : 0;
@@ -128,6 +137,7 @@ function watchMemory(pid: number): { stop(): { hwmMb: number; sampledMb: number 
     }
   }, 200);
   return {
+    hwmMb: () => read('VmHWM'),
     stop: () => {
       clearInterval(timer);
       return { hwmMb: read('VmHWM'), sampledMb };
@@ -198,6 +208,14 @@ async function runsOf(client: Client, workflowId: string): Promise<{ events: num
   }));
 }
 
+/** The worker's workflow cache counters, from the SDK's Prometheus metrics. */
+async function cacheCounters(metricsAddress: string): Promise<{ hits: number; misses: number; evictions: number }> {
+  const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+  const sum = (name: string) =>
+    text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `)).reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  return { hits: sum('temporal_sticky_cache_hit'), misses: sum('temporal_sticky_cache_miss'), evictions: sum('temporal_sticky_cache_total_forced_eviction') };
+}
+
 export async function benchCycles(o: BenchOptions, log: (line: string) => void = console.log): Promise<BenchResult> {
   const cleanups: Cleanup[] = [];
   const runDir = path.join(root, '.data', `bench-cycles-${process.pid}`);
@@ -211,11 +229,10 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
     await loadReferenceData(sql);
     await insertPartnerships(sql, o.cycles);
 
-    const workflowBundlePath = path.join(runDir, 'workflow-bundle.js');
-    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts'), logger: new DefaultLogger('WARN') });
-    fs.writeFileSync(workflowBundlePath, code);
+    const build = await buildWorker();
     const taskQueue = `bench-cycles-${randomUUID()}`;
-    const worker: WorkerProcess = spawnWorkerProcess({ temporalAddress, databaseUrl, taskQueue, workflowBundlePath, nodeArgs: (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean) });
+    const metricsAddress = `127.0.0.1:${await freePort()}`;
+    const worker: WorkerProcess = spawnWorkerProcess({ temporalAddress, databaseUrl, taskQueue, workflowBundlePath: builtWorker.workflowBundle, metricsAddress });
     cleanups.push(() => worker.stop());
     await worker.next('ready');
     const memory = watchMemory(worker.pid);
@@ -230,6 +247,9 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
       cleanups.push(() => Promise.all(started.map((c) => c.terminate('benchmark finished').catch(() => undefined))));
     }
 
+    const cacheSize = loadConfig().WORKER_MAX_CACHED_WORKFLOWS;
+    const workerNode = describeWorkerProcess(process.env);
+    log(`worker: built in ${(build.ms / 1000).toFixed(1)} s, runs as ${workerNode}, WORKER_MAX_CACHED_WORKFLOWS=${cacheSize}`);
     log(`${o.cycles} cycles × ${o.measures} measures, ${o.concurrency} in flight, worker pid ${worker.pid}, Temporal ${temporalAddress}`);
     let updates = 0;
     const t0 = performance.now();
@@ -245,6 +265,9 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
     log(`all ${adopted[0]!.n} cycles adopted in ${wallS.toFixed(1)} s`);
     log(`updates: ${updates}, ${(updates / wallS).toFixed(1)} per second`);
     log(`largest cycle history: ${largest.events} events (${largest.id})`);
+    log(`worker peak RSS so far: ${memory.hwmMb().toFixed(0)} MB (VmHWM)`);
+    const cache = await cacheCounters(metricsAddress);
+    log(`workflow cache: ${cache.hits} hits, ${cache.misses} misses (replays), ${cache.evictions} forced evictions`);
 
     if (o.big > 0) {
       const t1 = performance.now();
@@ -265,7 +288,10 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
       measures_per_cycle: o.measures,
       wall_s: Math.round(wallS * 10) / 10,
       largest_history_events: largest.events,
+      cache_misses: cache.misses,
       worker_peak_rss_mb: Math.round(hwmMb),
+      worker_max_cached_workflows: cacheSize,
+      worker_node: workerNode,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => console.error(`cleanup: ${e.message}`));

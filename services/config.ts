@@ -25,6 +25,16 @@ const Env = z.object({
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
+  /**
+   * Workflows the worker keeps in memory (sticky cache, least recently used evicted). Cycles are
+   * year-long and idle most of the time: an evicted one is replayed from its history on its next
+   * action. 0 turns the cache off (every workflow task replays); 1 is not allowed by the SDK.
+   * A cached 100-measure cycle takes about 0.6 MB of the workflow thread's heap, which
+   * --max-old-space-size (services/worker/launch.ts) bounds.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000)
+    .refine((n) => n !== 1, 'must be 0 (no cache) or at least 2')
+    .default(100),
 });
 
 export type Config = z.infer<typeof Env> & { dataDir: string };

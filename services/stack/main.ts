@@ -1,7 +1,9 @@
 /**
  * `npm start`: the whole engine on one machine. Temporal dev server and Postgres (both local
- * unless TEMPORAL_ADDRESS / DATABASE_URL point elsewhere), migrations and reference data, then
- * the worker and the API as child processes. Ctrl-C stops it all: API, worker, Temporal, Postgres.
+ * unless TEMPORAL_ADDRESS / DATABASE_URL point elsewhere), migrations and reference data, and
+ * beside them the worker's build (services/worker/build.ts); then the worker (plain node with the
+ * flags of services/worker/launch.ts, as in production) and the API as child processes.
+ * Ctrl-C stops it all: API, worker, Temporal, Postgres.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,8 @@ import { startTemporalServer, type TemporalServer } from './temporal-server.js';
 import { startPostgres, type PostgresHandle } from './postgres.js';
 import { describeExit, spawnManaged, type ManagedProcess } from './process.js';
 import { assertPortFree, waitFor } from './net.js';
+import { buildWorker } from '../worker/build.js';
+import { WORKER_NODE_ARGS, builtWorker, describeWorkerProcess, workerEnv } from '../worker/launch.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const config = loadConfigOrExit();
@@ -135,13 +139,15 @@ async function database(): Promise<string> {
 
 async function service(name: 'worker' | 'api', env: NodeJS.ProcessEnv): Promise<ManagedProcess> {
   const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-  const child = await spawnManaged(name, tsx, [`services/${name}/main.ts`], { cwd: root, env, graceMs: 20_000 });
+  const child = name === 'worker'
+    ? await spawnManaged(name, process.execPath, [...WORKER_NODE_ARGS, builtWorker.main], { cwd: root, env: workerEnv(env), graceMs: 20_000 })
+    : await spawnManaged(name, tsx, [`services/${name}/main.ts`], { cwd: root, env, graceMs: 20_000 });
   running[name] = child;
   watch(name === 'api' ? 'API' : 'worker', child);
   return child;
 }
 
-/** The worker is up once Temporal sees it polling the task queue (after it has bundled the workflows). */
+/** The worker is up once Temporal sees it polling the task queue (after it has loaded the workflow bundle). */
 async function workerPolling(address: string): Promise<void> {
   const connection = await Connection.connect({ address, connectTimeout: '2s' });
   try {
@@ -190,9 +196,13 @@ async function main(): Promise<void> {
   fs.mkdirSync(logsDir, { recursive: true });
   console.log(`Starting the HØP engine (data folder ${config.dataDir})`);
   await checkPorts();
-  const [temporalAddress, databaseUrl] = await Promise.all([temporal(), database()]);
+  const [temporalAddress, databaseUrl] = await Promise.all([
+    temporal(),
+    database(),
+    step('Worker build', buildWorker, (b) => path.relative(root, b.dir) || b.dir),
+  ]);
   const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, HOEP_DATA_DIR: config.dataDir };
-  await step('Worker started', () => service('worker', env), (c) => `pid ${c.pid}`);
+  await step('Worker started', () => service('worker', env), (c) => `pid ${c.pid}, ${describeWorkerProcess(env)}, WORKER_MAX_CACHED_WORKFLOWS=${config.WORKER_MAX_CACHED_WORKFLOWS}`);
   await step('API started', () => service('api', env), (c) => `pid ${c.pid}`);
   await Promise.all([
     step('API ready', () => waitFor(`API at ${apiBase}/readyz`, readyz, { timeoutMs: 120_000, signal: abort.signal }), () => `${apiBase}/readyz answered 200`),

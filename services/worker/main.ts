@@ -1,14 +1,20 @@
 /**
  * The worker process: runs the cycle and adoption workflows and the record activities.
  * SIGTERM/SIGINT drain it: in-flight tasks finish, then the process exits.
+ *
+ * Production runs it built (services/worker/build.ts): dist/worker/main.js with the workflow
+ * bundle beside it, started by dist/worker/run with the node flags of ./launch.ts. Run from the
+ * sources (`tsx services/worker/main.ts`) it bundles workflows/ itself at start.
  */
-import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
-import { createRequire } from 'node:module';
-import { createActivities } from '../../activities/index.js';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config.js';
 import { createSql } from '../db.js';
+import { createWorker } from './create.js';
 
-const require = createRequire(import.meta.url);
+/** Beside the built main.js; absent beside the sources. */
+const builtBundle = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -19,15 +25,16 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
   const sql = createSql(config.DATABASE_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await Worker.create({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
+  const workflowBundlePath = fs.existsSync(builtBundle) ? builtBundle : undefined;
+  const worker = await createWorker({ config, sql, connection, workflowBundlePath });
+  console.log(JSON.stringify({
+    level: 'info',
+    msg: 'worker started',
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../../workflows/index.ts'),
-    activities: createActivities(sql),
-    shutdownGraceTime: '10s',
-  });
-  console.log(JSON.stringify({ level: 'info', msg: 'worker started', taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }));
+    namespace: config.TEMPORAL_NAMESPACE,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    workflows: workflowBundlePath ? 'prebuilt bundle' : 'bundled at start',
+  }));
   await worker.run(); // Runtime handles SIGINT/SIGTERM by shutting the worker down.
   await sql.end({ timeout: 5 });
   await connection.close();

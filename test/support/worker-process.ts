@@ -1,9 +1,13 @@
 /**
  * A worker in an OS process of its own, for tests that kill it (SIGKILL) and benchmarks that
- * measure its memory: the prebuilt workflow bundle, the real activities.
+ * measure its memory: the production worker (services/worker/create.ts, the same tuning and
+ * configuration variables), built to plain JavaScript and started with the production node flags
+ * (services/worker/launch.ts), plus a hook that pauses an activity.
  *
- * Run as a script (`node --import tsx test/support/worker-process.ts`), configured by:
+ * Run as a script (dist/worker/worker-process.js, which spawnWorkerProcess builds from this file
+ * with esbuild), configured by:
  *   TEMPORAL_ADDRESS, DATABASE_URL, TEMPORAL_NAMESPACE (default "default"), TEMPORAL_TASK_QUEUE,
+ *   WORKER_MAX_CACHED_WORKFLOWS and the rest of services/config.ts, as the worker reads them,
  *   HOEP_WORKFLOW_BUNDLE  a bundle written by bundleWorkflowCode
  *   HOEP_STICKY_TIMEOUT   stickyQueueScheduleToStartTimeout, e.g. "2s": how soon the server gives a
  *                         dead worker's cached workflows to another worker (default 10s)
@@ -11,17 +15,26 @@
  *                         first) of the activity stops for good, either inside its transaction
  *                         once its rows are written but not committed, or after the commit but
  *                         before the worker reports the activity done. Crash tests kill it there.
+ *   HOEP_METRICS_ADDRESS  "host:port": serve the SDK's Prometheus metrics there (the benchmark reads
+ *                         its workflow cache hits and misses)
  * It reports on stdout, one JSON line each: {"event":"ready"} once polling, {"event":"paused"}.
  *
  * Imported, it offers spawnWorkerProcess() to start and steer such a process.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type * as Esbuild from 'esbuild';
 import type postgres from 'postgres';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
+import { loadConfigOrExit } from '../../services/config.js';
 import { createSql } from '../../services/db.js';
+import { createWorker } from '../../services/worker/create.js';
+import { WORKER_BUILD_DIR, WORKER_ESBUILD_OPTIONS, WORKER_NODE_ARGS, workerEnv, writeAtomically } from '../../services/worker/launch.js';
 
 type Activities = ReturnType<typeof createActivities>;
 export type ActivityName = keyof Activities;
@@ -93,16 +106,18 @@ function waitingBeforeCommit(sql: postgres.Sql, beforeCommit: () => Promise<void
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const taskQueue = required('TEMPORAL_TASK_QUEUE');
+  const metrics = process.env.HOEP_METRICS_ADDRESS;
+  Runtime.install({ logger: new DefaultLogger('WARN'), ...(metrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metrics } } } } : {}) });
+  const config = loadConfigOrExit();
+  required('TEMPORAL_TASK_QUEUE');
   const sql = createSql(required('DATABASE_URL'), { applicationName: `hoep-worker-${process.pid}` });
   const connection = await NativeConnection.connect({ address: required('TEMPORAL_ADDRESS') });
   const sticky = process.env.HOEP_STICKY_TIMEOUT;
-  const worker = await Worker.create({
+  const worker = await createWorker({
+    config,
+    sql,
     connection,
-    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
-    taskQueue,
-    workflowBundle: { codePath: required('HOEP_WORKFLOW_BUNDLE') },
+    workflowBundlePath: required('HOEP_WORKFLOW_BUNDLE'),
     activities: pausing(sql, parsePause(process.env.HOEP_PAUSE)),
     ...(sticky ? { stickyQueueScheduleToStartTimeout: sticky } : {}),
   });
@@ -130,8 +145,8 @@ export interface WorkerProcessOptions {
   workflowBundlePath: string;
   stickyTimeout?: string;
   pause?: Pause;
-  /** Extra options for node itself, e.g. ['--max-old-space-size=192']. */
-  nodeArgs?: string[];
+  /** host:port for the SDK's Prometheus metrics (off by default). */
+  metricsAddress?: string;
 }
 
 export interface WorkerProcess {
@@ -156,6 +171,19 @@ process.on('exit', () => {
   }
 });
 
+let built: string | undefined;
+
+/** This file bundled to plain JavaScript (once per process, in a few hundred ms), as production runs the worker. */
+function builtScript(): string {
+  if (built) return built;
+  const esbuild = createRequire(import.meta.url)('esbuild') as typeof Esbuild;
+  const outfile = path.join(WORKER_BUILD_DIR, 'worker-process.js');
+  fs.mkdirSync(WORKER_BUILD_DIR, { recursive: true });
+  const result = esbuild.buildSync({ ...WORKER_ESBUILD_OPTIONS, entryPoints: [script], outfile, write: false });
+  writeAtomically(outfile, result.outputFiles[0]!.contents);
+  return (built = outfile);
+}
+
 export function spawnWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -166,9 +194,10 @@ export function spawnWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
     HOEP_WORKFLOW_BUNDLE: o.workflowBundlePath,
     HOEP_STICKY_TIMEOUT: o.stickyTimeout ?? '',
     HOEP_PAUSE: o.pause ? `${o.pause.activity}:${o.pause.at}:${o.pause.call ?? 1}` : '',
+    HOEP_METRICS_ADDRESS: o.metricsAddress ?? '',
   };
-  // `node --import tsx`, not the tsx CLI: the pid is then the worker itself, not a launcher in front of it.
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node itself, with the production flags: the pid is the worker, not a launcher in front of it.
+  const child = spawn(process.execPath, [...WORKER_NODE_ARGS, builtScript()], { env: workerEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid!;
   live.add(pid);
   const events: WorkerEvent[] = [];
