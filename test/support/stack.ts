@@ -8,8 +8,9 @@ import { afterAll, inject } from 'vitest';
 import type postgres from 'postgres';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { loadConfig } from '../../services/config.js';
 import { createSql } from '../../services/db.js';
-import { createActivities } from '../../activities/index.js';
+import { createWorker, type Activities } from '../../services/worker/create.js';
 
 export interface Harness {
   temporalAddress: string;
@@ -52,7 +53,7 @@ export function connectClient(): Promise<Client> {
   return sharedClient;
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+export type { Activities };
 
 export interface WorkerOptions {
   /** Defaults to a fresh unique queue, so tests never pick up each other's tasks. */
@@ -79,13 +80,9 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   const { temporalAddress, namespace, workflowBundlePath } = inject('hoep');
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  const worker = await Worker.create({
-    connection,
-    namespace,
-    taskQueue,
-    workflowBundle: { codePath: workflowBundlePath },
-    activities: { ...createActivities(sql()), ...options.activities },
-  });
+  // The production worker (services/worker/create.ts) with the defaults of the configuration.
+  const config = { ...loadConfig({}), TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: taskQueue };
+  const worker = await createWorker({ config, sql: sql(), connection, workflowBundlePath, ...(options.activities ? { activities: options.activities } : {}) });
   const running = worker.run();
   // A worker that fails is reported by stop(); until then, no unhandled rejection.
   running.catch(() => undefined);
