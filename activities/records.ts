@@ -52,6 +52,22 @@ export async function once<A extends { audit: AuditEntry }>(sql: postgres.Sql, i
   }) as Promise<boolean>;
 }
 
+/**
+ * `once` in one statement, and so in one round trip to Postgres instead of four (BEGIN, the audit
+ * entry, the write, COMMIT): the audit entry is a data-modifying CTE named `entered`, and `write`
+ * is the statement's main part, which must act only on the rows it selects FROM entered (none when
+ * the entry existed already). For the writes an Update waits for while a user waits.
+ */
+async function onceInOneStatement<A extends { audit: AuditEntry }>(sql: postgres.Sql, input: A, write: postgres.PendingQuery<postgres.Row[]>): Promise<void> {
+  const { audit } = input;
+  await sql`
+    WITH entered AS (
+      INSERT INTO audit_log (key, content_digest, at, cycle_id, actor, action, ref, detail)
+      VALUES (${audit.key}, ${contentDigest(input)}, ${audit.at}, ${audit.cycleId}, ${audit.actor}, ${audit.action}, ${audit.ref}, ${sql.json(json(audit.detail ?? {}))})
+      ON CONFLICT (key, content_digest) DO NOTHING RETURNING seq)
+    ${write}`;
+}
+
 /** The write's place in the workflow's order; 0 (always applies) for writes that carry none. */
 const seqOf = (audit: AuditEntry) => audit.seq ?? 0;
 
@@ -83,17 +99,19 @@ export function createRecords(sql: postgres.Sql) {
      */
     async recordMeasure(a: { cycleId: string; id: string; proposedBy: string; status: string; fields: Partial<MeasureInput>; audit: AuditEntry }) {
       const f = a.fields;
-      await once(sql, a, (tx) => tx`
+      await onceInOneStatement(sql, a, sql`
         INSERT INTO measures (cycle_id, id, title, description, strategies, responsible, amounts, cofunding, status, proposed_by, proposed_at, updated_at, record_seq)
-        VALUES (${a.cycleId}, ${a.id}, ${f.title ?? ''}, ${f.description ?? ''}, ${f.strategies ?? []}, ${f.responsible ?? ''},
-                ${tx.json(json(f.amounts ?? {}))}, ${tx.json(json(f.cofunding ?? []))}, ${a.status}, ${a.proposedBy}, ${a.audit.at}, ${a.audit.at}, ${seqOf(a.audit)})
+        SELECT ${a.cycleId}::text, ${a.id}::text, ${f.title ?? ''}::text, ${f.description ?? ''}::text, ${f.strategies ?? []}::text[], ${f.responsible ?? ''}::text,
+               ${sql.json(json(f.amounts ?? {}))}::jsonb, ${sql.json(json(f.cofunding ?? []))}::jsonb, ${a.status}::text, ${a.proposedBy}::text,
+               ${a.audit.at}::timestamptz, ${a.audit.at}::timestamptz, ${seqOf(a.audit)}::integer
+        FROM entered
         ON CONFLICT (cycle_id, id) DO UPDATE SET
           title = COALESCE(${f.title ?? null}, measures.title),
           description = COALESCE(${f.description ?? null}, measures.description),
           strategies = COALESCE(${f.strategies ?? null}::text[], measures.strategies),
           responsible = COALESCE(${f.responsible ?? null}, measures.responsible),
-          amounts = COALESCE(${f.amounts ? tx.json(json(f.amounts)) : null}::jsonb, measures.amounts),
-          cofunding = COALESCE(${f.cofunding ? tx.json(json(f.cofunding)) : null}::jsonb, measures.cofunding),
+          amounts = COALESCE(${f.amounts ? sql.json(json(f.amounts)) : null}::jsonb, measures.amounts),
+          cofunding = COALESCE(${f.cofunding ? sql.json(json(f.cofunding)) : null}::jsonb, measures.cofunding),
           proposed_by = ${a.proposedBy},
           status = ${a.status},
           updated_at = ${a.audit.at},

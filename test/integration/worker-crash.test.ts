@@ -199,10 +199,12 @@ describe.concurrent('a worker killed (SIGKILL) in the middle of an activity, the
     });
   }, 300_000);
 
-  it('in the local activity recordMeasure before COMMIT: the measure is written once, by the next worker', async () => {
-    await killedDuring({ activity: 'recordMeasure', at: 'before-commit', call: 2 }, async (cycleId, worker) => {
+  // recordMeasure is one statement (no open transaction to stop in); the priority list is two.
+  it('in the local activity recordPriorityList before COMMIT: the list is written once, by the next worker', async () => {
+    await killedDuring({ activity: 'recordPriorityList', at: 'before-commit' }, async (cycleId, worker) => {
       expect(await uncommittedTransactions(worker)).toBe(1);
-      expect(await rowCount('measures', cycleId)).toBe(1);
+      expect(await rowCount('measures', cycleId)).toBe(4);
+      expect(await rowCount('priority_lists', cycleId)).toBe(0);
     });
   }, 300_000);
 });
