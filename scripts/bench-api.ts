@@ -1,7 +1,9 @@
 /**
  * Benchmarks the API on one machine, in one run, against its floors:
  *  (a) proposal submission through the API (POST measures, an Update that records the measure)
- *      against a no-op Workflow Update on the same Temporal server: p50 and p99 of sequential calls;
+ *      against a no-op Workflow Update on the same Temporal server: p50 and p99 of sequential calls,
+ *      taken in turns; each workflow runs in a worker process of its own, built and started as
+ *      production's (services/worker/), the API in this process;
  *  (b) GET allocations of an adopted 500-measure cycle against a no-op Hono route, both served by
  *      a real listening server on loopback: requests per second with a bounded number of
  *      concurrent clients for a bounded time. The clients accept gzip as browsers and fetch() do;
@@ -15,7 +17,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,9 +24,8 @@ import { parseArgs } from 'node:util';
 import { Worker as Thread } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Hono } from 'hono';
-import { createActivities } from '../activities/index.js';
 import { migrate } from '../schema/migrate.js';
 import { loadReferenceData } from '../schema/reference/load.js';
 import { createApp } from '../services/api/app.js';
@@ -38,11 +38,13 @@ import { freePort } from '../services/stack/net.js';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from '../services/stack/postgres.js';
 import { findOrBuildTemporalCli } from '../services/stack/temporal-cli.js';
 import { startTemporalServer } from '../services/stack/temporal-server.js';
+import { buildWorker } from '../services/worker/build.js';
+import { builtWorker } from '../services/worker/launch.js';
+import { spawnWorkerProcess } from '../test/support/worker-process.js';
 import type { benchNoopWorkflow } from '../workflows/bench.js';
 import { noopUpdate, stopBench } from '../workflows/bench.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const require = createRequire(import.meta.url);
 const PID = 'lillehammer-regionen';
 const MUNICIPALITIES = ['3405', '3440', '3441'];
 const ALLOCATION_MEASURES = 500;
@@ -193,20 +195,22 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     await migrate(sql);
     await loadReferenceData(sql);
 
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
-    cleanups.push(() => workerConnection.close());
+    // Both workers are processes of their own, as in production, built and started alike: the
+    // engine's worker for the cycles, and the same worker with the no-op workflow's bundle for the floor.
     const suffix = randomBytes(4).toString('hex');
     const queues = { cycle: `bench-cycle-${suffix}`, noop: `bench-noop-${suffix}` };
-    const workers = await Promise.all([
-      Worker.create({ connection: workerConnection, taskQueue: queues.cycle, workflowsPath: require.resolve('../workflows/index.ts'), activities: createActivities(sql) }),
-      Worker.create({ connection: workerConnection, taskQueue: queues.noop, workflowsPath: require.resolve('../workflows/bench.ts') }),
+    const floorBundle = path.join(runDir, 'bench-workflow-bundle.js');
+    const [, { code }] = await Promise.all([
+      buildWorker(),
+      bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'bench.ts'), logger: new DefaultLogger('WARN') }),
     ]);
-    const runs = workers.map((w) => w.run());
-    cleanups.push(async () => {
-      workers.forEach((w) => w.shutdown());
-      await Promise.all(runs);
-    });
+    fs.writeFileSync(floorBundle, code);
+    const workers = [
+      spawnWorkerProcess({ temporalAddress, databaseUrl, taskQueue: queues.cycle, workflowBundlePath: builtWorker.workflowBundle }),
+      spawnWorkerProcess({ temporalAddress, databaseUrl, taskQueue: queues.noop, workflowBundlePath: floorBundle }),
+    ];
+    cleanups.push(() => Promise.all(workers.map((w) => w.stop())));
+    await Promise.all(workers.map((w) => w.next('ready')));
 
     const connection = await Connection.connect({ address: temporalAddress });
     cleanups.push(() => connection.close());
