@@ -5,7 +5,7 @@
  * others alone: to keep an older set as well, rename it first. Replace histories only when a change
  * is meant to be incompatible and the cycles started under the old code have been dealt with.
  *
- *   TEMPORAL_ADDRESS=127.0.0.1:7233 DATABASE_URL=postgres://… npx tsx scripts/capture-histories.ts
+ *   TEMPORAL_ADDRESS=127.0.0.1:7233 DATABASE_URL=postgres://… [HISTORY_SET=2026-11] npx tsx scripts/capture-histories.ts
  *
  * Migrates the database and loads the reference data, runs its own worker on a fresh task queue,
  * and drives three cycles of the reference partnership through the workflow's Updates:
@@ -13,8 +13,9 @@
  *                    lowers its share and the loop back to IPR, progress, indicators, close with carry-over
  *   next-year        carry-over brought in, a list voted down, a council that rejects (so nothing
  *                    can be granted), close with release
- *   overdue-cancel   deadlines passing: proposals closed by the deadline, IPR flagged overdue, one
- *                    council's deadline moved, another's passing (overdue), then the cycle cancelled
+ *   overdue-cancel   deadlines passing: proposals closed by the deadline, IPR flagged overdue, the
+ *                    common adoption deadline moved, then one council's, another's passing (overdue),
+ *                    then the cycle cancelled
  * Each cycle's history is written to <name>.json, each adoption child's to <name>.adoption-r<round>-<municipality>.json.
  */
 import fs from 'node:fs';
@@ -27,6 +28,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { createActivities } from '../activities/index.js';
 import { migrate } from '../schema/migrate.js';
 import { loadReferenceData } from '../schema/reference/load.js';
+import { formatMoney, fromOre, parseMoney, toOre } from '../domain/money.js';
 import { createSql } from '../services/db.js';
 import type { cycleWorkflow } from '../workflows/cycle.js';
 import * as m from '../workflows/messages.js';
@@ -94,7 +96,8 @@ async function fullCycle(client: Client, taskQueue: string, year: number): Promi
   for (const voter of ipr.slice(0, 5)) await vote(cycle, second, voter, 'approve');
 
   const round1 = await inPhase(cycle, 'adoption');
-  const reduced = Object.fromEntries(Object.entries(round1.adoptions.find((a) => a.municipality === '3440')!.requested).map(([yy, a]) => [yy, (Number(a) / 2).toFixed(2)]));
+  const half = (a: string) => formatMoney(fromOre(toOre(parseMoney(a)) / 2n));
+  const reduced = Object.fromEntries(Object.entries(round1.adoptions.find((a) => a.municipality === '3440')!.requested).map(([yy, a]) => [yy, half(a)]));
   await adopt(cycle, '3405', 'adopted', `${year - 1}-12-10`);
   await adopt(cycle, '3440', 'reduced', `${year - 1}-12-12`, reduced);
   await adopt(cycle, '3441', 'adopted', `${year - 1}-12-14`);
@@ -147,6 +150,8 @@ async function overdueThenCancelled(client: Client, taskQueue: string, year: num
   for (const voter of ipr.slice(1, 5)) await vote(cycle, list, voter, 'approve');
   await inPhase(cycle, 'adoption');
   await adopt(cycle, '3405', 'adopted', `${year - 1}-12-01`);
+  // The common deadline moves the councils still on it; then Øyer gets an hour of its own.
+  await cycle.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'adoption', to: inSeconds(3) }] });
   await cycle.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'adoption:3440', to: inSeconds(3600) }] });
   await poll(() => status(cycle), (s) => s.overdue.includes('adoption:3441'), 'Gausdal overdue');
   await cycle.executeUpdate(m.cancelCycle, { args: [{ actor: admin, reason: 'Partnerskapet er oppløst' }] });
@@ -179,8 +184,11 @@ function historyJSON(history: History): unknown {
   return toJson(type, type.fromObject(history));
 }
 
+/** HISTORY_SET names a set of its own (`<set>.<name>.json`), so that the sets of earlier code stay beside it. */
+const historySet = process.env.HISTORY_SET ? `${process.env.HISTORY_SET}.` : '';
+
 function write(name: string, history: History): string {
-  const file = path.join(outDir, `${name}.json`);
+  const file = path.join(outDir, `${historySet}${name}.json`);
   fs.writeFileSync(file, `${JSON.stringify(historyJSON(history), null, 1)}\n`);
   return file;
 }
