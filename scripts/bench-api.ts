@@ -14,7 +14,7 @@
  *
  *   tsx scripts/bench-api.ts [--submits 1000] [--seconds 5] [--concurrency 8]
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker as Thread } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Hono } from 'hono';
 import { migrate } from '../schema/migrate.js';
@@ -40,6 +40,7 @@ import { findOrBuildTemporalCli } from '../services/stack/temporal-cli.js';
 import { startTemporalServer } from '../services/stack/temporal-server.js';
 import { buildWorker } from '../services/worker/build.js';
 import { builtWorker } from '../services/worker/launch.js';
+import { unusedYear } from '../test/support/cycles.js';
 import { spawnWorkerProcess } from '../test/support/worker-process.js';
 import type { benchNoopWorkflow } from '../workflows/bench.js';
 import { noopUpdate, stopBench } from '../workflows/bench.js';
@@ -133,27 +134,6 @@ function throughput(url: string, headers: Record<string, string>, seconds: numbe
     });
     worker.once('error', reject);
   });
-}
-
-/**
- * A year Y such that neither cycle Y nor Y+1 of the partnership was ever started on this Temporal
- * server: cycle ids are workflow ids and never reused, and a server named by TEMPORAL_ADDRESS
- * keeps earlier runs' cycles.
- */
-async function freeYears(client: Client): Promise<number> {
-  const taken = async (year: number) => {
-    try {
-      await client.workflow.getHandle(`${PID}-${year}`).describe();
-      return true;
-    } catch (e) {
-      if (e instanceof WorkflowNotFoundError) return false;
-      throw e;
-    }
-  };
-  for (;;) {
-    const year = 2100 + randomInt(90);
-    if (!(await taken(year)) && !(await taken(year + 1))) return year;
-  }
 }
 
 async function servers(cleanups: Cleanup[], runDir: string): Promise<{ temporalAddress: string; databaseUrl: string }> {
@@ -276,7 +256,7 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     // (a) submission latency against the no-op Update floor
     log(`(a) ${options.submits} sequential calls of each, in turns, after ${options.warmup} of warm-up`);
     const proposer = await token({ sub: 'kari', roles: ['proposer'] });
-    const submitYear = await freeYears(temporal);
+    const submitYear = await unusedYear(temporal, PID);
     await startCycle(submitYear, { county: '900000000.00', municipal: '300000000.00' }, '2099-01-01T00:00:00Z');
     const submitUrl = `/api/v1/cycles/${PID}-${submitYear}/measures`;
     const floorHandle = await temporal.workflow.start<typeof benchNoopWorkflow>('benchNoopWorkflow', { workflowId: `bench-noop-${suffix}`, taskQueue: queues.noop, args: [] });

@@ -19,12 +19,12 @@
  * and the worker's workflow cache hits, misses (a workflow task for a workflow not in the cache:
  * the worker replays its history) and forced evictions, from the SDK's metrics.
  */
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type postgres from 'postgres';
 import { migrate } from '../schema/migrate.js';
 import type { PartnershipConfig } from '../schema/partnership.js';
@@ -39,7 +39,8 @@ import { buildWorker } from '../services/worker/build.js';
 import { builtWorker, describeWorkerProcess } from '../services/worker/launch.js';
 import type { cycleWorkflow } from '../workflows/cycle.js';
 import * as m from '../workflows/messages.js';
-import { admin, clerk, frames, lillehammer, proposer, startCycle, voters } from '../test/support/cycles.js';
+import { admin, clerk, frames, lillehammer, proposer, startCycle, unusedYear, voters } from '../test/support/cycles.js';
+import { poll } from '../test/support/poll.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../test/support/worker-process.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -105,23 +106,6 @@ async function insertPartnerships(sql: postgres.Sql, count: number): Promise<voi
   }
 }
 
-/** A year Y in which no bench cycle exists yet for Y (the 60) or Y+1 (the large one): a reused server keeps old runs. */
-async function freeYear(client: Client): Promise<number> {
-  const taken = async (year: number) => {
-    try {
-      await client.workflow.getHandle(`${partnershipId(0)}-${year}`).describe();
-      return true;
-    } catch (e) {
-      if (e instanceof WorkflowNotFoundError) return false;
-      throw e;
-    }
-  };
-  for (;;) {
-    const year = 2100 + randomInt(90);
-    if (!(await taken(year)) && !(await taken(year + 1))) return year;
-  }
-}
-
 /** Peak resident memory of a process: VmHWM from /proc, and the highest VmRSS seen every 200 ms. */
 function watchMemory(pid: number): { hwmMb(): number; stop(): { hwmMb: number; sampledMb: number } } {
   const read = (field: string) => {
@@ -143,16 +127,6 @@ function watchMemory(pid: number): { hwmMb(): number; stop(): { hwmMb: number; s
       return { hwmMb: read('VmHWM'), sampledMb };
     },
   };
-}
-
-async function poll<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Runs `task` over 0..n-1 with at most `limit` in flight. */
@@ -187,13 +161,13 @@ async function runCycle(client: Client, taskQueue: string, partnership: Partners
   const roster = voters(partnership);
   const ballots = [...roster.slice(5, 5 + rejections).map((v) => [v, 'reject'] as const), ...roster.slice(0, 5).map((v) => [v, 'approve'] as const)];
   for (const [voter, vote] of ballots) await update(cycle.executeUpdate(m.castVote, { args: [{ actor: voter, version: list.version, vote }] }));
-  const status = await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adoption', `${cycle.workflowId} in adoption`);
+  const status = await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adoption', `${cycle.workflowId} in adoption`, 120_000);
   for (const { municipality } of status.adoptions) {
     await update(cycle.executeUpdate(m.recordAdoption, {
       args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `9/${year - 1}`, decidedOn: `${year - 1}-12-10` } }],
     }));
   }
-  await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adopted', `${cycle.workflowId} adopted`);
+  await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adopted', `${cycle.workflowId} adopted`, 120_000);
   return { cycle, updates };
 }
 
@@ -240,7 +214,7 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
     const connection = await Connection.connect({ address: temporalAddress });
     cleanups.push(() => connection.close());
     const client = new Client({ connection });
-    const year = await freeYear(client);
+    const year = await unusedYear(client, partnershipId(0));
     const started: Cycle[] = [];
     if (process.env.TEMPORAL_ADDRESS) {
       // A reused server keeps what we leave running.

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { migrate } from '../schema/migrate.js';
@@ -32,7 +32,8 @@ import { formatMoney, fromOre, parseMoney, toOre } from '../domain/money.js';
 import { createSql } from '../services/db.js';
 import type { cycleWorkflow } from '../workflows/cycle.js';
 import * as m from '../workflows/messages.js';
-import { admin, clerk, frames, inSeconds, lillehammer, proposer, startCycle, voters } from '../test/support/cycles.js';
+import { admin, clerk, frames, inSeconds, lillehammer, proposer, startCycle, voters, workflowExists } from '../test/support/cycles.js';
+import { poll } from '../test/support/poll.js';
 
 type Cycle = WorkflowHandle<typeof cycleWorkflow>;
 type History = Awaited<ReturnType<Cycle['fetchHistory']>>;
@@ -50,18 +51,8 @@ function env(name: string): string {
   return value;
 }
 
-async function poll<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 const status = (cycle: Cycle) => cycle.query(m.getStatus);
-const inPhase = (cycle: Cycle, phase: m.Phase) => poll(() => status(cycle), (s) => s.phase === phase, `${cycle.workflowId} in ${phase}`);
+const inPhase = (cycle: Cycle, phase: m.Phase) => poll(() => status(cycle), (s) => s.phase === phase, `${cycle.workflowId} in ${phase}`, 60_000);
 const measure = (amounts: m.YearMap, title = 'Tiltak'): m.MeasureInput => ({
   title, description: 'Beskrivelse', strategies: ['2.1', '4.2.3'], responsible: 'LRV', amounts, cofunding: [{ source: 'Innovasjon Norge', amount: '50000' }],
 });
@@ -146,14 +137,14 @@ async function overdueThenCancelled(client: Client, taskQueue: string, year: num
   await inPhase(cycle, 'prioritisation'); // closed by the deadline, not by an administrator
   const list = await putToVote(cycle, await recommended(cycle), `40/${year - 1}`, `${year - 1}-11-03`);
   await vote(cycle, list, ipr[0]!, 'approve');
-  await poll(() => status(cycle), (s) => s.overdue.includes('ipr'), 'IPR overdue');
+  await poll(() => status(cycle), (s) => s.overdue.includes('ipr'), 'IPR overdue', 60_000);
   for (const voter of ipr.slice(1, 5)) await vote(cycle, list, voter, 'approve');
   await inPhase(cycle, 'adoption');
   await adopt(cycle, '3405', 'adopted', `${year - 1}-12-01`);
   // The common deadline moves the councils still on it; then Øyer gets an hour of its own.
   await cycle.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'adoption', to: inSeconds(3) }] });
   await cycle.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'adoption:3440', to: inSeconds(3600) }] });
-  await poll(() => status(cycle), (s) => s.overdue.includes('adoption:3441'), 'Gausdal overdue');
+  await poll(() => status(cycle), (s) => s.overdue.includes('adoption:3441'), 'Gausdal overdue', 60_000);
   await cycle.executeUpdate(m.cancelCycle, { args: [{ actor: admin, reason: 'Partnerskapet er oppløst' }] });
   return cycle;
 }
@@ -195,16 +186,7 @@ function write(name: string, history: History): string {
 
 /** The first year from 2031 on whose cycle, and the next two, exist neither in Postgres nor in Temporal. */
 async function freeYears(client: Client, taken: Set<number>): Promise<number> {
-  const exists = async (year: number) => {
-    if (taken.has(year)) return true;
-    try {
-      await client.workflow.getHandle(`${p.id}-${year}`).describe();
-      return true;
-    } catch (e) {
-      if (e instanceof WorkflowNotFoundError) return false;
-      throw e;
-    }
-  };
+  const exists = async (year: number) => taken.has(year) || workflowExists(client, `${p.id}-${year}`);
   for (let year = 2031; year < 2190; year++) {
     if (!(await exists(year)) && !(await exists(year + 1)) && !(await exists(year + 2))) return year;
   }

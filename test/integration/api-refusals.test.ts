@@ -10,6 +10,7 @@ import { loadConfig } from '../../services/config.js';
 import { createApp } from '../../services/api/app.js';
 import { signLocalToken, localAuthenticator, type TokenClaims } from '../../services/api/auth.js';
 import { silentLogger } from '../../services/api/log.js';
+import { poll } from '../support/poll.js';
 import { connectClient, freshYear, sql, startWorker } from '../support/stack.js';
 
 const SECRET = 'api-refusals-secret-0123456789-abcdefghijkl';
@@ -55,19 +56,8 @@ async function startCycle(year: number, deadlines = later): Promise<string> {
   return `${PID}-${year}`;
 }
 
-/** Reads until `done`, and fails the test, saying what it waited for and what it saw last, when that takes too long. */
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const giveUp = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > giveUp) throw new Error(`gave up after ${timeoutMs / 1000} s waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const phaseOf = async (cid: string, bearer = admin) => (await send('GET', `/api/v1/cycles/${cid}`, bearer)).body.phase;
-const inPhase = (cid: string, phase: string, bearer = admin) => until(`${cid} in phase ${phase}`, () => phaseOf(cid, bearer), (p) => p === phase);
+const inPhase = (cid: string, phase: string, bearer = admin) => poll(() => phaseOf(cid, bearer), (p) => p === phase, `${cid} in phase ${phase}`);
 
 async function submit(cid: string, amounts: Record<string, string>): Promise<string> {
   const res = await send('POST', `/api/v1/cycles/${cid}/measures`, kari, { title: 'Tiltak', description: 'Beskrivelse', strategies: ['2.1'], responsible: 'LRV', amounts });

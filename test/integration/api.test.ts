@@ -15,6 +15,7 @@ import { loadConfig } from '../../services/config.js';
 import { createApp } from '../../services/api/app.js';
 import { localAuthenticator, signLocalToken, type TokenClaims } from '../../services/api/auth.js';
 import { silentLogger } from '../../services/api/log.js';
+import { poll } from '../support/poll.js';
 import { connectClient, freshYear, sql, startWorker } from '../support/stack.js';
 
 const SECRET = 'api-test-secret-0123456789-abcdefghijklmnop';
@@ -55,17 +56,6 @@ const frames = (y: number) => ({
 });
 const deadlines = () => ({ proposals: '2099-01-01T12:00:00Z', ipr: '2099-02-01T12:00:00Z', adoption: '2099-03-01T12:00:00Z' });
 
-/** Reads until `done`; fails saying what it waited for and what it saw last when that takes too long. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const giveUp = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > giveUp) throw new Error(`gave up after ${timeoutMs / 1000} s waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 let admin: string;
 let proposer: string;
 let finance: string;
@@ -83,7 +73,7 @@ beforeAll(async () => {
 });
 
 const statusOf = async (cid: string) => (await call('GET', `/api/v1/cycles/${cid}`, admin)).body as { phase: string; frames: Record<string, Record<string, string>> };
-const inPhase = (cid: string, phase: string) => until(() => statusOf(cid), (s) => s.phase === phase, `${cid} in ${phase}`);
+const inPhase = (cid: string, phase: string) => poll(() => statusOf(cid), (s) => s.phase === phase, `${cid} in ${phase}`);
 
 /** RFC 4180 with ";" and CRLF, as the export writes it; a blank line separates the tables. */
 function parseCsv(text: string): string[][][] {

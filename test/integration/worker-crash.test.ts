@@ -14,6 +14,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { cycleWorkflow } from '../../workflows/cycle.js';
 import * as m from '../../workflows/messages.js';
 import { admin, clerk, frames, lillehammer, proposer, startCycle, voters } from '../support/cycles.js';
+import { poll } from '../support/poll.js';
 import { connectClient, freshYear, sql, startWorker, testEnv } from '../support/stack.js';
 import { spawnWorkerProcess, type Pause, type WorkerProcess } from '../support/worker-process.js';
 
@@ -31,16 +32,6 @@ const requests = (year: number): m.YearMap[] => [
   { [year]: '1400000.00' },
 ];
 const framesFor = (year: number) => frames(p, year, '1500000.00', '400000.00');
-
-async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Proposals, the recommendation put to the vote, five approvals, every council adopts. */
 async function driveToAdoption(cycle: Cycle, year: number): Promise<void> {

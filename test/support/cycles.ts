@@ -3,7 +3,8 @@
  * frames and deadlines built the way an administrator would give them.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { randomInt } from 'node:crypto';
 import { referencePartnership, referencePlan } from '../../schema/reference/load.js';
 import { strategyCodes, type PartnershipConfig } from '../../schema/partnership.js';
 import type { cycleWorkflow } from '../../workflows/cycle.js';
@@ -16,6 +17,29 @@ export const proposer = (sub = 'lrv-proposer'): m.Actor => ({ sub, name: sub, ro
 export const clerk = (municipality: string): m.Actor => ({ sub: `clerk-${municipality}`, name: `Clerk ${municipality}`, roles: ['municipal_clerk'], municipality });
 export const voters = (p: PartnershipConfig): m.Actor[] =>
   p.ipr.roster.filter((r) => r.votes).map((r) => ({ sub: r.id, name: r.name, roles: ['ipr_member'] }));
+
+/** Whether the Temporal server has ever run a workflow with this id (a cycle's id is never reused). */
+export async function workflowExists(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) return false;
+    throw e;
+  }
+}
+
+/**
+ * A random year Y from 2100 such that the partnership's cycles Y..Y+span were never started on
+ * this Temporal server, for scripts that run against a server that keeps earlier runs' cycles.
+ */
+export async function unusedYear(client: Client, partnershipId: string, span = 1): Promise<number> {
+  for (;;) {
+    const year = 2100 + randomInt(90 - span);
+    const years = Array.from({ length: span + 1 }, (_, i) => year + i);
+    if (!(await Promise.all(years.map((y) => workflowExists(client, `${partnershipId}-${y}`)))).some(Boolean)) return year;
+  }
+}
 
 /** The same frame for every year Y..Y+3: county amount, and each municipality's amount. */
 export function frames(p: PartnershipConfig, year: number, county: string, municipality: string): m.FunderYearMap {
