@@ -349,6 +349,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       concurrency: { type: 'string', default: '8' },
     },
   });
+  // The no-op floor is one workflow run, and the server takes at most 2000 Updates in a run.
+  if (Number(values.submits) + Number(values.warmup) >= 2000) {
+    console.error('--submits plus --warmup must stay under 2000 (the server\'s limit of Updates in one workflow run)');
+    process.exit(2);
+  }
   benchApi({ submits: Number(values.submits), warmup: Number(values.warmup), seconds: Number(values.seconds), concurrency: Number(values.concurrency) })
     .then((result) => {
       console.log(JSON.stringify(result));

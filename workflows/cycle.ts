@@ -9,6 +9,7 @@ import {
   allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities,
   proxyLocalActivities, setHandler, startChild, workflowInfo, type ChildWorkflowHandle,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { createActivities } from '../activities/index.js';
 import type { AuditEntry } from '../activities/records.js';
 import { adoptionWorkflow, type AdoptionOutcome } from './adoption.js';
@@ -37,6 +38,8 @@ const bulk = proxyActivities<Activities>({
 
 /** Continue-as-new when the server suggests it (its default: 4 096 events), or at the latest at this length. */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 8_000;
+/** ... or after this many Updates, well before the server's limit of 2 000 per run. */
+const UPDATES_BEFORE_CONTINUE = 1_500;
 
 export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus> {
   const { resume, ...cfg } = input;
@@ -78,44 +81,63 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   const deciding = new Set<string>();
   const childScope = new CancellationScope();
 
+  /**
+   * The server takes at most 2000 Updates in one run of a workflow, and a run that continues as new
+   * first lets the Updates under way finish. So a cycle counts the Updates of its run, and while it
+   * moves on to a new run, validators refuse new ones (409, try again) instead of keeping it waiting.
+   */
+  let updatesThisRun = 0;
+  let movingOn = false;
+  function onUpdate<Ret, Args extends unknown[]>(def: UpdateDefinition<Ret, Args>, handler: (...args: Args) => Promise<Ret>, validate?: (...args: Args) => void): void {
+    setHandler(def, (...args: Args) => {
+      updatesThisRun += 1;
+      return handler(...args);
+    }, {
+      validator: (...args: Args) => {
+        if (movingOn) throw rules.busy('The cycle is moving on to a new run of its history');
+        validate?.(...args);
+      },
+    });
+  }
+
   // ── queries ────────────────────────────────────────────────────────────────
   setHandler(m.getStatus, () => statusOf(cfg, s));
   setHandler(m.getRecommendation, () => s.recommendation);
-  setHandler(m.cycleRecorded, async () => {
+  onUpdate(m.cycleRecorded, async () => {
     await condition(() => s.recorded);
     return statusOf(cfg, s);
   });
 
   // ── proposals ──────────────────────────────────────────────────────────────
-  setHandler(m.submitMeasure, async ({ actor, measure }) => {
+  onUpdate(m.submitMeasure, async ({ actor, measure }) => {
     s.measureSeq += 1;
     const id = `m${String(s.measureSeq).padStart(4, '0')}`;
     const fields = normalizeMeasure(measure);
     s.measures.push({ id, proposedBy: actor.sub, amounts: fields.amounts!, strategies: measure.strategies, status: 'proposed' });
     await record.recordMeasure({ cycleId: cfg.cycleId, id, proposedBy: actor.sub, status: 'proposed', fields, audit: audit(actor.sub, 'measure:submit', id) });
     return { id };
-  }, { validator: ({ actor, measure }) => rules.validateSubmit(cfg, s, actor, measure, now()) });
+  }, ({ actor, measure }) => rules.validateSubmit(cfg, s, actor, measure, now()));
 
-  setHandler(m.editMeasure, async ({ actor, measureId, measure }) => {
+  onUpdate(m.editMeasure, async ({ actor, measureId, measure }) => {
     const state = s.measures.find((x) => x.id === measureId)!;
     const fields = normalizeMeasure(measure);
     if (fields.amounts) state.amounts = fields.amounts;
     if (fields.strategies) state.strategies = fields.strategies;
     await record.recordMeasure({ cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: state.status, fields, audit: audit(actor.sub, 'measure:edit', measureId, { fields: Object.keys(measure) }) });
     return { id: measureId };
-  }, { validator: ({ actor, measureId, measure }) => rules.validateEdit(cfg, s, actor, measureId, measure, now()) });
+  }, ({ actor, measureId, measure }) => rules.validateEdit(cfg, s, actor, measureId, measure, now()));
 
-  setHandler(m.withdrawMeasure, async ({ actor, measureId }) => {
+  onUpdate(m.withdrawMeasure, async ({ actor, measureId }) => {
     const state = s.measures.find((x) => x.id === measureId)!;
     state.status = 'withdrawn';
     await record.recordMeasure({ cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: 'withdrawn', fields: {}, audit: audit(actor.sub, 'measure:withdraw', measureId) });
     return { id: measureId };
-  }, { validator: ({ actor, measureId }) => rules.validateWithdraw(s, actor, measureId, now()) });
+  }, ({ actor, measureId }) => rules.validateWithdraw(s, actor, measureId, now()));
 
-  setHandler(m.closeProposals, async ({ actor }) => {
+  onUpdate(m.closeProposals, async ({ actor }) => {
     await closeProposalsNow(actor.sub, 'proposals closed early by an administrator');
     return statusOf(cfg, s);
-  }, { validator: ({ actor }) => rules.validateAdmin(s, actor, 'proposals', 'Closing proposals') });
+  }, ({ actor }) => rules.validateAdmin(s, actor, 'proposals', 'Closing proposals'));
 
   /** A council's pending adoption gets a new deadline; its workflow is told once it has started. */
   const moveAdoptionDeadline = async (pending: m.AdoptionState, to: string) => {
@@ -126,7 +148,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     await children.get(pending.municipality)?.signal(m.adoptionDeadlineMoved, { dueAt: to });
   };
 
-  setHandler(m.moveDeadline, async ({ actor, deadline, to }) => {
+  onUpdate(m.moveDeadline, async ({ actor, deadline, to }) => {
     if (deadline.startsWith('adoption:')) {
       const municipality = deadline.slice('adoption:'.length);
       await moveAdoptionDeadline(s.adoptions.find((a) => a.municipality === municipality)!, to);
@@ -144,7 +166,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     decided(actor.sub, `deadline ${deadline} moved to ${to}`);
     await record.recordPhase({ cycleId: cfg.cycleId, phase: s.phase, frames: s.frames, deadlines: s.deadlines, audit: audit(actor.sub, 'deadline:move', deadline, { to }) });
     return s.deadlines;
-  }, { validator: ({ actor, deadline, to }) => rules.validateMoveDeadline(cfg, s, actor, deadline, to, now()) });
+  }, ({ actor, deadline, to }) => rules.validateMoveDeadline(cfg, s, actor, deadline, to, now()));
 
   // ── prioritisation ─────────────────────────────────────────────────────────
   /**
@@ -156,7 +178,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     list.items = [];
   };
 
-  setHandler(m.proposePriorityList, async ({ actor, items, meeting }) => {
+  onUpdate(m.proposePriorityList, async ({ actor, items, meeting }) => {
     const replaced = listUnderVote(s);
     if (replaced) retire(replaced, 'replaced');
     const list: m.PriorityListState = {
@@ -170,9 +192,9 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
       replacedVersion: replaced?.version ?? null, audit: audit(actor.sub, 'priority-list:propose', `v${list.version}`, { caseNumber: meeting.caseNumber }),
     });
     return list;
-  }, { validator: ({ actor, items, meeting }) => rules.validatePriorityList(cfg, s, actor, items, meeting) });
+  }, ({ actor, items, meeting }) => rules.validatePriorityList(cfg, s, actor, items, meeting));
 
-  setHandler(m.castVote, async ({ actor, version, vote }) => {
+  onUpdate(m.castVote, async ({ actor, version, vote }) => {
     const list = s.lists.find((l) => l.version === version)!;
     const { items } = list; // the answer shows the list voted on, even when the vote retires it
     list.voters[actor.sub] = vote;
@@ -182,10 +204,10 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     if (list.status !== 'voting') decided('ipr', `priority list ${version} ${list.status} (${list.votes.approve} for, ${list.votes.reject} against)`, list.meeting.caseNumber);
     await record.recordVote({ cycleId: cfg.cycleId, version, memberId: actor.sub, vote, listStatus: list.status, audit: audit(actor.sub, `vote:${vote}`, `v${version}`) });
     return { ...list, items };
-  }, { validator: ({ actor, version, vote }) => rules.validateVote(cfg, s, actor, version, vote) });
+  }, ({ actor, version, vote }) => rules.validateVote(cfg, s, actor, version, vote));
 
   // ── adoption ───────────────────────────────────────────────────────────────
-  setHandler(m.recordAdoption, async ({ actor, adoption }) => {
+  onUpdate(m.recordAdoption, async ({ actor, adoption }) => {
     const pending = s.adoptions.find((a) => a.municipality === adoption.municipality)!;
     deciding.add(adoption.municipality);
     await condition(() => children.has(adoption.municipality) || cancelled());
@@ -196,7 +218,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     await condition(() => pending.decision !== null || cancelled());
     if (pending.decision === null) throw rules.phaseEnded('cancelled');
     return pending;
-  }, { validator: ({ actor, adoption }) => rules.validateAdoption(cfg, s, actor, adoption, deciding) });
+  }, ({ actor, adoption }) => rules.validateAdoption(cfg, s, actor, adoption, deciding));
 
   setHandler(m.adoptionOverdue, ({ municipality, round }) => {
     const pending = s.adoptions.find((a) => a.municipality === municipality && a.round === round);
@@ -207,7 +229,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   });
 
   // ── execution and year-end ─────────────────────────────────────────────────
-  setHandler(m.reportProgress, async ({ actor, report }) => {
+  onUpdate(m.reportProgress, async ({ actor, report }) => {
     s.reportSeq += 1;
     const id = `r${String(s.reportSeq).padStart(5, '0')}`;
     const spent = (s.spent[report.measureId] ??= {});
@@ -215,39 +237,35 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     for (const [year, amount] of Object.entries(reported)) spent[year] = addMoney(spent[year], amount);
     await record.recordProgress({ cycleId: cfg.cycleId, id, ...report, spent: reported, reportedBy: actor.sub, audit: audit(actor.sub, 'measure:report', report.measureId, { id }) });
     return { id };
-  }, { validator: ({ actor, report }) => rules.validateProgress(cfg, s, actor, report, adoptedGrants(s)[report.measureId]) });
+  }, ({ actor, report }) => rules.validateProgress(cfg, s, actor, report, adoptedGrants(s)[report.measureId]));
 
-  setHandler(m.reportIndicators, async ({ actor, indicators }) => {
+  onUpdate(m.reportIndicators, async ({ actor, indicators }) => {
     await record.recordIndicators({ cycleId: cfg.cycleId, ...indicators, reportedBy: actor.sub, audit: audit(actor.sub, 'indicators:report', String(indicators.year)) });
     return { count: indicators.values.length };
-  }, { validator: ({ actor, indicators }) => rules.validateIndicators(cfg, s, actor, indicators) });
+  }, ({ actor, indicators }) => rules.validateIndicators(cfg, s, actor, indicators));
 
-  setHandler(m.closeCycle, async ({ actor, carryOver }) => {
+  onUpdate(m.closeCycle, async ({ actor, carryOver }) => {
     s.yearEnd = yearEndFor(cfg, s, carryOver);
     await record.recordYearEnd({ cycleId: cfg.cycleId, rows: s.yearEnd, audit: audit(actor.sub, 'year:close', null, { carryOver }) });
     await setPhase('closed', actor.sub, carryOver ? 'year closed; unspent money carried over to the next year' : 'year closed; unspent money released');
     return statusOf(cfg, s);
-  }, {
-    validator: ({ actor }) => {
-      rules.validateAdmin(s, actor, 'adopted', 'Closing the year');
-      if (s.yearEnd !== null) throw rules.busy('The year is being closed');
-    },
+  }, ({ actor }) => {
+    rules.validateAdmin(s, actor, 'adopted', 'Closing the year');
+    if (s.yearEnd !== null) throw rules.busy('The year is being closed');
   });
 
-  setHandler(m.cancelCycle, async ({ actor, reason }) => {
+  onUpdate(m.cancelCycle, async ({ actor, reason }) => {
     cancelRequested = { actor, reason };
     childScope.cancel();
     await setPhase('cancelled', actor.sub, reason);
     return statusOf(cfg, s);
-  }, {
-    validator: ({ actor, reason }) => {
-      rules.validateAdmin(s, actor, null, 'Cancelling a cycle');
-      if (ended() || cancelled()) throw rules.phaseEnded(cancelled() ? 'cancelled' : s.phase);
-      // Both steps end in a decided state (the binding plan, the closed year) a cancel must not cut into.
-      if (s.phase === 'adoption' && s.adoptedListVersion !== null) throw rules.busy('The allocations are being locked as the binding plan');
-      if (s.yearEnd !== null) throw rules.busy('The year is being closed');
-      rules.checkReason(reason);
-    },
+  }, ({ actor, reason }) => {
+    rules.validateAdmin(s, actor, null, 'Cancelling a cycle');
+    if (ended() || cancelled()) throw rules.phaseEnded(cancelled() ? 'cancelled' : s.phase);
+    // Both steps end in a decided state (the binding plan, the closed year) a cancel must not cut into.
+    if (s.phase === 'adoption' && s.adoptedListVersion !== null) throw rules.busy('The allocations are being locked as the binding plan');
+    if (s.yearEnd !== null) throw rules.busy('The year is being closed');
+    rules.checkReason(reason);
   });
 
   // ── the year, step by step ─────────────────────────────────────────────────
@@ -265,10 +283,12 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     }
   }
 
-  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= HISTORY_EVENTS_BEFORE_CONTINUE;
+  const historyFull = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= HISTORY_EVENTS_BEFORE_CONTINUE || updatesThisRun >= UPDATES_BEFORE_CONTINUE;
 
   async function maybeContinueAsNew(): Promise<void> {
     if (!historyFull()) return;
+    movingOn = true;
     await condition(allHandlersFinished);
     await continueAsNew<typeof cycleWorkflow>({ ...cfg, resume: s });
   }
