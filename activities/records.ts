@@ -36,16 +36,24 @@ export function contentDigest(input: { audit: AuditEntry }): string {
 }
 
 /**
+ * The audit entry's insert, as a query that runs when awaited or, embedded in another query,
+ * as part of it; it returns the entry's seq, or no row when the entry exists already.
+ */
+function enter<A extends { audit: AuditEntry }>(sql: postgres.Sql | Tx, input: A): postgres.PendingQuery<postgres.Row[]> {
+  const { audit } = input;
+  return sql`
+    INSERT INTO audit_log (key, content_digest, at, cycle_id, actor, action, ref, detail)
+    VALUES (${audit.key}, ${contentDigest(input)}, ${audit.at}, ${audit.cycleId}, ${audit.actor}, ${audit.action}, ${audit.ref}, ${sql.json(json(audit.detail ?? {}))})
+    ON CONFLICT (key, content_digest) DO NOTHING RETURNING seq`;
+}
+
+/**
  * Run `write` and the audit insert in one transaction, once per audit key and content. Returns
  * false when already done.
  */
 export async function once<A extends { audit: AuditEntry }>(sql: postgres.Sql, input: A, write: (tx: Tx) => Promise<unknown>): Promise<boolean> {
-  const { audit } = input;
   return sql.begin(async (tx) => {
-    const inserted = await tx`
-      INSERT INTO audit_log (key, content_digest, at, cycle_id, actor, action, ref, detail)
-      VALUES (${audit.key}, ${contentDigest(input)}, ${audit.at}, ${audit.cycleId}, ${audit.actor}, ${audit.action}, ${audit.ref}, ${tx.json(json(audit.detail ?? {}))})
-      ON CONFLICT (key, content_digest) DO NOTHING RETURNING seq`;
+    const inserted = await enter(tx, input);
     if (inserted.length === 0) return false;
     await write(tx);
     return true;
@@ -59,13 +67,7 @@ export async function once<A extends { audit: AuditEntry }>(sql: postgres.Sql, i
  * the entry existed already). For the writes an Update waits for while a user waits.
  */
 async function onceInOneStatement<A extends { audit: AuditEntry }>(sql: postgres.Sql, input: A, write: postgres.PendingQuery<postgres.Row[]>): Promise<void> {
-  const { audit } = input;
-  await sql`
-    WITH entered AS (
-      INSERT INTO audit_log (key, content_digest, at, cycle_id, actor, action, ref, detail)
-      VALUES (${audit.key}, ${contentDigest(input)}, ${audit.at}, ${audit.cycleId}, ${audit.actor}, ${audit.action}, ${audit.ref}, ${sql.json(json(audit.detail ?? {}))})
-      ON CONFLICT (key, content_digest) DO NOTHING RETURNING seq)
-    ${write}`;
+  await sql`WITH entered AS (${enter(sql, input)}) ${write}`;
 }
 
 /** The write's place in the workflow's order; 0 (always applies) for writes that carry none. */
