@@ -22,6 +22,16 @@ export interface AuditEntry {
   detail: unknown;
 }
 
+/** A measure's submission, edit or withdrawal: only the fields given change. */
+export interface MeasureWrite {
+  cycleId: string;
+  id: string;
+  proposedBy: string;
+  status: string;
+  fields: Partial<MeasureInput>;
+  audit: AuditEntry;
+}
+
 type Tx = postgres.TransactionSql;
 type Json = postgres.JSONValue;
 const json = (v: unknown) => v as Json;
@@ -73,6 +83,32 @@ async function onceInOneStatement<A extends { audit: AuditEntry }>(sql: postgres
 /** The write's place in the workflow's order; 0 (always applies) for writes that carry none. */
 const seqOf = (audit: AuditEntry) => audit.seq ?? 0;
 
+/**
+ * Insert a new measure or apply an edit/withdrawal: only the fields given change, and only if
+ * no later write of the workflow's (a higher seq) got there first.
+ */
+export async function writeMeasure(sql: postgres.Sql, a: MeasureWrite): Promise<void> {
+  const f = a.fields;
+  await onceInOneStatement(sql, a, sql`
+    INSERT INTO measures (cycle_id, id, title, description, strategies, responsible, amounts, cofunding, status, proposed_by, proposed_at, updated_at, record_seq)
+    SELECT ${a.cycleId}::text, ${a.id}::text, ${f.title ?? ''}::text, ${f.description ?? ''}::text, ${f.strategies ?? []}::text[], ${f.responsible ?? ''}::text,
+           ${sql.json(json(f.amounts ?? {}))}::jsonb, ${sql.json(json(f.cofunding ?? []))}::jsonb, ${a.status}::text, ${a.proposedBy}::text,
+           ${a.audit.at}::timestamptz, ${a.audit.at}::timestamptz, ${seqOf(a.audit)}::integer
+    FROM entered
+    ON CONFLICT (cycle_id, id) DO UPDATE SET
+      title = COALESCE(${f.title ?? null}, measures.title),
+      description = COALESCE(${f.description ?? null}, measures.description),
+      strategies = COALESCE(${f.strategies ?? null}::text[], measures.strategies),
+      responsible = COALESCE(${f.responsible ?? null}, measures.responsible),
+      amounts = COALESCE(${f.amounts ? sql.json(json(f.amounts)) : null}::jsonb, measures.amounts),
+      cofunding = COALESCE(${f.cofunding ? sql.json(json(f.cofunding)) : null}::jsonb, measures.cofunding),
+      proposed_by = ${a.proposedBy},
+      status = ${a.status},
+      updated_at = ${a.audit.at},
+      record_seq = ${seqOf(a.audit)}
+    WHERE measures.record_seq <= ${seqOf(a.audit)}`);
+}
+
 export function createRecords(sql: postgres.Sql) {
   return {
     async recordCycle(a: { cycleId: string; partnershipId: string; year: number; config: unknown; frames: FunderYearMap; deadlines: Deadlines; carryOver: Record<string, string>; startedBy: string; audit: AuditEntry }) {
@@ -95,30 +131,12 @@ export function createRecords(sql: postgres.Sql) {
         WHERE id = ${a.cycleId} AND record_seq <= ${seqOf(a.audit)}`);
     },
 
-    /**
-     * Insert a new measure or apply an edit/withdrawal: only the fields given change, and only if
-     * no later write of the workflow's (a higher seq) got there first.
-     */
-    async recordMeasure(a: { cycleId: string; id: string; proposedBy: string; status: string; fields: Partial<MeasureInput>; audit: AuditEntry }) {
-      const f = a.fields;
-      await onceInOneStatement(sql, a, sql`
-        INSERT INTO measures (cycle_id, id, title, description, strategies, responsible, amounts, cofunding, status, proposed_by, proposed_at, updated_at, record_seq)
-        SELECT ${a.cycleId}::text, ${a.id}::text, ${f.title ?? ''}::text, ${f.description ?? ''}::text, ${f.strategies ?? []}::text[], ${f.responsible ?? ''}::text,
-               ${sql.json(json(f.amounts ?? {}))}::jsonb, ${sql.json(json(f.cofunding ?? []))}::jsonb, ${a.status}::text, ${a.proposedBy}::text,
-               ${a.audit.at}::timestamptz, ${a.audit.at}::timestamptz, ${seqOf(a.audit)}::integer
-        FROM entered
-        ON CONFLICT (cycle_id, id) DO UPDATE SET
-          title = COALESCE(${f.title ?? null}, measures.title),
-          description = COALESCE(${f.description ?? null}, measures.description),
-          strategies = COALESCE(${f.strategies ?? null}::text[], measures.strategies),
-          responsible = COALESCE(${f.responsible ?? null}, measures.responsible),
-          amounts = COALESCE(${f.amounts ? sql.json(json(f.amounts)) : null}::jsonb, measures.amounts),
-          cofunding = COALESCE(${f.cofunding ? sql.json(json(f.cofunding)) : null}::jsonb, measures.cofunding),
-          proposed_by = ${a.proposedBy},
-          status = ${a.status},
-          updated_at = ${a.audit.at},
-          record_seq = ${seqOf(a.audit)}
-        WHERE measures.record_seq <= ${seqOf(a.audit)}`);
+    recordMeasure: (a: MeasureWrite) => writeMeasure(sql, a),
+
+    /** Several measure writes, one after the other in the order given (the workflow's order). */
+    async recordMeasures(a: { writes: MeasureWrite[] }) {
+      for (const write of a.writes) await writeMeasure(sql, write);
+      return { written: a.writes.length };
     },
 
     async recordPriorityList(a: { cycleId: string; version: number; items: PriorityItem[]; meeting: Meeting; proposedBy: string; replacedVersion: number | null; audit: AuditEntry }) {

@@ -197,8 +197,11 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     const temporal = new Client({ connection });
     const secret = new TextEncoder().encode(randomBytes(32).toString('base64url'));
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: queues.cycle, HOEP_JWT_SECRET: new TextDecoder().decode(secret) });
-    // Requests are logged as in production, to nowhere: the cost of the log line counts, the terminal does not.
-    const apiLog = jsonLogger('info', () => {});
+    // Requests are logged as in production; the cost of the log line counts, the terminal does not:
+    // only warnings and errors are shown.
+    const apiLog = jsonLogger('info', (line) => {
+      if (!line.includes('"level":"info"')) process.stderr.write(`${line}\n`);
+    });
     const records = startRecordsFeed({ url: databaseUrl, log: apiLog });
     cleanups.push(() => records.close());
     await Promise.race([

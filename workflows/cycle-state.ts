@@ -1,7 +1,9 @@
 /**
- * The cycle workflow's state: numbers and decisions only (measure texts live in Postgres).
+ * The cycle workflow's state: numbers and decisions only (measure texts live in Postgres; a
+ * submission's text stays here only until the workflow has written it, about a second).
  * It is plain JSON so it can be carried across continue-as-new.
  */
+import type { MeasureWrite } from '../activities/records.js';
 import type {
   AdoptionState, CycleInput, CycleStatus, Deadlines, FunderYearMap, HistoryEntry, MeasureState,
   PendingAction, Phase, PriorityListState, Recommendation, YearMap,
@@ -38,6 +40,8 @@ export interface CycleState {
   spent: Record<string, YearMap>;
   yearEnd: CycleStatus['yearEnd'];
   recorded: boolean;
+  /** Submissions the workflow has not yet written itself, oldest first (absent in older runs). */
+  unflushed?: MeasureWrite[];
 }
 
 export type CycleConfig = Omit<CycleInput, 'resume'>;

@@ -3,15 +3,17 @@
  * proposals → prioritisation → adoption (→ back to prioritisation when a council lowers its
  * share) → adopted → closed, or cancelled. Every action arrives as an Update whose validator
  * refuses bad input before anything happens; every accepted action is written to Postgres
- * (with an audit entry) before the Update returns.
+ * (with an audit entry) before the Update returns, but for a submitted measure: its Update returns
+ * the write, which the caller makes before it answers, and the workflow makes again, a moment later
+ * in the background, for the caller that could not (see `unflushed`).
  */
 import {
   allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, patched, proxyActivities,
-  proxyLocalActivities, setHandler, startChild, workflowInfo, type ChildWorkflowHandle,
+  proxyLocalActivities, setHandler, sleep, startChild, workflowInfo, type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { createActivities } from '../activities/index.js';
-import type { AuditEntry } from '../activities/records.js';
+import type { AuditEntry, MeasureWrite } from '../activities/records.js';
 import { adoptionWorkflow, type AdoptionOutcome } from './adoption.js';
 import {
   initialState, listUnderVote, majority, statusOf, type CycleState,
@@ -36,6 +38,16 @@ const bulk = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
 
+/**
+ * From this patch on, a submission is not written inside its Update: a local activity there costs
+ * the proposer more time than the Update itself. Histories from before replay the old way.
+ */
+const SUBMISSION_WRITTEN_BY_CALLER = 'submission-written-by-caller';
+/** Continue-as-new waits for a workflow task without Updates (see maybeContinueAsNew). */
+const CONTINUE_IN_A_TASK_OF_ITS_OWN = 'continue-in-a-task-of-its-own';
+/** How long submissions gather before the workflow writes them; a phase change writes them at once. */
+const WRITE_SUBMISSIONS_AFTER = '1s';
+
 /** Continue-as-new when the server suggests it (its default: 4 096 events), or at the latest at this length. */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 8_000;
 /** ... or after this many Updates, well before the server's limit of 2 000 per run. */
@@ -46,6 +58,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   const s: CycleState = (resume as CycleState | undefined) ?? initialState(cfg, framesWithCarryOver(cfg));
   const now = () => Date.now();
   const iso = () => new Date(now()).toISOString();
+  const callerWritesSubmissions = patched(SUBMISSION_WRITTEN_BY_CALLER);
 
   /**
    * Audit entry for an action. `seq` orders the cycle's writes as the workflow made them: writes
@@ -62,6 +75,8 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     if (ended()) return;
     s.phase = phase;
     decided(actor, `phase ${phase}: ${why}`);
+    // Every measure is in Postgres before the phase that follows the proposals is.
+    if (s.unflushed?.length) await writeSubmissions(record);
     await record.recordPhase({ cycleId: cfg.cycleId, phase, frames: s.frames, deadlines: s.deadlines, audit: audit(actor, `phase:${phase}`, null, { why }) });
   };
   const flagOverdue = (what: string) => {
@@ -73,6 +88,26 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   const clearOverdue = (what: string) => {
     s.overdue = s.overdue.filter((o) => o !== what);
   };
+
+  /**
+   * Writes the submissions not yet known to be in Postgres. Their callers have usually written
+   * them already; the audit key makes this a no-op then (activities/records.ts).
+   */
+  async function writeSubmissions(via: typeof record | typeof bulk): Promise<void> {
+    const writes = [...(s.unflushed ?? [])];
+    if (writes.length === 0) return;
+    await via.recordMeasures({ writes });
+    s.unflushed = s.unflushed!.filter((w) => !writes.includes(w));
+  }
+
+  /** In the background, an ordinary activity: it holds up no Update the way a local one would. */
+  async function writeSubmissionsInBackground(): Promise<void> {
+    for (;;) {
+      await condition(() => (s.unflushed?.length ?? 0) > 0);
+      await sleep(WRITE_SUBMISSIONS_AFTER);
+      await writeSubmissions(bulk);
+    }
+  }
 
   let cancelRequested: { actor: m.Actor; reason: string } | null = null;
   let deadlineVersion = 0;
@@ -94,7 +129,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
       return handler(...args);
     }, {
       validator: (...args: Args) => {
-        if (movingOn) throw rules.busy('The cycle is moving on to a new run of its history');
+        if (movingOn) throw rules.movingOnToNewRun();
         validate?.(...args);
       },
     });
@@ -109,12 +144,18 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   });
 
   // ── proposals ──────────────────────────────────────────────────────────────
+  const unwritten = (measureId: string) => s.unflushed?.some((w) => w.id === measureId) ?? false;
   onUpdate(m.submitMeasure, async ({ actor, measure }) => {
     s.measureSeq += 1;
     const id = `m${String(s.measureSeq).padStart(4, '0')}`;
     const fields = normalizeMeasure(measure);
     s.measures.push({ id, proposedBy: actor.sub, amounts: fields.amounts!, strategies: measure.strategies, status: 'proposed' });
-    await record.recordMeasure({ cycleId: cfg.cycleId, id, proposedBy: actor.sub, status: 'proposed', fields, audit: audit(actor.sub, 'measure:submit', id) });
+    const write: MeasureWrite = { cycleId: cfg.cycleId, id, proposedBy: actor.sub, status: 'proposed', fields, audit: audit(actor.sub, 'measure:submit', id) };
+    if (callerWritesSubmissions) {
+      (s.unflushed ??= []).push(write);
+      return { id, write };
+    }
+    await record.recordMeasure(write);
     return { id };
   }, ({ actor, measure }) => rules.validateSubmit(cfg, s, actor, measure, now()));
 
@@ -123,6 +164,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     const fields = normalizeMeasure(measure);
     if (fields.amounts) state.amounts = fields.amounts;
     if (fields.strategies) state.strategies = fields.strategies;
+    if (unwritten(measureId)) await writeSubmissions(record); // an edit never lands on a measure Postgres lacks
     await record.recordMeasure({ cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: state.status, fields, audit: audit(actor.sub, 'measure:edit', measureId, { fields: Object.keys(measure) }) });
     return { id: measureId };
   }, ({ actor, measureId, measure }) => rules.validateEdit(cfg, s, actor, measureId, measure, now()));
@@ -130,6 +172,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   onUpdate(m.withdrawMeasure, async ({ actor, measureId }) => {
     const state = s.measures.find((x) => x.id === measureId)!;
     state.status = 'withdrawn';
+    if (unwritten(measureId)) await writeSubmissions(record);
     await record.recordMeasure({ cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: 'withdrawn', fields: {}, audit: audit(actor.sub, 'measure:withdraw', measureId) });
     return { id: measureId };
   }, ({ actor, measureId }) => rules.validateWithdraw(s, actor, measureId, now()));
@@ -290,6 +333,10 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     if (!historyFull()) return;
     movingOn = true;
     await condition(allHandlersFinished);
+    // Not in the workflow task that completed the last Update: the server can then fail that
+    // Update's caller and hand the Update to the new run a second time (temporalio/temporal#6375).
+    // A timer gives the continue-as-new a task of its own; no Update starts meanwhile.
+    if (patched(CONTINUE_IN_A_TASK_OF_ITS_OWN)) await sleep(1);
     await continueAsNew<typeof cycleWorkflow>({ ...cfg, resume: s });
   }
 
@@ -390,6 +437,12 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
       await condition(() => s.phase !== 'adopted' || historyFull());
       if (s.phase === 'adopted') await maybeContinueAsNew();
     }
+  }
+
+  if (callerWritesSubmissions) {
+    writeSubmissionsInBackground().catch((e) => {
+      if (!isCancellation(e)) throw e;
+    });
   }
 
   // First write: the cycle row. Unique (partnership, year) in Postgres guards a second start too.

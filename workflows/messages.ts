@@ -4,6 +4,7 @@
  * two decimals ("1250000.00"); money maps are keyed by year as a string.
  */
 import { defineQuery, defineUpdate, defineSignal } from '@temporalio/workflow';
+import type { MeasureWrite } from '../activities/records.js';
 import type { PartnershipConfig } from '../schema/partnership.js';
 
 export type Money = string;
@@ -156,10 +157,12 @@ export const RejectionType = {
   notFound: 'NotFound', // 404
   frame: 'FrameExceeded', // 422, details: [{funderId, year, frame, allocated}]
   conflict: 'Conflict', // 409 (e.g. already voted)
+  movingOn: 'MovingOn', // the cycle is continuing as new for a moment: the API tries again, 409 if it lasts
 } as const;
 
 // Updates: the validator refuses before anything is recorded; the handler returns once recorded.
-export const submitMeasure = defineUpdate<{ id: string }, [{ actor: Actor; measure: MeasureInput }]>('submitMeasure');
+/** `write`: the record of the submission, for the caller to write before it answers (workflows/cycle.ts). */
+export const submitMeasure = defineUpdate<{ id: string; write?: MeasureWrite }, [{ actor: Actor; measure: MeasureInput }]>('submitMeasure');
 export const editMeasure = defineUpdate<{ id: string }, [{ actor: Actor; measureId: string; measure: Partial<MeasureInput> }]>('editMeasure');
 export const withdrawMeasure = defineUpdate<{ id: string }, [{ actor: Actor; measureId: string }]>('withdrawMeasure');
 export const closeProposals = defineUpdate<CycleStatus, [{ actor: Actor }]>('closeProposals');

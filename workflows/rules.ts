@@ -7,7 +7,7 @@ import { parseMoney } from '../domain/money.js';
 import { isCalendarDate, unstorableText } from '../domain/text.js';
 import type { CycleConfig, CycleState } from './cycle-state.js';
 import { listUnderVote, votingMembers, years } from './cycle-state.js';
-import { conflict, forbidden, invalid, notFound, wrongPhase, type FieldError } from './failures.js';
+import { conflict, forbidden, invalid, movingOn, notFound, wrongPhase, type FieldError } from './failures.js';
 import { frameViolations } from './ledger.js';
 import type {
   Actor, AdoptionInput, Deadlines, IndicatorInput, MeasureInput, Meeting, Phase, PriorityItem, ProgressReportInput, YearMap,
@@ -126,6 +126,7 @@ export function validateWithdraw(s: CycleState, a: Actor, measureId: string, now
 export const phaseEnded = (phase: Phase) => wrongPhase(`The cycle is already ${phase}`);
 /** A step that must not be interrupted is under way; the same action may succeed in a moment. */
 export const busy = (what: string) => conflict(`${what}; try again when it is done`);
+export const movingOnToNewRun = () => movingOn('The cycle is moving on to a new run of its history; try again in a moment');
 
 export function checkReason(reason: unknown): void {
   const errors: FieldError[] = [];

@@ -112,6 +112,7 @@ function fromRejection(failure: ApplicationFailure): Problem | null {
     case RejectionType.notFound:
       return new Problem('notFound', detail);
     case RejectionType.conflict:
+    case RejectionType.movingOn:
       return new Problem('conflict', detail);
     case COST_SHARING_FAILURE:
       // Not one of the workflow's typed refusals: domain/cost-sharing.ts throws it from inside a

@@ -190,7 +190,13 @@ describe.concurrent('a worker killed (SIGKILL) in the middle of an activity, the
     });
   }, 300_000);
 
-  // recordMeasure is one statement (no open transaction to stop in); the priority list is two.
+  it('in recordMeasures, the workflow writing submissions nobody else wrote, after COMMIT: nothing is written twice', async () => {
+    await killedDuring({ activity: 'recordMeasures', at: 'after-commit' }, async (cycleId) => {
+      expect(await rowCount('measures', cycleId)).toBeGreaterThan(0);
+    });
+  }, 300_000);
+
+  // recordMeasure(s) write one statement per measure (no open transaction to stop in); the priority list is two.
   it('in the local activity recordPriorityList before COMMIT: the list is written once, by the next worker', async () => {
     await killedDuring({ activity: 'recordPriorityList', at: 'before-commit' }, async (cycleId, worker) => {
       expect(await uncommittedTransactions(worker)).toBe(1);
