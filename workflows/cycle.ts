@@ -105,7 +105,8 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     for (;;) {
       await condition(() => (s.unflushed?.length ?? 0) > 0);
       await sleep(WRITE_SUBMISSIONS_AFTER);
-      await writeSubmissions(bulk);
+      // Not while moving on: the next run carries them and writes them.
+      if (!movingOn) await writeSubmissions(bulk);
     }
   }
 
