@@ -47,6 +47,21 @@ const SUBMISSION_WRITTEN_BY_CALLER = 'submission-written-by-caller';
 const CONTINUE_IN_A_TASK_OF_ITS_OWN = 'continue-in-a-task-of-its-own';
 /** How long submissions gather before the workflow writes them; a phase change writes them at once. */
 const WRITE_SUBMISSIONS_AFTER = '1s';
+/**
+ * Bounds, in bytes of JSON, on the submissions the workflow holds unwritten (they go across
+ * continue-as-new) and on one activity's batch of them: the server refuses a payload over 2 MB.
+ */
+const UNWRITTEN_SUBMISSIONS_MAX = 512 * 1024;
+const SUBMISSIONS_BATCH_MAX = 256 * 1024;
+
+const jsonSize = (value: unknown) => JSON.stringify(value).length;
+
+/** The oldest writes that fit one batch (at least one: a measure's body is limited far below it). */
+function batchOf(writes: MeasureWrite[]): MeasureWrite[] {
+  let size = 0;
+  const batch = writes.filter((w) => (size += jsonSize(w)) <= SUBMISSIONS_BATCH_MAX);
+  return batch.length > 0 ? batch : writes.slice(0, 1);
+}
 
 /** Continue-as-new when the server suggests it (its default: 4 096 events), or at the latest at this length. */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 8_000;
@@ -75,9 +90,11 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     if (ended()) return;
     s.phase = phase;
     decided(actor, `phase ${phase}: ${why}`);
+    // Taken before any wait, so the write's place in the workflow's order is the action's.
+    const write = { cycleId: cfg.cycleId, phase, frames: s.frames, deadlines: s.deadlines, audit: audit(actor, `phase:${phase}`, null, { why }) };
     // Every measure is in Postgres before the phase that follows the proposals is.
     if (s.unflushed?.length) await writeSubmissions(record);
-    await record.recordPhase({ cycleId: cfg.cycleId, phase, frames: s.frames, deadlines: s.deadlines, audit: audit(actor, `phase:${phase}`, null, { why }) });
+    await record.recordPhase(write);
   };
   const flagOverdue = (what: string) => {
     if (!s.overdue.includes(what)) {
@@ -89,24 +106,36 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     s.overdue = s.overdue.filter((o) => o !== what);
   };
 
+  /** The size of the submissions not yet written by the workflow, as JSON (they are its activities' input). */
+  let unflushedSize = (s.unflushed ?? []).reduce((n, w) => n + jsonSize(w), 0);
+
   /**
-   * Writes the submissions not yet known to be in Postgres. Their callers have usually written
-   * them already; the audit key makes this a no-op then (activities/records.ts).
+   * Writes the submissions not yet known to be in Postgres, in batches that keep each activity's
+   * input well under the server's payload limit. Their callers have usually written them already;
+   * the audit key makes this a no-op then (activities/records.ts).
    */
   async function writeSubmissions(via: typeof record | typeof bulk): Promise<void> {
-    const writes = [...(s.unflushed ?? [])];
-    if (writes.length === 0) return;
-    await via.recordMeasures({ writes });
-    s.unflushed = s.unflushed!.filter((w) => !writes.includes(w));
+    while (s.unflushed?.length) {
+      const writes = batchOf(s.unflushed);
+      await via.recordMeasures({ writes });
+      s.unflushed = s.unflushed.filter((w) => !writes.includes(w));
+      unflushedSize = s.unflushed.reduce((n, w) => n + jsonSize(w), 0);
+    }
   }
 
   /** In the background, an ordinary activity: it holds up no Update the way a local one would. */
   async function writeSubmissionsInBackground(): Promise<void> {
-    for (;;) {
-      await condition(() => (s.unflushed?.length ?? 0) > 0);
-      await sleep(WRITE_SUBMISSIONS_AFTER);
-      // Not while moving on: the next run carries them and writes them.
-      if (!movingOn) await writeSubmissions(bulk);
+    try {
+      for (;;) {
+        // Not while moving on: the next run carries them and writes them.
+        await condition(() => !movingOn && (s.unflushed?.length ?? 0) > 0);
+        await sleep(WRITE_SUBMISSIONS_AFTER);
+        if (!movingOn) await writeSubmissions(bulk);
+      }
+    } catch (e) {
+      // A cycle cancelled from outside (not by the cancel Update) still has its submissions written.
+      if (!isCancellation(e)) throw e;
+      await CancellationScope.nonCancellable(() => writeSubmissions(bulk));
     }
   }
 
@@ -154,27 +183,34 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     const write: MeasureWrite = { cycleId: cfg.cycleId, id, proposedBy: actor.sub, status: 'proposed', fields, audit: audit(actor.sub, 'measure:submit', id) };
     if (callerWritesSubmissions) {
       (s.unflushed ??= []).push(write);
+      unflushedSize += jsonSize(write);
       return { id, write };
     }
     await record.recordMeasure(write);
     return { id };
-  }, ({ actor, measure }) => rules.validateSubmit(cfg, s, actor, measure, now()));
+  }, ({ actor, measure }) => {
+    rules.validateSubmit(cfg, s, actor, measure, now());
+    // Should Postgres be down, submissions pile up here; past this they wait (409, try again).
+    if (unflushedSize > UNWRITTEN_SUBMISSIONS_MAX) throw rules.busy('Earlier submissions are still being written');
+  });
 
   onUpdate(m.editMeasure, async ({ actor, measureId, measure }) => {
     const state = s.measures.find((x) => x.id === measureId)!;
     const fields = normalizeMeasure(measure);
     if (fields.amounts) state.amounts = fields.amounts;
     if (fields.strategies) state.strategies = fields.strategies;
+    const write = { cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: state.status, fields, audit: audit(actor.sub, 'measure:edit', measureId, { fields: Object.keys(measure) }) };
     if (unwritten(measureId)) await writeSubmissions(record); // an edit never lands on a measure Postgres lacks
-    await record.recordMeasure({ cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: state.status, fields, audit: audit(actor.sub, 'measure:edit', measureId, { fields: Object.keys(measure) }) });
+    await record.recordMeasure(write);
     return { id: measureId };
   }, ({ actor, measureId, measure }) => rules.validateEdit(cfg, s, actor, measureId, measure, now()));
 
   onUpdate(m.withdrawMeasure, async ({ actor, measureId }) => {
     const state = s.measures.find((x) => x.id === measureId)!;
     state.status = 'withdrawn';
+    const write = { cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: 'withdrawn', fields: {}, audit: audit(actor.sub, 'measure:withdraw', measureId) };
     if (unwritten(measureId)) await writeSubmissions(record);
-    await record.recordMeasure({ cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: 'withdrawn', fields: {}, audit: audit(actor.sub, 'measure:withdraw', measureId) });
+    await record.recordMeasure(write);
     return { id: measureId };
   }, ({ actor, measureId }) => rules.validateWithdraw(s, actor, measureId, now()));
 
@@ -440,11 +476,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     }
   }
 
-  if (callerWritesSubmissions) {
-    writeSubmissionsInBackground().catch((e) => {
-      if (!isCancellation(e)) throw e;
-    });
-  }
+  if (callerWritesSubmissions) void writeSubmissionsInBackground();
 
   // First write: the cycle row. Unique (partnership, year) in Postgres guards a second start too.
   if (!s.recorded) {

@@ -21,6 +21,7 @@
  *
  * Imported, it offers spawnWorkerProcess() to start and steer such a process.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -74,20 +75,22 @@ function pausing(sql: postgres.Sql, pause: Pause | undefined): Activities {
   const real = activities[pause.activity];
   if (typeof real !== 'function') throw new Error(`worker-process: no activity ${pause.activity}`);
   let calls = 0;
-  let current = 0;
+  // Calls may overlap (a local and an ordinary one): each knows its own number.
+  const context = new AsyncLocalStorage<number>();
   const stopHere = async () => {
-    if (current !== pause.call) return;
-    report({ event: 'paused', activity: pause.activity, at: pause.at, call: current });
+    const call = context.getStore();
+    if (call === undefined || call !== (pause.call ?? 1)) return;
+    report({ event: 'paused', activity: pause.activity, at: pause.at, call });
     await new Promise<never>(() => {});
   };
   // Before commit: the activity's own writes run on a pool whose transactions wait before they commit.
   const own = pause.at === 'before-commit' ? createActivities(waitingBeforeCommit(sql, stopHere))[pause.activity] : real;
-  const wrapped = async (input: never) => {
-    current = calls += 1;
-    const result = await (own as (a: never) => Promise<unknown>)(input);
-    if (pause.at === 'after-commit') await stopHere();
-    return result;
-  };
+  const wrapped = (input: never) =>
+    context.run((calls += 1), async () => {
+      const result = await (own as (a: never) => Promise<unknown>)(input);
+      if (pause.at === 'after-commit') await stopHere();
+      return result;
+    });
   return { ...activities, [pause.activity]: wrapped };
 }
 
