@@ -41,6 +41,7 @@ import type { cycleWorkflow } from '../workflows/cycle.js';
 import * as m from '../workflows/messages.js';
 import { admin, clerk, frames, lillehammer, proposer, startCycle, unusedYear, voters } from '../test/support/cycles.js';
 import { poll } from '../test/support/poll.js';
+import { sendWhileMovingOn } from '../services/moving-on.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../test/support/worker-process.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -140,30 +141,30 @@ async function bounded(n: number, limit: number, task: (i: number) => Promise<vo
 /** One cycle from start to 'adopted'; returns the number of Updates it took. */
 async function runCycle(client: Client, taskQueue: string, partnership: PartnershipConfig, year: number, measures: number, rejections = 0): Promise<{ cycle: Cycle; updates: number }> {
   let updates = 0;
-  const update = <R>(p: Promise<R>) => {
+  const update = <R>(send: () => Promise<R>) => {
     updates += 1;
-    return p;
+    return sendWhileMovingOn(send);
   };
   const cycle = await startCycle(client, taskQueue, { partnership, year, frames: frames(partnership, year, '2500000.00', '350000.00') });
   updates += 1; // cycleRecorded
   for (let i = 0; i < measures; i++) {
     const amount = `${20_000 + ((i * 7919) % 50) * 1_000}.00`;
     const amounts = i % 3 === 0 ? { [year]: amount, [year + 1]: amount } : { [year]: amount };
-    await update(cycle.executeUpdate(m.submitMeasure, {
+    await update(() => cycle.executeUpdate(m.submitMeasure, {
       args: [{ actor: proposer(`proposer-${i % 7}`), measure: { title: `Tiltak ${i + 1}`, description: 'Benk', strategies: ['2.1'], responsible: 'LRV', amounts, cofunding: [] } }],
     }));
   }
-  await update(cycle.executeUpdate(m.closeProposals, { args: [{ actor: admin }] }));
+  await update(() => cycle.executeUpdate(m.closeProposals, { args: [{ actor: admin }] }));
   const recommendation = await cycle.query(m.getRecommendation);
-  const list = await update(cycle.executeUpdate(m.proposePriorityList, {
+  const list = await update(() => cycle.executeUpdate(m.proposePriorityList, {
     args: [{ actor: admin, items: recommendation!.items, meeting: { date: `${year - 1}-11-01`, caseNumber: `1/${year - 1}` } }],
   }));
   const roster = voters(partnership);
   const ballots = [...roster.slice(5, 5 + rejections).map((v) => [v, 'reject'] as const), ...roster.slice(0, 5).map((v) => [v, 'approve'] as const)];
-  for (const [voter, vote] of ballots) await update(cycle.executeUpdate(m.castVote, { args: [{ actor: voter, version: list.version, vote }] }));
+  for (const [voter, vote] of ballots) await update(() => cycle.executeUpdate(m.castVote, { args: [{ actor: voter, version: list.version, vote }] }));
   const status = await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adoption', `${cycle.workflowId} in adoption`, 120_000);
   for (const { municipality } of status.adoptions) {
-    await update(cycle.executeUpdate(m.recordAdoption, {
+    await update(() => cycle.executeUpdate(m.recordAdoption, {
       args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `9/${year - 1}`, decidedOn: `${year - 1}-12-10` } }],
     }));
   }

@@ -4,9 +4,8 @@
  * cancelled) has no running workflow any more; an Update to it is a 409, not a 404. A cycle that
  * is continuing as new refuses for a moment; the caller is not told, the Update is sent again.
  */
-import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { RejectionType } from '../../workflows/messages.js';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { sendWhileMovingOn } from '../moving-on.js';
 import type { ApiContext } from './context.js';
 import { Problem, problemFromTemporal } from './problem.js';
 import * as records from './records.js';
@@ -28,23 +27,10 @@ async function explain(ctx: ApiContext, cycleId: string, err: unknown): Promise<
   throw problemFromTemporal(err) ?? err;
 }
 
-/** A cycle continuing as new refuses Updates for a moment (workflows/cycle.ts): tried again after these pauses. */
-const MOVING_ON_RETRY_MS = [10, 20, 40, 80, 160, 320, 640, 1280];
-
-const movingOn = (err: unknown) =>
-  err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === RejectionType.movingOn;
-
 export async function updateCycle<Ret, Arg>(ctx: ApiContext, cycleId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await ctx.temporal.workflow.getHandle(cycleId).executeUpdate(update, { args: [arg] });
-    } catch (err) {
-      const pause = MOVING_ON_RETRY_MS[attempt];
-      if (pause !== undefined && movingOn(err)) {
-        await new Promise((resolve) => setTimeout(resolve, pause));
-        continue;
-      }
-      return explain(ctx, cycleId, err);
-    }
+  try {
+    return await sendWhileMovingOn(() => ctx.temporal.workflow.getHandle(cycleId).executeUpdate(update, { args: [arg] }));
+  } catch (err) {
+    return explain(ctx, cycleId, err);
   }
 }
