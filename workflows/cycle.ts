@@ -45,6 +45,8 @@ const bulk = proxyActivities<Activities>({
 const SUBMISSION_WRITTEN_BY_CALLER = 'submission-written-by-caller';
 /** Continue-as-new waits for a workflow task without Updates (see maybeContinueAsNew). */
 const CONTINUE_IN_A_TASK_OF_ITS_OWN = 'continue-in-a-task-of-its-own';
+/** A cycle cancelled in Temporal rather than by the cancel Update is recorded as cancelled too. */
+const CANCELLED_IN_TEMPORAL_RECORDED = 'cancelled-in-temporal-recorded';
 /** How long submissions gather before the workflow writes them; a phase change writes them at once. */
 const WRITE_SUBMISSIONS_AFTER = '1s';
 /**
@@ -54,7 +56,8 @@ const WRITE_SUBMISSIONS_AFTER = '1s';
 const UNWRITTEN_SUBMISSIONS_MAX = 512 * 1024;
 const SUBMISSIONS_BATCH_MAX = 256 * 1024;
 
-const jsonSize = (value: unknown) => JSON.stringify(value).length;
+const utf8 = new TextEncoder();
+const jsonSize = (value: unknown) => utf8.encode(JSON.stringify(value)).length;
 
 /** The oldest writes that fit one batch (at least one: a measure's body is limited far below it). */
 function batchOf(writes: MeasureWrite[]): MeasureWrite[] {
@@ -114,8 +117,8 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
    * input well under the server's payload limit. Their callers have usually written them already;
    * the audit key makes this a no-op then (activities/records.ts).
    */
-  async function writeSubmissions(via: typeof record | typeof bulk): Promise<void> {
-    while (s.unflushed?.length) {
+  async function writeSubmissions(via: typeof record | typeof bulk, done = () => !s.unflushed?.length): Promise<void> {
+    while (s.unflushed?.length && !done()) {
       const writes = batchOf(s.unflushed);
       await via.recordMeasures({ writes });
       s.unflushed = s.unflushed.filter((w) => !writes.includes(w));
@@ -133,9 +136,8 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
         if (!movingOn) await writeSubmissions(bulk);
       }
     } catch (e) {
-      // A cycle cancelled from outside (not by the cancel Update) still has its submissions written.
+      // Cancelled in Temporal: the main body writes what is left (see the end of cycleWorkflow).
       if (!isCancellation(e)) throw e;
-      await CancellationScope.nonCancellable(() => writeSubmissions(bulk));
     }
   }
 
@@ -200,7 +202,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     if (fields.amounts) state.amounts = fields.amounts;
     if (fields.strategies) state.strategies = fields.strategies;
     const write = { cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: state.status, fields, audit: audit(actor.sub, 'measure:edit', measureId, { fields: Object.keys(measure) }) };
-    if (unwritten(measureId)) await writeSubmissions(record); // an edit never lands on a measure Postgres lacks
+    await writeSubmissions(record, () => !unwritten(measureId)); // an edit never lands on a measure Postgres lacks
     await record.recordMeasure(write);
     return { id: measureId };
   }, ({ actor, measureId, measure }) => rules.validateEdit(cfg, s, actor, measureId, measure, now()));
@@ -209,7 +211,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     const state = s.measures.find((x) => x.id === measureId)!;
     state.status = 'withdrawn';
     const write = { cycleId: cfg.cycleId, id: measureId, proposedBy: state.proposedBy, status: 'withdrawn', fields: {}, audit: audit(actor.sub, 'measure:withdraw', measureId) };
-    if (unwritten(measureId)) await writeSubmissions(record);
+    await writeSubmissions(record, () => !unwritten(measureId));
     await record.recordMeasure(write);
     return { id: measureId };
   }, ({ actor, measureId }) => rules.validateWithdraw(s, actor, measureId, now()));
@@ -478,26 +480,39 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
 
   if (callerWritesSubmissions) void writeSubmissionsInBackground();
 
-  // First write: the cycle row. Unique (partnership, year) in Postgres guards a second start too.
-  if (!s.recorded) {
-    await record.recordCycle({ cycleId: cfg.cycleId, partnershipId: cfg.partnership.id, year: cfg.year, config: cfg.partnership, frames: s.frames, deadlines: s.deadlines, carryOver: cfg.carryOver, startedBy: cfg.startedBy.sub, audit: audit(cfg.startedBy.sub, 'cycle:start', null, { carryOver: cfg.carryOver }) });
-    decided(cfg.startedBy.sub, `cycle started for ${cfg.year}`);
-    s.recorded = true;
+  try {
+    return await theYear();
+  } catch (e) {
+    // Cancelled in Temporal (an operator), not through the engine: the records say so as well,
+    // with every submission written.
+    if (isCancellation(e) && !ended() && patched(CANCELLED_IN_TEMPORAL_RECORDED)) {
+      await CancellationScope.nonCancellable(() => setPhase('cancelled', 'system', 'cancelled in Temporal, not through the engine'));
+    }
+    throw e;
   }
 
-  if (s.phase === 'proposals') await proposals();
-  while (!cancelled() && (s.phase === 'prioritisation' || s.phase === 'adoption')) {
-    const list = await prioritisation();
-    if (!list) break;
-    const outcome = await adoption(list);
-    if (outcome === 'adopted') await lockAllocations(list);
-    if (outcome !== 'reprioritise') break;
-  }
-  if (s.phase === 'adopted') await execution();
+  async function theYear(): Promise<m.CycleStatus> {
+    // First write: the cycle row. Unique (partnership, year) in Postgres guards a second start too.
+    if (!s.recorded) {
+      await record.recordCycle({ cycleId: cfg.cycleId, partnershipId: cfg.partnership.id, year: cfg.year, config: cfg.partnership, frames: s.frames, deadlines: s.deadlines, carryOver: cfg.carryOver, startedBy: cfg.startedBy.sub, audit: audit(cfg.startedBy.sub, 'cycle:start', null, { carryOver: cfg.carryOver }) });
+      decided(cfg.startedBy.sub, `cycle started for ${cfg.year}`);
+      s.recorded = true;
+    }
 
-  await condition(() => s.phase === 'closed' || s.phase === 'cancelled');
-  await condition(allHandlersFinished);
-  return statusOf(cfg, s);
+    if (s.phase === 'proposals') await proposals();
+    while (!cancelled() && (s.phase === 'prioritisation' || s.phase === 'adoption')) {
+      const list = await prioritisation();
+      if (!list) break;
+      const outcome = await adoption(list);
+      if (outcome === 'adopted') await lockAllocations(list);
+      if (outcome !== 'reprioritise') break;
+    }
+    if (s.phase === 'adopted') await execution();
+
+    await condition(() => s.phase === 'closed' || s.phase === 'cancelled');
+    await condition(allHandlersFinished);
+    return statusOf(cfg, s);
+  }
 }
 
 function normalizeMeasure(measure: Partial<m.MeasureInput>): Partial<m.MeasureInput> {

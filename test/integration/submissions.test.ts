@@ -102,6 +102,19 @@ describe('a submitted measure', () => {
     }
   });
 
+  it('cancelled in Temporal by an operator, not through the engine: written all the same, and the cycle recorded as cancelled', async () => {
+    const { h, year } = await cycle();
+    for (const amount of ['100000.00', '200000.00']) {
+      await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(year, amount) }] });
+    }
+    await h.cancel();
+    await expect(h.result()).rejects.toThrow();
+    expect((await h.describe()).status.name).toBe('CANCELLED');
+    expect((await measureRows(h.workflowId)).map((r) => r.amounts[year])).toEqual(['100000.00', '200000.00']);
+    const [row] = await sql()<{ phase: string }[]>`select phase from cycles where id = ${h.workflowId}`;
+    expect(row!.phase).toBe('cancelled');
+  });
+
   it('through the API while the cycle continues as new: every one answered 201, recorded once, none lost or doubled', async () => {
     const { h, year } = await cycle();
     const firstRun = (await h.describe()).runId;
