@@ -409,7 +409,7 @@ export interface EndpointSpec {
   body?: z.ZodType;
   success: { status: 200 | 201; description: string; schema: z.ZodType; files?: readonly string[] };
   /** Refusals beyond the ones every endpoint documents (401, 403, and 404 for paths with ids). */
-  refusals?: readonly (400 | 406 | 409 | 422)[];
+  refusals?: readonly (400 | 406 | 409 | 422 | 503)[];
 }
 
 const endpoint = <const T extends EndpointSpec>(spec: T): T => spec;
@@ -442,7 +442,9 @@ export const endpoints = {
   getCycle: endpoint({
     method: 'get', path: '/cycles/{cid}', tag: 'cycles', roles: ANY, params: CycleParams,
     summary: 'Status: phase, deadlines, pending actions, overdue flags, decision history',
+    description: 'From the running workflow, or from the records for a cycle that has ended (`source` says which).',
     success: { status: 200, description: 'the status', schema: CycleStatusSchema },
+    refusals: [503],
   }),
   cancelCycle: endpoint({
     method: 'post', path: '/cycles/{cid}/cancel', tag: 'cycles', roles: ['admin'], params: CycleParams, body: CancelCycleRequest,
@@ -494,7 +496,7 @@ export const endpoints = {
     method: 'get', path: '/cycles/{cid}/recommendation', tag: 'prioritisation', roles: ANY, params: CycleParams,
     summary: "The administration's recommended priority list (after proposals close)",
     success: { status: 200, description: 'the recommendation', schema: RecommendationSchema },
-    refusals: [409],
+    refusals: [409, 503],
   }),
   listPriorityLists: endpoint({
     method: 'get', path: '/cycles/{cid}/priority-lists', tag: 'prioritisation', roles: ANY, params: CycleParams,

@@ -82,6 +82,7 @@ function responses(spec: EndpointSpec) {
     404: 'unknown id',
     415: 'body not application/json',
     422: 'input that breaks the contract or the domain rules, with errors [{path, message}]',
+    503: 'the cycle’s workflow did not answer within 5 s (no worker polls its task queue, or it is swamped); try again',
   };
   const codes = new Set<number>([401, 403, ...(spec.params ? [404] : []), ...(spec.body ? [413, 415] : []), ...(spec.refusals ?? [])]);
   const documented: Record<string, unknown> = { [success.status]: { description: success.description, content } };

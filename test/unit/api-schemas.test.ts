@@ -166,5 +166,10 @@ describe('the OpenAPI document', () => {
     for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();
     expect(doc.components.schemas.StartCycleRequest).toMatchObject({ required: ['year', 'frames', 'deadlines'], additionalProperties: false });
     expect(doc.components.schemas.Allocations!.description).toMatch(/FIRST listed strategy/);
+    // The reads that ask the cycle's workflow can find it unable to answer.
+    const responses = (path: string) => Object.keys((doc.paths[`/api/v1${path}`] as { get: { responses: object } }).get.responses);
+    expect(responses('/cycles/{cid}')).toContain('503');
+    expect(responses('/cycles/{cid}/recommendation')).toContain('503');
+    expect(responses('/cycles/{cid}/measures')).not.toContain('503');
   });
 });
