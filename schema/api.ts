@@ -442,7 +442,7 @@ export const endpoints = {
   getCycle: endpoint({
     method: 'get', path: '/cycles/{cid}', tag: 'cycles', roles: ANY, params: CycleParams,
     summary: 'Status: phase, deadlines, pending actions, overdue flags, decision history',
-    description: 'From the running workflow, or from the records for a cycle that has ended (`source` says which).',
+    description: 'From the running workflow or, for an ended cycle it cannot ask, from the records (`source` says which).',
     success: { status: 200, description: 'the status', schema: CycleStatusSchema },
     refusals: [503],
   }),
