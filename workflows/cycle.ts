@@ -144,7 +144,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   let cancelRequested: { actor: m.Actor; reason: string } | null = null;
   let deadlineVersion = 0;
   const children = new Map<string, ChildWorkflowHandle<typeof adoptionWorkflow>>();
-  /** Municipalities whose decision is on its way to their adoption workflow. */
+  /** Municipalities of this round whose decision is on its way to, or taken by, their adoption workflow. */
   const deciding = new Set<string>();
   const childScope = new CancellationScope();
 
@@ -424,6 +424,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     if (cancelled()) return null;
     s.round += 1;
     s.listInAdoption = list.version;
+    deciding.clear(); // a council that decided in the last round may have to decide again in this one
     const requests = municipalRequests(cfg, s.frames, list.items);
     const due = s.deadlines.adoption;
     s.adoptions = cfg.partnership.municipalities
