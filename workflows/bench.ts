@@ -1,6 +1,6 @@
 /**
  * The floor a Workflow Update costs on a Temporal server: a workflow whose Update does nothing.
- * scripts/bench-api.ts compares the API's proposal submission (an Update that records a measure)
+ * scripts/bench-api.ts compares the API's proposal submission (an Update, then the measure's record)
  * with it.
  */
 import { condition, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
