@@ -488,7 +488,12 @@ export const endpoints = {
   }),
   moveDeadline: endpoint({
     method: 'post', path: '/cycles/{cid}/deadlines', tag: 'cycles', roles: ['admin'], params: CycleParams, body: MoveDeadlineRequest,
-    summary: 'Move a deadline that has not passed',
+    summary: 'Move a deadline that has not passed, or that of a step still open or ahead',
+    description:
+      'The proposal deadline closes the proposals when it passes, so it moves only before. The IPR and adoption deadlines only flag ' +
+      'their step overdue: while the step is still open or ahead (a late IPR meeting or council, or the round after a loop-back to ' +
+      'IPR, which starts after the first round\'s dates) it can get a new date, and the overdue flag goes. Deadlines of steps ' +
+      'still open or ahead stay in order (proposals before IPR before adoption).',
     success: { status: 200, description: 'the deadlines now', schema: Deadlines },
     refusals: BODY_REFUSALS,
   }),

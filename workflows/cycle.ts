@@ -412,7 +412,9 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
       }
       if (!inTime) {
         flagOverdue('ipr');
-        await condition(() => adopted() !== undefined || cancelled() || historyFull());
+        // ... until IPR decides, or the secretariat gives the meeting a new date.
+        const version = deadlineVersion;
+        await condition(() => adopted() !== undefined || cancelled() || historyFull() || deadlineVersion !== version);
       }
       if (!adopted() && !cancelled()) await maybeContinueAsNew();
     }

@@ -158,8 +158,14 @@ export function validateMoveDeadline(cfg: CycleConfig, s: CycleState, a: Actor, 
   } else {
     throw invalid([{ path: 'deadline', message: 'must be proposals, ipr, adoption or adoption:<municipality>' }]);
   }
-  if (Date.parse(current) <= now) throw wrongPhase(`The ${deadline} deadline has already passed`);
-  const order = ['proposals', 'ipr', 'adoption'] as const;
+  // Passing, the proposal deadline closes the proposals. The others only flag a step overdue, and
+  // that step may get a new date while it is still open or ahead: an IPR meeting or a council that
+  // is late, or the round that follows a loop-back to IPR after the first round's dates.
+  if (deadline === 'proposals' && Date.parse(current) <= now) throw wrongPhase('The proposals deadline has already passed');
+  // Only the deadlines of steps still open or ahead keep their order: once proposals are closed,
+  // the IPR meeting may come before the date they would have closed.
+  const ahead: Record<keyof Deadlines, boolean> = { proposals: s.phase === 'proposals', ipr: s.phase === 'proposals' || s.phase === 'prioritisation', adoption: true };
+  const order = (['proposals', 'ipr', 'adoption'] as const).filter((d) => ahead[d]);
   const next: Deadlines = { ...s.deadlines };
   if (!deadline.startsWith('adoption:')) next[deadline as keyof Deadlines] = to;
   for (let i = 1; i < order.length; i++) {

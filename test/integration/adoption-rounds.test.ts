@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { cycleWorkflow } from '../../workflows/cycle.js';
 import * as m from '../../workflows/messages.js';
-import { admin, clerk, frames, lillehammer, measure, proposer, startCycle, voters } from '../support/cycles.js';
+import { admin, clerk, frames, inSeconds, lillehammer, measure, proposer, startCycle, voters } from '../support/cycles.js';
 import { poll } from '../support/poll.js';
 import { connectClient, freshYear, sql, startWorker } from '../support/stack.js';
 
@@ -60,5 +60,40 @@ describe('a second adoption round', () => {
     const rows = await sql()<{ funder_id: string; amount: string }[]>`
       select funder_id, amount from allocations where cycle_id = ${h.workflowId} and measure_id = ${m2} and year = ${Y + 1} order by funder_id`;
     expect(Object.fromEntries(rows.map((r) => [r.funder_id, r.amount]))).toEqual({ '3405': '100000.00', '3440': '100000.00', '3441': '100000.00', county: '600000.00' });
+  });
+
+  it('after the first round\'s dates have passed, gets new IPR and council deadlines from the secretariat', async () => {
+    const Y = await freshYear();
+    const [y0, y1] = [String(Y), String(Y + 1)];
+    const h = await startCycle(client, taskQueue, { year: Y, frames: frames(p, Y, '2000000.00', '400000.00') });
+    const { id: m1 } = await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(Y, '900000.00') }] });
+    const { id: m2 } = await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: { ...measure(Y, '900000.00'), amounts: { [y1]: '900000.00' } } }] });
+    // A tight calendar, moved in only now so that a slow machine cannot pass it before the submissions.
+    for (const [deadline, s] of [['proposals', 2], ['ipr', 3], ['adoption', 4]] as const) {
+      await h.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline, to: inSeconds(s) }] });
+    }
+    await poll(() => h.query(m.getStatus), (s) => s.overdue.includes('ipr'), 'proposals closed by their deadline, then IPR late');
+
+    // Round 1, late: 3440 lowers its share; the cycle goes back to IPR with every date passed.
+    await adopt(h, [{ measureId: m1, rank: 1, grants: { [y0]: '900000.00' } }], 'IPR 1', Y);
+    await poll(() => h.query(m.getStatus), (s) => Date.parse(s.deadlines.adoption) < Date.now(), 'the adoption deadline passed');
+    await decide(h, '3405', 'adopted', 'K 1/3405', `${Y - 1}-12-01`);
+    await decide(h, '3440', 'reduced', 'K 1/3440', `${Y - 1}-12-01`, { [y0]: '50000.00' });
+    await decide(h, '3441', 'adopted', 'K 1/3441', `${Y - 1}-12-01`);
+    let status = await poll(() => h.query(m.getStatus), (s) => s.phase === 'prioritisation' && s.overdue.includes('ipr'), 'the loop back to IPR, overdue');
+
+    // The secretariat gives round 2 its dates: the councils' first (the order holds), then IPR's.
+    const adoptionDue = inSeconds(7200);
+    await h.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'adoption', to: adoptionDue }] });
+    const deadlines = await h.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'ipr', to: inSeconds(3600) }] });
+    expect(deadlines.adoption).toBe(adoptionDue);
+    status = await h.query(m.getStatus);
+    expect(status.overdue).toEqual([]);
+
+    status = await adopt(h, [{ measureId: m1, rank: 1, grants: { [y0]: '450000.00' } }, { measureId: m2, rank: 2, grants: { [y1]: '900000.00' } }], 'IPR 2', Y);
+    expect(status.adoptions.map((a) => [a.municipality, a.dueAt, a.overdue])).toEqual(['3405', '3440', '3441'].map((mu) => [mu, adoptionDue, false]));
+    expect(status.overdue).toEqual([]);
+    for (const mu of ['3405', '3440', '3441']) await decide(h, mu, 'adopted', `K 2/${mu}`, `${Y}-01-10`);
+    await poll(() => h.query(m.getStatus), (s) => s.phase === 'adopted', 'adopted after round 2');
   });
 });

@@ -133,6 +133,30 @@ describe('deadlines', () => {
     expect(verdict(() => rules.validateMoveDeadline(cfg, s, admin, 'ipr', hours(5), NOW))).toBe(m.RejectionType.phase);
     expect(verdict(() => rules.validateMoveDeadline(cfg, s, admin, 'adoption', hours(5), NOW))).toBe('accepted');
   });
+
+  it('moves a passed IPR or adoption deadline while its step is open or ahead, never a passed proposal deadline', () => {
+    const passed = { proposals: hours(-3), ipr: hours(-2), adoption: hours(-1) };
+    const late = { round: 2, municipality: '3405', requested: { [y]: '100.00' }, decision: null, amounts: null, caseNumber: null, decidedOn: null, dueAt: hours(-1), overdue: true };
+    // After a loop-back: the councils' date first, then the IPR meeting's, each kept in order.
+    const prioritising = stateOf(cfg, { phase: 'prioritisation', deadlines: passed, overdue: ['ipr'] });
+    expect(verdict(() => rules.validateMoveDeadline(cfg, prioritising, admin, 'adoption', hours(9), NOW))).toBe('accepted');
+    expect(fieldErrors(() => rules.validateMoveDeadline(cfg, prioritising, admin, 'ipr', hours(5), NOW)).map((e) => e.message)).toEqual(['deadlines must stay in order: ipr before adoption']);
+    const adoptionMoved = stateOf(cfg, { phase: 'prioritisation', deadlines: { ...passed, adoption: hours(9) }, overdue: ['ipr'] });
+    expect(verdict(() => rules.validateMoveDeadline(cfg, adoptionMoved, admin, 'ipr', hours(5), NOW))).toBe('accepted');
+    const adopting = stateOf(cfg, { phase: 'adoption', round: 2, deadlines: passed, adoptions: [late] });
+    expect(verdict(() => rules.validateMoveDeadline(cfg, adopting, admin, 'adoption:3405', hours(5), NOW))).toBe('accepted');
+    const proposing = stateOf(cfg, { phase: 'proposals', deadlines: passed });
+    expect(verdict(() => rules.validateMoveDeadline(cfg, proposing, admin, 'proposals', hours(5), NOW))).toBe(m.RejectionType.phase);
+  });
+
+  it('keeps in order only the deadlines of steps still open or ahead', () => {
+    const deadlines = { proposals: hours(3), ipr: hours(6), adoption: hours(9) };
+    // Proposals closed early: the IPR meeting may come before the date they would have closed.
+    const closedEarly = stateOf(cfg, { phase: 'prioritisation', deadlines });
+    expect(verdict(() => rules.validateMoveDeadline(cfg, closedEarly, admin, 'ipr', hours(1), NOW))).toBe('accepted');
+    const open = stateOf(cfg, { phase: 'proposals', deadlines });
+    expect(fieldErrors(() => rules.validateMoveDeadline(cfg, open, admin, 'ipr', hours(1), NOW)).map((e) => e.message)).toEqual(['deadlines must stay in order: proposals before ipr']);
+  });
 });
 
 describe('indicators', () => {
