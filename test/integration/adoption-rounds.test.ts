@@ -28,16 +28,22 @@ async function adopt(h: Cycle, items: m.PriorityItem[], caseNumber: string, year
   return poll(() => h.query(m.getStatus), (s) => s.phase === 'adoption' && s.adoptionRound === list.version, `round ${list.version} with the councils`);
 }
 
+/** A cycle with two measures of 900 000.00: m1 in the first year, m2 in the second. */
+async function twoMeasures() {
+  const Y = await freshYear();
+  const [y0, y1] = [String(Y), String(Y + 1)];
+  const h = await startCycle(client, taskQueue, { year: Y, frames: frames(p, Y, '2000000.00', '400000.00') });
+  const { id: m1 } = await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(Y, '900000.00') }] });
+  const { id: m2 } = await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: { ...measure(Y, '900000.00'), amounts: { [y1]: '900000.00' } } }] });
+  return { h, Y, y0, y1, m1, m2 };
+}
+
 const decide = (h: Cycle, municipality: string, decision: m.AdoptionDecision, caseNumber: string, decidedOn: string, amounts?: m.YearMap) =>
   h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk(municipality), adoption: { municipality, decision, caseNumber, decidedOn, ...(amounts ? { amounts } : {}) } }] });
 
 describe('a second adoption round', () => {
   it('asks again every council whose share rises, those that decided in round 1 included', async () => {
-    const Y = await freshYear();
-    const [y0, y1] = [String(Y), String(Y + 1)];
-    const h = await startCycle(client, taskQueue, { year: Y, frames: frames(p, Y, '2000000.00', '400000.00') });
-    const { id: m1 } = await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(Y, '900000.00') }] });
-    const { id: m2 } = await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: { ...measure(Y, '900000.00'), amounts: { [y1]: '900000.00' } } }] });
+    const { h, Y, y0, y1, m1, m2 } = await twoMeasures();
     await h.executeUpdate(m.closeProposals, { args: [{ actor: admin }] });
 
     // Round 1: only m1, in the first year. 3440 lowers its 100 000.00 to 50 000.00.
@@ -63,11 +69,7 @@ describe('a second adoption round', () => {
   });
 
   it('after the first round\'s dates have passed, gets new IPR and council deadlines from the secretariat', async () => {
-    const Y = await freshYear();
-    const [y0, y1] = [String(Y), String(Y + 1)];
-    const h = await startCycle(client, taskQueue, { year: Y, frames: frames(p, Y, '2000000.00', '400000.00') });
-    const { id: m1 } = await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(Y, '900000.00') }] });
-    const { id: m2 } = await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: { ...measure(Y, '900000.00'), amounts: { [y1]: '900000.00' } } }] });
+    const { h, Y, y0, y1, m1, m2 } = await twoMeasures();
     // A tight calendar, moved in only now so that a slow machine cannot pass it before the submissions.
     for (const [deadline, s] of [['proposals', 2], ['ipr', 3], ['adoption', 4]] as const) {
       await h.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline, to: inSeconds(s) }] });
