@@ -45,6 +45,11 @@ const bulk = proxyActivities<Activities>({
 const SUBMISSION_WRITTEN_BY_CALLER = 'submission-written-by-caller';
 /** Continue-as-new waits for a workflow task without Updates (see maybeContinueAsNew). */
 const CONTINUE_IN_A_TASK_OF_ITS_OWN = 'continue-in-a-task-of-its-own';
+/**
+ * A council's adoption workflow that ends without a decision (terminated by an operator, say) is
+ * started again, and a decision on its way is handed to the new one; before, the cycle failed.
+ */
+const ADOPTION_RESTARTED = 'adoption-workflow-restarted';
 /** A cycle cancelled in Temporal rather than by the cancel Update is recorded as cancelled too. */
 const CANCELLED_IN_TEMPORAL_RECORDED = 'cancelled-in-temporal-recorded';
 /** How long submissions gather before the workflow writes them; a phase change writes them at once. */
@@ -146,6 +151,9 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   const children = new Map<string, ChildWorkflowHandle<typeof adoptionWorkflow>>();
   /** Municipalities of this round whose decision is on its way to, or taken by, their adoption workflow. */
   const deciding = new Set<string>();
+  /** In a round whose adoption workflows are restarted: each council's decision until its workflow has taken it. */
+  const decisions = new Map<string, m.AdoptionInput & { recordedBy: string }>();
+  let restartsAdoptions = false;
   const childScope = new CancellationScope();
 
   /**
@@ -227,7 +235,9 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     pending.overdue = false;
     clearOverdue(`adoption:${pending.municipality}`);
     await condition(() => children.has(pending.municipality) || cancelled() || pending.decision !== null);
-    await children.get(pending.municipality)?.signal(m.adoptionDeadlineMoved, { dueAt: to });
+    const moved = children.get(pending.municipality)?.signal(m.adoptionDeadlineMoved, { dueAt: to });
+    // A workflow that has just ended is started again with the new date (pending.dueAt).
+    await (restartsAdoptions ? moved?.catch(() => undefined) : moved);
   };
 
   onUpdate(m.moveDeadline, async ({ actor, deadline, to }) => {
@@ -296,7 +306,11 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     if (cancelled()) throw rules.phaseEnded('cancelled');
     // Years a reduced decision leaves out keep the requested amount.
     const amounts = adoption.decision === 'reduced' ? normalize({ ...pending.requested, ...adoption.amounts }) : undefined;
-    await children.get(adoption.municipality)!.signal(m.adoptionDecided, { ...adoption, amounts, recordedBy: actor.sub });
+    if (restartsAdoptions) {
+      decisions.set(adoption.municipality, { ...adoption, amounts, recordedBy: actor.sub }); // handed over by adoption()
+    } else {
+      await children.get(adoption.municipality)!.signal(m.adoptionDecided, { ...adoption, amounts, recordedBy: actor.sub });
+    }
     await condition(() => pending.decision !== null || cancelled());
     if (pending.decision === null) throw rules.phaseEnded('cancelled');
     return pending;
@@ -433,13 +447,38 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
       .filter((mu) => risesAbove(requests[mu.id] ?? {}, s.standing[mu.id]?.amounts))
       .map((mu) => ({ round: s.round, municipality: mu.id, requested: requests[mu.id] ?? {}, decision: null, amounts: null, caseNumber: null, decidedOn: null, dueAt: due, overdue: false }));
     await setPhase('adoption', 'ipr', `priority list ${list.version} adopted; ${s.adoptions.length} council(s) to adopt in round ${s.round}`);
-    const outcomes = await childScope.run(() => Promise.all(s.adoptions.map(async (pending) => {
+    restartsAdoptions = patched(ADOPTION_RESTARTED);
+    decisions.clear();
+    const start = async (pending: m.AdoptionState) => {
       const child = await startChild(adoptionWorkflow, {
         workflowId: `${cfg.cycleId}-adoption-r${s.round}-${pending.municipality}`,
         args: [{ cycleId: cfg.cycleId, municipality: pending.municipality, round: s.round, requested: pending.requested, dueAt: pending.dueAt, recordSeqBase: `${cfg.cycleId}#adoption-r${s.round}-${pending.municipality}` }],
       });
       children.set(pending.municipality, child);
-      const outcome: AdoptionOutcome = await child.result();
+      return child;
+    };
+    /** The council's outcome; its workflow is started again (same id) as long as it ends without one. */
+    const outcomeOf = async (pending: m.AdoptionState): Promise<AdoptionOutcome> => {
+      if (!restartsAdoptions) return (await start(pending)).result();
+      for (;;) {
+        const child = await start(pending);
+        const handOver = async () => {
+          await condition(() => decisions.has(pending.municipality) || children.get(pending.municipality) !== child);
+          if (children.get(pending.municipality) === child) await child.signal(m.adoptionDecided, decisions.get(pending.municipality)!);
+        };
+        handOver().catch(() => undefined); // a workflow that ended meanwhile gets it from its successor
+        try {
+          return await child.result();
+        } catch (e) {
+          if (isCancellation(e) || cancelled()) throw e;
+          children.delete(pending.municipality);
+          const why = (e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message;
+          decided('system', `the adoption workflow of ${pending.municipality} ended without a decision (${why}); started again`);
+        }
+      }
+    };
+    const outcomes = await childScope.run(() => Promise.all(s.adoptions.map(async (pending) => {
+      const outcome = await outcomeOf(pending);
       Object.assign(pending, { decision: outcome.decision, amounts: outcome.amounts, caseNumber: outcome.caseNumber, decidedOn: outcome.decidedOn, overdue: false });
       clearOverdue(`adoption:${pending.municipality}`);
       s.standing[pending.municipality] = { decision: outcome.decision, amounts: outcome.amounts, round: s.round, caseNumber: outcome.caseNumber, decidedOn: outcome.decidedOn };
