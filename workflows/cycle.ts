@@ -470,7 +470,9 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
         try {
           return await child.result();
         } catch (e) {
-          if (isCancellation(e) || cancelled()) throw e;
+          // The round's own cancellation (the cycle's) ends it; a child ended from outside, also by a
+          // cancel, is started again.
+          if (childScope.consideredCancelled || cancelled()) throw e;
           children.delete(pending.municipality);
           const why = (e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message;
           decided('system', `the adoption workflow of ${pending.municipality} ended without a decision (${why}); started again`);
@@ -485,7 +487,8 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
       decided(`municipality:${pending.municipality}`, `council ${outcome.decision}`, outcome.caseNumber);
       return outcome;
     }))).catch((e) => {
-      if (isCancellation(e) && cancelled()) return null;
+      // A cancelled cycle ends the round, whatever the children's last words were.
+      if ((isCancellation(e) || restartsAdoptions) && cancelled()) return null;
       throw e;
     });
     children.clear();
