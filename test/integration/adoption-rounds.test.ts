@@ -104,7 +104,10 @@ describe('a second adoption round', () => {
     await h.executeUpdate(m.closeProposals, { args: [{ actor: admin }] });
     await adopt(h, [{ measureId: m1, rank: 1, grants: { [y0]: '900000.00' } }], 'IPR 1', Y);
     const childOf = (mu: string) => client.workflow.getHandle(`${h.workflowId}-adoption-r1-${mu}`);
-    const first = await childOf('3405').describe();
+    // The phase turns 'adoption' just before the councils' workflows start.
+    const started = (mu: string) => childOf(mu).describe().then((d) => d, () => null);
+    for (const mu of ['3440', '3441']) await poll(() => started(mu), (d) => d !== null, `the adoption workflow of ${mu}`);
+    const first = (await poll(() => started('3405'), (d) => d !== null, 'the adoption workflow of 3405'))!;
 
     // Terminated, and the clerk's decision sent at once, while the cycle starts the workflow again.
     await childOf('3405').terminate('started by mistake');
