@@ -10,7 +10,7 @@ import { RejectionType } from '../workflows/messages.js';
 /** The pauses, in ms, before each new try: 2.5 s in all, then the refusal stands. */
 const PAUSES_MS = [10, 20, 40, 80, 160, 320, 640, 1280];
 
-export const isMovingOn = (err: unknown): boolean =>
+const isMovingOn = (err: unknown): boolean =>
   err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === RejectionType.movingOn;
 
 export async function sendWhileMovingOn<T>(send: () => Promise<T>): Promise<T> {

@@ -139,33 +139,35 @@ export function validateAdmin(s: CycleState, a: Actor, phase: Phase | null, what
   if (phase) requirePhase(s, phase, what);
 }
 
+/** The phases in which each deadline's step is still open or ahead. */
+const OPEN_OR_AHEAD: Record<keyof Deadlines, readonly Phase[]> = {
+  proposals: ['proposals'],
+  ipr: ['proposals', 'prioritisation'],
+  adoption: ['proposals', 'prioritisation', 'adoption'],
+};
+
 export function validateMoveDeadline(cfg: CycleConfig, s: CycleState, a: Actor, deadline: string, to: string, now: number): void {
   requireRole(a, ['admin'], 'Moving a deadline');
   if (s.phase === 'closed' || s.phase === 'cancelled') throw wrongPhase(`The cycle is ${s.phase}`);
   const target = Date.parse(to);
   if (Number.isNaN(target)) throw invalid([{ path: 'to', message: 'must be an ISO 8601 date-time' }]);
   if (target <= now) throw invalid([{ path: 'to', message: 'must be in the future' }]);
-  let current: string | undefined;
   if (deadline.startsWith('adoption:')) {
     const municipality = deadline.slice('adoption:'.length);
     const pending = s.adoptions.find((x) => x.municipality === municipality && x.decision === null);
     if (s.phase !== 'adoption' || !pending) throw wrongPhase(`No adoption pending for municipality ${municipality}`);
-    current = pending.dueAt;
   } else if (deadline === 'proposals' || deadline === 'ipr' || deadline === 'adoption') {
-    const until: Record<keyof Deadlines, Phase[]> = { proposals: ['proposals'], ipr: ['proposals', 'prioritisation'], adoption: ['proposals', 'prioritisation', 'adoption'] };
-    if (!until[deadline].includes(s.phase)) throw wrongPhase(`The ${deadline} deadline is behind the cycle (phase '${s.phase}'); moving it would change nothing`);
-    current = s.deadlines[deadline as keyof Deadlines];
+    if (!OPEN_OR_AHEAD[deadline].includes(s.phase)) throw wrongPhase(`The ${deadline} deadline is behind the cycle (phase '${s.phase}'); moving it would change nothing`);
+    // Passing, the proposal deadline closes the proposals. The others only flag a step overdue, and
+    // that step may get a new date while it is still open or ahead: an IPR meeting or a council that
+    // is late, or the round that follows a loop-back to IPR after the first round's dates.
+    if (deadline === 'proposals' && Date.parse(s.deadlines.proposals) <= now) throw wrongPhase('The proposals deadline has already passed');
   } else {
     throw invalid([{ path: 'deadline', message: 'must be proposals, ipr, adoption or adoption:<municipality>' }]);
   }
-  // Passing, the proposal deadline closes the proposals. The others only flag a step overdue, and
-  // that step may get a new date while it is still open or ahead: an IPR meeting or a council that
-  // is late, or the round that follows a loop-back to IPR after the first round's dates.
-  if (deadline === 'proposals' && Date.parse(current) <= now) throw wrongPhase('The proposals deadline has already passed');
   // Only the deadlines of steps still open or ahead keep their order: once proposals are closed,
   // the IPR meeting may come before the date they would have closed.
-  const ahead: Record<keyof Deadlines, boolean> = { proposals: s.phase === 'proposals', ipr: s.phase === 'proposals' || s.phase === 'prioritisation', adoption: true };
-  const order = (['proposals', 'ipr', 'adoption'] as const).filter((d) => ahead[d]);
+  const order = (['proposals', 'ipr', 'adoption'] as const).filter((d) => OPEN_OR_AHEAD[d].includes(s.phase));
   const next: Deadlines = { ...s.deadlines };
   if (!deadline.startsWith('adoption:')) next[deadline as keyof Deadlines] = to;
   for (let i = 1; i < order.length; i++) {
