@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import type {
   AdoptionWrite, AllocationsWrite, AuditEntry, CycleWrite, IndicatorsWrite, MeasureWrite, PhaseWrite, PriorityListWrite, ProgressWrite,
-  VoteWrite, YearEndWrite,
+  RecordActivities, VoteWrite, YearEndWrite,
 } from '../domain/records.js';
 
 export type { AuditEntry, MeasureWrite } from '../domain/records.js';
@@ -92,7 +92,7 @@ export async function writeMeasure(sql: postgres.Sql, a: MeasureWrite): Promise<
     WHERE measures.record_seq <= ${seqOf(a.audit)}`);
 }
 
-export function createRecords(sql: postgres.Sql) {
+export function createRecords(sql: postgres.Sql): RecordActivities {
   return {
     async recordCycle(a: CycleWrite) {
       await once(sql, a, async (tx) => {

@@ -114,3 +114,17 @@ export interface YearEndWrite {
   rows: YearEndRow[];
   audit: AuditEntry;
 }
+
+/** The activities that make these writes (activities/records.ts); the workflow knows them by this. */
+export interface RecordActivities {
+  recordCycle(a: CycleWrite): Promise<void>;
+  recordPhase(a: PhaseWrite): Promise<void>;
+  recordMeasure(a: MeasureWrite): Promise<void>;
+  recordPriorityList(a: PriorityListWrite): Promise<void>;
+  recordVote(a: VoteWrite): Promise<void>;
+  recordAdoption(a: AdoptionWrite): Promise<void>;
+  recordAllocations(a: AllocationsWrite): Promise<{ rows: number }>;
+  recordProgress(a: ProgressWrite): Promise<void>;
+  recordIndicators(a: IndicatorsWrite): Promise<void>;
+  recordYearEnd(a: YearEndWrite): Promise<void>;
+}

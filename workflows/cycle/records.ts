@@ -11,18 +11,16 @@
  * the action is decided) still orders them in Postgres too (activities/records.ts).
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../../activities/index.js';
-
-type Activities = ReturnType<typeof createActivities>;
+import type { RecordActivities } from '../../domain/records.js';
 
 /** One statement or a small transaction: retried until it lands; a lost worker is noticed in 10 s. */
-export const write = proxyActivities<Activities>({
+export const write = proxyActivities<RecordActivities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '200ms', maximumInterval: '10s', backoffCoefficient: 2 },
 });
 
 /** A cycle's allocation rows: 16 000 rows (1 000 measures) take about a second. */
-export const writeBulk = proxyActivities<Activities>({
+export const writeBulk = proxyActivities<RecordActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
