@@ -5,8 +5,7 @@
  */
 import { parseMoney } from '../domain/money.js';
 import { isCalendarDate, unstorableText } from '../domain/text.js';
-import type { CycleConfig, CycleState } from './cycle-state.js';
-import { listUnderVote, votingMembers, years } from './cycle-state.js';
+import { listUnderVote, votingMembers, years, type CycleConfig, type CycleState } from './cycle-state.js';
 import { conflict, forbidden, invalid, movingOn, notFound, wrongPhase, type FieldError } from './failures.js';
 import { frameViolations } from './ledger.js';
 import type {

@@ -98,4 +98,24 @@ describe('a second adoption round', () => {
     for (const mu of ['3405', '3440', '3441']) await decide(h, mu, 'adopted', `K 2/${mu}`, `${Y}-01-10`);
     await poll(() => h.query(m.getStatus), (s) => s.phase === 'adopted', 'adopted after round 2');
   });
+
+  it('keeps each council\'s own deadline: one moved passes for that council alone, moved again its flag goes, and its late decision counts', async () => {
+    const { h, Y, y0, m1 } = await twoMeasures();
+    await h.executeUpdate(m.closeProposals, { args: [{ actor: admin }] });
+    await adopt(h, [{ measureId: m1, rank: 1, grants: { [y0]: '900000.00' } }], 'IPR 1', Y);
+    await h.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'adoption:3440', to: inSeconds(1) }] });
+    let status = await poll(() => h.query(m.getStatus), (s) => s.overdue.includes('adoption:3440'), 'Øyer overdue');
+    expect(status.overdue).toEqual(['adoption:3440']);
+    expect(status.adoptions.map((a) => [a.municipality, a.overdue])).toEqual([['3405', false], ['3440', true], ['3441', false]]);
+
+    const due = inSeconds(7200);
+    await h.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'adoption:3440', to: due }] });
+    status = await h.query(m.getStatus);
+    expect(status.overdue).toEqual([]);
+    expect(status.adoptions.find((a) => a.municipality === '3440')).toMatchObject({ dueAt: due, overdue: false, decision: null });
+    for (const mu of ['3405', '3440', '3441']) await decide(h, mu, 'adopted', `K 1/${mu}`, `${Y - 1}-12-01`);
+    await poll(() => h.query(m.getStatus), (s) => s.phase === 'adopted', 'adopted');
+    const rows = await sql()<{ municipality: string; case_number: string }[]>`select municipality, case_number from adoptions where cycle_id = ${h.workflowId} order by municipality`;
+    expect(rows).toEqual(['3405', '3440', '3441'].map((mu) => ({ municipality: mu, case_number: `K 1/${mu}` })));
+  });
 });
