@@ -16,7 +16,13 @@ export interface StandingAdoption {
 }
 
 export interface CycleState {
+  /** The phase the cycle is in: what its validators and steps go by, from the moment it is decided. */
   phase: Phase;
+  /**
+   * The phase as the records (Postgres) hold it, which the status shows: a phase change is written
+   * a moment after it is decided, and whoever reads the status and then the records finds them agree.
+   */
+  recordedPhase: Phase;
   deadlines: Deadlines;
   frames: FunderYearMap;
   measureSeq: number;
@@ -43,6 +49,7 @@ export type CycleConfig = Omit<CycleInput, 'resume'>;
 export function initialState(input: CycleConfig, frames: FunderYearMap): CycleState {
   return {
     phase: 'proposals',
+    recordedPhase: 'proposals',
     deadlines: { ...input.deadlines },
     frames,
     measureSeq: 0,
@@ -74,7 +81,7 @@ export const majority = (cfg: CycleConfig): number => Math.floor(votingMembers(c
 export const listUnderVote = (state: CycleState) => state.lists.find((l) => l.status === 'voting');
 
 export function pendingActions(cfg: CycleConfig, state: CycleState): PendingAction[] {
-  switch (state.phase) {
+  switch (state.recordedPhase) {
     case 'proposals':
       return [
         { actor: 'proposer', action: 'submit, edit or withdraw measures', dueAt: state.deadlines.proposals },
@@ -106,7 +113,7 @@ export function statusOf(cfg: CycleConfig, state: CycleState): CycleStatus {
     id: cfg.cycleId,
     partnership: cfg.partnership.id,
     year: cfg.year,
-    phase: state.phase,
+    phase: state.recordedPhase,
     deadlines: state.deadlines,
     overdue: state.overdue,
     pendingActions: pendingActions(cfg, state),

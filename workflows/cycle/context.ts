@@ -47,11 +47,15 @@ export function decided(cycle: Cycle, actor: string, action: string, ref: string
   cycle.state.history.push({ at: iso(), actor, action, ref });
 }
 
-/** Writes the cycle's row as it stands (phase, frames, deadlines), after `after`'s earlier writes. */
-export function writeCycleRow(cycle: Cycle, entry: AuditEntry, after: readonly string[] = []): Promise<void> {
+/**
+ * Writes the cycle's row as it stands (phase, frames, deadlines), after `after`'s earlier writes;
+ * then the status shows the phase written (the cycle row's writes land in the workflow's order).
+ */
+export async function writeCycleRow(cycle: Cycle, entry: AuditEntry, after: readonly string[] = []): Promise<void> {
   const { cycleId } = cycle.cfg;
   const { phase, frames, deadlines } = cycle.state;
-  return cycle.records.write([RECORD.cycle, ...after], () => write.recordPhase({ cycleId, phase, frames, deadlines, audit: entry }));
+  await cycle.records.write([RECORD.cycle, ...after], () => write.recordPhase({ cycleId, phase, frames, deadlines, audit: entry }));
+  cycle.state.recordedPhase = phase;
 }
 
 /**
