@@ -63,9 +63,6 @@ async function onceInOneStatement<A extends { audit: AuditEntry }>(sql: postgres
   await sql`WITH entered AS (${enter(sql, input)}) ${write}`;
 }
 
-/** The write's place in the workflow's order; 0 (always applies) for writes that carry none. */
-const seqOf = (audit: AuditEntry) => audit.seq ?? 0;
-
 /**
  * Insert a new measure or apply an edit/withdrawal: only the fields given change, and only if
  * no later write of the workflow's (a higher seq) got there first.
@@ -76,7 +73,7 @@ export async function writeMeasure(sql: postgres.Sql, a: MeasureWrite): Promise<
     INSERT INTO measures (cycle_id, id, title, description, strategies, responsible, amounts, cofunding, status, proposed_by, proposed_at, updated_at, record_seq)
     SELECT ${a.cycleId}::text, ${a.id}::text, ${f.title ?? ''}::text, ${f.description ?? ''}::text, ${f.strategies ?? []}::text[], ${f.responsible ?? ''}::text,
            ${sql.json(json(f.amounts ?? {}))}::jsonb, ${sql.json(json(f.cofunding ?? []))}::jsonb, ${a.status}::text, ${a.proposedBy}::text,
-           ${a.audit.at}::timestamptz, ${a.audit.at}::timestamptz, ${seqOf(a.audit)}::integer
+           ${a.audit.at}::timestamptz, ${a.audit.at}::timestamptz, ${a.audit.seq}::integer
     FROM entered
     ON CONFLICT (cycle_id, id) DO UPDATE SET
       title = COALESCE(${f.title ?? null}, measures.title),
@@ -88,8 +85,8 @@ export async function writeMeasure(sql: postgres.Sql, a: MeasureWrite): Promise<
       proposed_by = ${a.proposedBy},
       status = ${a.status},
       updated_at = ${a.audit.at},
-      record_seq = ${seqOf(a.audit)}
-    WHERE measures.record_seq <= ${seqOf(a.audit)}`);
+      record_seq = ${a.audit.seq}
+    WHERE measures.record_seq <= ${a.audit.seq}`);
 }
 
 export function createRecords(sql: postgres.Sql): RecordActivities {
@@ -99,7 +96,7 @@ export function createRecords(sql: postgres.Sql): RecordActivities {
         await tx`
           INSERT INTO cycles (id, partnership_id, year, phase, config, frames, deadlines, carry_over, started_by, started_at, record_seq)
           VALUES (${a.cycleId}, ${a.partnershipId}, ${a.year}, 'proposals', ${tx.json(json(a.config))}, ${tx.json(json(a.frames))},
-                  ${tx.json(json(a.deadlines))}, ${tx.json(json(a.carryOver))}, ${a.startedBy}, ${a.audit.at}, ${seqOf(a.audit)})`;
+                  ${tx.json(json(a.deadlines))}, ${tx.json(json(a.carryOver))}, ${a.startedBy}, ${a.audit.at}, ${a.audit.seq})`;
         if (Object.keys(a.carryOver).length) {
           await tx`UPDATE year_end SET carried_to = ${a.cycleId}
                    WHERE cycle_id = ${`${a.partnershipId}-${a.year - 1}`} AND disposition = 'carry_over' AND carried_to IS NULL`;
@@ -110,8 +107,8 @@ export function createRecords(sql: postgres.Sql): RecordActivities {
     async recordPhase(a: PhaseWrite) {
       await once(sql, a, (tx) => tx`
         UPDATE cycles SET phase = ${a.phase}, frames = ${tx.json(json(a.frames))}, deadlines = ${tx.json(json(a.deadlines))},
-          closed_at = ${a.phase === 'closed' || a.phase === 'cancelled' ? a.audit.at : null}, record_seq = ${seqOf(a.audit)}
-        WHERE id = ${a.cycleId} AND record_seq <= ${seqOf(a.audit)}`);
+          closed_at = ${a.phase === 'closed' || a.phase === 'cancelled' ? a.audit.at : null}, record_seq = ${a.audit.seq}
+        WHERE id = ${a.cycleId} AND record_seq <= ${a.audit.seq}`);
     },
 
     recordMeasure: (a: MeasureWrite) => writeMeasure(sql, a),

@@ -9,7 +9,7 @@ import type { AdoptionDecision, Deadlines, MeasureInput, Meeting, Phase, Priorit
 export interface AuditEntry {
   key: string;
   /** The workflow's order of its writes: a row keeps the state of its highest seq. */
-  seq?: number;
+  seq: number;
   at: string;
   cycleId: string;
   actor: string;
