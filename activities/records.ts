@@ -8,29 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
-import type { MeasureInput, Phase, PriorityItem, Meeting, YearMap, FunderYearMap, Deadlines, CycleStatus } from '../workflows/messages.js';
+import type {
+  AdoptionWrite, AllocationsWrite, AuditEntry, CycleWrite, IndicatorsWrite, MeasureWrite, PhaseWrite, PriorityListWrite, ProgressWrite,
+  RecordActivities, VoteWrite, YearEndWrite,
+} from '../domain/records.js';
 
-export interface AuditEntry {
-  key: string;
-  /** The workflow's order of its writes (absent from the adoption workflow and older cycles). */
-  seq?: number;
-  at: string;
-  cycleId: string;
-  actor: string;
-  action: string;
-  ref: string | null;
-  detail: unknown;
-}
-
-/** A measure's submission, edit or withdrawal: only the fields given change. */
-export interface MeasureWrite {
-  cycleId: string;
-  id: string;
-  proposedBy: string;
-  status: string;
-  fields: Partial<MeasureInput>;
-  audit: AuditEntry;
-}
+export type { AuditEntry, MeasureWrite } from '../domain/records.js';
 
 type Tx = postgres.TransactionSql;
 type Json = postgres.JSONValue;
@@ -80,9 +63,6 @@ async function onceInOneStatement<A extends { audit: AuditEntry }>(sql: postgres
   await sql`WITH entered AS (${enter(sql, input)}) ${write}`;
 }
 
-/** The write's place in the workflow's order; 0 (always applies) for writes that carry none. */
-const seqOf = (audit: AuditEntry) => audit.seq ?? 0;
-
 /**
  * Insert a new measure or apply an edit/withdrawal: only the fields given change, and only if
  * no later write of the workflow's (a higher seq) got there first.
@@ -93,7 +73,7 @@ export async function writeMeasure(sql: postgres.Sql, a: MeasureWrite): Promise<
     INSERT INTO measures (cycle_id, id, title, description, strategies, responsible, amounts, cofunding, status, proposed_by, proposed_at, updated_at, record_seq)
     SELECT ${a.cycleId}::text, ${a.id}::text, ${f.title ?? ''}::text, ${f.description ?? ''}::text, ${f.strategies ?? []}::text[], ${f.responsible ?? ''}::text,
            ${sql.json(json(f.amounts ?? {}))}::jsonb, ${sql.json(json(f.cofunding ?? []))}::jsonb, ${a.status}::text, ${a.proposedBy}::text,
-           ${a.audit.at}::timestamptz, ${a.audit.at}::timestamptz, ${seqOf(a.audit)}::integer
+           ${a.audit.at}::timestamptz, ${a.audit.at}::timestamptz, ${a.audit.seq}::integer
     FROM entered
     ON CONFLICT (cycle_id, id) DO UPDATE SET
       title = COALESCE(${f.title ?? null}, measures.title),
@@ -105,18 +85,18 @@ export async function writeMeasure(sql: postgres.Sql, a: MeasureWrite): Promise<
       proposed_by = ${a.proposedBy},
       status = ${a.status},
       updated_at = ${a.audit.at},
-      record_seq = ${seqOf(a.audit)}
-    WHERE measures.record_seq <= ${seqOf(a.audit)}`);
+      record_seq = ${a.audit.seq}
+    WHERE measures.record_seq <= ${a.audit.seq}`);
 }
 
-export function createRecords(sql: postgres.Sql) {
+export function createRecords(sql: postgres.Sql): RecordActivities {
   return {
-    async recordCycle(a: { cycleId: string; partnershipId: string; year: number; config: unknown; frames: FunderYearMap; deadlines: Deadlines; carryOver: Record<string, string>; startedBy: string; audit: AuditEntry }) {
+    async recordCycle(a: CycleWrite) {
       await once(sql, a, async (tx) => {
         await tx`
           INSERT INTO cycles (id, partnership_id, year, phase, config, frames, deadlines, carry_over, started_by, started_at, record_seq)
           VALUES (${a.cycleId}, ${a.partnershipId}, ${a.year}, 'proposals', ${tx.json(json(a.config))}, ${tx.json(json(a.frames))},
-                  ${tx.json(json(a.deadlines))}, ${tx.json(json(a.carryOver))}, ${a.startedBy}, ${a.audit.at}, ${seqOf(a.audit)})`;
+                  ${tx.json(json(a.deadlines))}, ${tx.json(json(a.carryOver))}, ${a.startedBy}, ${a.audit.at}, ${a.audit.seq})`;
         if (Object.keys(a.carryOver).length) {
           await tx`UPDATE year_end SET carried_to = ${a.cycleId}
                    WHERE cycle_id = ${`${a.partnershipId}-${a.year - 1}`} AND disposition = 'carry_over' AND carried_to IS NULL`;
@@ -124,35 +104,37 @@ export function createRecords(sql: postgres.Sql) {
       });
     },
 
-    async recordPhase(a: { cycleId: string; phase: Phase; frames: FunderYearMap; deadlines: Deadlines; audit: AuditEntry }) {
+    async recordPhase(a: PhaseWrite) {
       await once(sql, a, (tx) => tx`
         UPDATE cycles SET phase = ${a.phase}, frames = ${tx.json(json(a.frames))}, deadlines = ${tx.json(json(a.deadlines))},
-          closed_at = ${a.phase === 'closed' || a.phase === 'cancelled' ? a.audit.at : null}, record_seq = ${seqOf(a.audit)}
-        WHERE id = ${a.cycleId} AND record_seq <= ${seqOf(a.audit)}`);
+          closed_at = ${a.phase === 'closed' || a.phase === 'cancelled' ? a.audit.at : null}, record_seq = ${a.audit.seq}
+        WHERE id = ${a.cycleId} AND record_seq <= ${a.audit.seq}`);
     },
 
     recordMeasure: (a: MeasureWrite) => writeMeasure(sql, a),
 
-    /** Several measure writes, one after the other in the order given (the workflow's order). */
-    async recordMeasures(a: { writes: MeasureWrite[] }) {
-      for (const write of a.writes) await writeMeasure(sql, write);
-      return { written: a.writes.length };
-    },
-
-    async recordPriorityList(a: { cycleId: string; version: number; items: PriorityItem[]; meeting: Meeting; proposedBy: string; replacedVersion: number | null; audit: AuditEntry }) {
+    /**
+     * A list put to the vote, and the list it replaces marked replaced. The workflow writes a
+     * cycle's lists one after another, and Postgres keeps them in order too: the cycle's row is
+     * locked for the write, and a list whose successor is already there is inserted as replaced.
+     */
+    async recordPriorityList(a: PriorityListWrite) {
       await once(sql, a, async (tx) => {
+        await tx`SELECT 1 FROM cycles WHERE id = ${a.cycleId} FOR UPDATE`;
         if (a.replacedVersion !== null) {
           await tx`UPDATE priority_lists SET status = 'replaced', decided_at = ${a.audit.at} WHERE cycle_id = ${a.cycleId} AND version = ${a.replacedVersion}`;
         }
         await tx`
           INSERT INTO priority_lists (cycle_id, version, items, meeting_date, case_number, status, proposed_by, proposed_at)
-          VALUES (${a.cycleId}, ${a.version}, ${tx.json(json(a.items))}, ${a.meeting.date}, ${a.meeting.caseNumber}, 'voting', ${a.proposedBy}, ${a.audit.at})
+          VALUES (${a.cycleId}, ${a.version}, ${tx.json(json(a.items))}, ${a.meeting.date}, ${a.meeting.caseNumber},
+                  CASE WHEN EXISTS (SELECT 1 FROM priority_lists WHERE cycle_id = ${a.cycleId} AND version > ${a.version}) THEN 'replaced' ELSE 'voting' END,
+                  ${a.proposedBy}, ${a.audit.at})
           ON CONFLICT (cycle_id, version) DO UPDATE SET items = EXCLUDED.items, meeting_date = EXCLUDED.meeting_date,
             case_number = EXCLUDED.case_number, proposed_by = EXCLUDED.proposed_by, proposed_at = EXCLUDED.proposed_at`;
       });
     },
 
-    async recordVote(a: { cycleId: string; version: number; memberId: string; vote: 'approve' | 'reject'; listStatus: string; audit: AuditEntry }) {
+    async recordVote(a: VoteWrite) {
       await once(sql, a, async (tx) => {
         await tx`INSERT INTO votes (cycle_id, version, member_id, vote, cast_at) VALUES (${a.cycleId}, ${a.version}, ${a.memberId}, ${a.vote}, ${a.audit.at})
                  ON CONFLICT (cycle_id, version, member_id) DO UPDATE SET vote = EXCLUDED.vote, cast_at = EXCLUDED.cast_at`;
@@ -162,7 +144,7 @@ export function createRecords(sql: postgres.Sql) {
       });
     },
 
-    async recordAdoption(a: { cycleId: string; round: number; municipality: string; decision: string; requested: YearMap; amounts: YearMap; caseNumber: string; decidedOn: string; recordedBy: string; audit: AuditEntry }) {
+    async recordAdoption(a: AdoptionWrite) {
       await once(sql, a, (tx) => tx`
         INSERT INTO adoptions (cycle_id, round, municipality, decision, requested, amounts, case_number, decided_on, recorded_by, recorded_at)
         VALUES (${a.cycleId}, ${a.round}, ${a.municipality}, ${a.decision}, ${tx.json(json(a.requested))}, ${tx.json(json(a.amounts))},
@@ -173,7 +155,7 @@ export function createRecords(sql: postgres.Sql) {
     },
 
     /** The binding plan: one row per measure, year and funder, each pointing at its decisions. */
-    async recordAllocations(a: { cycleId: string; version: number; shares: Record<string, FunderYearMap>; statuses: Record<string, string>; adoptionRefs: unknown[]; audit: AuditEntry }) {
+    async recordAllocations(a: AllocationsWrite) {
       const rows = Object.entries(a.shares).flatMap(([measureId, byFunder]) =>
         Object.entries(byFunder).flatMap(([funderId, byYear]) =>
           Object.entries(byYear).map(([year, amount]) => ({
@@ -198,7 +180,7 @@ export function createRecords(sql: postgres.Sql) {
       return { rows: rows.length };
     },
 
-    async recordProgress(a: { cycleId: string; id: string; measureId: string; progress: string; spent: YearMap; reportedBy: string; audit: AuditEntry }) {
+    async recordProgress(a: ProgressWrite) {
       await once(sql, a, (tx) => tx`
         INSERT INTO progress_reports (cycle_id, id, measure_id, progress, spent, reported_by, reported_at)
         VALUES (${a.cycleId}, ${a.id}, ${a.measureId}, ${a.progress}, ${tx.json(json(a.spent))}, ${a.reportedBy}, ${a.audit.at})
@@ -206,7 +188,7 @@ export function createRecords(sql: postgres.Sql) {
           reported_by = EXCLUDED.reported_by, reported_at = EXCLUDED.reported_at`);
     },
 
-    async recordIndicators(a: { cycleId: string; year: number; values: { indicator: string; value: string; note?: string }[]; reportedBy: string; audit: AuditEntry }) {
+    async recordIndicators(a: IndicatorsWrite) {
       await once(sql, a, async (tx) => {
         for (const v of a.values) {
           await tx`
@@ -218,7 +200,7 @@ export function createRecords(sql: postgres.Sql) {
       });
     },
 
-    async recordYearEnd(a: { cycleId: string; rows: NonNullable<CycleStatus['yearEnd']>; audit: AuditEntry }) {
+    async recordYearEnd(a: YearEndWrite) {
       await once(sql, a, async (tx) => {
         for (const r of a.rows) {
           await tx`

@@ -1,6 +1,6 @@
 /**
  * Benchmarks the API on one machine, in one run, against its floors:
- *  (a) proposal submission through the API (POST measures: the Update, then the measure's record written)
+ *  (a) proposal submission through the API (POST measures: the Update, whose handler writes the measure's record)
  *      against a no-op Workflow Update on the same Temporal server: p50 and p99 of sequential calls,
  *      taken in turns; each workflow runs in a worker process of its own, built and started as
  *      production's (services/worker/), the API in this process;

@@ -1,11 +1,11 @@
 /**
  * Records the event histories of real cycles into test/histories/, where
  * test/integration/replay.test.ts replays them against the workflow code of the day: a change that
- * would break cycles already running fails there. A run overwrites the files it writes and leaves
- * others alone: to keep an older set as well, rename it first. Replace histories only when a change
- * is meant to be incompatible and the cycles started under the old code have been dealt with.
+ * would break cycles already running fails there. Each set is named by HISTORY_SET (the files are
+ * `<set>.<cycle>.json`); a new set is recorded beside the old ones, never over them
+ * (docs/versioning.md says when a set may go).
  *
- *   TEMPORAL_ADDRESS=127.0.0.1:7233 DATABASE_URL=postgres://… [HISTORY_SET=2026-11] npx tsx scripts/capture-histories.ts
+ *   TEMPORAL_ADDRESS=127.0.0.1:7233 DATABASE_URL=postgres://… HISTORY_SET=2027-01-15 npx tsx scripts/capture-histories.ts
  *
  * Migrates the database and loads the reference data, runs its own worker on a fresh task queue,
  * and drives three cycles of the reference partnership through the workflow's Updates:
@@ -16,7 +16,7 @@
  *   overdue-cancel   deadlines passing: proposals closed by the deadline, IPR flagged overdue, the
  *                    common adoption deadline moved, then one council's, another's passing (overdue),
  *                    then the cycle cancelled
- * Each cycle's history is written to <name>.json, each adoption child's to <name>.adoption-r<round>-<municipality>.json.
+ * Each cycle's history is written to <set>.<name>.json.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -149,18 +149,10 @@ async function overdueThenCancelled(client: Client, taskQueue: string, year: num
   return cycle;
 }
 
-/** The cycle's history and those of the adoption children it started. */
-async function save(client: Client, name: string, cycle: Cycle): Promise<string[]> {
+/** The cycle's whole history, once it has ended. */
+async function save(name: string, cycle: Cycle): Promise<string> {
   await cycle.result();
-  const history = await cycle.fetchHistory();
-  const children = (history.events ?? []).flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
-  const written = [write(name, history)];
-  for (const childId of children) {
-    const child = client.workflow.getHandle(childId);
-    await child.result().catch(() => undefined); // cancelled children end in an error
-    written.push(write(`${name}.${childId.slice(cycle.workflowId.length + 1)}`, await child.fetchHistory()));
-  }
-  return written;
+  return write(name, await cycle.fetchHistory());
 }
 
 /**
@@ -175,11 +167,9 @@ function historyJSON(history: History): unknown {
   return toJson(type, type.fromObject(history));
 }
 
-/** HISTORY_SET names a set of its own (`<set>.<name>.json`), so that the sets of earlier code stay beside it. */
-const historySet = process.env.HISTORY_SET ? `${process.env.HISTORY_SET}.` : '';
-
 function write(name: string, history: History): string {
-  const file = path.join(outDir, `${historySet}${name}.json`);
+  const file = path.join(outDir, `${env('HISTORY_SET')}.${name}.json`);
+  if (fs.existsSync(file)) throw new Error(`${file} exists: a set is recorded beside the others under a name of its own (HISTORY_SET)`);
   fs.writeFileSync(file, `${JSON.stringify(historyJSON(history), null, 1)}\n`);
   return file;
 }
@@ -195,6 +185,7 @@ async function freeYears(client: Client, taken: Set<number>): Promise<number> {
 
 async function main(): Promise<void> {
   const temporalAddress = env('TEMPORAL_ADDRESS');
+  env('HISTORY_SET');
   const sql = createSql(env('DATABASE_URL'), { applicationName: 'hoep-capture-histories' });
   Runtime.install({ logger: new DefaultLogger('WARN') });
   await migrate(sql);
@@ -216,7 +207,7 @@ async function main(): Promise<void> {
     const closed = await full.result();
     const carryOver = Object.fromEntries((closed.yearEnd ?? []).filter((r) => r.disposition === 'carry_over' && r.unspent !== '0.00').map((r) => [r.funderId, r.unspent]));
     const next = await nextYear(client, taskQueue, year + 1, carryOver);
-    return [...(await save(client, 'full-cycle', full)), ...(await save(client, 'next-year', next)), ...(await save(client, 'overdue-cancel', cancelled))];
+    return [await save('full-cycle', full), await save('next-year', next), await save('overdue-cancel', cancelled)];
   });
   for (const file of written) console.log(`${path.relative(process.cwd(), file)}  ${(fs.statSync(file).size / 1024).toFixed(1)} KB`);
   await client.connection.close();

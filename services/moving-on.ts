@@ -1,7 +1,8 @@
 /**
- * A cycle that is continuing as new refuses Updates for a moment (RejectionType.movingOn,
- * workflows/cycle.ts). Whoever sends Updates to cycles sends a refused one again after a short
- * pause; a refused Update was never applied, so sending it again cannot apply it twice.
+ * A cycle that is continuing as new refuses Updates for a moment (RejectionType.movingOn;
+ * workflows/cycle/run-control.ts says why). Whoever sends Updates to cycles sends a refused one
+ * again after a short pause; a refused Update was never applied, so sending it again cannot apply
+ * it twice.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';

@@ -1,9 +1,7 @@
 /**
- * The cycle workflow's state: numbers and decisions only (measure texts live in Postgres; a
- * submission's text stays here only until the workflow has written it, about a second).
+ * The cycle workflow's state: numbers and decisions only (measure texts live in Postgres).
  * It is plain JSON so it can be carried across continue-as-new.
  */
-import type { MeasureWrite } from '../activities/records.js';
 import type {
   AdoptionState, CycleInput, CycleStatus, Deadlines, FunderYearMap, HistoryEntry, MeasureState,
   PendingAction, Phase, PriorityListState, Recommendation, YearMap,
@@ -18,10 +16,14 @@ export interface StandingAdoption {
 }
 
 export interface CycleState {
+  /** The phase the cycle is in: what its validators and steps go by, from the moment it is decided. */
   phase: Phase;
+  /**
+   * The phase as the records (Postgres) hold it, which the status shows: a phase change is written
+   * a moment after it is decided, and whoever reads the status and then the records finds them agree.
+   */
+  recordedPhase: Phase;
   deadlines: Deadlines;
-  /** Deadline overrides per municipality for the current adoption round. */
-  adoptionDeadlines: Record<string, string>;
   frames: FunderYearMap;
   measureSeq: number;
   measures: MeasureState[];
@@ -40,8 +42,6 @@ export interface CycleState {
   spent: Record<string, YearMap>;
   yearEnd: CycleStatus['yearEnd'];
   recorded: boolean;
-  /** Submissions the workflow has not yet written itself, oldest first (absent in older runs). */
-  unflushed?: MeasureWrite[];
 }
 
 export type CycleConfig = Omit<CycleInput, 'resume'>;
@@ -49,8 +49,8 @@ export type CycleConfig = Omit<CycleInput, 'resume'>;
 export function initialState(input: CycleConfig, frames: FunderYearMap): CycleState {
   return {
     phase: 'proposals',
+    recordedPhase: 'proposals',
     deadlines: { ...input.deadlines },
-    adoptionDeadlines: {},
     frames,
     measureSeq: 0,
     measures: [],
@@ -78,24 +78,24 @@ export const votingMembers = (cfg: CycleConfig) => cfg.partnership.ipr.roster.fi
 /** More than half of the voting roster. */
 export const majority = (cfg: CycleConfig): number => Math.floor(votingMembers(cfg).length / 2) + 1;
 
-export const listUnderVote = (s: CycleState) => s.lists.find((l) => l.status === 'voting');
+export const listUnderVote = (state: CycleState) => state.lists.find((l) => l.status === 'voting');
 
-export function pendingActions(cfg: CycleConfig, s: CycleState): PendingAction[] {
-  switch (s.phase) {
+export function pendingActions(cfg: CycleConfig, state: CycleState): PendingAction[] {
+  switch (state.recordedPhase) {
     case 'proposals':
       return [
-        { actor: 'proposer', action: 'submit, edit or withdraw measures', dueAt: s.deadlines.proposals },
-        { actor: 'admin', action: 'close proposals early or extend the deadline', dueAt: s.deadlines.proposals },
+        { actor: 'proposer', action: 'submit, edit or withdraw measures', dueAt: state.deadlines.proposals },
+        { actor: 'admin', action: 'close proposals early or extend the deadline', dueAt: state.deadlines.proposals },
       ];
     case 'prioritisation': {
-      const list = listUnderVote(s);
-      if (!list) return [{ actor: 'admin', action: 'put a priority list to the IPR vote', dueAt: s.deadlines.ipr }];
+      const list = listUnderVote(state);
+      if (!list) return [{ actor: 'admin', action: 'put a priority list to the IPR vote', dueAt: state.deadlines.ipr }];
       return votingMembers(cfg)
         .filter((m) => !list.voters[m.id])
-        .map((m) => ({ actor: m.id, action: `vote on priority list ${list.version}`, dueAt: s.deadlines.ipr }));
+        .map((m) => ({ actor: m.id, action: `vote on priority list ${list.version}`, dueAt: state.deadlines.ipr }));
     }
     case 'adoption':
-      return s.adoptions
+      return state.adoptions
         .filter((a) => a.decision === null)
         .map((a) => ({ actor: `municipality:${a.municipality}`, action: `adopt the contribution (round ${a.round})`, dueAt: a.dueAt }));
     case 'adopted':
@@ -108,22 +108,22 @@ export function pendingActions(cfg: CycleConfig, s: CycleState): PendingAction[]
   }
 }
 
-export function statusOf(cfg: CycleConfig, s: CycleState): CycleStatus {
+export function statusOf(cfg: CycleConfig, state: CycleState): CycleStatus {
   return {
     id: cfg.cycleId,
     partnership: cfg.partnership.id,
     year: cfg.year,
-    phase: s.phase,
-    deadlines: s.deadlines,
-    overdue: s.overdue,
-    pendingActions: pendingActions(cfg, s),
-    history: s.history,
-    frames: s.frames,
-    measures: s.measures,
-    priorityLists: s.lists,
-    adoptions: s.adoptions,
-    adoptionRound: s.round,
-    adoptedListVersion: s.adoptedListVersion,
-    yearEnd: s.yearEnd,
+    phase: state.recordedPhase,
+    deadlines: state.deadlines,
+    overdue: state.overdue,
+    pendingActions: pendingActions(cfg, state),
+    history: state.history,
+    frames: state.frames,
+    measures: state.measures,
+    priorityLists: state.lists,
+    adoptions: state.adoptions,
+    adoptionRound: state.round,
+    adoptedListVersion: state.adoptedListVersion,
+    yearEnd: state.yearEnd,
   };
 }

@@ -3,17 +3,13 @@
  * reads it. The API talks to the cycle only through these. Money is always a decimal string with
  * two decimals ("1250000.00"); money maps are keyed by year as a string.
  */
-import { defineQuery, defineUpdate, defineSignal } from '@temporalio/workflow';
-import type { MeasureWrite } from '../activities/records.js';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { FunderYearMap, Money, YearMap } from '../domain/money.js';
+import type { AdoptionDecision, Deadlines, MeasureInput, MeasureStatus, Meeting, Phase, PriorityItem, Role, YearEndRow } from '../domain/values.js';
 import type { PartnershipConfig } from '../schema/partnership.js';
 
-export type Money = string;
-export type YearMap = Record<string, Money>;
-/** funderId ('county' or a municipality number) -> year -> amount */
-export type FunderYearMap = Record<string, YearMap>;
-
-export type Phase = 'proposals' | 'prioritisation' | 'adoption' | 'adopted' | 'closed' | 'cancelled';
-export type Role = 'admin' | 'proposer' | 'ipr_member' | 'municipal_clerk' | 'finance';
+export type { FunderYearMap, Money, YearMap } from '../domain/money.js';
+export type { AdoptionDecision, Deadlines, MeasureInput, MeasureStatus, Meeting, Phase, PriorityItem, Role, YearEndRow } from '../domain/values.js';
 
 /** Who acts, as the API authenticated them. */
 export interface Actor {
@@ -23,18 +19,12 @@ export interface Actor {
   municipality?: string;
 }
 
-export interface Deadlines {
-  proposals: string; // ISO 8601 instants
-  ipr: string;
-  adoption: string;
-}
-
 export interface CycleInput {
   cycleId: string; // {partnership}-{year}
   partnership: PartnershipConfig; // frozen at start: members, rule, key, roster
   strategyCodes: string[]; // valid strategy codes of the partnership's plan
-  /** Indicator ids of the plan; absent in cycles started before they were frozen into the input. */
-  indicatorIds?: string[];
+  /** Indicator ids of the plan. */
+  indicatorIds: string[];
   year: number;
   frames: FunderYearMap; // for year..year+3, every funder
   deadlines: Deadlines;
@@ -43,28 +33,6 @@ export interface CycleInput {
   /** Set only by continue-as-new. */
   resume?: unknown;
 }
-
-export interface MeasureInput {
-  title: string;
-  description: string;
-  strategies: string[];
-  responsible: string;
-  amounts: YearMap;
-  cofunding: { source: string; amount: Money }[];
-}
-
-export interface PriorityItem {
-  measureId: string;
-  rank: number;
-  grants: YearMap;
-}
-
-export interface Meeting {
-  date: string; // YYYY-MM-DD
-  caseNumber: string;
-}
-
-export type AdoptionDecision = 'adopted' | 'reduced' | 'rejected';
 
 export interface AdoptionInput {
   municipality: string;
@@ -125,7 +93,7 @@ export interface MeasureState {
   proposedBy: string;
   amounts: YearMap;
   strategies: string[];
-  status: 'proposed' | 'withdrawn' | 'granted' | 'partly_granted' | 'not_granted';
+  status: MeasureStatus;
 }
 
 export interface CycleStatus {
@@ -143,7 +111,7 @@ export interface CycleStatus {
   adoptions: AdoptionState[];
   adoptionRound: number;
   adoptedListVersion: number | null;
-  yearEnd: { funderId: string; allocated: Money; spent: Money; unspent: Money; disposition: 'carry_over' | 'released' }[] | null;
+  yearEnd: YearEndRow[] | null;
 }
 
 /**
@@ -160,9 +128,9 @@ export const RejectionType = {
   movingOn: 'MovingOn', // the cycle is continuing as new for a moment: the API tries again, 409 if it lasts
 } as const;
 
-// Updates: the validator refuses before anything is recorded; the handler returns once recorded.
-/** `write`: the record of the submission, for the caller to write before it answers (workflows/cycle.ts). */
-export const submitMeasure = defineUpdate<{ id: string; write?: MeasureWrite }, [{ actor: Actor; measure: MeasureInput }]>('submitMeasure');
+// Updates: the validator refuses before anything is recorded; the handler returns once the
+// workflow has written the action's record (after the server accepted the Update).
+export const submitMeasure = defineUpdate<{ id: string }, [{ actor: Actor; measure: MeasureInput }]>('submitMeasure');
 export const editMeasure = defineUpdate<{ id: string }, [{ actor: Actor; measureId: string; measure: Partial<MeasureInput> }]>('editMeasure');
 export const withdrawMeasure = defineUpdate<{ id: string }, [{ actor: Actor; measureId: string }]>('withdrawMeasure');
 export const closeProposals = defineUpdate<CycleStatus, [{ actor: Actor }]>('closeProposals');
@@ -184,13 +152,6 @@ export interface Recommendation {
 }
 /** The administration's recommended priority list; null until proposals close. */
 export const getRecommendation = defineQuery<Recommendation | null>('recommendation');
-
-/** Child adoption workflow -> parent: the municipality's deadline passed without a decision. */
-export const adoptionOverdue = defineSignal<[{ municipality: string; round: number }]>('adoptionOverdue');
-/** Parent -> child adoption workflow: the council's decision, validated by the parent. */
-export const adoptionDecided = defineSignal<[AdoptionInput & { recordedBy: string }]>('adoptionDecided');
-/** Parent -> child adoption workflow: an administrator moved this municipality's deadline. */
-export const adoptionDeadlineMoved = defineSignal<[{ dueAt: string }]>('adoptionDeadlineMoved');
 
 /** Resolves once the cycle's row is in Postgres; the API awaits it after starting a cycle. */
 export const cycleRecorded = defineUpdate<CycleStatus, []>('cycleRecorded');

@@ -5,8 +5,7 @@
  */
 import { parseMoney } from '../domain/money.js';
 import { isCalendarDate, unstorableText } from '../domain/text.js';
-import type { CycleConfig, CycleState } from './cycle-state.js';
-import { listUnderVote, votingMembers, years } from './cycle-state.js';
+import { listUnderVote, votingMembers, years, type CycleConfig, type CycleState } from './cycle-state.js';
 import { conflict, forbidden, invalid, movingOn, notFound, wrongPhase, type FieldError } from './failures.js';
 import { frameViolations } from './ledger.js';
 import type {
@@ -15,8 +14,8 @@ import type {
 
 const isAdmin = (a: Actor) => a.roles.includes('admin');
 
-function requirePhase(s: CycleState, phase: Phase, what: string): void {
-  if (s.phase !== phase) throw wrongPhase(`${what} is only possible in phase '${phase}'; the cycle is in '${s.phase}'`);
+function requirePhase(state: CycleState, phase: Phase, what: string): void {
+  if (state.phase !== phase) throw wrongPhase(`${what} is only possible in phase '${phase}'; the cycle is in '${state.phase}'`);
 }
 
 function requireRole(a: Actor, roles: Actor['roles'], what: string): void {
@@ -37,9 +36,9 @@ function checkDate(errors: FieldError[], path: string, value: unknown): void {
 }
 
 /** Proposals are open until their deadline, even while the workflow has yet to act on the timer. */
-function requireProposalsOpen(s: CycleState, what: string, now: number): void {
-  requirePhase(s, 'proposals', what);
-  if (Date.parse(s.deadlines.proposals) <= now) throw wrongPhase(`${what}: the proposal deadline ${s.deadlines.proposals} has passed`);
+function requireProposalsOpen(state: CycleState, what: string, now: number): void {
+  requirePhase(state, 'proposals', what);
+  if (Date.parse(state.deadlines.proposals) <= now) throw wrongPhase(`${what}: the proposal deadline ${state.deadlines.proposals} has passed`);
 }
 
 function checkMoney(errors: FieldError[], path: string, value: unknown): boolean {
@@ -93,34 +92,34 @@ function checkMeasureFields(cfg: CycleConfig, m: Partial<MeasureInput>, partial:
   return errors;
 }
 
-export function validateSubmit(cfg: CycleConfig, s: CycleState, a: Actor, m: MeasureInput, now: number): void {
+export function validateSubmit(cfg: CycleConfig, state: CycleState, a: Actor, m: MeasureInput, now: number): void {
   requireRole(a, ['proposer', 'admin'], 'Proposing a measure');
-  requireProposalsOpen(s, 'Proposing a measure', now);
+  requireProposalsOpen(state, 'Proposing a measure', now);
   const errors = checkMeasureFields(cfg, m, false);
   if (errors.length) throw invalid(errors);
 }
 
-function ownMeasure(s: CycleState, a: Actor, measureId: string, what: string) {
-  const measure = s.measures.find((m) => m.id === measureId);
+function ownMeasure(state: CycleState, a: Actor, measureId: string, what: string) {
+  const measure = state.measures.find((m) => m.id === measureId);
   if (!measure) throw notFound(`No measure '${measureId}' in this cycle`);
   if (!isAdmin(a) && measure.proposedBy !== a.sub) throw forbidden(`${what}: only its proposer or an administrator may`);
   if (measure.status === 'withdrawn') throw conflict(`Measure '${measureId}' is withdrawn`);
   return measure;
 }
 
-export function validateEdit(cfg: CycleConfig, s: CycleState, a: Actor, measureId: string, patch: Partial<MeasureInput>, now: number): void {
+export function validateEdit(cfg: CycleConfig, state: CycleState, a: Actor, measureId: string, patch: Partial<MeasureInput>, now: number): void {
   requireRole(a, ['proposer', 'admin'], 'Editing a measure');
-  requireProposalsOpen(s, 'Editing a measure', now);
-  ownMeasure(s, a, measureId, 'Editing a measure');
+  requireProposalsOpen(state, 'Editing a measure', now);
+  ownMeasure(state, a, measureId, 'Editing a measure');
   if (Object.keys(patch).length === 0) throw invalid([{ path: '', message: 'nothing to change' }]);
   const errors = checkMeasureFields(cfg, patch, true);
   if (errors.length) throw invalid(errors);
 }
 
-export function validateWithdraw(s: CycleState, a: Actor, measureId: string, now: number): void {
+export function validateWithdraw(state: CycleState, a: Actor, measureId: string, now: number): void {
   requireRole(a, ['proposer', 'admin'], 'Withdrawing a measure');
-  requireProposalsOpen(s, 'Withdrawing a measure', now);
-  ownMeasure(s, a, measureId, 'Withdrawing a measure');
+  requireProposalsOpen(state, 'Withdrawing a measure', now);
+  ownMeasure(state, a, measureId, 'Withdrawing a measure');
 }
 
 export const phaseEnded = (phase: Phase) => wrongPhase(`The cycle is already ${phase}`);
@@ -134,9 +133,9 @@ export function checkReason(reason: unknown): void {
   if (errors.length) throw invalid(errors.map((e) => (e.message.startsWith('required') ? { ...e, message: 'say why the cycle is cancelled' } : e)));
 }
 
-export function validateAdmin(s: CycleState, a: Actor, phase: Phase | null, what: string): void {
+export function validateAdmin(state: CycleState, a: Actor, phase: Phase | null, what: string): void {
   requireRole(a, ['admin'], what);
-  if (phase) requirePhase(s, phase, what);
+  if (phase) requirePhase(state, phase, what);
 }
 
 /** The phases in which each deadline's step is still open or ahead. */
@@ -146,42 +145,41 @@ const OPEN_OR_AHEAD: Record<keyof Deadlines, readonly Phase[]> = {
   adoption: ['proposals', 'prioritisation', 'adoption'],
 };
 
-export function validateMoveDeadline(cfg: CycleConfig, s: CycleState, a: Actor, deadline: string, to: string, now: number): void {
+export function validateMoveDeadline(state: CycleState, a: Actor, deadline: string, to: string, now: number): void {
   requireRole(a, ['admin'], 'Moving a deadline');
-  if (s.phase === 'closed' || s.phase === 'cancelled') throw wrongPhase(`The cycle is ${s.phase}`);
+  if (state.phase === 'closed' || state.phase === 'cancelled') throw wrongPhase(`The cycle is ${state.phase}`);
   const target = Date.parse(to);
   if (Number.isNaN(target)) throw invalid([{ path: 'to', message: 'must be an ISO 8601 date-time' }]);
   if (target <= now) throw invalid([{ path: 'to', message: 'must be in the future' }]);
   if (deadline.startsWith('adoption:')) {
     const municipality = deadline.slice('adoption:'.length);
-    const pending = s.adoptions.find((x) => x.municipality === municipality && x.decision === null);
-    if (s.phase !== 'adoption' || !pending) throw wrongPhase(`No adoption pending for municipality ${municipality}`);
+    const pending = state.adoptions.find((x) => x.municipality === municipality && x.decision === null);
+    if (state.phase !== 'adoption' || !pending) throw wrongPhase(`No adoption pending for municipality ${municipality}`);
   } else if (deadline === 'proposals' || deadline === 'ipr' || deadline === 'adoption') {
-    if (!OPEN_OR_AHEAD[deadline].includes(s.phase)) throw wrongPhase(`The ${deadline} deadline is behind the cycle (phase '${s.phase}'); moving it would change nothing`);
+    if (!OPEN_OR_AHEAD[deadline].includes(state.phase)) throw wrongPhase(`The ${deadline} deadline is behind the cycle (phase '${state.phase}'); moving it would change nothing`);
     // Passing, the proposal deadline closes the proposals. The others only flag a step overdue, and
     // that step may get a new date while it is still open or ahead: an IPR meeting or a council that
     // is late, or the round that follows a loop-back to IPR after the first round's dates.
-    if (deadline === 'proposals' && Date.parse(s.deadlines.proposals) <= now) throw wrongPhase('The proposals deadline has already passed');
+    if (deadline === 'proposals' && Date.parse(state.deadlines.proposals) <= now) throw wrongPhase('The proposals deadline has already passed');
   } else {
     throw invalid([{ path: 'deadline', message: 'must be proposals, ipr, adoption or adoption:<municipality>' }]);
   }
   // Only the deadlines of steps still open or ahead keep their order: once proposals are closed,
   // the IPR meeting may come before the date they would have closed.
-  const order = (['proposals', 'ipr', 'adoption'] as const).filter((d) => OPEN_OR_AHEAD[d].includes(s.phase));
-  const next: Deadlines = { ...s.deadlines };
+  const order = (['proposals', 'ipr', 'adoption'] as const).filter((d) => OPEN_OR_AHEAD[d].includes(state.phase));
+  const next: Deadlines = { ...state.deadlines };
   if (!deadline.startsWith('adoption:')) next[deadline as keyof Deadlines] = to;
   for (let i = 1; i < order.length; i++) {
     if (Date.parse(next[order[i - 1]!]) > Date.parse(next[order[i]!])) {
       throw invalid([{ path: 'to', message: `deadlines must stay in order: ${order[i - 1]} before ${order[i]}` }]);
     }
   }
-  void cfg;
 }
 
-export function validatePriorityList(cfg: CycleConfig, s: CycleState, a: Actor, items: PriorityItem[], meeting: Meeting): void {
+export function validatePriorityList(cfg: CycleConfig, state: CycleState, a: Actor, items: PriorityItem[], meeting: Meeting): void {
   requireRole(a, ['admin', 'ipr_member'], 'Putting a priority list to the vote');
-  requirePhase(s, 'prioritisation', 'Putting a priority list to the vote');
-  const adopted = s.lists.find((l) => l.status === 'adopted' && l.version > s.listInAdoption);
+  requirePhase(state, 'prioritisation', 'Putting a priority list to the vote');
+  const adopted = state.lists.find((l) => l.status === 'adopted' && l.version > state.listInAdoption);
   if (adopted) throw wrongPhase(`Priority list ${adopted.version} is adopted and goes to the municipal councils; no new list until they have decided`);
   const errors: FieldError[] = [];
   checkDate(errors, 'meeting.date', meeting?.date);
@@ -190,7 +188,7 @@ export function validatePriorityList(cfg: CycleConfig, s: CycleState, a: Actor, 
   const seenMeasures = new Set<string>();
   const seenRanks = new Set<number>();
   items.forEach((item, i) => {
-    const measure = s.measures.find((m) => m.id === item.measureId);
+    const measure = state.measures.find((m) => m.id === item.measureId);
     if (!measure || measure.status === 'withdrawn') errors.push({ path: `items.${i}.measureId`, message: `no proposed measure '${item.measureId}'` });
     if (seenMeasures.has(item.measureId)) errors.push({ path: `items.${i}.measureId`, message: 'measure listed twice' });
     seenMeasures.add(item.measureId);
@@ -209,32 +207,32 @@ export function validatePriorityList(cfg: CycleConfig, s: CycleState, a: Actor, 
     }
   });
   if (errors.length) throw invalid(errors);
-  frameViolations(cfg, s.frames, items, true);
+  frameViolations(cfg, state.frames, items, true);
 }
 
 const VOTES: readonly string[] = ['approve', 'reject'];
 
-export function validateVote(cfg: CycleConfig, s: CycleState, a: Actor, version: number, vote: string): void {
+export function validateVote(cfg: CycleConfig, state: CycleState, a: Actor, version: number, vote: string): void {
   requireRole(a, ['ipr_member'], 'Voting');
-  requirePhase(s, 'prioritisation', 'Voting');
+  requirePhase(state, 'prioritisation', 'Voting');
   if (!VOTES.includes(vote)) throw invalid([{ path: 'vote', message: 'must be approve or reject' }]);
   const member = votingMembers(cfg).find((m) => m.id === a.sub);
   if (!member) throw forbidden(`'${a.sub}' is not a voting member of the IPR roster`);
-  const list = s.lists.find((l) => l.version === version);
+  const list = state.lists.find((l) => l.version === version);
   if (!list) throw notFound(`No priority list version ${version}`);
-  const current = listUnderVote(s);
+  const current = listUnderVote(state);
   if (list !== current) throw conflict(`Priority list ${version} is ${list.status}, not under vote`);
   if (list.voters[a.sub]) throw conflict(`${a.sub} has already voted on priority list ${version}`);
 }
 
-export function validateAdoption(cfg: CycleConfig, s: CycleState, a: Actor, x: AdoptionInput, deciding: ReadonlySet<string>): void {
+export function validateAdoption(cfg: CycleConfig, state: CycleState, a: Actor, x: AdoptionInput): void {
   if (!cfg.partnership.municipalities.some((m) => m.id === x.municipality)) throw notFound(`No municipality ${x.municipality} in this partnership`);
   requireRole(a, ['municipal_clerk'], 'Recording an adoption');
   if (a.municipality !== x.municipality) throw forbidden(`A clerk of ${a.municipality ?? 'no municipality'} cannot record ${x.municipality}'s decision`);
-  requirePhase(s, 'adoption', 'Recording an adoption');
-  const pending = s.adoptions.find((p) => p.municipality === x.municipality);
-  if (!pending) throw conflict(`Municipality ${x.municipality} need not adopt again in round ${s.round}`);
-  if (pending.decision !== null || deciding.has(x.municipality)) throw conflict(`Municipality ${x.municipality} has already decided in round ${s.round}`);
+  requirePhase(state, 'adoption', 'Recording an adoption');
+  const pending = state.adoptions.find((p) => p.municipality === x.municipality);
+  if (!pending) throw conflict(`Municipality ${x.municipality} need not adopt again in round ${state.round}`);
+  if (pending.decision !== null) throw conflict(`Municipality ${x.municipality} has already decided in round ${state.round}`);
   const errors: FieldError[] = [];
   if (!['adopted', 'reduced', 'rejected'].includes(x.decision)) errors.push({ path: 'decision', message: 'must be adopted, reduced or rejected' });
   checkText(errors, 'caseNumber', x.caseNumber, 50);
@@ -257,10 +255,10 @@ export function validateAdoption(cfg: CycleConfig, s: CycleState, a: Actor, x: A
   if (errors.length) throw invalid(errors);
 }
 
-export function validateProgress(cfg: CycleConfig, s: CycleState, a: Actor, r: ProgressReportInput, grants: YearMap | undefined): void {
+export function validateProgress(cfg: CycleConfig, state: CycleState, a: Actor, r: ProgressReportInput, grants: YearMap | undefined): void {
   requireRole(a, ['proposer', 'admin'], 'Reporting progress');
-  requirePhase(s, 'adopted', 'Reporting progress');
-  const measure = s.measures.find((m) => m.id === r.measureId);
+  requirePhase(state, 'adopted', 'Reporting progress');
+  const measure = state.measures.find((m) => m.id === r.measureId);
   if (!measure) throw notFound(`No measure '${r.measureId}' in this cycle`);
   if (!isAdmin(a) && measure.proposedBy !== a.sub) throw forbidden('Only its proposer or an administrator may report on a measure');
   if (!grants) throw conflict(`Measure '${r.measureId}' was not granted money`);
@@ -268,7 +266,7 @@ export function validateProgress(cfg: CycleConfig, s: CycleState, a: Actor, r: P
   checkText(errors, 'progress', r.progress, 10_000);
   checkYearMap(errors, 'spent', r.spent, cfg, false);
   if (!errors.length) {
-    const spentBefore = s.spent[r.measureId] ?? {};
+    const spentBefore = state.spent[r.measureId] ?? {};
     for (const [year, amount] of Object.entries(r.spent)) {
       const total = parseMoney(spentBefore[year] ?? '0.00').plus(parseMoney(amount));
       const granted = parseMoney(grants[year] ?? '0.00');
@@ -279,9 +277,9 @@ export function validateProgress(cfg: CycleConfig, s: CycleState, a: Actor, r: P
 }
 
 /** Values for the cycle's year or an earlier one (a baseline), for indicators of the partnership's plan. */
-export function validateIndicators(cfg: CycleConfig, s: CycleState, a: Actor, x: IndicatorInput): void {
+export function validateIndicators(cfg: CycleConfig, state: CycleState, a: Actor, x: IndicatorInput): void {
   requireRole(a, ['admin'], 'Reporting indicators');
-  if (s.phase !== 'adopted') throw wrongPhase(`Indicators are reported while the plan is adopted; the cycle is in '${s.phase}'`);
+  if (state.phase !== 'adopted') throw wrongPhase(`Indicators are reported while the plan is adopted; the cycle is in '${state.phase}'`);
   const errors: FieldError[] = [];
   if (!Number.isInteger(x.year) || x.year < 2000 || x.year > cfg.year) errors.push({ path: 'year', message: `must be a year from 2000 to ${cfg.year}` });
   if (!Array.isArray(x.values) || x.values.length === 0) errors.push({ path: 'values', message: 'at least one indicator value' });
@@ -289,8 +287,7 @@ export function validateIndicators(cfg: CycleConfig, s: CycleState, a: Actor, x:
     const seen = new Set<string>();
     x.values.forEach((v, i) => {
       if (typeof v.indicator !== 'string' || !v.indicator) errors.push({ path: `values.${i}.indicator`, message: 'required' });
-      // Cycles started before indicator ids were frozen into the input know no list to check against.
-      else if (cfg.indicatorIds && !cfg.indicatorIds.includes(v.indicator)) errors.push({ path: `values.${i}.indicator`, message: `no indicator '${v.indicator}' in the plan` });
+      else if (!cfg.indicatorIds.includes(v.indicator)) errors.push({ path: `values.${i}.indicator`, message: `no indicator '${v.indicator}' in the plan` });
       else if (seen.has(v.indicator)) errors.push({ path: `values.${i}.indicator`, message: 'indicator given twice' });
       seen.add(v.indicator);
       if (typeof v.value !== 'string' || !/^-?\d{1,15}(\.\d{1,6})?$/.test(v.value)) errors.push({ path: `values.${i}.value`, message: 'must be a decimal string' });

@@ -5,7 +5,7 @@
  *
  * Tuning:
  * - a bounded workflow cache (WORKER_MAX_CACHED_WORKFLOWS). The SDK's default derives from the V8
- *   heap limit (about 2 300 workflows on a 24 GB machine), so every cycle and adoption child ever
+ *   heap limit (about 2 300 workflows on a 24 GB machine), so every cycle ever
  *   touched stays in memory. Cycles are year-long and idle most of the time: the least recently
  *   used are evicted and replayed from their history on their next action.
  * - a prebuilt workflow bundle when one is given (dist/worker/workflow-bundle.js), so the worker

@@ -1,5 +1,5 @@
 /**
- * The worker process: runs the cycle and adoption workflows and the record activities.
+ * The worker process: runs the cycle workflow and the record activities.
  * SIGTERM/SIGINT drain it: in-flight tasks finish, then the process exits.
  *
  * Production runs it built (services/worker/build.ts): dist/worker/main.js with the workflow

@@ -4,9 +4,9 @@
  * and no row written twice. The worker is an OS process of its own (test/support/worker-process.ts),
  * held inside the activity until the kill, so the kill lands exactly where each case says.
  *
- * recordAllocations is an ordinary activity without heartbeats: the server notices the dead worker
- * only when its startToCloseTimeout (workflows/cycle.ts) runs out, so those cases take that long.
- * The local activities are retried as soon as the dead worker's workflow task times out (10 s).
+ * Every record is written by an ordinary activity without heartbeats: the server notices the dead
+ * worker only when the activity's startToCloseTimeout (workflows/cycle/records.ts: 10 s, 30 s for
+ * the allocations) runs out, so each case takes that long.
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -33,20 +33,12 @@ const requests = (year: number): m.YearMap[] => [
 ];
 const framesFor = (year: number) => frames(p, year, '1500000.00', '400000.00');
 
-/**
- * Proposals, the recommendation put to the vote, five approvals, every council adopts. With
- * `settle`, proposals stay open until the workflow's own write of the submissions has started.
- */
-async function driveToAdoption(cycle: Cycle, year: number, settle = false): Promise<void> {
+/** Proposals, the recommendation put to the vote, five approvals, every council adopts. */
+async function driveToAdoption(cycle: Cycle, year: number): Promise<void> {
   for (const amounts of requests(year)) {
     await cycle.executeUpdate(m.submitMeasure, {
       args: [{ actor: proposer(), measure: { title: 'Tiltak', description: 'Beskrivelse', strategies: ['2.1'], responsible: 'LRV', amounts, cofunding: [] } }],
     });
-  }
-  if (settle) {
-    const started = (a: { activityType?: { name?: string | null } | null; state?: unknown }) =>
-      a.activityType?.name === 'recordMeasures' && [2, 'PENDING_ACTIVITY_STATE_STARTED'].includes(a.state as number);
-    await poll(async () => (await cycle.describe()).raw.pendingActivities ?? [], (pending) => pending.some(started), 'the workflow writing the submissions itself');
   }
   await cycle.executeUpdate(m.closeProposals, { args: [{ actor: admin }] });
   const recommendation = await cycle.query(m.getRecommendation);
@@ -137,7 +129,7 @@ function workerProcess(taskQueue: string, pause?: Pause): WorkerProcess {
 async function killedDuring(
   pause: Pause,
   whilePaused: (cycleId: string, worker: WorkerProcess) => Promise<void>,
-  o: { settle?: boolean; thenWhileRunning?: (cycle: Cycle) => Promise<unknown> } = {},
+  o: { thenWhileRunning?: (cycle: Cycle) => Promise<unknown> } = {},
 ): Promise<Cycle> {
   const taskQueue = `crash-${randomUUID()}`;
   const first = workerProcess(taskQueue, pause);
@@ -146,7 +138,7 @@ async function killedDuring(
     await first.next('ready');
     const year = await freshYear();
     const cycle = await startCycle(await connectClient(), taskQueue, { year, frames: framesFor(year) });
-    const driving = driveToAdoption(cycle, year, o.settle);
+    const driving = driveToAdoption(cycle, year);
     driving.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled
     await first.next('paused');
     await whilePaused(cycle.workflowId, first);
@@ -197,29 +189,21 @@ describe.concurrent('a worker killed (SIGKILL) in the middle of an activity, the
     expect(await attempts(cycle, 'recordAllocations')).toEqual([2]);
   }, 300_000);
 
-  it('in the local activity recordVote after COMMIT of the deciding vote: the next workflow task records nothing twice', async () => {
-    await killedDuring({ activity: 'recordVote', at: 'after-commit', call: 5 }, async (cycleId) => {
+  it('in recordVote after COMMIT of the deciding vote: the retry finds the audit key taken, and no vote is counted twice', async () => {
+    const cycle = await killedDuring({ activity: 'recordVote', at: 'after-commit', call: 5 }, async (cycleId) => {
       expect(await rowCount('votes', cycleId)).toBe(5);
     });
+    expect(await attempts(cycle, 'recordVote')).toEqual([1, 1, 1, 1, 2]);
   }, 300_000);
 
-  it('in recordMeasures, the workflow writing in the background submissions nobody else wrote, after COMMIT: nothing is written twice', async () => {
-    await killedDuring({ activity: 'recordMeasures', at: 'after-commit' }, async (cycleId) => {
-      expect(await rowCount('measures', cycleId)).toBe(4);
-    }, {
-      settle: true,
-      // The ordinary activity is tried again once its start-to-close timeout runs out, maybe after the cycle is adopted.
-      thenWhileRunning: async (cycle) => {
-        await poll(() => attempts(cycle, 'recordMeasures'), (a) => a.length > 0, 'the second attempt of recordMeasures', 60_000);
-        expect(await attempts(cycle, 'recordMeasures')).toEqual([2]);
-        expect(await recordsOf(cycle.workflowId, Number(cycle.workflowId.slice(-4)))).toEqual(uninterrupted);
-      },
+  it('in recordMeasure after COMMIT of a submission: its Update is answered once the retry finds the measure written, and it is there once', async () => {
+    const cycle = await killedDuring({ activity: 'recordMeasure', at: 'after-commit', call: 2 }, async (cycleId) => {
+      expect(await rowCount('measures', cycleId)).toBe(2);
     });
+    expect(await attempts(cycle, 'recordMeasure')).toEqual([1, 2, 1, 1]);
   }, 300_000);
 
-
-  // recordMeasure(s) write one statement per measure (no open transaction to stop in); the priority list is two.
-  it('in the local activity recordPriorityList before COMMIT: the list is written once, by the next worker', async () => {
+  it('in recordPriorityList before COMMIT: the list is written once, by the next worker', async () => {
     await killedDuring({ activity: 'recordPriorityList', at: 'before-commit' }, async (cycleId, worker) => {
       expect(await uncommittedTransactions(worker)).toBe(1);
       expect(await rowCount('measures', cycleId)).toBe(4);

@@ -75,7 +75,7 @@ function pausing(sql: postgres.Sql, pause: Pause | undefined): Activities {
   const real = activities[pause.activity];
   if (typeof real !== 'function') throw new Error(`worker-process: no activity ${pause.activity}`);
   let calls = 0;
-  // Calls may overlap (a local and an ordinary one): each knows its own number.
+  // Calls may overlap (Updates run side by side): each knows its own number.
   const context = new AsyncLocalStorage<number>();
   const stopHere = async () => {
     const call = context.getStore();

@@ -113,15 +113,16 @@ describe('adoption', () => {
   const pending: m.AdoptionState = { round: 1, municipality: '3405', requested: { [y]: '100.00' }, decision: null, amounts: null, caseNumber: null, decidedOn: null, dueAt: hours(3), overdue: false };
   const decision: m.AdoptionInput = { municipality: '3405', decision: 'adopted', caseNumber: '7/26', decidedOn: '2026-12-10' };
 
-  it('refuses a second decision while the first is on its way', () => {
+  it('refuses a second decision in the same round', () => {
     const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
-    expect(verdict(() => rules.validateAdoption(cfg, s, clerk('3405'), decision, new Set()))).toBe('accepted');
-    expect(verdict(() => rules.validateAdoption(cfg, s, clerk('3405'), decision, new Set(['3405'])))).toBe(m.RejectionType.conflict);
+    expect(verdict(() => rules.validateAdoption(cfg, s, clerk('3405'), decision))).toBe('accepted');
+    const decided = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [{ ...pending, decision: 'adopted', amounts: pending.requested, caseNumber: '7/26', decidedOn: '2026-12-10' }] });
+    expect(verdict(() => rules.validateAdoption(cfg, decided, clerk('3405'), decision))).toBe(m.RejectionType.conflict);
   });
 
   it('refuses a decision date that does not exist', () => {
     const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
-    expect(fieldErrors(() => rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: '0000-01-01' }, new Set())).map((e) => e.path)).toEqual(['decidedOn']);
+    expect(fieldErrors(() => rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: '0000-01-01' })).map((e) => e.path)).toEqual(['decidedOn']);
   });
 });
 
@@ -129,9 +130,9 @@ describe('deadlines', () => {
   const cfg = config();
   it('cannot move a deadline of a phase the cycle has left', () => {
     const s = stateOf(cfg, { phase: 'adoption' });
-    expect(verdict(() => rules.validateMoveDeadline(cfg, s, admin, 'proposals', hours(5), NOW))).toBe(m.RejectionType.phase);
-    expect(verdict(() => rules.validateMoveDeadline(cfg, s, admin, 'ipr', hours(5), NOW))).toBe(m.RejectionType.phase);
-    expect(verdict(() => rules.validateMoveDeadline(cfg, s, admin, 'adoption', hours(5), NOW))).toBe('accepted');
+    expect(verdict(() => rules.validateMoveDeadline(s, admin, 'proposals', hours(5), NOW))).toBe(m.RejectionType.phase);
+    expect(verdict(() => rules.validateMoveDeadline(s, admin, 'ipr', hours(5), NOW))).toBe(m.RejectionType.phase);
+    expect(verdict(() => rules.validateMoveDeadline(s, admin, 'adoption', hours(5), NOW))).toBe('accepted');
   });
 
   it('moves a passed IPR or adoption deadline while its step is open or ahead, never a passed proposal deadline', () => {
@@ -139,23 +140,23 @@ describe('deadlines', () => {
     const late = { round: 2, municipality: '3405', requested: { [y]: '100.00' }, decision: null, amounts: null, caseNumber: null, decidedOn: null, dueAt: hours(-1), overdue: true };
     // After a loop-back: the councils' date first, then the IPR meeting's, each kept in order.
     const prioritising = stateOf(cfg, { phase: 'prioritisation', deadlines: passed, overdue: ['ipr'] });
-    expect(verdict(() => rules.validateMoveDeadline(cfg, prioritising, admin, 'adoption', hours(9), NOW))).toBe('accepted');
-    expect(fieldErrors(() => rules.validateMoveDeadline(cfg, prioritising, admin, 'ipr', hours(5), NOW)).map((e) => e.message)).toEqual(['deadlines must stay in order: ipr before adoption']);
+    expect(verdict(() => rules.validateMoveDeadline(prioritising, admin, 'adoption', hours(9), NOW))).toBe('accepted');
+    expect(fieldErrors(() => rules.validateMoveDeadline(prioritising, admin, 'ipr', hours(5), NOW)).map((e) => e.message)).toEqual(['deadlines must stay in order: ipr before adoption']);
     const adoptionMoved = stateOf(cfg, { phase: 'prioritisation', deadlines: { ...passed, adoption: hours(9) }, overdue: ['ipr'] });
-    expect(verdict(() => rules.validateMoveDeadline(cfg, adoptionMoved, admin, 'ipr', hours(5), NOW))).toBe('accepted');
+    expect(verdict(() => rules.validateMoveDeadline(adoptionMoved, admin, 'ipr', hours(5), NOW))).toBe('accepted');
     const adopting = stateOf(cfg, { phase: 'adoption', round: 2, deadlines: passed, adoptions: [late] });
-    expect(verdict(() => rules.validateMoveDeadline(cfg, adopting, admin, 'adoption:3405', hours(5), NOW))).toBe('accepted');
+    expect(verdict(() => rules.validateMoveDeadline(adopting, admin, 'adoption:3405', hours(5), NOW))).toBe('accepted');
     const proposing = stateOf(cfg, { phase: 'proposals', deadlines: passed });
-    expect(verdict(() => rules.validateMoveDeadline(cfg, proposing, admin, 'proposals', hours(5), NOW))).toBe(m.RejectionType.phase);
+    expect(verdict(() => rules.validateMoveDeadline(proposing, admin, 'proposals', hours(5), NOW))).toBe(m.RejectionType.phase);
   });
 
   it('keeps in order only the deadlines of steps still open or ahead', () => {
     const deadlines = { proposals: hours(3), ipr: hours(6), adoption: hours(9) };
     // Proposals closed early: the IPR meeting may come before the date they would have closed.
     const closedEarly = stateOf(cfg, { phase: 'prioritisation', deadlines });
-    expect(verdict(() => rules.validateMoveDeadline(cfg, closedEarly, admin, 'ipr', hours(1), NOW))).toBe('accepted');
+    expect(verdict(() => rules.validateMoveDeadline(closedEarly, admin, 'ipr', hours(1), NOW))).toBe('accepted');
     const open = stateOf(cfg, { phase: 'proposals', deadlines });
-    expect(fieldErrors(() => rules.validateMoveDeadline(cfg, open, admin, 'ipr', hours(1), NOW)).map((e) => e.message)).toEqual(['deadlines must stay in order: proposals before ipr']);
+    expect(fieldErrors(() => rules.validateMoveDeadline(open, admin, 'ipr', hours(1), NOW)).map((e) => e.message)).toEqual(['deadlines must stay in order: proposals before ipr']);
   });
 });
 

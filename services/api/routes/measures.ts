@@ -1,6 +1,5 @@
 /** Measures (tiltak): proposing, editing and withdrawing go through the cycle workflow; reads come from Postgres. */
 import type { Hono } from 'hono';
-import { writeMeasure, type MeasureWrite } from '../../../activities/records.js';
 import { endpoints } from '../../../schema/api.js';
 import { editMeasure, submitMeasure, withdrawMeasure } from '../../../workflows/messages.js';
 import { actorOf } from '../auth.js';
@@ -16,23 +15,10 @@ async function measure(ctx: ApiContext, cycleId: string, measureId: string): Pro
   return found;
 }
 
-/**
- * The workflow accepted the submission and returned its record: written here, the proposer's next
- * read finds it. Should this fail, the workflow's own write follows within seconds, and the
- * submission, accepted, is answered as such.
- */
-async function writeSubmission(ctx: ApiContext, write: MeasureWrite): Promise<void> {
-  try {
-    await writeMeasure(ctx.sql, write);
-  } catch (e) {
-    ctx.log.log('warn', 'submission not written by the API; the cycle workflow writes it', { cycleId: write.cycleId, measureId: write.id, error: (e as Error).message });
-  }
-}
-
 export function measureRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
   route(app, ctx, endpoints.submitMeasure, async ({ c, principal, params, body }) => {
-    const { id, write } = await updateCycle(ctx, params.cid, submitMeasure, { actor: actorOf(principal), measure: body });
-    if (write) await writeSubmission(ctx, write);
+    // The Update returns once the workflow has written the measure, so the proposer's next read finds it.
+    const { id } = await updateCycle(ctx, params.cid, submitMeasure, { actor: actorOf(principal), measure: body });
     c.header('location', `/api/v1/cycles/${params.cid}/measures/${id}`);
     return c.json({ id }, 201);
   });
