@@ -441,7 +441,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     s.round += 1;
     s.listInAdoption = list.version;
     deciding.clear(); // a council that decided in the last round may have to decide again in this one
-    const requests = municipalRequests(cfg, s.frames, list.items);
+    const requests = municipalRequests(cfg, s, list.items);
     const due = s.deadlines.adoption;
     s.adoptions = cfg.partnership.municipalities
       .filter((mu) => risesAbove(requests[mu.id] ?? {}, s.standing[mu.id]?.amounts))
@@ -497,7 +497,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     if (cancelled()) return null;
     const lowered = outcomes.filter((o) => o.decision !== 'adopted');
     if (lowered.length === 0) return 'adopted';
-    for (const o of lowered) s.frames[o.municipality] = lowerFrame(s.frames[o.municipality] ?? {}, o.amounts);
+    for (const o of lowered) s.frames[o.municipality] = lowerFrame(cfg, s.frames[o.municipality] ?? {}, s.adoptions.find((a) => a.municipality === o.municipality)!.requested, o);
     s.recommendation = recommend(cfg, s);
     await setPhase('prioritisation', 'system', `${lowered.map((o) => `${o.municipality} ${o.decision}`).join(', ')}: re-prioritise within the lowered frames`);
     return 'reprioritise';
@@ -509,7 +509,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
     for (const measure of s.measures) measure.status = statuses[measure.id] ?? measure.status;
     const refs = Object.entries(s.standing).map(([municipality, a]) => ({ municipality, round: a.round, decision: a.decision, caseNumber: a.caseNumber, decidedOn: a.decidedOn }));
     await bulk.recordAllocations({
-      cycleId: cfg.cycleId, version: list.version, shares: shareList(cfg, s.frames, list.items), statuses, adoptionRefs: refs,
+      cycleId: cfg.cycleId, version: list.version, shares: shareList(cfg, s, list.items), statuses, adoptionRefs: refs,
       audit: audit('system', 'allocations:lock', `v${list.version}`, { caseNumber: list.meeting.caseNumber, adoptions: refs }),
     });
     await setPhase('adopted', 'system', `all councils adopted; priority list ${list.version} is the binding plan`);

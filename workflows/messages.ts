@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineUpdate, defineSignal } from '@temporalio/workflow';
 import type { MeasureWrite } from '../activities/records.js';
+import type { YearEndRow } from '../domain/year-end.js';
 import type { PartnershipConfig } from '../schema/partnership.js';
 
 export type Money = string;
@@ -143,7 +144,8 @@ export interface CycleStatus {
   adoptions: AdoptionState[];
   adoptionRound: number;
   adoptedListVersion: number | null;
-  yearEnd: { funderId: string; allocated: Money; spent: Money; unspent: Money; disposition: 'carry_over' | 'released' }[] | null;
+  /** per funder at the close: the unspent money in its two parts and what carries over (domain/year-end.ts) */
+  yearEnd: YearEndRow[] | null;
 }
 
 /**

@@ -209,7 +209,7 @@ export function validatePriorityList(cfg: CycleConfig, s: CycleState, a: Actor, 
     }
   });
   if (errors.length) throw invalid(errors);
-  frameViolations(cfg, s.frames, items, true);
+  frameViolations(cfg, s, items, true);
 }
 
 const VOTES: readonly string[] = ['approve', 'reject'];
