@@ -46,6 +46,11 @@ export interface Recommendation {
  */
 export type OutOfSplit = Record<string, readonly string[]>;
 
+/** A plain rejection: the rejecting councils are out of the split of every year of the cycle. */
+export function rejectedInEveryYear(years: readonly (number | string)[], rejecting: readonly string[]): OutOfSplit {
+  return rejecting.length ? Object.fromEntries(years.map((y) => [String(y), [...rejecting]])) : {};
+}
+
 export interface RecommendInput {
   /** in rank order, highest priority first */
   measures: { id: string; amounts: YearMap }[];

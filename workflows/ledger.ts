@@ -6,8 +6,8 @@
  */
 import { Decimal } from 'decimal.js';
 import {
-  checkFrames, CostSharingError, grantUnitOf, membersOf as fundersOf, largestRemainder, recommend as recommendList, shareMeasure, sumShares,
-  type OutOfSplit,
+  checkFrames, CostSharingError, grantUnitOf, membersOf as fundersOf, largestRemainder, recommend as recommendList, rejectedInEveryYear,
+  shareMeasure, sumShares, type OutOfSplit,
 } from '../domain/cost-sharing.js';
 import { formatMoney, parseMoney } from '../domain/money.js';
 import { paysInOf, yearEndRow, type YearEndRow } from '../domain/year-end.js';
@@ -45,7 +45,7 @@ export type MoneyState = Pick<CycleState, 'frames' | 'standing'>;
  */
 export function outOfSplit(cfg: CycleConfig, s: Pick<CycleState, 'standing'>): OutOfSplit {
   const rejecting = cfg.partnership.municipalities.filter((mu) => s.standing[mu.id]?.decision === 'rejected').map((mu) => mu.id);
-  return rejecting.length ? Object.fromEntries(years(cfg).map((y) => [String(y), rejecting])) : {};
+  return rejectedInEveryYear(years(cfg), rejecting);
 }
 
 /** Each measure's shares per funder and year, for the grants of a list. */

@@ -124,6 +124,13 @@ export async function allocationRows(sql: Sql, cycleId: string): Promise<Allocat
   return [...rows];
 }
 
+/** The municipalities whose council rejected its contribution in this cycle (a rejection is final for the cycle). */
+export async function rejectingCouncils(sql: Sql, cycleId: string): Promise<string[]> {
+  const rows = await sql<{ municipality: string }[]>`
+    select distinct municipality from adoptions where cycle_id = ${cycleId} and decision = 'rejected'`;
+  return rows.map((r) => r.municipality);
+}
+
 /**
  * What year Y-1 carried over at its close, per funder (what carries follows what the funder pays
  * in, domain/year-end.ts); null when that year has no year-end.

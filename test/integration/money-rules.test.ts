@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { cycleWorkflow } from '../../workflows/cycle.js';
+import { loadAllocations } from '../../services/api/allocations.js';
 import * as m from '../../workflows/messages.js';
 import { admin, clerk, frames, lillehammer, measure, proposer, startCycle, voters } from '../support/cycles.js';
 import { poll } from '../support/poll.js';
@@ -60,6 +61,10 @@ describe('a council that rejects', () => {
     // Round 2: the two whose share rose adopt again; Øyer is not asked.
     status = await adopt(h, items, 'IPR 2', Y);
     expect(status.adoptions.map((a) => [a.municipality, a.requested[y]])).toEqual([['3405', '150000.00'], ['3441', '150000.00']]);
+    // The allocation view, computed from the records until the plan is binding, splits the same way.
+    const view = (await loadAllocations(sql(), h.workflowId))!;
+    expect(view.basis.status).toBe('adopted');
+    expect(Object.fromEntries(Object.entries(view.measures[0]!.shares).map(([f, byYear]) => [f, byYear[y]]))).toEqual({ county: '600000.00', '3405': '150000.00', '3440': '0.00', '3441': '150000.00' });
     await decide(h, '3405', 'adopted', 'K 2/3405', `${Y}-01-10`);
     await decide(h, '3441', 'adopted', 'K 2/3441', `${Y}-01-10`);
     await poll(() => h.query(m.getStatus), (s) => s.phase === 'adopted', 'adopted after round 2');
