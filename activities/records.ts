@@ -204,10 +204,12 @@ export function createRecords(sql: postgres.Sql): RecordActivities {
       await once(sql, a, async (tx) => {
         for (const r of a.rows) {
           await tx`
-            INSERT INTO year_end (cycle_id, funder_id, allocated, spent, unspent, disposition)
-            VALUES (${a.cycleId}, ${r.funderId}, ${r.allocated}, ${r.spent}, ${r.unspent}, ${r.disposition})
-            ON CONFLICT (cycle_id, funder_id) DO UPDATE SET allocated = EXCLUDED.allocated, spent = EXCLUDED.spent,
-              unspent = EXCLUDED.unspent, disposition = EXCLUDED.disposition`;
+            INSERT INTO year_end (cycle_id, funder_id, frame, allocated, spent, never_allocated, granted_unspent, unspent, carried_over, disposition)
+            VALUES (${a.cycleId}, ${r.funderId}, ${r.frame}, ${r.allocated}, ${r.spent}, ${r.neverAllocated}, ${r.grantedUnspent}, ${r.unspent},
+                    ${r.carriedOver}, ${r.disposition})
+            ON CONFLICT (cycle_id, funder_id) DO UPDATE SET frame = EXCLUDED.frame, allocated = EXCLUDED.allocated, spent = EXCLUDED.spent,
+              never_allocated = EXCLUDED.never_allocated, granted_unspent = EXCLUDED.granted_unspent, unspent = EXCLUDED.unspent,
+              carried_over = EXCLUDED.carried_over, disposition = EXCLUDED.disposition`;
         }
       });
     },

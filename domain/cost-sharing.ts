@@ -39,6 +39,18 @@ export interface Recommendation {
   notes: string[];
 }
 
+/**
+ * Year ("2027") -> the municipalities that take no part in that year's split: their council
+ * rejected its contribution (DOMAIN.md, decisions of 2026-12-01). The municipal part is shared by
+ * the others, by the key renormalised over them; a municipality left out pays 0.00 that year.
+ */
+export type OutOfSplit = Record<string, readonly string[]>;
+
+/** A plain rejection: the rejecting councils are out of the split of every year of the cycle. */
+export function rejectedInEveryYear(years: readonly (number | string)[], rejecting: readonly string[]): OutOfSplit {
+  return rejecting.length ? Object.fromEntries(years.map((y) => [String(y), [...rejecting]])) : {};
+}
+
 export interface RecommendInput {
   /** in rank order, highest priority first */
   measures: { id: string; amounts: YearMap }[];
@@ -46,7 +58,18 @@ export interface RecommendInput {
   sharing: Sharing;
   members: Members;
   years: readonly (number | string)[];
+  /**
+   * A partial grant is a whole number of this unit ("1000.00": whole thousands of kroner), so that
+   * nobody is shown 299 999.97 of 300 000.00; a full grant is exactly what was asked. The shares of
+   * either are split to the øre as always.
+   */
+  grantUnit: Money;
+  outOfSplit?: OutOfSplit;
 }
+
+/** The recommendation's partial grants without configuration: whole thousands of kroner. */
+export const DEFAULT_GRANT_UNIT: Money = '1000.00';
+export const grantUnitOf = (config: { grantUnit?: Money }): Money => config.grantUnit ?? DEFAULT_GRANT_UNIT;
 
 export class CostSharingError extends Error {
   constructor(message: string) {
@@ -116,8 +139,9 @@ interface YearRule {
   key: bigint[];
 }
 
-function ruleFor(sharing: Sharing, members: Members, framesOre?: Record<string, bigint>): YearRule {
+function ruleFor(sharing: Sharing, members: Members, framesOre?: Record<string, bigint>, absent: readonly string[] = []): YearRule {
   const fraction = sharing.countyFraction;
+  const takesPart = (id: string) => !absent.includes(id);
   let county: bigint;
   let municipal: bigint;
   if (fraction.type === 'fixed') {
@@ -129,11 +153,15 @@ function ruleFor(sharing: Sharing, members: Members, framesOre?: Record<string, 
   } else {
     if (!framesOre) throw new CostSharingError('a pro-rata rule needs the funders\' frames for the year');
     county = framesOre[members.county] ?? 0n;
-    municipal = members.municipalities.reduce((a, id) => a + (framesOre[id] ?? 0n), 0n);
+    // Pro-rata of what the funders put in: a municipality out of the split puts in nothing.
+    municipal = members.municipalities.filter(takesPart).reduce((a, id) => a + (framesOre[id] ?? 0n), 0n);
   }
 
   const key = sharing.key;
   const keyWeights = members.municipalities.map((id) => {
+    // Weight 0: the key renormalised over the municipalities that take part. Largest remainder
+    // never gives a unit to a weight of 0, so ties still go to the first listed that takes part.
+    if (!takesPart(id)) return 0n;
     if (key.type === 'equal') return 1n;
     const w = key.type === 'population' ? key.figures[id] : key.weights[id];
     if (w === undefined) throw new CostSharingError(`the ${key.type} key has no entry for municipality ${id}`);
@@ -149,32 +177,42 @@ function splitOre(amount: bigint, rule: YearRule): bigint[] {
     throw new CostSharingError('pro-rata split impossible: the county and municipal frames are all zero');
   }
   const [county = 0n, municipal = 0n] = apportion(amount, [rule.county, rule.municipal]);
-  return [county, ...apportion(municipal, rule.key)];
+  if (municipal > 0n && !takesAnyPart(rule)) {
+    throw new CostSharingError('no municipality takes part in the split: the municipal part has nobody to pay it');
+  }
+  return [county, ...(municipal === 0n ? rule.key.map(() => 0n) : apportion(municipal, rule.key))];
 }
+
+const takesAnyPart = (rule: YearRule) => rule.key.some((k) => k > 0n);
 
 /**
  * Splits one amount on the funders. `frames` (funderId -> that year's frame) is needed for a
- * pro-rata rule only. Returns county first, then the municipalities in configuration order.
+ * pro-rata rule only; `absent` are the municipalities out of the split (see OutOfSplit).
+ * Returns county first, then the municipalities in configuration order.
  */
 export function splitAmount(
   amount: Decimal,
   sharing: Sharing,
   members: Members,
   frames?: Record<string, Decimal>,
+  absent: readonly string[] = [],
 ): Record<string, Decimal> {
   const ore = toOre(amount);
   if (ore < 0n) throw new CostSharingError(`cannot split a negative amount: ${formatMoney(amount)}`);
   const framesOre = frames ? Object.fromEntries(Object.entries(frames).map(([id, f]) => [id, toOre(f)])) : undefined;
-  const parts = splitOre(ore, ruleFor(sharing, members, framesOre));
+  const parts = splitOre(ore, ruleFor(sharing, members, framesOre, absent));
   return Object.fromEntries(funderIds(members).map((id, i) => [id, fromOre(parts[i]!)]));
 }
 
-/** Each funder's share of a measure, per year. A pro-rata rule uses that year's `frames`. */
-export function shareMeasure(amounts: YearMap, sharing: Sharing, members: Members, frames?: FunderYearMap): FunderYearMap {
+/**
+ * Each funder's share of a measure, per year. A pro-rata rule uses that year's `frames`; a
+ * municipality out of a year's split (`outOfSplit`) has no share of it.
+ */
+export function shareMeasure(amounts: YearMap, sharing: Sharing, members: Members, frames?: FunderYearMap, outOfSplit: OutOfSplit = {}): FunderYearMap {
   const ids = funderIds(members);
   const shares: FunderYearMap = Object.fromEntries(ids.map((id) => [id, {}]));
   for (const year of sortedYears(Object.keys(amounts))) {
-    const rule = ruleFor(sharing, members, frames ? framesOfYear(frames, ids, year) : undefined);
+    const rule = ruleFor(sharing, members, frames ? framesOfYear(frames, ids, year) : undefined, outOfSplit[year]);
     const parts = splitOre(toOre(parseMoney(amounts[year]!)), rule);
     ids.forEach((id, i) => (shares[id]![year] = formatMoney(fromOre(parts[i]!))));
   }
@@ -194,9 +232,15 @@ export function sumShares(shares: Iterable<FunderYearMap>): FunderYearMap {
 }
 
 /** What a list of grants puts on each funder: the sum of every grant's rounded shares. */
-export function allocatedShares(grants: Iterable<YearMap>, sharing: Sharing, members: Members, frames?: FunderYearMap): FunderYearMap {
+export function allocatedShares(
+  grants: Iterable<YearMap>,
+  sharing: Sharing,
+  members: Members,
+  frames?: FunderYearMap,
+  outOfSplit: OutOfSplit = {},
+): FunderYearMap {
   const empty: FunderYearMap = Object.fromEntries(funderIds(members).map((id) => [id, {}]));
-  return sumShares([empty, ...[...grants].map((g) => shareMeasure(g, sharing, members, frames))]);
+  return sumShares([empty, ...[...grants].map((g) => shareMeasure(g, sharing, members, frames, outOfSplit))]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,13 +286,18 @@ export function remaining(frames: FunderYearMap, allocated: FunderYearMap): Fund
 // The administration's recommendation
 
 /**
- * Grants the measures in rank order, year by year, each the largest whole-øre amount up to its
- * request such that every funder's share fits its remaining frame, both the exact share and the
- * rounded share. (Requiring the exact share to fit too keeps rounding from stretching a frame:
+ * Grants the measures in rank order, year by year: a request every funder's remaining frame
+ * carries is granted in full; otherwise the grant is the largest whole number of `grantUnit` up to
+ * the request such that every funder's share fits its remaining frame, both the exact share and
+ * the rounded share. (Requiring the exact share to fit too keeps rounding from stretching a frame:
  * 1 MNOK of municipal money carries exactly 3 MNOK at a 2/3 county fraction, not 3 MNOK + 1 øre.)
+ * What a partial grant leaves may still carry a smaller measure further down in full.
  */
 export function recommend(input: RecommendInput): Recommendation {
   const { measures, frames, sharing, members } = input;
+  const unit = toOre(parseMoney(input.grantUnit));
+  if (unit <= 0n) throw new CostSharingError(`the grant unit must be at least 0.01, not ${input.grantUnit}`);
+  const outOfSplit = input.outOfSplit ?? {};
   const ids = funderIds(members);
   const years = [...new Set(input.years.map(String))].sort((a, b) => Number(a) - Number(b));
   const grants = measures.map(() => ({}) as Record<string, bigint>);
@@ -257,7 +306,7 @@ export function recommend(input: RecommendInput): Recommendation {
 
   for (const year of years) {
     const frame = framesOfYear(frames, ids, year);
-    const rule = ruleFor(sharing, members, frame);
+    const rule = ruleFor(sharing, members, frame, outOfSplit[year]);
     const left = ids.map((id) => frame[id]!);
     let requested = 0n;
     let granted = 0n;
@@ -265,7 +314,7 @@ export function recommend(input: RecommendInput): Recommendation {
 
     measures.forEach((measure, m) => {
       const request = requestOre(measure.amounts, year);
-      const grant = maxGrant(request, left, rule);
+      const grant = grantOf(request, left, rule, unit);
       const parts = splitOre(grant, rule);
       parts.forEach((p, i) => (left[i]! -= p));
       grants[m]![year] = grant;
@@ -275,7 +324,10 @@ export function recommend(input: RecommendInput): Recommendation {
     });
 
     ids.forEach((id, i) => (unallocated[id]![year] = left[i]!));
-    yearNotes.push(...unallocatedNotes(year, ids, members, frame, left, requested, granted, binding));
+    const absent = members.municipalities.filter((id) => outOfSplit[year]?.includes(id));
+    if (absent.length) yearNotes.push(`${year}: ${absent.join(', ')} take${absent.length === 1 ? 's' : ''} no part in the split (rejected); the municipal part is shared by the others`);
+    const takingPart = { county: members.county, municipalities: members.municipalities.filter((id) => !absent.includes(id)) };
+    yearNotes.push(...unallocatedNotes(year, ids, takingPart, frame, left, requested, granted, binding));
   }
 
   const items: RecommendedItem[] = [];
@@ -311,9 +363,24 @@ function weightsOf(rule: YearRule): ({ num: bigint; den: bigint } | null)[] {
   ];
 }
 
+/**
+ * The request when `left` carries it; else the largest whole number of `unit` that it carries.
+ * Largest remainder is not monotone, so a multiple of the unit below the øre-exact maximum can still
+ * break a frame by an øre of rounding: then the next multiple down is tried.
+ */
+function grantOf(request: bigint, left: bigint[], rule: YearRule, unit: bigint): bigint {
+  const most = maxGrant(request, left, rule);
+  if (most === request) return request;
+  for (let grant = (most / unit) * unit; grant > 0n; grant -= unit) {
+    if (splitOre(grant, rule).every((p, i) => p <= left[i]!)) return grant;
+  }
+  return 0n;
+}
+
 /** The largest grant the remaining frame `left` carries, exact and rounded, up to `request`. */
 function maxGrant(request: bigint, left: bigint[], rule: YearRule): bigint {
   if (request === 0n || rule.county + rule.municipal === 0n) return 0n;
+  if (rule.municipal > 0n && !takesAnyPart(rule)) return 0n; // nobody can pay the municipal part
   let candidate = request;
   weightsOf(rule).forEach((w, i) => {
     if (w) candidate = min(candidate, (left[i]! * w.den) / w.num);

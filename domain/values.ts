@@ -39,10 +39,5 @@ export interface Meeting {
 export type AdoptionDecision = 'adopted' | 'reduced' | 'rejected';
 
 /** One funder's line of the year-end balance. */
-export interface YearEndRow {
-  funderId: string;
-  allocated: Money;
-  spent: Money;
-  unspent: Money;
-  disposition: 'carry_over' | 'released';
-}
+/** A funder's year-end row: its two parts of unspent money and what carries over. */
+export type { YearEndRow } from './year-end.js';

@@ -217,7 +217,14 @@ export const IndicatorsRequest = named(
 );
 
 export const CloseCycleRequest = named(
-  z.strictObject({ carryOver: z.boolean().describe('carry unspent money per funder over to Y+1 (else it is released)') }),
+  z.strictObject({
+    carryOver: z
+      .boolean()
+      .describe(
+        'carry unspent money over to Y+1 as each funder paid it in (by default: both the never-allocated and the granted-but-unspent ' +
+          'money of the county, the granted-but-unspent money of a municipality); false releases it all',
+      ),
+  }),
   'CloseCycleRequest',
   'Year-end close.',
   'request',
@@ -296,8 +303,24 @@ export const CycleStatusSchema = named(
     adoptionRound: z.int(),
     adoptedListVersion: z.int().nullable(),
     yearEnd: z
-      .array(z.object({ funderId: z.string(), allocated: MoneyOut, spent: MoneyOut, unspent: MoneyOut, disposition: z.enum(['carry_over', 'released']) }))
-      .nullable(),
+      .array(
+        z.object({
+          funderId: z.string(),
+          frame: MoneyOut.describe("the funder's frame for year Y at the close, with what was carried in"),
+          allocated: MoneyOut,
+          spent: MoneyOut,
+          neverAllocated: MoneyOut.describe('frame minus allocated'),
+          grantedUnspent: MoneyOut.describe('allocated minus spent'),
+          unspent: MoneyOut.describe('neverAllocated plus grantedUnspent'),
+          carriedOver: MoneyOut.describe(
+            'what the next year takes in: with carry-over, both parts for a funder that pays its frame in (by default the county), ' +
+              'the granted-but-unspent part for one that pays its adopted share (by default a municipality); 0.00 when released',
+          ),
+          disposition: z.enum(['carry_over', 'released']),
+        }),
+      )
+      .nullable()
+      .describe('per funder, once the year is closed: its unspent money in two parts, and what carries over'),
     source: z
       .enum(['workflow', 'records'])
       .optional()

@@ -4,6 +4,11 @@
  * hard-coded for one partnership.
  */
 import { z } from 'zod';
+import { MONEY_PATTERN } from '../domain/money.js';
+import { PAYS_IN, type PaysIn } from '../domain/year-end.js';
+
+export { DEFAULT_GRANT_UNIT, grantUnitOf } from '../domain/cost-sharing.js';
+export { DEFAULT_PAYS_IN, paysInOf } from '../domain/year-end.js';
 
 const Slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase slug, e.g. "lillehammer-regionen"');
 export const MunicipalityIdSchema = z.string().regex(/^\d{4}$/, 'municipality number, four digits, e.g. "3405"');
@@ -28,6 +33,23 @@ export const SharingKeySchema = z.discriminatedUnion('type', [
 
 export const SharingSchema = z.strictObject({ countyFraction: CountyFractionSchema, key: SharingKeySchema });
 
+/**
+ * What a funder pays into the partnership, which decides what of its unspent money carries over at
+ * year-end (DOMAIN.md, decisions of 2026-12-01):
+ * - `frame`: its whole frame is paid in (the county's is), so its money never allocated and its money
+ *   granted but not spent both stay in the partnership's accounts and carry over;
+ * - `adopted-share`: it pays the share its council adopted (a municipality), so only what was granted
+ *   and not spent carries over; its frame beyond that was never paid.
+ */
+export const PaysInSchema = z.enum(PAYS_IN);
+export type { PaysIn };
+
+/** The recommendation's partial grants are whole multiples of this; default DEFAULT_GRANT_UNIT (domain/cost-sharing.ts). */
+const GrantUnitSchema = z
+  .string()
+  .regex(MONEY_PATTERN, 'an amount of money, e.g. "1000.00"')
+  .refine((unit) => /[1-9]/.test(unit), 'must be more than 0.00');
+
 export const RosterMemberSchema = z.strictObject({
   id: Slug,
   name: Text,
@@ -46,10 +68,16 @@ export const PartnershipConfigSchema = z
       name: Text,
       /** the short name the documents use, e.g. 'IFK' */
       orgName: Text.optional(),
+      /** default 'frame' (DEFAULT_PAYS_IN, domain/year-end.ts) */
+      paysIn: PaysInSchema.optional(),
     }),
     /** in configuration order: the order of funders everywhere, and the tie-break order */
-    municipalities: z.array(z.strictObject({ id: MunicipalityIdSchema, name: Text })).min(1),
+    municipalities: z
+      .array(z.strictObject({ id: MunicipalityIdSchema, name: Text, /** default 'adopted-share' */ paysIn: PaysInSchema.optional() }))
+      .min(1),
     sharing: SharingSchema,
+    /** the unit of the recommendation's partial grants (default DEFAULT_GRANT_UNIT, 1 000 kr, domain/cost-sharing.ts) */
+    grantUnit: GrantUnitSchema.optional(),
     ipr: z.strictObject({ roster: z.array(RosterMemberSchema).min(1) }),
     /** true when the rule and key are example configuration, not taken from an agreement */
     example: z.boolean(),

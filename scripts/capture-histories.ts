@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(outDir, { recursive: true });
     const [full, cancelled] = await Promise.all([fullCycle(client, taskQueue, year), overdueThenCancelled(client, taskQueue, year + 2)]);
     const closed = await full.result();
-    const carryOver = Object.fromEntries((closed.yearEnd ?? []).filter((r) => r.disposition === 'carry_over' && r.unspent !== '0.00').map((r) => [r.funderId, r.unspent]));
+    const carryOver = Object.fromEntries((closed.yearEnd ?? []).filter((r) => r.disposition === 'carry_over' && r.carriedOver !== '0.00').map((r) => [r.funderId, r.carriedOver]));
     const next = await nextYear(client, taskQueue, year + 1, carryOver);
     return [await save('full-cycle', full), await save('next-year', next), await save('overdue-cancel', cancelled)];
   });

@@ -1,15 +1,20 @@
 /**
- * The cycle's money, in the workflow's terms: who pays what for a priority list, what each
- * council is asked to adopt, frames after a reduction, and the year-end balance. All of it is
+ * The cycle's money, in the workflow's terms: who pays what for a priority list (councils that
+ * rejected take no part), what each council is asked to adopt, frames after a council's decision,
+ * the recommendation, and the year-end balance. All of it is
  * the pure cost-sharing module (domain/) applied to the cycle's frozen rule and key.
  */
 import { Decimal } from 'decimal.js';
-import { checkFrames, CostSharingError, membersOf as fundersOf, largestRemainder, recommend as recommendList, shareMeasure, sumShares } from '../domain/cost-sharing.js';
-import { formatMoney, parseMoney, sumMoney } from '../domain/money.js';
+import {
+  checkFrames, CostSharingError, grantUnitOf, membersOf as fundersOf, largestRemainder, recommend as recommendList, rejectedInEveryYear,
+  shareMeasure, sumShares, type OutOfSplit,
+} from '../domain/cost-sharing.js';
+import { formatMoney, parseMoney } from '../domain/money.js';
+import { paysInOf, yearEndRow, type YearEndRow } from '../domain/year-end.js';
 import type { CycleConfig, CycleState } from './cycle-state.js';
 import { years } from './cycle-state.js';
 import { frameExceeded } from './failures.js';
-import type { FunderYearMap, MeasureState, PriorityItem, Recommendation, YearMap } from './messages.js';
+import type { AdoptionDecision, FunderYearMap, MeasureState, PriorityItem, Recommendation, YearMap } from './messages.js';
 
 const membersOf = (cfg: CycleConfig) => fundersOf(cfg.partnership);
 
@@ -31,22 +36,36 @@ export function framesWithCarryOver(cfg: CycleConfig): FunderYearMap {
   return frames;
 }
 
+/** The state the cycle's money depends on: the frames in force and the councils' standing decisions. */
+export type MoneyState = Pick<CycleState, 'frames' | 'standing'>;
+
+/**
+ * A council that rejected takes no part in the split of the years it rejected: a plain rejection
+ * is every year of the cycle (DOMAIN.md, decisions of 2026-12-01).
+ */
+export function outOfSplit(cfg: CycleConfig, s: Pick<CycleState, 'standing'>): OutOfSplit {
+  const rejecting = cfg.partnership.municipalities.filter((mu) => s.standing[mu.id]?.decision === 'rejected').map((mu) => mu.id);
+  return rejectedInEveryYear(years(cfg), rejecting);
+}
+
 /** Each measure's shares per funder and year, for the grants of a list. */
-export function shareList(cfg: CycleConfig, frames: FunderYearMap, items: PriorityItem[]): Record<string, FunderYearMap> {
-  return Object.fromEntries(items.map((i) => [i.measureId, shareMeasure(i.grants, cfg.partnership.sharing, membersOf(cfg), frames)]));
+export function shareList(cfg: CycleConfig, s: MoneyState, items: PriorityItem[]): Record<string, FunderYearMap> {
+  const out = outOfSplit(cfg, s);
+  return Object.fromEntries(items.map((i) => [i.measureId, shareMeasure(i.grants, cfg.partnership.sharing, membersOf(cfg), s.frames, out)]));
 }
 
 /** Throws FrameExceeded naming every funder and year a list would break. */
-export function frameViolations(cfg: CycleConfig, frames: FunderYearMap, items: PriorityItem[], throwIfAny: boolean) {
+export function frameViolations(cfg: CycleConfig, s: MoneyState, items: PriorityItem[], throwIfAny: boolean) {
   let totals: FunderYearMap;
   try {
-    totals = sumShares(Object.values(shareList(cfg, frames, items)));
+    totals = sumShares(Object.values(shareList(cfg, s, items)));
   } catch (e) {
-    // A pro-rata rule cannot split money in a year where every funder's frame is zero.
+    // A pro-rata rule cannot split money in a year where every funder's frame is zero, nor any rule
+    // the municipal part of a year in which every council rejected.
     if (e instanceof CostSharingError) throw frameExceeded(`The priority list grants money no frame can carry: ${e.message}`, []);
     throw e;
   }
-  const violations = checkFrames(totals, frames);
+  const violations = checkFrames(totals, s.frames);
   if (throwIfAny && violations.length) {
     const text = violations.map((v) => `${v.funderId} ${v.year}: ${v.allocated} over frame ${v.frame}`).join('; ');
     throw frameExceeded(`The priority list breaks a funder's frame: ${text}`, violations);
@@ -55,8 +74,8 @@ export function frameViolations(cfg: CycleConfig, frames: FunderYearMap, items: 
 }
 
 /** What each municipality is asked to adopt: the sum of its shares over the list, per year. */
-export function municipalRequests(cfg: CycleConfig, frames: FunderYearMap, items: PriorityItem[]): FunderYearMap {
-  const totals = sumShares(Object.values(shareList(cfg, frames, items)));
+export function municipalRequests(cfg: CycleConfig, s: MoneyState, items: PriorityItem[]): FunderYearMap {
+  const totals = sumShares(Object.values(shareList(cfg, s, items)));
   return Object.fromEntries(cfg.partnership.municipalities.map((m) => [m.id, totals[m.id] ?? {}]));
 }
 
@@ -66,12 +85,23 @@ export function risesAbove(requested: YearMap, adopted: YearMap | undefined): bo
   return Object.entries(requested).some(([y, a]) => parseMoney(a).greaterThan(parseMoney(adopted[y] ?? '0.00')));
 }
 
-/** A reduced or rejected adoption caps the municipality's frame at what it adopted. */
-export function lowerFrame(frame: YearMap, adopted: YearMap): YearMap {
+/**
+ * The municipality's frame after its council's decision (DOMAIN.md, decisions of 2026-12-01):
+ * - reduced: the frame is capped at the adopted amount in the years the decision names, no other.
+ *   The decision's amounts are completed with the requested amount for the years it leaves out
+ *   (recordAdoption), so the years it names with a lower amount are those adopted below the request;
+ * - rejected: the council puts nothing in and takes no part in the split (see outOfSplit), so its
+ *   frame is 0.00 in every year of the cycle;
+ * - adopted: unchanged.
+ */
+export function lowerFrame(cfg: CycleConfig, frame: YearMap, requested: YearMap, outcome: { decision: AdoptionDecision; amounts: YearMap }): YearMap {
+  if (outcome.decision === 'rejected') return Object.fromEntries(years(cfg).map((y) => [String(y), '0.00']));
   const next = { ...frame };
-  for (const [y, a] of Object.entries(adopted)) {
-    const current = parseMoney(next[y] ?? '0.00');
-    if (parseMoney(a).lessThan(current)) next[y] = formatMoney(parseMoney(a));
+  if (outcome.decision === 'adopted') return next;
+  for (const [y, a] of Object.entries(outcome.amounts)) {
+    const adopted = parseMoney(a);
+    const named = adopted.lessThan(parseMoney(requested[y] ?? '0.00'));
+    if (named && adopted.lessThan(parseMoney(next[y] ?? '0.00'))) next[y] = formatMoney(adopted);
   }
   return next;
 }
@@ -91,6 +121,8 @@ export function recommend(cfg: CycleConfig, s: CycleState): Recommendation {
     sharing: cfg.partnership.sharing,
     members: membersOf(cfg),
     years: years(cfg),
+    grantUnit: grantUnitOf(cfg.partnership),
+    outOfSplit: outOfSplit(cfg, s),
   });
 }
 
@@ -117,18 +149,19 @@ export function adoptedGrants(s: CycleState): Record<string, YearMap> {
 export const addMoney = (a: string | undefined, b: string): string => formatMoney(parseMoney(a ?? '0.00').plus(parseMoney(b)));
 
 /**
- * Year-end for year Y, per funder: its allocated shares, its shares of the money spent, and the
- * difference, carried over or released. A measure's spending is borne by its funders in proportion
- * to the shares they were allocated for it (largest remainder, ties to the funder listed first), so
- * no funder ever spends more than it was allocated: splitting the spent sum by the rule itself
- * could, since largest remainder is not monotone (0.05 splits 0.03/0.01/0.01 by 7:3:1 where 0.06
- * gives 0.04/0.02/0.00), and leave a funder with negative unspent money.
+ * Year-end for year Y, per funder (domain/year-end.ts): its frame, allocated shares and shares of the
+ * money spent; the unspent money in its two parts, never allocated and granted but not spent; and
+ * what carries over, which follows what the funder pays in. A measure's spending is borne by its
+ * funders in proportion to the shares they were allocated for it (largest remainder, ties to the
+ * funder listed first), so no funder ever spends more than it was allocated: splitting the spent sum
+ * by the rule itself could, since largest remainder is not monotone (0.05 splits 0.03/0.01/0.01 by
+ * 7:3:1 where 0.06 gives 0.04/0.02/0.00), and leave a funder with negative unspent money.
  */
-export function yearEndFor(cfg: CycleConfig, s: CycleState, carryOver: boolean): NonNullable<CycleState['yearEnd']> {
+export function yearEndFor(cfg: CycleConfig, s: CycleState, carryOver: boolean): YearEndRow[] {
   const y = String(cfg.year);
   const funders = [cfg.partnership.county.id, ...cfg.partnership.municipalities.map((m) => m.id)];
   const list = s.lists.find((l) => l.version === s.adoptedListVersion);
-  const shares = shareList(cfg, s.frames, (list?.items ?? []).map((i) => ({ ...i, grants: { [y]: i.grants[y] ?? '0.00' } })));
+  const shares = shareList(cfg, s, (list?.items ?? []).map((i) => ({ ...i, grants: { [y]: i.grants[y] ?? '0.00' } })));
   const allocated = sumShares(Object.values(shares));
   const spentShares = Object.entries(s.spent).map(([measureId, byYear]): FunderYearMap => {
     const share = shares[measureId];
@@ -139,15 +172,16 @@ export function yearEndFor(cfg: CycleConfig, s: CycleState, carryOver: boolean):
     return Object.fromEntries(funders.map((f, i) => [f, { [y]: formatMoney(parts[i] ?? new Decimal(0)) }]));
   });
   const spent = sumShares(spentShares);
-  return funders.map((funderId) => {
-    const a = parseMoney(allocated[funderId]?.[y] ?? '0.00');
-    const sp = parseMoney(spent[funderId]?.[y] ?? '0.00');
-    return {
-      funderId,
-      allocated: formatMoney(a),
-      spent: formatMoney(sp),
-      unspent: formatMoney(sumMoney([a, sp.negated()])),
-      disposition: carryOver ? 'carry_over' as const : 'released' as const,
-    };
-  });
+  return funders.map((funderId) =>
+    yearEndRow(
+      {
+        funderId,
+        frame: s.frames[funderId]?.[y] ?? '0.00',
+        allocated: allocated[funderId]?.[y] ?? '0.00',
+        spent: spent[funderId]?.[y] ?? '0.00',
+        paysIn: paysInOf(cfg.partnership, funderId),
+      },
+      carryOver,
+    ),
+  );
 }

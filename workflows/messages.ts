@@ -111,6 +111,7 @@ export interface CycleStatus {
   adoptions: AdoptionState[];
   adoptionRound: number;
   adoptedListVersion: number | null;
+  /** per funder at the close: the unspent money in its two parts and what carries over (domain/year-end.ts) */
   yearEnd: YearEndRow[] | null;
 }
 

@@ -207,7 +207,7 @@ export function validatePriorityList(cfg: CycleConfig, state: CycleState, a: Act
     }
   });
   if (errors.length) throw invalid(errors);
-  frameViolations(cfg, state.frames, items, true);
+  frameViolations(cfg, state, items, true);
 }
 
 const VOTES: readonly string[] = ['approve', 'reject'];

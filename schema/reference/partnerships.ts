@@ -63,6 +63,10 @@ const lillehammerRegionen: PartnershipConfig = {
       },
     ],
   },
+  // No money settings: the defaults are Lillehammer-regionen's. IFK's frame is paid into the
+  // partnership, each council pays the share it adopted in its budget (004, "Styringsstruktur"), so
+  // at year-end the county's unspent money carries over whole and a council's only as far as it was
+  // granted (schema/partnership.ts, paysIn); partial grants are whole thousands (grantUnit).
   example: false,
 };
 

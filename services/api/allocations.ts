@@ -6,7 +6,9 @@
  * every total is the sum of the rounded shares it covers.
  */
 import type postgres from 'postgres';
-import { CostSharingError, funderIds, membersOf, remaining, shareMeasure, sumShares, type Members } from '../../domain/cost-sharing.js';
+import {
+  CostSharingError, funderIds, membersOf, rejectedInEveryYear, remaining, shareMeasure, sumShares, type Members, type OutOfSplit,
+} from '../../domain/cost-sharing.js';
 import { formatMoney, fromOre, parseMoney, sumMoney, toOre } from '../../domain/money.js';
 import type { Allocations, GoalAllocation, MeasureAllocation, StrategyAllocation, UnsplitGrant } from '../../schema/allocations.js';
 import { goalOf, type Plan, type Strategy } from '../../schema/partnership.js';
@@ -20,6 +22,8 @@ export interface AllocationSources {
   lists: records.PriorityListRecord[];
   /** the binding rows; empty until the councils have adopted */
   rows: records.AllocationRow[];
+  /** councils that rejected, out of the split as in the workflow (workflows/ledger.ts, outOfSplit) */
+  outOfSplit?: OutOfSplit;
 }
 
 /** Sums of money per key and year, in øre. */
@@ -87,12 +91,12 @@ interface Basis {
  * rather than answering 500, or 422 for a request that was fine. The workflow refuses such a list
  * when it is proposed (422); a list can still get here when frames shrink after it was adopted.
  */
-function splitGrants(measureId: string, grants: YearMap, cycle: records.CycleRecord, members: Members, unsplit: UnsplitGrant[]): FunderYearMap {
+function splitGrants(measureId: string, grants: YearMap, cycle: records.CycleRecord, members: Members, unsplit: UnsplitGrant[], outOfSplit: OutOfSplit): FunderYearMap {
   const shares: FunderYearMap = {};
   for (const [year, grant] of Object.entries(grants)) {
     let byFunder: FunderYearMap;
     try {
-      byFunder = shareMeasure({ [year]: grant }, cycle.config.sharing, members, cycle.frames);
+      byFunder = shareMeasure({ [year]: grant }, cycle.config.sharing, members, cycle.frames, outOfSplit);
     } catch (e) {
       if (!(e instanceof CostSharingError)) throw e;
       unsplit.push({ measureId, year: Number(year), grant: formatMoney(parseMoney(grant)), reason: e.message });
@@ -127,7 +131,7 @@ function basisOf(src: AllocationSources, years: string[]): Basis {
   if (!newest) return { basis: { priorityListVersion: null, status: 'none' }, items: new Map(), shares: new Map(), unsplit: [] };
   const items = new Map(newest.items.map((i) => [i.measureId, { rank: i.rank, grants: i.grants }]));
   const unsplit: UnsplitGrant[] = [];
-  const shares = new Map(newest.items.map((i) => [i.measureId, splitGrants(i.measureId, i.grants, cycle, members, unsplit)]));
+  const shares = new Map(newest.items.map((i) => [i.measureId, splitGrants(i.measureId, i.grants, cycle, members, unsplit, src.outOfSplit ?? {})]));
   unsplit.sort((a, b) => a.year - b.year || (items.get(a.measureId)?.rank ?? 0) - (items.get(b.measureId)?.rank ?? 0));
   return { basis: { priorityListVersion: newest.version, status: newest.status as 'voting' | 'adopted' }, items, shares, unsplit };
 }
@@ -196,11 +200,13 @@ export function computeAllocations(src: AllocationSources): Allocations {
 export async function loadAllocations(sql: postgres.Sql, cycleId: string): Promise<Allocations | null> {
   const cycle = await records.cycle(sql, cycleId);
   if (!cycle) return null;
-  const [partnership, measures, lists, rows] = await Promise.all([
+  const [partnership, measures, lists, rows, rejecting] = await Promise.all([
     records.partnership(sql, cycle.partnership),
     records.measures(sql, cycleId),
     records.priorityLists(sql, cycleId),
     records.allocationRows(sql, cycleId),
+    records.rejectingCouncils(sql, cycleId),
   ]);
-  return computeAllocations({ cycle, plan: partnership?.plan ?? null, measures, lists, rows });
+  const outOfSplit = rejectedInEveryYear([0, 1, 2, 3].map((i) => cycle.year + i), rejecting);
+  return computeAllocations({ cycle, plan: partnership?.plan ?? null, measures, lists, rows, outOfSplit });
 }

@@ -124,12 +124,22 @@ export async function allocationRows(sql: Sql, cycleId: string): Promise<Allocat
   return [...rows];
 }
 
-/** What year Y-1 carried over at its close, per funder; null when that year has no year-end. */
+/** The municipalities whose council rejected its contribution in this cycle (a rejection is final for the cycle). */
+export async function rejectingCouncils(sql: Sql, cycleId: string): Promise<string[]> {
+  const rows = await sql<{ municipality: string }[]>`
+    select distinct municipality from adoptions where cycle_id = ${cycleId} and decision = 'rejected'`;
+  return rows.map((r) => r.municipality);
+}
+
+/**
+ * What year Y-1 carried over at its close, per funder (what carries follows what the funder pays
+ * in, domain/year-end.ts); null when that year has no year-end.
+ */
 export async function carriedOver(sql: Sql, cycleId: string): Promise<Record<string, Money> | null> {
-  const rows = await sql<{ funderId: string; unspent: string; disposition: string }[]>`
-    select funder_id as "funderId", unspent::text as unspent, disposition from year_end where cycle_id = ${cycleId}`;
+  const rows = await sql<{ funderId: string; carriedOver: string; disposition: string }[]>`
+    select funder_id as "funderId", carried_over::text as "carriedOver", disposition from year_end where cycle_id = ${cycleId}`;
   if (rows.length === 0) return null;
-  return Object.fromEntries(rows.filter((r) => r.disposition === 'carry_over').map((r) => [r.funderId, r.unspent]));
+  return Object.fromEntries(rows.filter((r) => r.disposition === 'carry_over').map((r) => [r.funderId, r.carriedOver]));
 }
 
 /**
@@ -172,7 +182,9 @@ export async function recordedStatus(sql: Sql, cycle: CycleRecord): Promise<Cycl
       select round, municipality, requested, decision, amounts, case_number as "caseNumber", decided_on::text as "decidedOn"
       from adoptions where cycle_id = ${cycle.id} order by round, municipality`,
     sql<NonNullable<CycleStatus['yearEnd']>>`
-      select funder_id as "funderId", allocated::text as allocated, spent::text as spent, unspent::text as unspent, disposition
+      select funder_id as "funderId", frame::text as frame, allocated::text as allocated, spent::text as spent,
+             never_allocated::text as "neverAllocated", granted_unspent::text as "grantedUnspent", unspent::text as unspent,
+             carried_over::text as "carriedOver", disposition
       from year_end where cycle_id = ${cycle.id}`,
   ]);
   const funderOrder = [cycle.config.county.id, ...cycle.config.municipalities.map((m) => m.id)];

@@ -360,6 +360,21 @@ describe('a cycle from start to close, through every endpoint', () => {
     const closed = await call('POST', `/api/v1/cycles/${cid}/close`, admin, { carryOver: true });
     expect(closed.status, closed.text).toBe(200);
     expect(closed.body).toMatchObject({ phase: 'closed' });
+    // Unspent money in two parts, and what carries over: both parts for the county, which pays its
+    // frame in; the granted-but-unspent part for a municipality, which pays its adopted share.
+    const yearEnd = (closed.body as { yearEnd: Record<string, string>[] }).yearEnd;
+    const part = (id: string) => yearEnd.find((r) => r.funderId === id)!;
+    expect(part('county')).toMatchObject({
+      frame: '2000000.00', allocated: '1000000.00', spent: '66666.67', neverAllocated: '1000000.00', grantedUnspent: '933333.33',
+      unspent: '1933333.33', carriedOver: '1933333.33', disposition: 'carry_over',
+    });
+    expect(part('3405')).toMatchObject({
+      frame: '400000.00', allocated: '166666.67', spent: '11111.11', neverAllocated: '233333.33', grantedUnspent: '155555.56',
+      unspent: '388888.89', carriedOver: '155555.56', disposition: 'carry_over',
+    });
+    const [row] = await sql()`select frame::text, never_allocated::text, granted_unspent::text, unspent::text, carried_over::text
+                              from year_end where cycle_id = ${cid} and funder_id = 'county'`;
+    expect(row).toEqual({ frame: '2000000.00', never_allocated: '1000000.00', granted_unspent: '933333.33', unspent: '1933333.33', carried_over: '1933333.33' });
     expect((await call('POST', `/api/v1/cycles/${cid}/indicators`, admin, { year, values: [{ indicator: '6', value: '1' }] })).status).toBe(409);
     expect((await call('POST', `/api/v1/cycles/${cid}/close`, admin, { carryOver: true })).status).toBe(409);
     expect((await call('GET', `/api/v1/cycles/${cid}`, finance)).body).toMatchObject({ phase: 'closed' });
@@ -371,8 +386,9 @@ describe('a cycle from start to close, through every endpoint', () => {
     const next = year + 1;
     const started = await call('POST', `/api/v1/partnerships/${PID}/cycles`, admin, { year: next, frames: frames(next), deadlines: deadlines(), carryOver: true });
     expect(started.status, started.text).toBe(201);
-    // county: allocated 1 000 000.00 in the cycle's year, spent 2/3 of 100 000.00 = 66 666.67, so 933 333.33 comes along.
-    expect((started.body as { frames: Record<string, Record<string, string>> }).frames.county![String(next)]).toBe('2933333.33');
+    // county: frame 2 000 000.00, allocated 1 000 000.00 in the cycle's year, spent 2/3 of 100 000.00 = 66 666.67, so
+    // 1 000 000.00 never allocated and 933 333.33 granted but unspent come along.
+    expect((started.body as { frames: Record<string, Record<string, string>> }).frames.county![String(next)]).toBe('3933333.33');
     // 3405: allocated 166 666.67, spent 11 111.11 (a third of 33 333.33), so 155 555.56 comes along.
     expect((started.body as { frames: Record<string, Record<string, string>> }).frames['3405']![String(next)]).toBe('555555.56');
   });

@@ -83,10 +83,11 @@ describe('a full cycle', () => {
     status = await poll(() => h.query(m.getStatus), (s) => s.phase === 'prioritisation', 'loop back to prioritisation');
     expect(status.frames['3440']![y]).toBe('300000.00');
     // Within the lowered frames, in list 1's order: m1 in full leaves Øyer 133 333.33, which carries
-    // at most 9 × 133 333.33 = 1 199 999.97 of m2 (county 799 999.98, each council 133 333.33);
-    // Øyer then has nothing left, so m3 gets nothing and leaves the list.
+    // at most 9 × 133 333.33 = 1 199 999.97 of m2; a partial grant is whole thousands, so 1 199 000.00
+    // (county 799 333.33, councils 133 222.23 / 133 222.22 / 133 222.22). Øyer's 111.11 left carries
+    // 999.99 of m3, under a thousand: m3 gets nothing and leaves the list.
     const rec2 = await h.query(m.getRecommendation);
-    expect(rec2!.items.map((i) => [i.measureId, i.grants[y]])).toEqual([[m1, '1500000.00'], [m2, '1199999.97']]);
+    expect(rec2!.items.map((i) => [i.measureId, i.grants[y]])).toEqual([[m1, '1500000.00'], [m2, '1199000.00']]);
     const list2 = await h.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec2!.items, meeting: { date: `${Y - 1}-12-20`, caseNumber: '15/25' } }] });
     for (const v of ipr.slice(0, 5)) await h.executeUpdate(m.castVote, { args: [{ actor: v, version: list2.version, vote: 'approve' }] });
 
@@ -95,13 +96,13 @@ describe('a full cycle', () => {
     expect(status.adoptionRound).toBe(2);
     expect(status.adoptions).toEqual([]);
     expect(status.adoptedListVersion).toBe(list2.version);
-    const granted = { [m1]: '1500000.00', [m2]: '1199999.97' };
+    const granted = { [m1]: '1500000.00', [m2]: '1199000.00' };
 
     // Allocation rows: every measure's shares sum to its grant; each row points to list 2 and the council decisions.
     const alloc = await sql()`SELECT measure_id, funder_id, amount, priority_list_version, adoption_refs FROM allocations WHERE cycle_id = ${cycleId} AND year = ${Y} ORDER BY measure_id, funder_id`;
     const sharesOf = (mid: string) => Object.fromEntries(alloc.filter((r) => r.measure_id === mid).map((r) => [r.funder_id, r.amount]));
     expect(sharesOf(m1)).toEqual({ county: '1000000.00', '3405': '166666.67', '3440': '166666.67', '3441': '166666.66' });
-    expect(sharesOf(m2)).toEqual({ county: '799999.98', '3405': '133333.33', '3440': '133333.33', '3441': '133333.33' });
+    expect(sharesOf(m2)).toEqual({ county: '799333.33', '3405': '133222.23', '3440': '133222.22', '3441': '133222.22' });
     expect(alloc.filter((r) => r.measure_id === m3)).toEqual([]);
     for (const [mid, grant] of Object.entries(granted)) {
       const sumOre = alloc.filter((r) => r.measure_id === mid).reduce((t, r) => t + BigInt(String(r.amount).replace('.', '')), 0n);
@@ -117,9 +118,10 @@ describe('a full cycle', () => {
     expect(await rejection(h.executeUpdate(m.reportProgress, { args: [{ actor: alice, report: { measureId: m1, progress: 'for mye', spent: { [y]: '1350000.01' } } }] }))).toBe('InvalidInput');
     await h.executeUpdate(m.reportIndicators, { args: [{ actor: admin, indicators: { year: Y, values: [{ indicator: '6', value: '84.1' }] } }] });
 
-    // Close: unspent = allocated shares − spent shares, per funder, carried over. The 150 000.00
-    // spent on m1 is borne as m1 was funded (1 000 000.00 / 166 666.67 / 166 666.67 / 166 666.66),
-    // a tenth each: 100 000.00 / 16 666.67 / 16 666.67 / 16 666.66.
+    // Close: unspent = never allocated (frame − allocated) + granted but unspent (allocated − spent),
+    // per funder. The 150 000.00 spent on m1 is borne as m1 was funded (1 000 000.00 / 166 666.67 /
+    // 166 666.67 / 166 666.66), a tenth each: 100 000.00 / 16 666.67 / 16 666.67 / 16 666.66. The county
+    // carries both parts over, a council the granted-but-unspent part (Øyer's frame is its lowered 300 000.00).
     expect(await rejection(h.executeUpdate(m.closeCycle, { args: [{ actor: proposer('alice'), carryOver: true }] }))).toBe('Forbidden');
     // Two closes at once (a double click): one closes the year, the other is refused, nothing wedges.
     const both = await Promise.allSettled([1, 2].map(() => h.executeUpdate(m.closeCycle, { args: [{ actor: admin, carryOver: true }] })));
@@ -129,19 +131,19 @@ describe('a full cycle', () => {
     expect(await rejection(Promise.reject(lost[0]!.reason))).toMatch(/^(Conflict|WrongPhase)$|already completed|aborted by closing workflow/);
     const closed = won[0]!.value;
     expect(closed.phase).toBe('closed');
-    expect(Object.fromEntries(closed.yearEnd!.map((r) => [r.funderId, [r.allocated, r.spent, r.unspent]]))).toEqual({
-      county: ['1799999.98', '100000.00', '1699999.98'],
-      '3405': ['300000.00', '16666.67', '283333.33'],
-      '3440': ['300000.00', '16666.67', '283333.33'],
-      '3441': ['299999.99', '16666.66', '283333.33'],
+    expect(Object.fromEntries(closed.yearEnd!.map((r) => [r.funderId, [r.frame, r.allocated, r.spent, r.neverAllocated, r.grantedUnspent, r.carriedOver]]))).toEqual({
+      county: ['2000000.00', '1799333.33', '100000.00', '200666.67', '1699333.33', '1900000.00'],
+      '3405': ['400000.00', '299888.90', '16666.67', '100111.10', '283222.23', '283222.23'],
+      '3440': ['300000.00', '299888.89', '16666.67', '111.11', '283222.22', '283222.22'],
+      '3441': ['400000.00', '299888.88', '16666.66', '100111.12', '283222.22', '283222.22'],
     });
     const money = (ore: bigint) => `${ore / 100n}.${String(ore % 100n).padStart(2, '0')}`;
-    const ye = await sql()`SELECT funder_id, unspent, disposition FROM year_end WHERE cycle_id = ${cycleId}`;
+    const ye = await sql()`SELECT funder_id, carried_over, disposition FROM year_end WHERE cycle_id = ${cycleId}`;
     expect(ye).toHaveLength(4);
     expect(ye.every((r) => r.disposition === 'carry_over')).toBe(true);
 
     // The next year's cycle starts with the carried money on top of its frames.
-    const carry = Object.fromEntries(ye.map((r) => [r.funder_id, r.unspent as string]));
+    const carry = Object.fromEntries(ye.map((r) => [r.funder_id, r.carried_over as string]));
     const next = await startCycle(client, taskQueue, { year: Y + 1, frames: frames(p, Y + 1, '2000000.00', '400000.00'), carryOver: carry });
     const nextStatus = await next.query(m.getStatus);
     const plus = (a: string, b: string) => money(BigInt(a.replace('.', '')) + BigInt(b.replace('.', '')));

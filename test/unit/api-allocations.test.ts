@@ -34,6 +34,17 @@ const list = (status: PriorityListRecord['status']): PriorityListRecord => ({
 const sources = (patch: Partial<AllocationSources>): AllocationSources => ({ cycle, plan: referencePlan(PID), measures, lists: [], rows: [], ...patch });
 const in2027 = (byFunder: Record<string, Record<string, string>>) => Object.fromEntries(Object.entries(byFunder).map(([id, y]) => [id, y['2027']]));
 
+describe('allocations after a council rejected', () => {
+  it('leave it out of the split, as the workflow does: the others share the municipal part', () => {
+    const out = { 2027: ['3440'], 2028: ['3440'], 2029: ['3440'], 2030: ['3440'] };
+    const a = computeAllocations(sources({ lists: [list('voting')], outOfSplit: out }));
+    // 300 000.00: 200 000.00 county, 100 000.00 / 2 = 50 000.00 / 0.00 / 50 000.00
+    expect(in2027(a.measures[0]!.shares)).toEqual({ county: '200000.00', 3405: '50000.00', 3440: '0.00', 3441: '50000.00' });
+    // 200 000.00: 133 333.33 county, 66 666.67 = 33 333.34 / 33 333.33, the odd øre to the first listed that takes part
+    expect(in2027(a.measures[1]!.shares)).toEqual({ county: '133333.33', 3405: '33333.34', 3440: '0.00', 3441: '33333.33' });
+  });
+});
+
 describe('allocations from the list under vote', () => {
   const a = computeAllocations(sources({ lists: [list('voting')] }));
 

@@ -6,6 +6,7 @@ import {
   checkFrames,
   CostSharingError,
   largestRemainder,
+  DEFAULT_GRANT_UNIT,
   recommend,
   remaining,
   shareMeasure,
@@ -251,6 +252,51 @@ describe('shareMeasure and sumShares', () => {
   });
 });
 
+describe('a council out of the split (it rejected)', () => {
+  const Y = '2027';
+
+  it('pays nothing; the others share the municipal part by the key renormalised, ties to the first listed that takes part', () => {
+    // 900 000.00: county 600 000.00, the municipal 300 000.00 shared by 3405 and 3441 alone
+    expect(strings(splitAmount(d('900000.00'), TWO_THIRDS_EQUAL, LILLEHAMMER, undefined, ['3440']))).toEqual({ county: '600000.00', '3405': '150000.00', '3440': '0.00', '3441': '150000.00' });
+    // 200 000.00 without 3405: the municipal 66 666.67 splits 33 333.34 / 33 333.33, the odd øre to 3440
+    expect(strings(splitAmount(d('200000.00'), TWO_THIRDS_EQUAL, LILLEHAMMER, undefined, ['3405']))).toEqual({ county: '133333.33', '3405': '0.00', '3440': '33333.34', '3441': '33333.33' });
+  });
+
+  it('splits as if the partnership had only the councils that take part (property)', () => {
+    const keyArb = fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 3, maxLength: 3 });
+    const absentArb = fc.subarray(LILLEHAMMER.municipalities, { minLength: 1, maxLength: 2 });
+    fc.assert(
+      fc.property(oreArb, keyArb, absentArb, fc.boolean(), (amount, w, absent, equal) => {
+        const weights = { '3405': w[0]!, '3440': w[1]!, '3441': w[2]! };
+        const sharing: Sharing = { countyFraction: { type: 'fixed', numerator: 2, denominator: 3 }, key: equal ? { type: 'equal' } : { type: 'fixed', weights } };
+        const present: Members = { county: 'county', municipalities: LILLEHAMMER.municipalities.filter((id) => !absent.includes(id)) };
+        const shares = shareMeasure({ [Y]: money(amount) }, sharing, LILLEHAMMER, undefined, { [Y]: absent });
+        const alone = shareMeasure({ [Y]: money(amount) }, sharing, present);
+        for (const id of absent) expect(shares[id]).toEqual({ [Y]: '0.00' });
+        for (const id of ['county', ...present.municipalities]) expect(shares[id]).toEqual(alone[id]);
+      }),
+    );
+  });
+
+  it('with an equal key, lets the others carry grants; counted in, the rejecting council\'s frame of 0.00 would leave nothing grantable', () => {
+    const frames: FunderYearMap = { county: { [Y]: '2000000.00' }, '3405': { [Y]: '400000.00' }, '3440': { [Y]: '0.00' }, '3441': { [Y]: '400000.00' } };
+    const input = { measures: [{ id: 'a', amounts: { [Y]: '900000.00' } }], frames, sharing: TWO_THIRDS_EQUAL, members: LILLEHAMMER, years: [2027], grantUnit: '1000.00' };
+    expect(recommend(input).items).toEqual([]);
+    const r = recommend({ ...input, outOfSplit: { [Y]: ['3440'] } });
+    expect(r.items).toEqual([{ measureId: 'a', rank: 1, grants: { [Y]: '900000.00' } }]);
+    expect(r.unallocated).toEqual({ county: { [Y]: '1400000.00' }, '3405': { [Y]: '250000.00' }, '3440': { [Y]: '0.00' }, '3441': { [Y]: '250000.00' } });
+    expect(r.notes).toContain('2027: 3440 takes no part in the split (rejected); the municipal part is shared by the others');
+  });
+
+  it('with every council out, a fixed fraction has nobody to pay the municipal part: nothing is split or granted', () => {
+    const all = LILLEHAMMER.municipalities;
+    expect(() => splitAmount(d('3.00'), TWO_THIRDS_EQUAL, LILLEHAMMER, undefined, all)).toThrow(/no municipality takes part/);
+    const frames: FunderYearMap = { county: { [Y]: '2000000.00' }, '3405': { [Y]: '0.00' }, '3440': { [Y]: '0.00' }, '3441': { [Y]: '0.00' } };
+    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '900000.00' } }], frames, sharing: TWO_THIRDS_EQUAL, members: LILLEHAMMER, years: [2027], grantUnit: '1000.00', outOfSplit: { [Y]: all } });
+    expect(r.items).toEqual([]);
+  });
+});
+
 describe('checkFrames and remaining', () => {
   const frames: FunderYearMap = { county: { '2027': '100.00' }, '3405': { '2027': '10.00' } };
 
@@ -280,7 +326,7 @@ describe('recommend', () => {
   const frames211: FunderYearMap = { county: { [Y]: '2500000.00' }, '3405': { [Y]: '500000.00' }, '3440': { [Y]: '250000.00' }, '3441': { [Y]: '250000.00' } };
 
   it('frames of 2.5 MNOK and 1 MNOK at 2/3 fund at most 3 MNOK and leave 0.5 MNOK of county money, and say so', () => {
-    const r = recommend({ measures: [{ id: 'm1', amounts: { [Y]: '3500000.00' } }], frames: frames211, sharing: fixed211, members: LILLEHAMMER, years: [2027] });
+    const r = recommend({ measures: [{ id: 'm1', amounts: { [Y]: '3500000.00' } }], frames: frames211, sharing: fixed211, members: LILLEHAMMER, years: [2027], grantUnit: '1000.00' });
     expect(r.items).toEqual([{ measureId: 'm1', rank: 1, grants: { [Y]: '3000000.00' } }]);
     expect(r.unallocated).toEqual({ county: { [Y]: '500000.00' }, '3405': { [Y]: '0.00' }, '3440': { [Y]: '0.00' }, '3441': { [Y]: '0.00' } });
     expect(r.notes).toContain('2027: 500000.00 of county frame unallocated: municipal frames bind at 1000000.00');
@@ -289,12 +335,38 @@ describe('recommend', () => {
 
   it('the same with an equal key: rounding of 1 MNOK into thirds binds at 2 999 999.97', () => {
     const frames: FunderYearMap = { county: { [Y]: '2500000.00' }, '3405': { [Y]: '333333.34' }, '3440': { [Y]: '333333.33' }, '3441': { [Y]: '333333.33' } };
-    const r = recommend({ measures: [{ id: 'm1', amounts: { [Y]: '3500000.00' } }], frames, sharing: TWO_THIRDS_EQUAL, members: LILLEHAMMER, years: [2027] });
+    const r = recommend({ measures: [{ id: 'm1', amounts: { [Y]: '3500000.00' } }], frames, sharing: TWO_THIRDS_EQUAL, members: LILLEHAMMER, years: [2027], grantUnit: '0.01' });
     // 333 333.33 carries 9 x 333 333.33 = 2 999 999.97 exactly; the county pays 2/3 of it = 1 999 999.98
     expect(r.items[0]!.grants).toEqual({ [Y]: '2999999.97' });
     expect(r.unallocated.county).toEqual({ [Y]: '500000.02' });
     expect(r.unallocated['3405']).toEqual({ [Y]: '0.01' });
     expect(r.notes.some((n) => n.startsWith('2027: 500000.02 of county frame unallocated:') && n.includes('bind'))).toBe(true);
+  });
+
+  it('a partial grant is whole thousands by default: 2 999 000.00, not 2 999 999.97; its shares stay exact to the øre', () => {
+    const frames: FunderYearMap = { county: { [Y]: '2500000.00' }, '3405': { [Y]: '333333.34' }, '3440': { [Y]: '333333.33' }, '3441': { [Y]: '333333.33' } };
+    const r = recommend({ measures: [{ id: 'm1', amounts: { [Y]: '3500000.00' } }], frames, sharing: TWO_THIRDS_EQUAL, members: LILLEHAMMER, years: [2027], grantUnit: DEFAULT_GRANT_UNIT });
+    expect(r.items[0]!.grants).toEqual({ [Y]: '2999000.00' });
+    // 2 999 000.00: county 1 999 333.33, municipalities 999 666.67 = 333 222.23 + 333 222.22 + 333 222.22
+    expect(strings(splitAmount(d('2999000.00'), TWO_THIRDS_EQUAL, LILLEHAMMER))).toEqual({ county: '1999333.33', '3405': '333222.23', '3440': '333222.22', '3441': '333222.22' });
+    expect(r.unallocated).toEqual({ county: { [Y]: '500666.67' }, '3405': { [Y]: '111.11' }, '3440': { [Y]: '111.11' }, '3441': { [Y]: '111.11' } });
+    expect(r.notes).toContain('m1: 2027 granted 2999000.00 of 3500000.00 requested');
+  });
+
+  it('a full grant is exactly what was asked, whole thousands or not', () => {
+    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '123456.78' } }], frames: frames211, sharing: fixed211, members: LILLEHAMMER, years: [2027], grantUnit: '1000.00' });
+    expect(r.items[0]!.grants).toEqual({ [Y]: '123456.78' });
+  });
+
+  it('grants a partial request in the configured unit, and what it leaves can still carry a smaller measure in full', () => {
+    // 3405's 500 000.00 at 2/3 and 2:1:1 carries 3 000 000.00: a asks 3 000 400.00 and gets 3 000 000.00
+    // in units of 2 500.00, which leaves nothing for b; in units of 7 000.00 it gets 2 996 000.00, and
+    // the 4 000.00 of grant the frames still carry take b's 1 200.00 in full.
+    const measures = [{ id: 'a', amounts: { [Y]: '3000400.00' } }, { id: 'b', amounts: { [Y]: '1200.00' } }];
+    const byUnit = (grantUnit: string) => recommend({ measures, frames: frames211, sharing: fixed211, members: LILLEHAMMER, years: [2027], grantUnit }).items.map((i) => [i.measureId, i.grants[Y]]);
+    expect(byUnit('2500.00')).toEqual([['a', '3000000.00']]);
+    expect(byUnit('7000.00')).toEqual([['a', '2996000.00'], ['b', '1200.00']]);
+    expect(() => byUnit('0.00')).toThrow(CostSharingError);
   });
 
   it('grants in rank order, partially, and leaves out what nothing is left for', () => {
@@ -308,6 +380,7 @@ describe('recommend', () => {
       sharing: fixed211,
       members: LILLEHAMMER,
       years: [2027],
+      grantUnit: '1000.00',
     });
     expect(r.items.map((i) => [i.measureId, i.rank, i.grants[Y]])).toEqual([
       ['a', 1, '1500000.00'],
@@ -325,7 +398,7 @@ describe('recommend', () => {
     const sharing: Sharing = { countyFraction: { type: 'fixed', numerator: 42, denominator: 45 }, key: { type: 'fixed', weights: { '3405': 20, '3440': 2, '3441': 2 } } };
     const frames: FunderYearMap = { county: { [Y]: '25.71' }, '3405': { [Y]: '1.53' }, '3440': { [Y]: '0.16' }, '3441': { [Y]: '0.16' } };
     expect(strings(splitAmount(d('27.54'), sharing, LILLEHAMMER))).toEqual({ county: '25.70', '3405': '1.54', '3440': '0.15', '3441': '0.15' });
-    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '27.54' } }], frames, sharing, members: LILLEHAMMER, years: [2027] });
+    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '27.54' } }], frames, sharing, members: LILLEHAMMER, years: [2027], grantUnit: '0.01' });
     expect(r.items[0]!.grants).toEqual({ [Y]: '27.52' });
     expect(r.unallocated).toEqual({ county: { [Y]: '0.02' }, '3405': { [Y]: '0.00' }, '3440': { [Y]: '0.01' }, '3441': { [Y]: '0.01' } });
   });
@@ -342,13 +415,14 @@ describe('recommend', () => {
       sharing: fixed211,
       members: LILLEHAMMER,
       years: [2027],
+      grantUnit: '0.01',
     });
     expect(r.items.map((i) => i.grants[Y])).toEqual(['2000000.00', '999999.96']);
     expect(r.unallocated['3405']).toEqual({ [Y]: '0.01' });
   });
 
   it('says so when every request is granted in full', () => {
-    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '300000.00' } }], frames: frames211, sharing: fixed211, members: LILLEHAMMER, years: [2027] });
+    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '300000.00' } }], frames: frames211, sharing: fixed211, members: LILLEHAMMER, years: [2027], grantUnit: '1000.00' });
     expect(r.items[0]!.grants).toEqual({ [Y]: '300000.00' });
     expect(r.unallocated.county).toEqual({ [Y]: '2300000.00' });
     expect(r.notes).toContain('2027: 2300000.00 of county frame unallocated: every request for 2027 is granted in full (300000.00 requested)');
@@ -356,14 +430,14 @@ describe('recommend', () => {
 
   it('with a pro-rata rule the frames are used up together', () => {
     const sharing: Sharing = { countyFraction: { type: 'pro-rata' }, key: { type: 'fixed', weights: { '3405': 2, '3440': 1, '3441': 1 } } };
-    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '9000000.00' } }], frames: frames211, sharing, members: LILLEHAMMER, years: [2027] });
+    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '9000000.00' } }], frames: frames211, sharing, members: LILLEHAMMER, years: [2027], grantUnit: '1000.00' });
     expect(r.items[0]!.grants).toEqual({ [Y]: '3500000.00' });
     expect(Object.values(r.unallocated).map((row) => row[Y])).toEqual(['0.00', '0.00', '0.00', '0.00']);
   });
 
   it('grants each year on its own frames', () => {
     const frames: FunderYearMap = { ...frames211, county: { [Y]: '2500000.00', '2028': '300.00' }, '3405': { [Y]: '500000.00', '2028': '150.00' } };
-    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '30.00', '2028': '30.00', '2031': '5.00' } }], frames, sharing: fixed211, members: LILLEHAMMER, years: [2027, 2028] });
+    const r = recommend({ measures: [{ id: 'a', amounts: { [Y]: '30.00', '2028': '30.00', '2031': '5.00' } }], frames, sharing: fixed211, members: LILLEHAMMER, years: [2027, 2028], grantUnit: '1000.00' });
     // 2028: 3440 and 3441 have no frame, so nothing with a share for them fits
     expect(r.items[0]!.grants).toEqual({ [Y]: '30.00', '2028': '0.00' });
     expect(r.notes).toContain('a: request for 2031 is outside the years recommended for and not granted');
@@ -379,6 +453,7 @@ describe('recommend', () => {
     proRata: fc.boolean(),
     frames: fc.array(small, { minLength: 4, maxLength: 4 }),
     measures: fc.array(small, { minLength: 1, maxLength: 5 }),
+    unit: fc.constantFrom('0.01', '0.05', '0.10', '1.00'),
   });
   type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
   const build = (c: Case) => {
@@ -396,7 +471,7 @@ describe('recommend', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const { sharing, frames, measures } = build(c);
-        const r = recommend({ measures, frames, sharing, members, years: [2027] });
+        const r = recommend({ measures, frames, sharing, members, years: [2027], grantUnit: c.unit });
         const allocated = allocatedShares(r.items.map((i) => i.grants), sharing, members, frames);
         expect(checkFrames(allocated, frames)).toEqual([]);
         expect(r.unallocated).toEqual(remaining(frames, allocated));
@@ -413,11 +488,11 @@ describe('recommend', () => {
     );
   });
 
-  it('grants the largest amount whose exact and rounded shares fit (brute force)', () => {
+  it('grants in full what fits, else the largest whole number of units whose exact and rounded shares fit (brute force)', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const { sharing, frames, measures, ids } = build(c);
-        const r = recommend({ measures, frames, sharing, members, years: [2027] });
+        const r = recommend({ measures, frames, sharing, members, years: [2027], grantUnit: c.unit });
         const grantOf = (id: string) => ore(r.items.find((i) => i.measureId === id)?.grants[Y] ?? '0.00');
         // each funder's exact part of a grant, as num/den
         const frame = ids.map((id) => ore(frames[id]![Y]!));
@@ -436,8 +511,15 @@ describe('recommend', () => {
             return ids.every((id, i) => ore(split[id]![Y]!) <= left[i]!);
           };
           const granted = grantOf(m.id);
+          const request = ore(m.amounts[Y]!);
+          const unit = ore(c.unit);
           expect(fits(granted)).toBe(true);
-          for (let g = granted + 1n; g <= ore(m.amounts[Y]!); g++) expect(fits(g)).toBe(false);
+          // In full when the frames carry it; else the largest whole number of units that fits.
+          if (granted !== request) {
+            expect(fits(request)).toBe(false);
+            expect(granted % unit).toBe(0n);
+            for (let g = granted + unit; g <= request; g += unit) expect(fits(g)).toBe(false);
+          }
           const split = shareMeasure({ [Y]: money(granted) }, sharing, members, frames);
           ids.forEach((id, i) => (left[i]! -= ore(split[id]![Y]!)));
         }
@@ -450,7 +532,7 @@ describe('recommend', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const { sharing, frames, measures } = build(c);
-        expect(recommend({ measures, frames, sharing, members, years: [2027] })).toEqual(recommend({ measures, frames, sharing, members, years: [2027] }));
+        expect(recommend({ measures, frames, sharing, members, years: [2027], grantUnit: c.unit })).toEqual(recommend({ measures, frames, sharing, members, years: [2027], grantUnit: c.unit }));
       }),
     );
   });
@@ -459,7 +541,7 @@ describe('recommend', () => {
     const sharing: Sharing = { countyFraction: { type: 'pro-rata' }, key: { type: 'fixed', weights: { '3405': 1, '3440': 1_000_000, '3441': 7 } } };
     const frames: FunderYearMap = { county: { [Y]: '999999999999.99' }, '3405': { [Y]: '0.01' }, '3440': { [Y]: '5000.00' }, '3441': { [Y]: '12.34' } };
     const measures = Array.from({ length: 50 }, (_, i) => ({ id: `m${i}`, amounts: { [Y]: '999999999999.99' } }));
-    const r = recommend({ measures, frames, sharing, members, years: [2027] });
+    const r = recommend({ measures, frames, sharing, members, years: [2027], grantUnit: '1000.00' });
     const allocated = allocatedShares(r.items.map((i) => i.grants), sharing, members, frames);
     expect(checkFrames(allocated, frames)).toEqual([]);
     expect(r.items.length).toBeGreaterThan(0);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   goalOf,
+  grantUnitOf,
   majorityOf,
+  paysInOf,
   PartnershipConfigSchema,
   PlanSchema,
   strategyCodes,
@@ -136,6 +138,24 @@ describe('partnership schema refuses a bad config', () => {
     expect(PartnershipConfigSchema.safeParse(short).success).toBe(false);
     const extra = { ...lillehammer(), colour: 'blue' } as PartnershipConfig;
     expect(PartnershipConfigSchema.safeParse(extra).success).toBe(false);
+  });
+});
+
+describe('the money settings of a partnership', () => {
+  it('need no configuration: the county pays its frame in, a municipality its adopted share; partial grants in whole thousands', () => {
+    const p = referencePartnership('lillehammer-regionen');
+    expect(['county', '3405', '3440', '3441'].map((id) => paysInOf(p, id))).toEqual(['frame', 'adopted-share', 'adopted-share', 'adopted-share']);
+    expect(grantUnitOf(p)).toBe('1000.00');
+  });
+
+  it('are set per funder, and a grant unit is an amount above 0.00', () => {
+    const p = lillehammer();
+    const configured = { ...p, grantUnit: '500.00', county: { ...p.county, paysIn: 'adopted-share' }, municipalities: p.municipalities.map((m) => ({ ...m, paysIn: 'frame' })) };
+    const parsed = PartnershipConfigSchema.parse(configured);
+    expect(['county', '3405'].map((id) => paysInOf(parsed, id))).toEqual(['adopted-share', 'frame']);
+    expect(grantUnitOf(parsed)).toBe('500.00');
+    for (const grantUnit of ['0.00', '0', '-1.00', '1000.001', '1 000']) expectRefused({ ...p, grantUnit }, ['grantUnit'], /./);
+    expectRefused({ ...p, county: { ...p.county, paysIn: 'everything' } }, ['county', 'paysIn'], /./);
   });
 });
 
