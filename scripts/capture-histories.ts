@@ -121,7 +121,11 @@ async function nextYear(client: Client, taskQueue: string, year: number, carryOv
   await inPhase(cycle, 'prioritisation');
   const again = await putToVote(cycle, await recommended(cycle), `3/${year}`, `${year}-01-25`);
   for (const voter of ipr.slice(3, 8)) await vote(cycle, again, voter, 'approve');
-  // Under the equal key every council pays its ninth of each measure: with Gausdal's frame at zero, nothing is granted.
+  // Gausdal rejected, so it takes no part in the split: Lillehammer and Øyer share the municipal
+  // part between them, and their shares rose, so they adopt again.
+  await inPhase(cycle, 'adoption');
+  await adopt(cycle, '3405', 'adopted', '2026-11-16');
+  await adopt(cycle, '3440', 'adopted', '2026-11-17');
   await inPhase(cycle, 'adopted');
   await cycle.executeUpdate(m.closeCycle, { args: [{ actor: admin, carryOver: false }] });
   return cycle;

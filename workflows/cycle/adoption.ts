@@ -24,7 +24,7 @@ export async function adoptionRound(cycle: Cycle, list: m.PriorityListState): Pr
   if (cancelled(cycle)) return null;
   state.round += 1;
   state.listInAdoption = list.version;
-  const requests = municipalRequests(cfg, state.frames, list.items);
+  const requests = municipalRequests(cfg, state, list.items);
   state.adoptions = cfg.partnership.municipalities
     .filter((mu) => risesAbove(requests[mu.id] ?? {}, state.standing[mu.id]?.amounts))
     .map((mu) => ({
@@ -40,7 +40,9 @@ export async function adoptionRound(cycle: Cycle, list: m.PriorityListState): Pr
 
   const lowered = state.adoptions.filter((a) => a.decision !== 'adopted');
   if (lowered.length === 0) return 'adopted';
-  for (const a of lowered) state.frames[a.municipality] = lowerFrame(state.frames[a.municipality] ?? {}, a.amounts ?? {});
+  for (const a of lowered) {
+    state.frames[a.municipality] = lowerFrame(cfg, state.frames[a.municipality] ?? {}, a.requested, { decision: a.decision!, amounts: a.amounts ?? {} });
+  }
   state.recommendation = recommend(cfg, state);
   await setPhase(cycle, 'prioritisation', 'system', `${lowered.map((a) => `${a.municipality} ${a.decision}`).join(', ')}: re-prioritise within the lowered frames`);
   return 'reprioritise';

@@ -18,7 +18,7 @@ export async function lockAllocations(cycle: Cycle, list: m.PriorityListState): 
   for (const measure of state.measures) measure.status = statuses[measure.id] ?? measure.status;
   const refs = Object.entries(state.standing).map(([municipality, a]) => ({ municipality, round: a.round, decision: a.decision, caseNumber: a.caseNumber, decidedOn: a.decidedOn }));
   const entry = audit(cycle, 'system', 'allocations:lock', `v${list.version}`, { caseNumber: list.meeting.caseNumber, adoptions: refs });
-  const shares = shareList(cfg, state.frames, list.items);
+  const shares = shareList(cfg, state, list.items);
   await cycle.records.write([RECORD.allocations], () => writeBulk.recordAllocations({
     cycleId: cfg.cycleId, version: list.version, shares, statuses, adoptionRefs: refs, audit: entry,
   }));
