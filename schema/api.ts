@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PartnershipConfigSchema, PlanSchema, StrategySchema } from './partnership.js';
+import { FUTURE_DECISION_MESSAGE, isAfterOsloToday } from '../domain/oslo-date.js';
 import { CONTROL_MESSAGE, SURROGATE_MESSAGE, hasControlCharacters, hasLoneSurrogate, isCalendarDate } from '../domain/text.js';
 
 /** Named schemas that appear in requests; they become OpenAPI components (request side). */
@@ -180,7 +181,7 @@ export const AdoptionRequest = named(
       decision: z.enum(['adopted', 'reduced', 'rejected']),
       amounts: YearMap.optional().describe('the adopted amounts per year; only with decision "reduced"'),
       caseNumber: Text(50),
-      decidedOn: CalendarDate,
+      decidedOn: CalendarDate.refine((d) => !isAfterOsloToday(d, Date.now()), FUTURE_DECISION_MESSAGE),
     })
     .superRefine((a, ctx) => {
       if (a.decision === 'reduced' && a.amounts === undefined) ctx.addIssue({ code: 'custom', path: ['amounts'], message: 'required when the decision is "reduced"' });

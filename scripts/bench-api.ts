@@ -297,7 +297,7 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     }
     await phase('adoption');
     for (const m of MUNICIPALITIES) {
-      await api('POST', `/api/v1/cycles/${cid}/adoptions/${m}`, await token({ sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m }), { decision: 'adopted', caseNumber: `K ${m}`, decidedOn: `${year}-01-20` });
+      await api('POST', `/api/v1/cycles/${cid}/adoptions/${m}`, await token({ sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m }), { decision: 'adopted', caseNumber: `K ${m}`, decidedOn: '2026-11-20' });
     }
     await phase('adopted');
 

@@ -4,6 +4,7 @@
  * state and input, so they are easy to read next to DOMAIN.md.
  */
 import { parseMoney } from '../domain/money.js';
+import { FUTURE_DECISION_MESSAGE, isAfterOsloToday } from '../domain/oslo-date.js';
 import { isCalendarDate, unstorableText } from '../domain/text.js';
 import type { CycleConfig, CycleState } from './cycle-state.js';
 import { listUnderVote, votingMembers, years } from './cycle-state.js';
@@ -239,6 +240,8 @@ export function validateAdoption(cfg: CycleConfig, s: CycleState, a: Actor, x: A
   if (!['adopted', 'reduced', 'rejected'].includes(x.decision)) errors.push({ path: 'decision', message: 'must be adopted, reduced or rejected' });
   checkText(errors, 'caseNumber', x.caseNumber, 50);
   checkDate(errors, 'decidedOn', x.decidedOn);
+  // Date.now() is the workflow's own clock here (deterministic on replay).
+  if (isCalendarDate(x.decidedOn) && isAfterOsloToday(x.decidedOn, Date.now())) errors.push({ path: 'decidedOn', message: FUTURE_DECISION_MESSAGE });
   if (x.decision === 'reduced') {
     const before = errors.length;
     checkYearMap(errors, 'amounts', x.amounts, cfg, false);

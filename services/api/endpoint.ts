@@ -74,6 +74,18 @@ function scope(params: Record<string, unknown>, principal: Principal): void {
 
 const JSON_TYPE = /^application\/json\s*(;\s*charset=("?)utf-8\2\s*)?$/i;
 
+/**
+ * The paths of every own `__proto__` key in a parsed body. JSON.parse makes `"__proto__"` an own
+ * property, but zod's records skip it (assigning it would set the prototype), so a money map such
+ * as `grants {"__proto__": "1.00"}` would pass as `{}` and be stored empty. No key of this API is
+ * named so; refusing it here covers every map of every body, present and future.
+ */
+export function protoKeyPaths(value: unknown, at: string[] = []): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const here = Object.prototype.hasOwnProperty.call(value, '__proto__') ? [[...at, '__proto__'].join('.')] : [];
+  return [...here, ...Object.entries(value).flatMap(([key, child]) => protoKeyPaths(child, [...at, key]))];
+}
+
 async function readJson(c: Context<AppEnv>, schema: z.ZodType): Promise<unknown> {
   const type = c.req.header('content-type');
   if (!type || !JSON_TYPE.test(type.trim())) {
@@ -86,6 +98,10 @@ async function readJson(c: Context<AppEnv>, schema: z.ZodType): Promise<unknown>
     value = JSON.parse(text);
   } catch (e) {
     throw new Problem('badRequest', `the body is not valid JSON: ${(e as Error).message}`);
+  }
+  const proto = protoKeyPaths(value);
+  if (proto.length) {
+    throw new Problem('invalidInput', 'the request body does not fit the contract', proto.map((path) => ({ path, message: '"__proto__" is not a key this API takes' })));
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new Problem('invalidInput', 'the request body does not fit the contract', fieldErrors(parsed.error));

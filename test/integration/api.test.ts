@@ -258,7 +258,7 @@ describe('a cycle from start to close, through every endpoint', () => {
   it('records each council’s adoption by its own clerk', async () => {
     for (const m of MUNICIPALITIES) {
       const clerk = await token({ sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m });
-      const res = await call('POST', `/api/v1/cycles/${cid}/adoptions/${m}`, clerk, { decision: 'adopted', caseNumber: `K-${m}/40`, decidedOn: `${year}-03-01` });
+      const res = await call('POST', `/api/v1/cycles/${cid}/adoptions/${m}`, clerk, { decision: 'adopted', caseNumber: `K-${m}/40`, decidedOn: '2026-11-01' });
       expect(res.status, res.text).toBe(201);
       expect(res.body).toMatchObject({ municipality: m, decision: 'adopted', caseNumber: `K-${m}/40` });
     }
