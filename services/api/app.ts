@@ -5,6 +5,7 @@
  * internals, logged with the request id.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -13,6 +14,7 @@ import type { ApiContext, AppEnv, Deps } from './context.js';
 import { docRoutes } from './docs.js';
 import { jsonLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
+import { outageOf, outageProblem } from './outage.js';
 import { Problem, PROBLEM_CONTENT_TYPE, type ProblemKind } from './problem.js';
 import { Generations } from './records-feed.js';
 import { adoptionRoutes } from './routes/adoptions.js';
@@ -66,15 +68,31 @@ const HTTP_KINDS: Record<number, ProblemKind> = { 400: 'badRequest', 401: 'unaut
 const problemBody = (c: Context<AppEnv>, problem: Problem) =>
   c.body(JSON.stringify(problem.toJSON()), problem.status as 400, { 'content-type': PROBLEM_CONTENT_TYPE });
 
-function errorResponse(err: Error, c: Context<AppEnv>, log: Logger): Response {
+/**
+ * Whether the request itself broke while it was read: the client went away, or Node's parser
+ * refused the rest of its body (server.ts has answered 400 on the socket then). Its error, often
+ * ECONNRESET, is the client's doing: neither a 500 nor an outage.
+ */
+function requestBroke(c: Context<AppEnv>): boolean {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming) return false;
+  return incoming.errored != null || (incoming.destroyed && !incoming.complete);
+}
+
+function errorResponse(err: Error, c: Context<AppEnv>, log: Logger, retryAfterSeconds: number): Response {
   let problem: Problem;
+  const broke = !(err instanceof Problem) && requestBroke(c);
+  const outage = err instanceof Problem || broke ? null : outageOf(err);
   if (err instanceof Problem) problem = err;
+  else if (broke) problem = new Problem('badRequest', `the request could not be read: ${err.message}`);
   else if (err instanceof HTTPException && HTTP_KINDS[err.status]) problem = new Problem(HTTP_KINDS[err.status]!, err.message || 'refused');
+  else if (outage) problem = outageProblem(outage, c.req.method !== 'GET' && c.req.method !== 'HEAD');
   else {
     const requestId = c.get('requestId');
     log.log('error', 'unexpected error', { requestId, method: c.req.method, path: c.req.path, error: err.message, stack: err.stack });
     problem = new Problem('internal', `something went wrong on our side; quote request id ${requestId}`);
   }
+  if (problem.status === 503) c.header('retry-after', String(retryAfterSeconds));
   if (problem.status === 401) {
     c.header('www-authenticate', c.req.header('authorization') ? 'Bearer realm="hoep", error="invalid_token"' : 'Bearer realm="hoep"');
   }
@@ -108,6 +126,6 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   }
 
   app.notFound((c) => problemBody(c, new Problem('notFound', `no such resource: ${c.req.method} ${c.req.path}`)));
-  app.onError((err, c) => errorResponse(err, c, log));
+  app.onError((err, c) => errorResponse(err, c, log, deps.config.RETRY_AFTER_S));
   return app;
 }

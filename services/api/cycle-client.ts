@@ -27,9 +27,15 @@ async function explain(ctx: ApiContext, cycleId: string, err: unknown): Promise<
   throw problemFromTemporal(err) ?? err;
 }
 
-export async function updateCycle<Ret, Arg>(ctx: ApiContext, cycleId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+/**
+ * Sends an Update and waits for its outcome (within the request's budget, services/api/endpoint.ts).
+ * `updateId`, from an Idempotency-Key, makes a resend of the same request the same Update, which
+ * the Temporal server applies once per workflow run; without it the SDK makes a new id.
+ */
+export async function updateCycle<Ret, Arg>(ctx: ApiContext, cycleId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId?: string): Promise<Ret> {
   try {
-    return await sendWhileMovingOn(() => ctx.temporal.workflow.getHandle(cycleId).executeUpdate(update, { args: [arg] }));
+    const options = updateId === undefined ? { args: [arg] as [Arg] } : { args: [arg] as [Arg], updateId };
+    return await sendWhileMovingOn(() => ctx.temporal.workflow.getHandle(cycleId).executeUpdate(update, options));
   } catch (err) {
     return explain(ctx, cycleId, err);
   }

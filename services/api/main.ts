@@ -4,15 +4,14 @@
  * connections, in-flight requests finish (up to SHUTDOWN_GRACE_MS), then the records feed, the
  * Postgres pool and the Temporal connection close.
  */
-import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import type { Server } from 'node:http';
 import { loadConfigOrExit } from '../config.js';
 import { createSql } from '../db.js';
 import { createApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import { jsonLogger } from './log.js';
 import { startRecordsFeed } from './records-feed.js';
+import { listen } from './server.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -23,7 +22,11 @@ async function main(): Promise<void> {
     log.log('error', 'the API needs DATABASE_URL and TEMPORAL_ADDRESS (npm start sets both)');
     process.exit(2);
   }
-  const sql = createSql(config.DATABASE_URL, { applicationName: 'hoep-api' });
+  const sql = createSql(config.DATABASE_URL, {
+    applicationName: 'hoep-api',
+    connectTimeoutSeconds: config.PG_CONNECT_TIMEOUT_S,
+    statementTimeoutMs: config.READ_TIMEOUT_MS,
+  });
   // Listens in the background; until it does (and whenever it does not), reads ask Postgres.
   const records = startRecordsFeed({ url: config.DATABASE_URL, log });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -31,9 +34,8 @@ async function main(): Promise<void> {
   const auth = await createAuthenticator(config);
   const app = createApp({ sql, temporal, config, auth, log, records });
 
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
-    log.log('info', 'api listening', { address: info.address, port: info.port, auth: auth.mode }),
-  ) as Server;
+  const { server, port } = await listen(app, { port: config.PORT, hostname: config.HOST, log });
+  log.log('info', 'api listening', { address: config.HOST, port, auth: auth.mode });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -30,11 +30,13 @@ const kinds = {
   notFound: { status: 404, title: 'Not found' },
   notAcceptable: { status: 406, title: 'Not acceptable' },
   wrongPhase: { status: 409, title: 'Not allowed in this phase' },
+  requestTimeout: { status: 408, title: 'Request timeout' },
   conflict: { status: 409, title: 'Conflict' },
   payloadTooLarge: { status: 413, title: 'Payload too large' },
   unsupportedMediaType: { status: 415, title: 'Unsupported media type' },
   invalidInput: { status: 422, title: 'Invalid input' },
   frameExceeded: { status: 422, title: 'Frame exceeded' },
+  headersTooLarge: { status: 431, title: 'Request header fields too large' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const;

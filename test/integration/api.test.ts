@@ -551,7 +551,8 @@ describe('ops', () => {
     const broken = createApp({ sql: deadSql, temporal: deadTemporal, config, auth: localAuthenticator(secret), log: silentLogger });
     const res = await broken.request('/readyz');
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ notAnswering: ['temporal', 'postgres'] });
+    expect(await res.json()).toMatchObject({ notAnswering: ['temporal', 'worker', 'postgres'] });
+    expect(res.headers.get('retry-after')).toBe('5');
     expect((await broken.request('/healthz')).status).toBe(200);
     await deadSql.end();
   });

@@ -243,7 +243,7 @@ async function toAdoption(queue: string) {
   return { h, Y, cycleId: `${p.id}-${Y}` };
 }
 
-const adopt = (h: Awaited<ReturnType<typeof toAdoption>>['h'], municipality: string, Y: number) =>
+const adopt = (h: Awaited<ReturnType<typeof toAdoption>>['h'], municipality: string, _year: number) =>
   h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `K ${municipality}`, decidedOn: '2026-11-10' } }] });
 
 /** The workflow's result, or a failure after `seconds`: a cycle that hangs fails the test instead of the run. */

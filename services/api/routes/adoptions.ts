@@ -8,8 +8,8 @@ import { updateCycle } from '../cycle-client.js';
 import { route } from '../endpoint.js';
 
 export function adoptionRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
-  route(app, ctx, endpoints.recordAdoption, async ({ c, principal, params, body }) => {
+  route(app, ctx, endpoints.recordAdoption, async ({ c, principal, params, body, operationId }) => {
     const adoption = { municipality: params.municipality, ...body };
-    return c.json(await updateCycle(ctx, params.cid, recordAdoption, { actor: actorOf(principal), adoption }), 201);
+    return c.json(await updateCycle(ctx, params.cid, recordAdoption, { actor: actorOf(principal), adoption }, operationId), 201);
   });
 }

@@ -15,9 +15,11 @@ import * as records from '../records.js';
 /**
  * How long a read waits for the cycle's workflow to answer a query. A query is answered by a
  * worker (a closed workflow is replayed for it), so without a polling worker it would wait for as
- * long as the connection lets it; a few seconds is ample for a worker that is there.
+ * long as the connection lets it; a few seconds is ample for a worker that is there. Less than a
+ * read's budget (READ_TIMEOUT_MS, 4.5 s): an ended cycle that cannot be asked is then still read
+ * from the records in time.
  */
-export const QUERY_TIMEOUT_MS = 5000;
+export const QUERY_TIMEOUT_MS = 3000;
 
 /**
  * The reason Temporal gives when it cannot have a query answered at all, or null. The server
@@ -104,24 +106,24 @@ export function cycleRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
     return c.json(cycles.map(({ id, partnership, year, phase, deadlines, startedAt, closedAt }) => ({ id, partnership, year, phase, deadlines, startedAt, closedAt })));
   });
 
-  route(app, ctx, endpoints.startCycle, async ({ c, principal, params, body }) => {
-    const status = await startCycle(ctx, principal, params.pid, body);
+  route(app, ctx, endpoints.startCycle, async ({ c, principal, params, body, operationId }) => {
+    const status = await startCycle(ctx, principal, params.pid, body, operationId);
     c.header('location', `/api/v1/cycles/${status.id}`);
     return c.json(status, 201);
   });
 
   route(app, ctx, endpoints.getCycle, async ({ c, params }) => c.json(await cycleStatus(ctx, params.cid)));
 
-  route(app, ctx, endpoints.cancelCycle, async ({ c, principal, params, body }) =>
-    c.json(await updateCycle(ctx, params.cid, cancelCycle, { actor: actorOf(principal), reason: body.reason })),
+  route(app, ctx, endpoints.cancelCycle, async ({ c, principal, params, body, operationId }) =>
+    c.json(await updateCycle(ctx, params.cid, cancelCycle, { actor: actorOf(principal), reason: body.reason }, operationId)),
   );
 
-  route(app, ctx, endpoints.closeProposals, async ({ c, principal, params }) =>
-    c.json(await updateCycle(ctx, params.cid, closeProposals, { actor: actorOf(principal) })),
+  route(app, ctx, endpoints.closeProposals, async ({ c, principal, params, operationId }) =>
+    c.json(await updateCycle(ctx, params.cid, closeProposals, { actor: actorOf(principal) }, operationId)),
   );
 
-  route(app, ctx, endpoints.moveDeadline, async ({ c, principal, params, body }) => {
+  route(app, ctx, endpoints.moveDeadline, async ({ c, principal, params, body, operationId }) => {
     const deadline = body.deadline as keyof Deadlines | `adoption:${string}`;
-    return c.json(await updateCycle(ctx, params.cid, moveDeadline, { actor: actorOf(principal), deadline, to: body.to }));
+    return c.json(await updateCycle(ctx, params.cid, moveDeadline, { actor: actorOf(principal), deadline, to: body.to }, operationId));
   });
 }

@@ -8,16 +8,16 @@ import { updateCycle } from '../cycle-client.js';
 import { route } from '../endpoint.js';
 
 export function executionRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
-  route(app, ctx, endpoints.reportProgress, async ({ c, principal, params, body }) => {
+  route(app, ctx, endpoints.reportProgress, async ({ c, principal, params, body, operationId }) => {
     const report = { measureId: params.mid, ...body };
-    return c.json(await updateCycle(ctx, params.cid, reportProgress, { actor: actorOf(principal), report }), 201);
+    return c.json(await updateCycle(ctx, params.cid, reportProgress, { actor: actorOf(principal), report }, operationId), 201);
   });
 
-  route(app, ctx, endpoints.reportIndicators, async ({ c, principal, params, body }) =>
-    c.json(await updateCycle(ctx, params.cid, reportIndicators, { actor: actorOf(principal), indicators: body }), 201),
+  route(app, ctx, endpoints.reportIndicators, async ({ c, principal, params, body, operationId }) =>
+    c.json(await updateCycle(ctx, params.cid, reportIndicators, { actor: actorOf(principal), indicators: body }, operationId), 201),
   );
 
-  route(app, ctx, endpoints.closeCycle, async ({ c, principal, params, body }) =>
-    c.json(await updateCycle(ctx, params.cid, closeCycle, { actor: actorOf(principal), carryOver: body.carryOver })),
+  route(app, ctx, endpoints.closeCycle, async ({ c, principal, params, body, operationId }) =>
+    c.json(await updateCycle(ctx, params.cid, closeCycle, { actor: actorOf(principal), carryOver: body.carryOver }, operationId)),
   );
 }

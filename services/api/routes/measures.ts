@@ -30,8 +30,8 @@ async function writeSubmission(ctx: ApiContext, write: MeasureWrite): Promise<vo
 }
 
 export function measureRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
-  route(app, ctx, endpoints.submitMeasure, async ({ c, principal, params, body }) => {
-    const { id, write } = await updateCycle(ctx, params.cid, submitMeasure, { actor: actorOf(principal), measure: body });
+  route(app, ctx, endpoints.submitMeasure, async ({ c, principal, params, body, operationId }) => {
+    const { id, write } = await updateCycle(ctx, params.cid, submitMeasure, { actor: actorOf(principal), measure: body }, operationId);
     if (write) await writeSubmission(ctx, write);
     c.header('location', `/api/v1/cycles/${params.cid}/measures/${id}`);
     return c.json({ id }, 201);
@@ -44,13 +44,13 @@ export function measureRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
 
   route(app, ctx, endpoints.getMeasure, async ({ c, params }) => c.json(await measure(ctx, params.cid, params.mid)));
 
-  route(app, ctx, endpoints.editMeasure, async ({ c, principal, params, body }) => {
-    await updateCycle(ctx, params.cid, editMeasure, { actor: actorOf(principal), measureId: params.mid, measure: body });
+  route(app, ctx, endpoints.editMeasure, async ({ c, principal, params, body, operationId }) => {
+    await updateCycle(ctx, params.cid, editMeasure, { actor: actorOf(principal), measureId: params.mid, measure: body }, operationId);
     return c.json(await measure(ctx, params.cid, params.mid));
   });
 
-  route(app, ctx, endpoints.withdrawMeasure, async ({ c, principal, params }) => {
-    await updateCycle(ctx, params.cid, withdrawMeasure, { actor: actorOf(principal), measureId: params.mid });
+  route(app, ctx, endpoints.withdrawMeasure, async ({ c, principal, params, operationId }) => {
+    await updateCycle(ctx, params.cid, withdrawMeasure, { actor: actorOf(principal), measureId: params.mid }, operationId);
     return c.json(await measure(ctx, params.cid, params.mid));
   });
 }

@@ -28,13 +28,13 @@ export function prioritisationRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
     return c.json(await records.priorityLists(ctx.sql, params.cid));
   });
 
-  route(app, ctx, endpoints.proposePriorityList, async ({ c, principal, params, body }) => {
-    const list = await updateCycle(ctx, params.cid, proposePriorityList, { actor: actorOf(principal), items: body.items, meeting: body.meeting });
+  route(app, ctx, endpoints.proposePriorityList, async ({ c, principal, params, body, operationId }) => {
+    const list = await updateCycle(ctx, params.cid, proposePriorityList, { actor: actorOf(principal), items: body.items, meeting: body.meeting }, operationId);
     return c.json(list, 201);
   });
 
-  route(app, ctx, endpoints.castVote, async ({ c, principal, params, body }) => {
-    const list = await updateCycle(ctx, params.cid, castVote, { actor: actorOf(principal), version: params.version, vote: body.vote });
+  route(app, ctx, endpoints.castVote, async ({ c, principal, params, body, operationId }) => {
+    const list = await updateCycle(ctx, params.cid, castVote, { actor: actorOf(principal), version: params.version, vote: body.vote }, operationId);
     return c.json(list, 201);
   });
 }
