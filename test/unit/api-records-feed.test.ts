@@ -16,6 +16,7 @@ import { route } from '../../services/api/endpoint.js';
 import { silentLogger } from '../../services/api/log.js';
 import { Generations, RecordsFeed, type FeedConnection, type FeedEvents } from '../../services/api/records-feed.js';
 import type { RevisionReader } from '../../services/api/revisions.js';
+import { loadConfig } from '../../services/config.js';
 
 const CID = 'lillehammer-regionen-2027';
 const OTHER = 'lillehammer-regionen-2028';
@@ -349,6 +350,9 @@ describe('actions through the API', () => {
     const ctx = {
       auth: { mode: 'local', verify: async (token: string) => (token === 'good' ? principal : Promise.reject(new Error('refused'))) },
       changes: { changed: (cycleId: string) => changed.push(cycleId) },
+      config: loadConfig({}),
+      // route() runs each request under a Temporal deadline; these handlers call no Temporal.
+      temporal: { withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn() },
     } as unknown as ApiContext;
     const app = new Hono<AppEnv>();
     const seenByHandler: number[] = [];

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
 import {
   AdoptionRequest, CancelCycleRequest, IndicatorsRequest, MeasureInput, MeasurePatch, Money, MoveDeadlineRequest, PriorityListRequest,
-  ProgressReportRequest, StartCycleRequest,
+  ProgressReportRequest, StartCycleRequest, endpoints,
 } from '../../schema/api.js';
 import { referencePartnership } from '../../schema/reference/load.js';
 import { carryOverErrors, deadlineErrors, frameErrors } from '../../services/api/cycle-start.js';
@@ -185,10 +185,13 @@ describe('the OpenAPI document', () => {
     for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();
     expect(doc.components.schemas.StartCycleRequest).toMatchObject({ required: ['year', 'frames', 'deadlines'], additionalProperties: false });
     expect(doc.components.schemas.Allocations!.description).toMatch(/FIRST listed strategy/);
-    // The reads that ask the cycle's workflow can find it unable to answer.
-    const responses = (path: string) => Object.keys((doc.paths[`/api/v1${path}`] as { get: { responses: object } }).get.responses);
-    expect(responses('/cycles/{cid}')).toContain('503');
-    expect(responses('/cycles/{cid}/recommendation')).toContain('503');
-    expect(responses('/cycles/{cid}/measures')).not.toContain('503');
+    // Every endpoint can find Temporal, its worker or Postgres unable to answer; every action takes an Idempotency-Key.
+    type Operation = { responses: Record<string, { headers?: object }>; parameters: { name: string; in: string }[] };
+    const operation = (method: string, path: string) => (doc.paths[`/api/v1${path}`] as Record<string, Operation>)[method]!;
+    for (const [name, spec] of Object.entries(endpoints)) {
+      const op = operation(spec.method, spec.path);
+      expect(op.responses['503']?.headers, name).toHaveProperty('Retry-After');
+      expect(op.parameters.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'), name).toBe(spec.method !== 'get');
+    }
   });
 });

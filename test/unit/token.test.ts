@@ -19,7 +19,8 @@ function token(...args: string[]) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-describe('npm run token', () => {
+// Each case starts tsx: a second or two alone, more on a busy machine.
+describe('npm run token', { timeout: 30_000 }, () => {
   it('prints a token for a partnership of the reference data', () => {
     const run = token('--sub', 'ola', '--roles', 'admin', '--partnership', 'hamarregionen');
     expect(run.status, run.stderr).toBe(0);
