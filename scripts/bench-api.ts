@@ -31,7 +31,7 @@ import { loadReferenceData } from '../schema/reference/load.js';
 import { createApp } from '../services/api/app.js';
 import { localAuthenticator, signLocalToken, type TokenClaims } from '../services/api/auth.js';
 import { jsonLogger } from '../services/api/log.js';
-import { startRecordsFeed } from '../services/api/records-feed.js';
+import { startRecordsFeed } from '../core/records-feed.js';
 import { loadConfig } from '../services/config.js';
 import { createSql } from '../services/db.js';
 import { freePort } from '../services/stack/net.js';

@@ -17,9 +17,9 @@ import type { z } from 'zod';
 import { API_BASE, CYCLE_ID_PATTERN, type EndpointSpec } from '../../schema/api.js';
 import { bearerToken, type Principal } from './auth.js';
 import type { ApiContext, AppEnv } from './context.js';
-import { BudgetExceeded, outageOf, outageProblem, unavailable, withinBudget } from './outage.js';
-import { claim, IDEMPOTENCY_HEADER, idempotencyKey, idempotentRequest, remember, type IdempotentRequest, type StoredAnswer } from './idempotency.js';
-import { Problem, PROBLEM_CONTENT_TYPE, type FieldError } from './problem.js';
+import { BudgetExceeded, outageOf, outageProblem, unavailable, withinBudget } from '../../core/outage.js';
+import { claim, IDEMPOTENCY_HEADER, idempotencyKey, idempotentRequest, remember, type IdempotentRequest, type StoredAnswer } from '../../core/idempotency.js';
+import { Problem, PROBLEM_CONTENT_TYPE, type FieldError } from '../../core/problem.js';
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 

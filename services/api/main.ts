@@ -10,7 +10,7 @@ import { createSql } from '../db.js';
 import { createApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import { jsonLogger } from './log.js';
-import { startRecordsFeed } from './records-feed.js';
+import { startRecordsFeed } from '../../core/records-feed.js';
 import { listen } from './server.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;

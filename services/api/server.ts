@@ -13,7 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Hono } from 'hono';
 import type { AppEnv } from './context.js';
 import type { Logger } from './log.js';
-import { Problem, PROBLEM_CONTENT_TYPE } from './problem.js';
+import { Problem, PROBLEM_CONTENT_TYPE } from '../../core/problem.js';
 
 const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 

@@ -1,7 +1,7 @@
 /** Telling an outage of Temporal or Postgres (503) from anything else (services/api/outage.ts), and the hard bound on a wait. */
 import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { BudgetExceeded, outageOf, withinBudget } from '../../services/api/outage.js';
+import { BudgetExceeded, outageOf, withinBudget } from '../../core/outage.js';
 
 const grpc = (code: number, details = 'x') => Object.assign(new Error(details), { code, details, metadata: {} });
 const pg = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'FATAL', name: 'PostgresError' });

@@ -9,13 +9,13 @@ import type postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { endpoints } from '../../schema/api.js';
 import type { Allocations } from '../../schema/allocations.js';
-import { AllocationCache, type Loaded } from '../../services/api/allocation-cache.js';
+import { AllocationCache, type Loaded } from '../../core/allocation-cache.js';
 import type { Principal } from '../../services/api/auth.js';
 import type { ApiContext, AppEnv } from '../../services/api/context.js';
 import { route } from '../../services/api/endpoint.js';
 import { silentLogger } from '../../services/api/log.js';
-import { Generations, RecordsFeed, type FeedConnection, type FeedEvents } from '../../services/api/records-feed.js';
-import type { RevisionReader } from '../../services/api/revisions.js';
+import { Generations, RecordsFeed, type FeedConnection, type FeedEvents } from '../../core/records-feed.js';
+import type { RevisionReader } from '../../core/revisions.js';
 import { loadConfig } from '../../services/config.js';
 
 const CID = 'lillehammer-regionen-2027';

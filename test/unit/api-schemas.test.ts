@@ -6,7 +6,7 @@ import {
   ProgressReportRequest, StartCycleRequest, endpoints,
 } from '../../schema/api.js';
 import { referencePartnership } from '../../schema/reference/load.js';
-import { carryOverErrors, deadlineErrors, frameErrors } from '../../services/api/cycle-start.js';
+import { carryOverErrors, deadlineErrors, frameErrors } from '../../core/cycle-start.js';
 import { fieldErrors } from '../../services/api/endpoint.js';
 import { openApiDocument } from '../../services/api/openapi.js';
 

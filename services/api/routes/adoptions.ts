@@ -4,7 +4,7 @@ import { endpoints } from '../../../schema/api.js';
 import { recordAdoption } from '../../../workflows/messages.js';
 import { actorOf } from '../auth.js';
 import type { ApiContext, AppEnv } from '../context.js';
-import { updateCycle } from '../cycle-client.js';
+import { updateCycle } from '../../../core/cycle-commands.js';
 import { route } from '../endpoint.js';
 
 export function adoptionRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {

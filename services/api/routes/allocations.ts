@@ -4,11 +4,11 @@
  */
 import type { Context, Hono } from 'hono';
 import { endpoints } from '../../../schema/api.js';
-import type { AllocationSnapshot, Format } from '../allocation-cache.js';
-import { exportFileName } from '../allocation-tables.js';
+import type { AllocationSnapshot, Format } from '../../../core/allocation-cache.js';
+import { exportFileName } from '../../../core/allocation-tables.js';
 import type { ApiContext, AppEnv } from '../context.js';
 import { route } from '../endpoint.js';
-import { Problem } from '../problem.js';
+import { Problem } from '../../../core/problem.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CONTENT_TYPES: Record<Format, string> = {

@@ -5,10 +5,10 @@ import { endpoints } from '../../../schema/api.js';
 import { editMeasure, submitMeasure, withdrawMeasure } from '../../../workflows/messages.js';
 import { actorOf } from '../auth.js';
 import type { ApiContext, AppEnv } from '../context.js';
-import { existingCycle, updateCycle } from '../cycle-client.js';
+import { existingCycle, updateCycle } from '../../../core/cycle-commands.js';
 import { route } from '../endpoint.js';
-import { Problem } from '../problem.js';
-import * as records from '../records.js';
+import { Problem } from '../../../core/problem.js';
+import * as records from '../../../core/records.js';
 
 async function measure(ctx: ApiContext, cycleId: string, measureId: string): Promise<records.MeasureRecord> {
   const [found] = await records.measures(ctx.sql, cycleId, measureId);

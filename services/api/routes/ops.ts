@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import type { ApiContext, AppEnv } from '../context.js';
 import type { Metrics } from '../metrics.js';
-import * as records from '../records.js';
+import * as records from '../../../core/records.js';
 
 const READY_TIMEOUT_MS = 2000;
 

@@ -3,8 +3,8 @@ import type { Hono } from 'hono';
 import { endpoints } from '../../../schema/api.js';
 import type { ApiContext, AppEnv } from '../context.js';
 import { route } from '../endpoint.js';
-import { Problem } from '../problem.js';
-import * as records from '../records.js';
+import { Problem } from '../../../core/problem.js';
+import * as records from '../../../core/records.js';
 
 export function partnershipRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
   route(app, ctx, endpoints.listPartnerships, async ({ c, principal }) => {

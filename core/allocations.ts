@@ -6,11 +6,11 @@
  * every total is the sum of the rounded shares it covers.
  */
 import type postgres from 'postgres';
-import { CostSharingError, funderIds, membersOf, remaining, shareMeasure, sumShares, type Members } from '../../domain/cost-sharing.js';
-import { formatMoney, fromOre, parseMoney, sumMoney, toOre } from '../../domain/money.js';
-import type { Allocations, GoalAllocation, MeasureAllocation, StrategyAllocation, UnsplitGrant } from '../../schema/allocations.js';
-import { goalOf, type Plan, type Strategy } from '../../schema/partnership.js';
-import type { FunderYearMap, YearMap } from '../../workflows/messages.js';
+import { CostSharingError, funderIds, membersOf, remaining, shareMeasure, sumShares, type Members } from '../domain/cost-sharing.js';
+import { formatMoney, fromOre, parseMoney, sumMoney, toOre } from '../domain/money.js';
+import type { Allocations, GoalAllocation, MeasureAllocation, StrategyAllocation, UnsplitGrant } from '../schema/allocations.js';
+import { goalOf, type Plan, type Strategy } from '../schema/partnership.js';
+import type { FunderYearMap, YearMap } from '../workflows/messages.js';
 import * as records from './records.js';
 
 export interface AllocationSources {

@@ -6,13 +6,13 @@
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import type { z } from 'zod';
-import { formatMoney, isMoney, parseMoney } from '../../domain/money.js';
-import type { StartCycleRequest } from '../../schema/api.js';
-import { COUNTY_ID, strategyCodes, type PartnershipConfig } from '../../schema/partnership.js';
-import type { cycleWorkflow } from '../../workflows/cycle.js';
-import { cycleRecorded, type CycleInput, type CycleStatus, type Deadlines } from '../../workflows/messages.js';
-import { actorOf, type Principal } from './auth.js';
-import type { ApiContext } from './context.js';
+import { formatMoney, isMoney, parseMoney } from '../domain/money.js';
+import type { StartCycleRequest } from '../schema/api.js';
+import { COUNTY_ID, strategyCodes, type PartnershipConfig } from '../schema/partnership.js';
+import type { cycleWorkflow } from '../workflows/cycle.js';
+import { cycleRecorded, type CycleInput, type CycleStatus, type Deadlines } from '../workflows/messages.js';
+import { actorOf, type Principal } from '../services/api/auth.js';
+import type { Core } from './context.js';
 import { Problem, problemFromTemporal, type FieldError } from './problem.js';
 import * as records from './records.js';
 
@@ -72,7 +72,7 @@ const STARTED_BY_REQUEST = 'startedByRequest';
  * whose answer was lost), else null. The workflow's memo keeps the id for as long as Temporal
  * keeps the workflow.
  */
-async function startedBy(ctx: ApiContext, cycleId: string, operationId: string | undefined): Promise<CycleStatus | null> {
+async function startedBy(ctx: Core, cycleId: string, operationId: string | undefined): Promise<CycleStatus | null> {
   if (operationId === undefined) return null;
   const handle = ctx.temporal.workflow.getHandle<typeof cycleWorkflow>(cycleId);
   const description = await handle.describe().catch((err: unknown) => {
@@ -87,7 +87,7 @@ async function startedBy(ctx: ApiContext, cycleId: string, operationId: string |
  * Starts the cycle. With `operationId` (from an Idempotency-Key) a retry of the same request after
  * the workflow started, whatever became of the first answer, answers the cycle as started, not 409.
  */
-export async function startCycle(ctx: ApiContext, actor: Principal, partnershipId: string, req: StartRequest, operationId?: string): Promise<CycleStatus> {
+export async function startCycle(ctx: Core, actor: Principal, partnershipId: string, req: StartRequest, operationId?: string): Promise<CycleStatus> {
   const partnership = await records.partnership(ctx.sql, partnershipId);
   if (!partnership) throw new Problem('notFound', `no partnership ${partnershipId}`);
   if (!partnership.plan) throw new Problem('conflict', `partnership ${partnershipId} has no strategic plan loaded`);
