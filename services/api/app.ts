@@ -17,15 +17,16 @@ import { Metrics } from './metrics.js';
 import { outageOf, outageProblem } from '../../core/outage.js';
 import { Problem, PROBLEM_CONTENT_TYPE, type ProblemKind } from '../../core/problem.js';
 import { Generations } from '../../core/records-feed.js';
-import { adoptionRoutes } from './routes/adoptions.js';
-import { allocationRoutes } from './routes/allocations.js';
-import { cycleRoutes } from './routes/cycles.js';
-import { executionRoutes } from './routes/execution.js';
-import { measureRoutes } from './routes/measures.js';
+import { adoptionApi } from './routes/adoptions.js';
+import { allocationApi } from './routes/allocations.js';
+import { cycleApi } from './routes/cycles.js';
+import { executionApi } from './routes/execution.js';
+import { measureApi } from './routes/measures.js';
 import { opsRoutes } from './routes/ops.js';
-import { partnershipRoutes } from './routes/partnerships.js';
-import { prioritisationRoutes } from './routes/prioritisation.js';
+import { partnershipApi } from './routes/partnerships.js';
+import { prioritisationApi } from './routes/prioritisation.js';
 import { securityHeaders } from './security.js';
+import { API_BASE } from '../../schema/api.js';
 import { uiRoutes } from './ui/routes.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -121,8 +122,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   opsRoutes(app, ctx, metrics);
   docRoutes(app);
   uiRoutes(app, ctx);
-  for (const routes of [partnershipRoutes, cycleRoutes, measureRoutes, prioritisationRoutes, adoptionRoutes, allocationRoutes, executionRoutes]) {
-    routes(app, ctx);
+  // /api/v1: one sub-app per resource; each route module binds its endpoints of the route table.
+  for (const resource of [partnershipApi, cycleApi, measureApi, prioritisationApi, adoptionApi, allocationApi, executionApi]) {
+    app.route(API_BASE, resource(ctx));
   }
 
   app.notFound((c) => problemBody(c, new Problem('notFound', `no such resource: ${c.req.method} ${c.req.path}`)));

@@ -14,7 +14,7 @@
  */
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
-import { API_BASE, CYCLE_ID_PATTERN, type EndpointSpec } from '../../schema/api.js';
+import { CYCLE_ID_PATTERN, type EndpointSpec } from '../../schema/api.js';
 import { bearerToken, type Principal } from './auth.js';
 import type { ApiContext, AppEnv } from './context.js';
 import { BudgetExceeded, outageOf, outageProblem, unavailable, withinBudget } from '../../core/outage.js';
@@ -47,8 +47,8 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
   });
 }
 
-/** /cycles/{cid} -> /api/v1/cycles/:cid */
-export const honoPath = (openApiPath: string) => API_BASE + openApiPath.replace(/\{(\w+)\}/g, ':$1');
+/** /cycles/{cid} -> /cycles/:cid, the path within the API's sub-apps (mounted at API_BASE, /api/v1). */
+export const honoPath = (openApiPath: string) => openApiPath.replace(/\{(\w+)\}/g, ':$1');
 
 /** The partnership a path names: `pid`, or the partnership part of a cycle id `cid`. */
 function partnershipOf(params: Record<string, unknown>): string | null {
@@ -182,6 +182,7 @@ async function withinRequestBudget(ctx: ApiContext, acts: boolean, handle: () =>
   }
 }
 
+/** Binds `handler` to the endpoint `spec` on a resource's sub-app (its path relative to API_BASE). */
 export function route<E extends EndpointSpec>(app: Hono<AppEnv>, ctx: ApiContext, spec: E, handler: Handler<E>): void {
   const acts = spec.method !== 'get';
   app.on(spec.method.toUpperCase(), honoPath(spec.path), (c) => withinRequestBudget(ctx, acts, () => handle(c)));

@@ -108,6 +108,11 @@ describe('an action while no worker polls', () => {
       expect([again.status, again.text]).toEqual([201, started.text]);
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect((await send(app, 'POST', `/api/v1/partnerships/${PID}/cycles`, admin, start)).status).toBe(409);
+      // As if the API had died after the start and before it kept the answer: the workflow's memo names the request.
+      await sql()`update idempotency_keys set status = null, body = null where key = ${`start-${Y}`}`;
+      const afterCrash = await send(app, 'POST', `/api/v1/partnerships/${PID}/cycles`, admin, start, { 'idempotency-key': `"start-${Y}"` });
+      expect(afterCrash.status, afterCrash.text).toBe(201);
+      expect(afterCrash.body).toMatchObject({ id: cid, phase: 'proposals' });
 
       await worker.stop();
       const key = { 'idempotency-key': `"submit-${Y}"` };
@@ -129,6 +134,11 @@ describe('an action while no worker polls', () => {
         'the measure recorded',
       );
       expect(measures).toEqual([retried.body.id]);
+
+      // As if the API had died after the Update and before it kept the answer: Temporal knows the Update id.
+      await sql()`update idempotency_keys set status = null, body = null where key = ${`submit-${Y}`}`;
+      const resent = await send(app, 'POST', `/api/v1/cycles/${cid}/measures`, kari, measure(Y, 'Sendt mens arbeideren var borte'), key);
+      expect([resent.status, resent.body.id]).toEqual([201, retried.body.id]);
 
       const replayed = await send(app, 'POST', `/api/v1/cycles/${cid}/measures`, kari, measure(Y, 'Sendt mens arbeideren var borte'), key);
       expect([replayed.status, replayed.text]).toEqual([201, retried.text]);

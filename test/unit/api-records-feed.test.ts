@@ -7,7 +7,7 @@
 import { Hono } from 'hono';
 import type postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { endpoints } from '../../schema/api.js';
+import { API_BASE, endpoints } from '../../schema/api.js';
 import type { Allocations } from '../../schema/allocations.js';
 import { AllocationCache, type Loaded } from '../../core/allocation-cache.js';
 import type { Principal } from '../../services/api/auth.js';
@@ -360,9 +360,11 @@ describe('actions through the API', () => {
       seenByHandler.push(changed.length);
       return handler();
     };
-    route(app, ctx, endpoints.closeProposals, wrapped);
-    route(app, ctx, endpoints.getCycle, wrapped);
-    route(app, ctx, endpoints.startCycle, wrapped);
+    const api = new Hono<AppEnv>();
+    route(api, ctx, endpoints.closeProposals, wrapped);
+    route(api, ctx, endpoints.getCycle, wrapped);
+    route(api, ctx, endpoints.startCycle, wrapped);
+    app.route(API_BASE, api);
     app.onError((_e, c) => c.text('failed', 500));
     const send = (method: string, path: string, token = 'good') => app.request(path, { method, headers: { authorization: `Bearer ${token}` } });
     return { app, changed, seenByHandler, send };

@@ -1,5 +1,5 @@
 /** Cycles: listing, starting, status, and the administrator's steering (close proposals, deadlines, cancel). */
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { endpoints } from '../../../schema/api.js';
 import { cancelCycle, closeProposals, moveDeadline, type Deadlines } from '../../../workflows/messages.js';
 import { cycleStatus } from '../../../core/cycle-queries.js';
@@ -14,31 +14,34 @@ import * as records from '../../../core/records.js';
 /** Kept for services/api/ui, which web/ replaces; new code imports core/. */
 export { cycleStatus };
 
-export function cycleRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
-  route(app, ctx, endpoints.listCycles, async ({ c, params }) => {
+/** The cycles resource as a sub-app of the API, mounted at {API_BASE} (services/api/app.ts). */
+export function cycleApi(ctx: ApiContext): Hono<AppEnv> {
+  const api = new Hono<AppEnv>();
+  route(api, ctx, endpoints.listCycles, async ({ c, params }) => {
     if (!(await records.partnership(ctx.sql, params.pid))) throw new Problem('notFound', `no partnership ${params.pid}`);
     const cycles = await records.cyclesOf(ctx.sql, params.pid);
     return c.json(cycles.map(({ id, partnership, year, phase, deadlines, startedAt, closedAt }) => ({ id, partnership, year, phase, deadlines, startedAt, closedAt })));
   });
 
-  route(app, ctx, endpoints.startCycle, async ({ c, principal, params, body, operationId }) => {
+  route(api, ctx, endpoints.startCycle, async ({ c, principal, params, body, operationId }) => {
     const status = await startCycle(ctx, principal, params.pid, body, operationId);
     c.header('location', `/api/v1/cycles/${status.id}`);
     return c.json(status, 201);
   });
 
-  route(app, ctx, endpoints.getCycle, async ({ c, params }) => c.json(await cycleStatus(ctx, params.cid)));
+  route(api, ctx, endpoints.getCycle, async ({ c, params }) => c.json(await cycleStatus(ctx, params.cid)));
 
-  route(app, ctx, endpoints.cancelCycle, async ({ c, principal, params, body, operationId }) =>
+  route(api, ctx, endpoints.cancelCycle, async ({ c, principal, params, body, operationId }) =>
     c.json(await updateCycle(ctx, params.cid, cancelCycle, { actor: actorOf(principal), reason: body.reason }, operationId)),
   );
 
-  route(app, ctx, endpoints.closeProposals, async ({ c, principal, params, operationId }) =>
+  route(api, ctx, endpoints.closeProposals, async ({ c, principal, params, operationId }) =>
     c.json(await updateCycle(ctx, params.cid, closeProposals, { actor: actorOf(principal) }, operationId)),
   );
 
-  route(app, ctx, endpoints.moveDeadline, async ({ c, principal, params, body, operationId }) => {
+  route(api, ctx, endpoints.moveDeadline, async ({ c, principal, params, body, operationId }) => {
     const deadline = body.deadline as keyof Deadlines | `adoption:${string}`;
     return c.json(await updateCycle(ctx, params.cid, moveDeadline, { actor: actorOf(principal), deadline, to: body.to }, operationId));
   });
+  return api;
 }

@@ -1,5 +1,5 @@
 /** Measures (tiltak): proposing, editing and withdrawing go through the cycle workflow; reads come from Postgres. */
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { writeMeasure, type MeasureWrite } from '../../../activities/records.js';
 import { endpoints } from '../../../schema/api.js';
 import { editMeasure, submitMeasure, withdrawMeasure } from '../../../workflows/messages.js';
@@ -29,28 +29,31 @@ async function writeSubmission(ctx: ApiContext, write: MeasureWrite): Promise<vo
   }
 }
 
-export function measureRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
-  route(app, ctx, endpoints.submitMeasure, async ({ c, principal, params, body, operationId }) => {
+/** The measures resource as a sub-app of the API, mounted at {API_BASE} (services/api/app.ts). */
+export function measureApi(ctx: ApiContext): Hono<AppEnv> {
+  const api = new Hono<AppEnv>();
+  route(api, ctx, endpoints.submitMeasure, async ({ c, principal, params, body, operationId }) => {
     const { id, write } = await updateCycle(ctx, params.cid, submitMeasure, { actor: actorOf(principal), measure: body }, operationId);
     if (write) await writeSubmission(ctx, write);
     c.header('location', `/api/v1/cycles/${params.cid}/measures/${id}`);
     return c.json({ id }, 201);
   });
 
-  route(app, ctx, endpoints.listMeasures, async ({ c, params }) => {
+  route(api, ctx, endpoints.listMeasures, async ({ c, params }) => {
     await existingCycle(ctx, params.cid);
     return c.json(await records.measures(ctx.sql, params.cid));
   });
 
-  route(app, ctx, endpoints.getMeasure, async ({ c, params }) => c.json(await measure(ctx, params.cid, params.mid)));
+  route(api, ctx, endpoints.getMeasure, async ({ c, params }) => c.json(await measure(ctx, params.cid, params.mid)));
 
-  route(app, ctx, endpoints.editMeasure, async ({ c, principal, params, body, operationId }) => {
+  route(api, ctx, endpoints.editMeasure, async ({ c, principal, params, body, operationId }) => {
     await updateCycle(ctx, params.cid, editMeasure, { actor: actorOf(principal), measureId: params.mid, measure: body }, operationId);
     return c.json(await measure(ctx, params.cid, params.mid));
   });
 
-  route(app, ctx, endpoints.withdrawMeasure, async ({ c, principal, params, operationId }) => {
+  route(api, ctx, endpoints.withdrawMeasure, async ({ c, principal, params, operationId }) => {
     await updateCycle(ctx, params.cid, withdrawMeasure, { actor: actorOf(principal), measureId: params.mid }, operationId);
     return c.json(await measure(ctx, params.cid, params.mid));
   });
+  return api;
 }
