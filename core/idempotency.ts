@@ -118,3 +118,13 @@ export async function remember(sql: postgres.Sql, r: IdempotentRequest, answer: 
        set status = ${answer.status}, content_type = ${answer.contentType}, location = ${answer.location}, body = ${answer.body}, answered_at = now()
      where sub = ${r.sub} and key = ${r.key} and status is null`;
 }
+
+/**
+ * Forgets the keys older than `hours` (the draft lets a server expire keys after a time it
+ * publishes; the API keeps them IDEMPOTENCY_KEY_TTL_H, 24 h by default). A request sent again with
+ * a forgotten key is a new request. Returns how many were forgotten.
+ */
+export async function forgetOlderThan(sql: postgres.Sql, hours: number): Promise<number> {
+  const gone = await sql`delete from idempotency_keys where created_at < now() - make_interval(secs => ${hours * 3600})`;
+  return gone.count;
+}

@@ -41,6 +41,8 @@ const Env = z.object({
    * 65 s would call an idle worker gone.
    */
   WORKER_POLL_STALE_S: z.coerce.number().min(1).max(3600).default(70),
+  /** How long the API keeps an Idempotency-Key and its answer; a retry after that is a new request. */
+  IDEMPOTENCY_KEY_TTL_H: z.coerce.number().min(1).max(24 * 365).default(24),
   /** The Retry-After of a 503: when a client may try again. */
   RETRY_AFTER_S: z.coerce.number().int().min(1).max(3600).default(5),
   /**

@@ -7,6 +7,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../config.js';
 import { createSql } from '../db.js';
+import { forgetOlderThan } from '../../core/idempotency.js';
 import { createApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import { jsonLogger } from './log.js';
@@ -35,6 +36,11 @@ async function main(): Promise<void> {
   const app = createApp({ sql, temporal, config, auth, log, records });
 
   const { server, port } = await listen(app, { port: config.PORT, hostname: config.HOST, log });
+  // Idempotency-Keys are request bookkeeping: forgotten after IDEMPOTENCY_KEY_TTL_H, checked hourly.
+  const forgetKeys = setInterval(() => {
+    forgetOlderThan(sql, config.IDEMPOTENCY_KEY_TTL_H).catch((e: Error) => log.log('warn', 'old Idempotency-Keys not removed', { error: e.message }));
+  }, 3600_000);
+  forgetKeys.unref();
   log.log('info', 'api listening', { address: config.HOST, port, auth: auth.mode });
 
   let stopping = false;
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
     clearTimeout(force);
+    clearInterval(forgetKeys);
     await records.close();
     await sql.end({ timeout: 5 });
     await connection.close();

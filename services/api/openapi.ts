@@ -72,7 +72,8 @@ function parameters(spec: EndpointSpec) {
     description:
       'A key of the client\'s choosing (IETF httpapi idempotency-key draft), e.g. "8e03978e-40d5-43e8-bc93-6894a57f9324": the same key ' +
       'with the same request returns the first answer and acts once (also after a 503 whose outcome was unknown); the same key with ' +
-      'another method, path or body is 422. A replayed answer carries Idempotent-Replayed: true.',
+      'another method, path or body is 422. A replayed answer carries Idempotent-Replayed: true. Keys are kept 24 hours ' +
+      '(IDEMPOTENCY_KEY_TTL_H); a key sent after that is a new request.',
     schema: { type: 'string', minLength: 1, maxLength: 257 },
   };
   return [...of('path', spec.params), ...of('query', spec.query), ...(spec.method === 'get' ? [] : [idempotency])];

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { forgetOlderThan } from '../../core/idempotency.js';
 import { createApp } from '../../services/api/app.js';
 import { localAuthenticator, signLocalToken, type TokenClaims } from '../../services/api/auth.js';
 import { silentLogger } from '../../services/api/log.js';
@@ -193,6 +194,16 @@ describe('an action while no worker polls', () => {
 // the Temporal client until their deadline, and a closed channel makes such a retry throw.
 const closeAtTheEnd: Connection[] = [];
 afterAll(() => Promise.all(closeAtTheEnd.map((c) => c.close())));
+
+describe('Idempotency-Keys', () => {
+  it('are forgotten after their time, and only those', async () => {
+    const sub = `forget-${Date.now()}`;
+    await sql()`insert into idempotency_keys (sub, key, method, path, fingerprint, created_at) values
+      (${sub}, 'old', 'POST', '/p', 'f', now() - interval '25 hours'), (${sub}, 'new', 'POST', '/p', 'f', now() - interval '23 hours')`;
+    expect(await forgetOlderThan(sql(), 24)).toBeGreaterThanOrEqual(1);
+    expect((await sql()<{ key: string }[]>`select key from idempotency_keys where sub = ${sub}`).map((r) => r.key)).toEqual(['new']);
+  });
+});
 
 describe('Temporal out of reach', () => {
   it('is a 503 with Retry-After in bounded time for reads and actions, refused or silent', { timeout: 60_000 }, async () => {
