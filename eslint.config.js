@@ -14,6 +14,40 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'Math.random is not deterministic; use the workflow API or pass values in.' }],
     },
   },
+  {
+    // Layers of the HTTP side (issue 11 item 5): a route module is one resource's sub-app and calls
+    // core/ for everything else; it does not reach into another route module, nor into web/.
+    files: ['services/api/routes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['./*', '../routes/*'], message: 'A route module does not import another route module: put what both need in core/.' },
+          { group: ['**/web', '**/web/**'], message: 'The API routes do not import web/.' },
+        ],
+      }],
+    },
+  },
+  {
+    // web/ reaches the engine through core/ (web/core.ts), never through the API's route modules.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/services/api/routes', '**/services/api/routes/**'], message: 'web/ does not import services/api/routes/: use core/ (through web/core.ts).' }],
+      }],
+    },
+  },
+  {
+    // core/ is beneath the HTTP surfaces: it imports neither of them (types of services/api's auth and log aside).
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/web', '**/web/**'], message: 'core/ does not import web/.' },
+          { group: ['**/services/api/*', '!**/services/api/auth.js', '!**/services/api/log.js'], message: 'core/ does not import the HTTP API (services/api), which is built on it.' },
+        ],
+      }],
+    },
+  },
   // Workflow code runs in Temporal's deterministic sandbox: no I/O, no Node built-ins, no wall clock.
   // Layers: workflows/ imports domain/ (and the partnership's config type), never activities/ or the
   // processes; domain/ imports neither workflows/ nor activities/ nor the processes.

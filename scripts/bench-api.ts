@@ -31,7 +31,7 @@ import { loadReferenceData } from '../schema/reference/load.js';
 import { createApp } from '../services/api/app.js';
 import { localAuthenticator, signLocalToken, type TokenClaims } from '../services/api/auth.js';
 import { jsonLogger } from '../services/api/log.js';
-import { startRecordsFeed } from '../services/api/records-feed.js';
+import { startRecordsFeed } from '../core/records-feed.js';
 import { loadConfig } from '../services/config.js';
 import { createSql } from '../services/db.js';
 import { freePort } from '../services/stack/net.js';
@@ -297,7 +297,7 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     }
     await phase('adoption');
     for (const m of MUNICIPALITIES) {
-      await api('POST', `/api/v1/cycles/${cid}/adoptions/${m}`, await token({ sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m }), { decision: 'adopted', caseNumber: `K ${m}`, decidedOn: `${year}-01-20` });
+      await api('POST', `/api/v1/cycles/${cid}/adoptions/${m}`, await token({ sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m }), { decision: 'adopted', caseNumber: `K ${m}`, decidedOn: '2026-11-20' });
     }
     await phase('adopted');
 

@@ -165,7 +165,7 @@ async function runCycle(client: Client, taskQueue: string, partnership: Partners
   const status = await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adoption', `${cycle.workflowId} in adoption`, 120_000);
   for (const { municipality } of status.adoptions) {
     await update(() => cycle.executeUpdate(m.recordAdoption, {
-      args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `9/${year - 1}`, decidedOn: `${year - 1}-12-10` } }],
+      args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `9/${year - 1}`, decidedOn: '2026-11-10' } }],
     }));
   }
   await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adopted', `${cycle.workflowId} adopted`, 120_000);

@@ -89,9 +89,9 @@ async function fullCycle(client: Client, taskQueue: string, year: number): Promi
   const round1 = await inPhase(cycle, 'adoption');
   const half = (a: string) => formatMoney(fromOre(toOre(parseMoney(a)) / 2n));
   const reduced = Object.fromEntries(Object.entries(round1.adoptions.find((a) => a.municipality === '3440')!.requested).map(([yy, a]) => [yy, half(a)]));
-  await adopt(cycle, '3405', 'adopted', `${year - 1}-12-10`);
-  await adopt(cycle, '3440', 'reduced', `${year - 1}-12-12`, reduced);
-  await adopt(cycle, '3441', 'adopted', `${year - 1}-12-14`);
+  await adopt(cycle, '3405', 'adopted', '2026-11-10');
+  await adopt(cycle, '3440', 'reduced', '2026-11-12', reduced);
+  await adopt(cycle, '3441', 'adopted', '2026-11-14');
 
   // Øyer lowered its share: back to IPR within the lowered frames.
   await inPhase(cycle, 'prioritisation');
@@ -115,9 +115,9 @@ async function nextYear(client: Client, taskQueue: string, year: number, carryOv
   const list = await putToVote(cycle, await recommended(cycle), `31/${year - 1}`, `${year - 1}-11-20`);
   for (const voter of [...ipr.slice(5), ...ipr.slice(0, 2)]) await vote(cycle, list, voter, 'approve');
   await inPhase(cycle, 'adoption');
-  await adopt(cycle, '3405', 'adopted', `${year - 1}-12-09`);
-  await adopt(cycle, '3441', 'rejected', `${year - 1}-12-11`);
-  await adopt(cycle, '3440', 'adopted', `${year - 1}-12-15`);
+  await adopt(cycle, '3405', 'adopted', '2026-11-09');
+  await adopt(cycle, '3441', 'rejected', '2026-11-11');
+  await adopt(cycle, '3440', 'adopted', '2026-11-15');
   await inPhase(cycle, 'prioritisation');
   const again = await putToVote(cycle, await recommended(cycle), `3/${year}`, `${year}-01-25`);
   for (const voter of ipr.slice(3, 8)) await vote(cycle, again, voter, 'approve');
@@ -144,7 +144,7 @@ async function overdueThenCancelled(client: Client, taskQueue: string, year: num
   await poll(() => status(cycle), (s) => s.overdue.includes('ipr'), 'IPR overdue', 60_000);
   for (const voter of ipr.slice(1, 5)) await vote(cycle, list, voter, 'approve');
   await inPhase(cycle, 'adoption');
-  await adopt(cycle, '3405', 'adopted', `${year - 1}-12-01`);
+  await adopt(cycle, '3405', 'adopted', '2026-11-01');
   // The common deadline moves the councils still on it; then Øyer gets an hour of its own.
   await cycle.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'adoption', to: inSeconds(3) }] });
   await cycle.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'adoption:3440', to: inSeconds(3600) }] });

@@ -26,6 +26,26 @@ const Env = z.object({
   OIDC_AUDIENCE: z.string().min(1).optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
   /**
+   * How long the API waits for an action (an Update, a cycle start) before it answers 503 with
+   * Retry-After; the action's outcome is then unknown, and sending it again with the same
+   * Idempotency-Key is safe.
+   */
+  ACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How long the API waits for a read (a query of the workflow, Postgres) before it answers 503; also Postgres' statement_timeout for the API. */
+  READ_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(4500),
+  /** How long the API waits for a new Postgres connection. */
+  PG_CONNECT_TIMEOUT_S: z.coerce.number().min(0.1).max(60).default(3),
+  /**
+   * /readyz: a worker counts as polling the task queue when it began a poll within this many
+   * seconds. Temporal holds a poll open up to a minute when there is no work, so less than about
+   * 65 s would call an idle worker gone.
+   */
+  WORKER_POLL_STALE_S: z.coerce.number().min(1).max(3600).default(70),
+  /** How long the API keeps an Idempotency-Key and its answer; a retry after that is a new request. */
+  IDEMPOTENCY_KEY_TTL_H: z.coerce.number().min(1).max(24 * 365).default(24),
+  /** The Retry-After of a 503: when a client may try again. */
+  RETRY_AFTER_S: z.coerce.number().int().min(1).max(3600).default(5),
+  /**
    * Workflows the worker keeps in memory (sticky cache, least recently used evicted). Cycles are
    * year-long and idle most of the time: an evicted one is replayed from its history on its next
    * action. 0 turns the cache off (every workflow task replays); 1 is not allowed by the SDK.

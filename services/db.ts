@@ -13,13 +13,22 @@ export interface SqlOptions {
   /** Shown in pg_stat_activity. */
   applicationName?: string;
   connectTimeoutSeconds?: number;
+  /**
+   * Postgres' statement_timeout for every connection of the pool: a statement that runs longer is
+   * cancelled by the server (SQLSTATE 57014). The API sets it so that a read never waits on a
+   * locked or overloaded database for longer than it may answer; the worker's activities do not.
+   */
+  statementTimeoutMs?: number;
 }
 
 export function createSql(url: string, options: SqlOptions = {}): postgres.Sql {
   return postgres(url, {
     max: options.max ?? 10,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
-    connection: { application_name: options.applicationName ?? 'hoep' },
+    connection: {
+      application_name: options.applicationName ?? 'hoep',
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
     onnotice: () => {},
   });
 }

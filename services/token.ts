@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { Claims, localSecret, signLocalToken } from './api/auth.js';
+import { referencePartnerships } from '../schema/reference/partnerships.js';
 import { loadConfigOrExit } from './config.js';
 
 const USAGE =
@@ -47,6 +48,18 @@ async function main(): Promise<void> {
     municipality: values.municipality,
   });
   if (!claims.success) fail(claims.error.issues.map((i) => `--${i.path.join('.') || 'claims'}: ${i.message}`).join('\n'));
+  // The partnerships are reference data (schema/reference), the same on every stack: a token for
+  // one that does not exist would be refused by every endpoint, so say so here, without a database.
+  const partnership = referencePartnerships.find((p) => p.id === claims.data.partnership);
+  if (!partnership) {
+    const known = referencePartnerships.map((p) => p.id).join(', ');
+    fail(`--partnership: no partnership ${JSON.stringify(claims.data.partnership)}; the partnerships are ${known}`);
+  }
+  const { municipality } = claims.data;
+  if (municipality !== undefined && !partnership.municipalities.some((m) => m.id === municipality)) {
+    const members = partnership.municipalities.map((m) => `${m.id} (${m.name})`).join(', ');
+    fail(`--municipality: ${municipality} is not a member of ${partnership.id}; its municipalities are ${members}`);
+  }
   const ttl = Ttl.safeParse(values.ttl);
   if (!ttl.success) fail(`--ttl: ${ttl.error.issues[0]?.message}`);
   process.stdout.write(`${await signLocalToken(await localSecret(config), claims.data, ttl.data)}\n`);

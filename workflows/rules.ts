@@ -4,6 +4,7 @@
  * state and input, so they are easy to read next to DOMAIN.md.
  */
 import { parseMoney } from '../domain/money.js';
+import { FUTURE_DECISION_MESSAGE, isAfterOsloToday } from '../domain/oslo-date.js';
 import { isCalendarDate, unstorableText } from '../domain/text.js';
 import { listUnderVote, votingMembers, years, type CycleConfig, type CycleState } from './cycle-state.js';
 import { conflict, forbidden, invalid, movingOn, notFound, wrongPhase, type FieldError } from './failures.js';
@@ -237,6 +238,8 @@ export function validateAdoption(cfg: CycleConfig, state: CycleState, a: Actor, 
   if (!['adopted', 'reduced', 'rejected'].includes(x.decision)) errors.push({ path: 'decision', message: 'must be adopted, reduced or rejected' });
   checkText(errors, 'caseNumber', x.caseNumber, 50);
   checkDate(errors, 'decidedOn', x.decidedOn);
+  // Date.now() is the workflow's own clock here (deterministic on replay).
+  if (isCalendarDate(x.decidedOn) && isAfterOsloToday(x.decidedOn, Date.now())) errors.push({ path: 'decidedOn', message: FUTURE_DECISION_MESSAGE });
   if (x.decision === 'reduced') {
     const before = errors.length;
     checkYearMap(errors, 'amounts', x.amounts, cfg, false);

@@ -5,25 +5,28 @@
  * internals, logged with the request id.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { AllocationCache } from './allocation-cache.js';
+import { AllocationCache } from '../../core/allocation-cache.js';
 import type { ApiContext, AppEnv, Deps } from './context.js';
 import { docRoutes } from './docs.js';
 import { jsonLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
-import { Problem, PROBLEM_CONTENT_TYPE, type ProblemKind } from './problem.js';
-import { Generations } from './records-feed.js';
-import { adoptionRoutes } from './routes/adoptions.js';
-import { allocationRoutes } from './routes/allocations.js';
-import { cycleRoutes } from './routes/cycles.js';
-import { executionRoutes } from './routes/execution.js';
-import { measureRoutes } from './routes/measures.js';
+import { outageOf, outageProblem } from '../../core/outage.js';
+import { Problem, PROBLEM_CONTENT_TYPE, type ProblemKind } from '../../core/problem.js';
+import { Generations } from '../../core/records-feed.js';
+import { adoptionApi } from './routes/adoptions.js';
+import { allocationApi } from './routes/allocations.js';
+import { cycleApi } from './routes/cycles.js';
+import { executionApi } from './routes/execution.js';
+import { measureApi } from './routes/measures.js';
 import { opsRoutes } from './routes/ops.js';
-import { partnershipRoutes } from './routes/partnerships.js';
-import { prioritisationRoutes } from './routes/prioritisation.js';
+import { partnershipApi } from './routes/partnerships.js';
+import { prioritisationApi } from './routes/prioritisation.js';
 import { securityHeaders } from './security.js';
+import { API_BASE } from '../../schema/api.js';
 import { uiRoutes } from './ui/routes.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -66,15 +69,31 @@ const HTTP_KINDS: Record<number, ProblemKind> = { 400: 'badRequest', 401: 'unaut
 const problemBody = (c: Context<AppEnv>, problem: Problem) =>
   c.body(JSON.stringify(problem.toJSON()), problem.status as 400, { 'content-type': PROBLEM_CONTENT_TYPE });
 
-function errorResponse(err: Error, c: Context<AppEnv>, log: Logger): Response {
+/**
+ * Whether the request itself broke while it was read: the client went away, or Node's parser
+ * refused the rest of its body (server.ts has answered 400 on the socket then). Its error, often
+ * ECONNRESET, is the client's doing: neither a 500 nor an outage.
+ */
+function requestBroke(c: Context<AppEnv>): boolean {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming) return false;
+  return incoming.errored != null || (incoming.destroyed && !incoming.complete);
+}
+
+function errorResponse(err: Error, c: Context<AppEnv>, log: Logger, retryAfterSeconds: number): Response {
   let problem: Problem;
+  const broke = !(err instanceof Problem) && requestBroke(c);
+  const outage = err instanceof Problem || broke ? null : outageOf(err);
   if (err instanceof Problem) problem = err;
+  else if (broke) problem = new Problem('badRequest', `the request could not be read: ${err.message}`);
   else if (err instanceof HTTPException && HTTP_KINDS[err.status]) problem = new Problem(HTTP_KINDS[err.status]!, err.message || 'refused');
+  else if (outage) problem = outageProblem(outage, c.req.method !== 'GET' && c.req.method !== 'HEAD');
   else {
     const requestId = c.get('requestId');
     log.log('error', 'unexpected error', { requestId, method: c.req.method, path: c.req.path, error: err.message, stack: err.stack });
     problem = new Problem('internal', `something went wrong on our side; quote request id ${requestId}`);
   }
+  if (problem.status === 503) c.header('retry-after', String(retryAfterSeconds));
   if (problem.status === 401) {
     c.header('www-authenticate', c.req.header('authorization') ? 'Bearer realm="hoep", error="invalid_token"' : 'Bearer realm="hoep"');
   }
@@ -103,11 +122,12 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   opsRoutes(app, ctx, metrics);
   docRoutes(app);
   uiRoutes(app, ctx);
-  for (const routes of [partnershipRoutes, cycleRoutes, measureRoutes, prioritisationRoutes, adoptionRoutes, allocationRoutes, executionRoutes]) {
-    routes(app, ctx);
+  // /api/v1: one sub-app per resource; each route module binds its endpoints of the route table.
+  for (const resource of [partnershipApi, cycleApi, measureApi, prioritisationApi, adoptionApi, allocationApi, executionApi]) {
+    app.route(API_BASE, resource(ctx));
   }
 
   app.notFound((c) => problemBody(c, new Problem('notFound', `no such resource: ${c.req.method} ${c.req.path}`)));
-  app.onError((err, c) => errorResponse(err, c, log));
+  app.onError((err, c) => errorResponse(err, c, log, deps.config.RETRY_AFTER_S));
   return app;
 }

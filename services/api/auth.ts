@@ -16,7 +16,7 @@ import type { Config } from '../config.js';
 import type { Actor } from '../../workflows/messages.js';
 import { RoleSchema } from '../../schema/api.js';
 import { unstorableText } from '../../domain/text.js';
-import { Problem } from './problem.js';
+import { Problem } from '../../core/problem.js';
 
 /** Who acted is recorded with every write, so it must be text Postgres can store (domain/text.ts). */
 const Who = z.string().min(1).max(200).refine((s) => unstorableText(s) === null, 'must be text without control characters or lone surrogates');

@@ -65,7 +65,18 @@ function parameters(spec: EndpointSpec) {
         schema,
       };
     });
-  return [...of('path', spec.params), ...of('query', spec.query)];
+  const idempotency = {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'A key of the client\'s choosing (IETF httpapi idempotency-key draft), e.g. "8e03978e-40d5-43e8-bc93-6894a57f9324": the same key ' +
+      'with the same request returns the first answer and acts once (also after a 503 whose outcome was unknown); the same key with ' +
+      'another method, path or body is 422. A replayed answer carries Idempotent-Replayed: true. Keys are kept 24 hours ' +
+      '(IDEMPOTENCY_KEY_TTL_H); a key sent after that is a new request.',
+    schema: { type: 'string', minLength: 1, maxLength: 257 },
+  };
+  return [...of('path', spec.params), ...of('query', spec.query), ...(spec.method === 'get' ? [] : [idempotency])];
 }
 
 function responses(spec: EndpointSpec) {
@@ -82,11 +93,17 @@ function responses(spec: EndpointSpec) {
     404: 'unknown id',
     415: 'body not application/json',
     422: 'input that breaks the contract or the domain rules, with errors [{path, message}]',
-    503: 'the cycle’s workflow did not answer within 5 s (no worker polls its task queue, or it is swamped); try again',
+    503:
+      spec.method === 'get'
+        ? 'Temporal, its worker or Postgres did not answer within the read\'s budget (READ_TIMEOUT_MS); try again after Retry-After'
+        : 'Temporal, its worker or Postgres did not answer within the action\'s budget (ACTION_TIMEOUT_MS); the outcome is unknown ' +
+          '(`outcome: "unknown"`): send the request again, with the same Idempotency-Key, after Retry-After',
   };
-  const codes = new Set<number>([401, 403, ...(spec.params ? [404] : []), ...(spec.body ? [413, 415] : []), ...(spec.refusals ?? [])]);
+  const actionCodes = spec.method === 'get' ? [] : [400, 422];
+  const codes = new Set<number>([401, 403, ...(spec.params ? [404] : []), ...(spec.body ? [413, 415] : []), ...actionCodes, ...(spec.refusals ?? []), 503]);
   const documented: Record<string, unknown> = { [success.status]: { description: success.description, content } };
   [...codes].sort().forEach((code) => (documented[code] = problem(refusals[code]!)));
+  (documented[503] as { headers?: unknown }).headers = { 'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } } };
   return documented;
 }
 
@@ -110,7 +127,7 @@ const opsPaths = {
   '/readyz': {
     get: {
       tags: ['ops'],
-      summary: 'Temporal and Postgres both answer',
+      summary: 'Temporal and Postgres answer, and a worker polls the task queue',
       responses: { 200: { description: 'ready' }, 503: { description: 'names what does not answer' } },
     },
   },

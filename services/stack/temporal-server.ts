@@ -16,6 +16,8 @@ export interface TemporalServerOptions {
   namespace: string;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Server settings (`--dynamic-config-value key=JSON`), e.g. { 'matching.longPollExpirationInterval': '5s' }. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export interface TemporalServer {
@@ -33,6 +35,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const args = ['server', 'start-dev', '--db-filename', dbFile, '--ip', HOST, '--port', String(grpcPort), '--namespace', namespace, '--log-level', 'warn'];
   args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort), '--headless=false']));
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const child = await spawnManaged('temporal', cliPath, args, { logFile, graceMs: 15_000 });
   const address = `${HOST}:${grpcPort}`;
   const server: TemporalServer = {

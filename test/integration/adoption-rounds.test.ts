@@ -49,9 +49,9 @@ describe('a second adoption round', () => {
     // Round 1: only m1, in the first year. 3440 lowers its 100 000.00 to 50 000.00.
     let status = await adopt(h, [{ measureId: m1, rank: 1, grants: { [y0]: '900000.00' } }], 'IPR 1', Y);
     expect(status.adoptions.map((a) => [a.municipality, a.requested])).toEqual(['3405', '3440', '3441'].map((mu) => [mu, { [y0]: '100000.00' }]));
-    await decide(h, '3405', 'adopted', 'K 1/3405', `${Y - 1}-12-01`);
-    await decide(h, '3440', 'reduced', 'K 1/3440', `${Y - 1}-12-01`, { [y0]: '50000.00' });
-    await decide(h, '3441', 'adopted', 'K 1/3441', `${Y - 1}-12-01`);
+    await decide(h, '3405', 'adopted', 'K 1/3405', '2026-11-01');
+    await decide(h, '3440', 'reduced', 'K 1/3440', '2026-11-01', { [y0]: '50000.00' });
+    await decide(h, '3441', 'adopted', 'K 1/3441', '2026-11-01');
     await poll(() => h.query(m.getStatus), (s) => s.phase === 'prioritisation', 'the loop back to IPR');
 
     // Round 2: m1 within 3440's lowered frame (9 × 50 000.00), and m2 in the second year, new to every council.
@@ -59,7 +59,7 @@ describe('a second adoption round', () => {
     expect(status.adoptionRound).toBe(2);
     expect(status.adoptions.map((a) => [a.municipality, a.requested])).toEqual(['3405', '3440', '3441'].map((mu) => [mu, { [y0]: '50000.00', [y1]: '100000.00' }]));
     for (const mu of ['3405', '3440', '3441']) {
-      const decided = await decide(h, mu, 'adopted', `K 2/${mu}`, `${Y}-01-10`);
+      const decided = await decide(h, mu, 'adopted', `K 2/${mu}`, '2026-11-10');
       expect(decided).toMatchObject({ round: 2, municipality: mu, decision: 'adopted' });
     }
     await poll(() => h.query(m.getStatus), (s) => s.phase === 'adopted', 'adopted after round 2');
@@ -79,9 +79,9 @@ describe('a second adoption round', () => {
     // Round 1, late: 3440 lowers its share; the cycle goes back to IPR with every date passed.
     await adopt(h, [{ measureId: m1, rank: 1, grants: { [y0]: '900000.00' } }], 'IPR 1', Y);
     await poll(() => h.query(m.getStatus), (s) => Date.parse(s.deadlines.adoption) < Date.now(), 'the adoption deadline passed');
-    await decide(h, '3405', 'adopted', 'K 1/3405', `${Y - 1}-12-01`);
-    await decide(h, '3440', 'reduced', 'K 1/3440', `${Y - 1}-12-01`, { [y0]: '50000.00' });
-    await decide(h, '3441', 'adopted', 'K 1/3441', `${Y - 1}-12-01`);
+    await decide(h, '3405', 'adopted', 'K 1/3405', '2026-11-01');
+    await decide(h, '3440', 'reduced', 'K 1/3440', '2026-11-01', { [y0]: '50000.00' });
+    await decide(h, '3441', 'adopted', 'K 1/3441', '2026-11-01');
     let status = await poll(() => h.query(m.getStatus), (s) => s.phase === 'prioritisation' && s.overdue.includes('ipr'), 'the loop back to IPR, overdue');
 
     // The secretariat gives round 2 its dates: the councils' first (the order holds), then IPR's.
@@ -95,7 +95,7 @@ describe('a second adoption round', () => {
     status = await adopt(h, [{ measureId: m1, rank: 1, grants: { [y0]: '450000.00' } }, { measureId: m2, rank: 2, grants: { [y1]: '900000.00' } }], 'IPR 2', Y);
     expect(status.adoptions.map((a) => [a.municipality, a.dueAt, a.overdue])).toEqual(['3405', '3440', '3441'].map((mu) => [mu, adoptionDue, false]));
     expect(status.overdue).toEqual([]);
-    for (const mu of ['3405', '3440', '3441']) await decide(h, mu, 'adopted', `K 2/${mu}`, `${Y}-01-10`);
+    for (const mu of ['3405', '3440', '3441']) await decide(h, mu, 'adopted', `K 2/${mu}`, '2026-11-10');
     await poll(() => h.query(m.getStatus), (s) => s.phase === 'adopted', 'adopted after round 2');
   });
 
@@ -113,7 +113,7 @@ describe('a second adoption round', () => {
     status = await h.query(m.getStatus);
     expect(status.overdue).toEqual([]);
     expect(status.adoptions.find((a) => a.municipality === '3440')).toMatchObject({ dueAt: due, overdue: false, decision: null });
-    for (const mu of ['3405', '3440', '3441']) await decide(h, mu, 'adopted', `K 1/${mu}`, `${Y - 1}-12-01`);
+    for (const mu of ['3405', '3440', '3441']) await decide(h, mu, 'adopted', `K 1/${mu}`, '2026-11-01');
     await poll(() => h.query(m.getStatus), (s) => s.phase === 'adopted', 'adopted');
     const rows = await sql()<{ municipality: string; case_number: string }[]>`select municipality, case_number from adoptions where cycle_id = ${h.workflowId} order by municipality`;
     expect(rows).toEqual(['3405', '3440', '3441'].map((mu) => ({ municipality: mu, case_number: `K 1/${mu}` })));

@@ -42,6 +42,9 @@ async function send(method: string, path: string, bearer: string, body?: unknown
   return { status: res.status, type, body: type?.includes('json') && text ? JSON.parse(text) : {} };
 }
 
+/** The JSON text of a body with its "PROTO" keys renamed "__proto__", as JSON.parse then makes own keys of them. */
+const protoKey = (body: unknown) => JSON.stringify(body).replaceAll('"PROTO":', '"__proto__":');
+
 const years = (y: number) => [y, y + 1, y + 2, y + 3].map(String);
 const yearMap = (y: number, amount: string) => Object.fromEntries(years(y).map((yy) => [yy, amount]));
 const frames = (y: number) => ({ county: yearMap(y, '2000000.00'), 3405: yearMap(y, '400000.00'), 3440: yearMap(y, '400000.00'), 3441: yearMap(y, '400000.00') });
@@ -223,7 +226,7 @@ describe('bad input', () => {
     const startBody = (patch: object) => ({ year: N, frames: frames(N), deadlines: later, ...patch });
     const list = (grants: Record<string, unknown>, extra: object = {}) => ({ items: [{ measureId: bigMeasure, rank: 1, grants }], meeting: { date: `${P}-02-01`, caseNumber: `IPR 1/${P}` }, ...extra });
     const lists = `/api/v1/cycles/${prioritising}/priority-lists`;
-    const adoption = (patch: object) => ({ decision: 'adopted', caseNumber: 'K 1', decidedOn: `${Y}-03-01`, ...patch });
+    const adoption = (patch: object) => ({ decision: 'adopted', caseNumber: 'K 1', decidedOn: '2026-11-01', ...patch });
 
     cases = [
       { what: 'money as a JSON number', method: 'POST', path: measures, body: withAmount(100000), status: 422, errorPath: `amounts.${Y}` },
@@ -287,6 +290,7 @@ describe('bad input', () => {
       { what: 'an adoption decision that is unknown', method: 'POST', path: `/api/v1/cycles/${open}/adoptions/3405`, body: adoption({ decision: 'maybe' }), bearer: () => clerk, status: 422, errorPath: 'decision' },
       { what: 'a reduced adoption without amounts', method: 'POST', path: `/api/v1/cycles/${open}/adoptions/3405`, body: adoption({ decision: 'reduced' }), bearer: () => clerk, status: 422, errorPath: 'amounts' },
       { what: 'an adoption on 30 February', method: 'POST', path: `/api/v1/cycles/${open}/adoptions/3405`, body: adoption({ decidedOn: `${Y}-02-30` }), bearer: () => clerk, status: 422, errorPath: 'decidedOn' },
+      { what: 'an adoption decided in the future', method: 'POST', path: `/api/v1/cycles/${open}/adoptions/3405`, body: adoption({ decidedOn: '2099-01-01' }), bearer: () => clerk, status: 422, errorPath: 'decidedOn' },
       { what: 'an adoption before IPR has decided', method: 'POST', path: `/api/v1/cycles/${open}/adoptions/3405`, body: adoption({}), bearer: () => clerk, status: 409 },
 
       { what: 'money spent as a number', method: 'POST', path: `${measures}/${mid}/reports`, body: { progress: 'ok', spent: { [Y]: 5 } }, status: 422, errorPath: `spent.${Y}` },
@@ -300,6 +304,16 @@ describe('bad input', () => {
       { what: 'an allocation Accept that cannot be met', method: 'GET', path: `/api/v1/cycles/${open}/allocations`, headers: { accept: 'image/png' }, status: 406 },
       { what: 'an allocation Accept naming a property of every object', method: 'GET', path: `/api/v1/cycles/${open}/allocations`, headers: { accept: 'constructor' }, status: 406 },
       { what: 'an allocation Accept of __proto__', method: 'GET', path: `/api/v1/cycles/${open}/allocations`, headers: { accept: '__proto__' }, status: 406 },
+
+      // An own "__proto__" key (JSON.parse makes one) in any money map: 422 like "constructor", never stored as {}.
+      { what: 'a grant keyed __proto__', method: 'POST', path: lists, body: protoKey(list({ PROTO: '1.00' })), status: 422, errorPath: 'items.0.grants.__proto__' },
+      { what: 'a grant keyed constructor', method: 'POST', path: lists, body: list({ constructor: '1.00' }), status: 422, errorPath: 'items.0.grants.constructor' },
+      { what: 'money spent keyed __proto__', method: 'POST', path: `${measures}/${mid}/reports`, body: protoKey({ progress: 'ok', spent: { PROTO: '1.00' } }), status: 422, errorPath: 'spent.__proto__' },
+      { what: 'an amount keyed __proto__', method: 'POST', path: measures, body: protoKey({ ...measure, amounts: { PROTO: '1.00' } }), status: 422, errorPath: 'amounts.__proto__' },
+      { what: 'an edited amount keyed __proto__', method: 'PATCH', path: `${measures}/${mid}`, body: protoKey({ amounts: { PROTO: '1.00' } }), status: 422, errorPath: 'amounts.__proto__' },
+      { what: 'a frame keyed __proto__', method: 'POST', path: cycles, body: protoKey(startBody({ frames: { ...frames(N), PROTO: yearMap(N, '1.00') } })), status: 422, errorPath: 'frames.__proto__' },
+      { what: 'a frame year keyed __proto__', method: 'POST', path: cycles, body: protoKey(startBody({ frames: { ...frames(N), county: { ...yearMap(N, '1.00'), PROTO: '1.00' } } })), status: 422, errorPath: 'frames.county.__proto__' },
+      { what: 'a reduced amount keyed __proto__', method: 'POST', path: `/api/v1/cycles/${open}/adoptions/3405`, body: protoKey(adoption({ decision: 'reduced', amounts: { PROTO: '1.00' } })), bearer: () => clerk, status: 422, errorPath: 'amounts.__proto__' },
 
       // Text Postgres cannot store and dates it does not have: refused here, before the workflow
       // records anything (an activity Postgres refuses retries for ever and wedges the cycle).
@@ -392,7 +406,7 @@ describe('a pro-rata partnership with every frame of a year at zero', () => {
     await inPhase(cid, 'adoption', admin);
     for (const m of HAMAR_MUNICIPALITIES) {
       const clerk = await as({ sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m });
-      const rejected = await send('POST', `/api/v1/cycles/${cid}/adoptions/${m}`, clerk, { decision: 'rejected', caseNumber: `K-${m}`, decidedOn: `${Y}-03-01` });
+      const rejected = await send('POST', `/api/v1/cycles/${cid}/adoptions/${m}`, clerk, { decision: 'rejected', caseNumber: `K-${m}`, decidedOn: '2026-11-01' });
       expect(rejected.status, JSON.stringify(rejected.body)).toBe(201);
     }
     await inPhase(cid, 'prioritisation', admin);

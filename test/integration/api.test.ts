@@ -258,7 +258,7 @@ describe('a cycle from start to close, through every endpoint', () => {
   it('records each council’s adoption by its own clerk', async () => {
     for (const m of MUNICIPALITIES) {
       const clerk = await token({ sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m });
-      const res = await call('POST', `/api/v1/cycles/${cid}/adoptions/${m}`, clerk, { decision: 'adopted', caseNumber: `K-${m}/40`, decidedOn: `${year}-03-01` });
+      const res = await call('POST', `/api/v1/cycles/${cid}/adoptions/${m}`, clerk, { decision: 'adopted', caseNumber: `K-${m}/40`, decidedOn: '2026-11-01' });
       expect(res.status, res.text).toBe(201);
       expect(res.body).toMatchObject({ municipality: m, decision: 'adopted', caseNumber: `K-${m}/40` });
     }
@@ -567,7 +567,8 @@ describe('ops', () => {
     const broken = createApp({ sql: deadSql, temporal: deadTemporal, config, auth: localAuthenticator(secret), log: silentLogger });
     const res = await broken.request('/readyz');
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ notAnswering: ['temporal', 'postgres'] });
+    expect(await res.json()).toMatchObject({ notAnswering: ['temporal', 'worker', 'postgres'] });
+    expect(res.headers.get('retry-after')).toBe('5');
     expect((await broken.request('/healthz')).status).toBe(200);
     await deadSql.end();
   });

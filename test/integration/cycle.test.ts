@@ -74,10 +74,10 @@ describe('a full cycle', () => {
       '3440': '333333.33', // 166 666.67 + 133 333.33 + 33 333.33
       '3441': '333333.32', // 166 666.66 + 133 333.33 + 33 333.33
     });
-    expect(await rejection(h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk('3405'), adoption: { municipality: '3440', decision: 'adopted', caseNumber: '1/26', decidedOn: `${Y - 1}-12-10` } }] }))).toBe('Forbidden');
-    await h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk('3405'), adoption: { municipality: '3405', decision: 'adopted', caseNumber: '101/25', decidedOn: `${Y - 1}-12-10` } }] });
-    await h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk('3440'), adoption: { municipality: '3440', decision: 'reduced', amounts: { [y]: '300000.00' }, caseNumber: '77/25', decidedOn: `${Y - 1}-12-12` } }] });
-    await h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk('3441'), adoption: { municipality: '3441', decision: 'adopted', caseNumber: '55/25', decidedOn: `${Y - 1}-12-14` } }] });
+    expect(await rejection(h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk('3405'), adoption: { municipality: '3440', decision: 'adopted', caseNumber: '1/26', decidedOn: '2026-11-10' } }] }))).toBe('Forbidden');
+    await h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk('3405'), adoption: { municipality: '3405', decision: 'adopted', caseNumber: '101/25', decidedOn: '2026-11-10' } }] });
+    await h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk('3440'), adoption: { municipality: '3440', decision: 'reduced', amounts: { [y]: '300000.00' }, caseNumber: '77/25', decidedOn: '2026-11-12' } }] });
+    await h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk('3441'), adoption: { municipality: '3441', decision: 'adopted', caseNumber: '55/25', decidedOn: '2026-11-14' } }] });
 
     // The reduction lowers Øyer's frame and sends the cycle back to IPR.
     status = await poll(() => h.query(m.getStatus), (s) => s.phase === 'prioritisation', 'loop back to prioritisation');
@@ -190,7 +190,7 @@ describe('deadlines, cancel and a second start', () => {
     expect(status.adoptions.every((a) => a.overdue && a.decision === null)).toBe(true);
 
     // A late decision is still accepted and clears that council's flag.
-    await h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk('3405'), adoption: { municipality: '3405', decision: 'adopted', caseNumber: '9/26', decidedOn: `${Y}-01-10` } }] });
+    await h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk('3405'), adoption: { municipality: '3405', decision: 'adopted', caseNumber: '9/26', decidedOn: '2026-11-10' } }] });
     status = await h.query(m.getStatus);
     expect(status.overdue).not.toContain('adoption:3405');
     expect(status.phase).toBe('adoption');
@@ -243,8 +243,8 @@ async function toAdoption(queue: string) {
   return { h, Y, cycleId: `${p.id}-${Y}` };
 }
 
-const adopt = (h: Awaited<ReturnType<typeof toAdoption>>['h'], municipality: string, Y: number) =>
-  h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `K ${municipality}`, decidedOn: `${Y - 1}-12-10` } }] });
+const adopt = (h: Awaited<ReturnType<typeof toAdoption>>['h'], municipality: string, _year: number) =>
+  h.executeUpdate(m.recordAdoption, { args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `K ${municipality}`, decidedOn: '2026-11-10' } }] });
 
 /** The workflow's result, or a failure after `seconds`: a cycle that hangs fails the test instead of the run. */
 const resultWithin = <T>(p: Promise<T>, seconds = 30) =>

@@ -10,9 +10,9 @@ import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Allocations } from '../../schema/allocations.js';
 import { referencePartnership, referencePlan } from '../../schema/reference/load.js';
-import { AllocationCache } from '../../services/api/allocation-cache.js';
+import { AllocationCache } from '../../core/allocation-cache.js';
 import { silentLogger } from '../../services/api/log.js';
-import { pgFeedConnection, RecordsFeed } from '../../services/api/records-feed.js';
+import { pgFeedConnection, RecordsFeed } from '../../core/records-feed.js';
 import { sql, testEnv } from '../support/stack.js';
 
 const json = (v: unknown) => v as postgres.JSONValue;

@@ -51,7 +51,7 @@ async function driveToAdoption(cycle: Cycle, year: number): Promise<void> {
   const status = await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adoption', 'the adoption phase');
   for (const { municipality } of status.adoptions) {
     await cycle.executeUpdate(m.recordAdoption, {
-      args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `40/${year - 1}`, decidedOn: `${year - 1}-12-10` } }],
+      args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `40/${year - 1}`, decidedOn: '2026-11-10' } }],
     });
   }
 }

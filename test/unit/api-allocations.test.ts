@@ -1,8 +1,8 @@
 /** The allocation view computed from a cycle's records; expected figures worked out by hand (DOMAIN.md's rule). */
 import { describe, expect, it } from 'vitest';
 import { referencePartnership, referencePlan } from '../../schema/reference/load.js';
-import { computeAllocations, type AllocationSources } from '../../services/api/allocations.js';
-import type { CycleRecord, MeasureRecord, PriorityListRecord } from '../../services/api/records.js';
+import { computeAllocations, type AllocationSources } from '../../core/allocations.js';
+import type { CycleRecord, MeasureRecord, PriorityListRecord } from '../../core/records.js';
 
 const PID = 'lillehammer-regionen';
 const year = (amount: string) => ({ 2027: amount, 2028: '0.00', 2029: '0.00', 2030: '0.00' });

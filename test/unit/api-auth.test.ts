@@ -7,7 +7,7 @@ import path from 'node:path';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerToken, localAuthenticator, localSecret, oidcAuthenticator, signLocalToken } from '../../services/api/auth.js';
-import { Problem } from '../../services/api/problem.js';
+import { Problem } from '../../core/problem.js';
 
 const claims = { name: 'Kari', roles: ['proposer' as const], partnership: 'lillehammer-regionen' };
 const refusal = async (p: Promise<unknown>) => {

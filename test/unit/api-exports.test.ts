@@ -2,8 +2,8 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { Allocations } from '../../schema/allocations.js';
-import { allocationsCsv, csvCell } from '../../services/api/export-csv.js';
-import { allocationsXlsx, MONEY_FORMAT } from '../../services/api/export-xlsx.js';
+import { allocationsCsv, csvCell } from '../../core/export-csv.js';
+import { allocationsXlsx, MONEY_FORMAT } from '../../core/export-xlsx.js';
 
 const allocations: Allocations = {
   cycle: 'lillehammer-regionen-2027',

@@ -2,7 +2,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, ensureTemporalFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { Problem, problemFromTemporal } from '../../services/api/problem.js';
+import { Problem, problemFromTemporal } from '../../core/problem.js';
 import { CostSharingError, shareMeasure } from '../../domain/cost-sharing.js';
 import { referencePartnership } from '../../schema/reference/load.js';
 import { RejectionType } from '../../workflows/messages.js';

@@ -7,15 +7,16 @@
 import { Hono } from 'hono';
 import type postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { endpoints } from '../../schema/api.js';
+import { API_BASE, endpoints } from '../../schema/api.js';
 import type { Allocations } from '../../schema/allocations.js';
-import { AllocationCache, type Loaded } from '../../services/api/allocation-cache.js';
+import { AllocationCache, type Loaded } from '../../core/allocation-cache.js';
 import type { Principal } from '../../services/api/auth.js';
 import type { ApiContext, AppEnv } from '../../services/api/context.js';
 import { route } from '../../services/api/endpoint.js';
 import { silentLogger } from '../../services/api/log.js';
-import { Generations, RecordsFeed, type FeedConnection, type FeedEvents } from '../../services/api/records-feed.js';
-import type { RevisionReader } from '../../services/api/revisions.js';
+import { Generations, RecordsFeed, type FeedConnection, type FeedEvents } from '../../core/records-feed.js';
+import type { RevisionReader } from '../../core/revisions.js';
+import { loadConfig } from '../../services/config.js';
 
 const CID = 'lillehammer-regionen-2027';
 const OTHER = 'lillehammer-regionen-2028';
@@ -349,6 +350,9 @@ describe('actions through the API', () => {
     const ctx = {
       auth: { mode: 'local', verify: async (token: string) => (token === 'good' ? principal : Promise.reject(new Error('refused'))) },
       changes: { changed: (cycleId: string) => changed.push(cycleId) },
+      config: loadConfig({}),
+      // route() runs each request under a Temporal deadline; these handlers call no Temporal.
+      temporal: { withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn() },
     } as unknown as ApiContext;
     const app = new Hono<AppEnv>();
     const seenByHandler: number[] = [];
@@ -356,9 +360,11 @@ describe('actions through the API', () => {
       seenByHandler.push(changed.length);
       return handler();
     };
-    route(app, ctx, endpoints.closeProposals, wrapped);
-    route(app, ctx, endpoints.getCycle, wrapped);
-    route(app, ctx, endpoints.startCycle, wrapped);
+    const api = new Hono<AppEnv>();
+    route(api, ctx, endpoints.closeProposals, wrapped);
+    route(api, ctx, endpoints.getCycle, wrapped);
+    route(api, ctx, endpoints.startCycle, wrapped);
+    app.route(API_BASE, api);
     app.onError((_e, c) => c.text('failed', 500));
     const send = (method: string, path: string, token = 'good') => app.request(path, { method, headers: { authorization: `Bearer ${token}` } });
     return { app, changed, seenByHandler, send };

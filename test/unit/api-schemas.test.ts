@@ -1,12 +1,12 @@
 /** The request schemas of the contract, the field errors they produce, and the checks of a cycle start. */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
 import {
   AdoptionRequest, CancelCycleRequest, IndicatorsRequest, MeasureInput, MeasurePatch, Money, MoveDeadlineRequest, PriorityListRequest,
-  ProgressReportRequest, StartCycleRequest,
+  ProgressReportRequest, StartCycleRequest, endpoints,
 } from '../../schema/api.js';
 import { referencePartnership } from '../../schema/reference/load.js';
-import { carryOverErrors, deadlineErrors, frameErrors } from '../../services/api/cycle-start.js';
+import { carryOverErrors, deadlineErrors, frameErrors } from '../../core/cycle-start.js';
 import { fieldErrors } from '../../services/api/endpoint.js';
 import { openApiDocument } from '../../services/api/openapi.js';
 
@@ -58,7 +58,7 @@ describe('request bodies', () => {
     ['an edited co-funding source', MeasurePatch, (t) => ({ cofunding: [{ source: t, amount: '1.00' }] }), 'cofunding.0.source'],
     ['a cancel reason', CancelCycleRequest, (t) => ({ reason: t }), 'reason'],
     ['a meeting case number', PriorityListRequest, (t) => ({ items: [], meeting: { date: '2027-02-01', caseNumber: t } }), 'meeting.caseNumber'],
-    ['an adoption case number', AdoptionRequest, (t) => ({ decision: 'adopted', caseNumber: t, decidedOn: '2027-03-01' }), 'caseNumber'],
+    ['an adoption case number', AdoptionRequest, (t) => ({ decision: 'adopted', caseNumber: t, decidedOn: '2026-11-01' }), 'caseNumber'],
     ['a progress report', ProgressReportRequest, (t) => ({ progress: t, spent: {} }), 'progress'],
     ['an indicator note', IndicatorsRequest, (t) => ({ year: 2027, values: [{ indicator: '4', value: '1.5', note: t }] }), 'values.0.note'],
   ];
@@ -91,7 +91,26 @@ describe('request bodies', () => {
       expect(parsed.success, date).toBe(false);
       expect(fieldErrors(parsed.error!).map((e) => e.path), date).toEqual([path]);
     }
-    for (const date of ['1900-01-01', '2027-03-01', '2028-02-29', '9999-12-31']) expect(schema.safeParse(body(date)).error, date).toBeUndefined();
+    for (const date of ['1900-01-01', '2024-02-29', '2026-11-30']) expect(schema.safeParse(body(date)).error, date).toBeUndefined();
+  });
+
+  describe('a council decision', () => {
+    afterEach(() => vi.useRealTimers());
+    const adoption = (decidedOn: string) => AdoptionRequest.safeParse({ decision: 'adopted', caseNumber: 'K 1', decidedOn });
+
+    it('is refused when dated after today in Norway, with the reason, and taken up to today', () => {
+      // 23:30 UTC on 1 December is 00:30 on 2 December in Oslo: the 2nd is today there, the 3rd is not.
+      vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-01T23:30:00Z') });
+      expect(adoption('2026-12-02').error).toBeUndefined();
+      expect(fieldErrors(adoption('2026-12-03').error!)).toEqual([{ path: 'decidedOn', message: expect.stringMatching(/future/) }]);
+      expect(fieldErrors(adoption('9999-12-31').error!).map((e) => e.path)).toEqual(['decidedOn']);
+      vi.setSystemTime(new Date('2026-12-01T22:30:00Z')); // 23:30 on the 1st in Oslo
+      expect(fieldErrors(adoption('2026-12-02').error!).map((e) => e.path)).toEqual(['decidedOn']);
+    });
+
+    it('may be dated in the future for a meeting (an IPR meeting is planned ahead)', () => {
+      expect(PriorityListRequest.safeParse({ items: [], meeting: { date: '2099-02-01', caseNumber: 'IPR 1/99' } }).error).toBeUndefined();
+    });
   });
 
   it('default carryOver to false when a cycle starts', () => {
@@ -111,7 +130,7 @@ describe('request bodies', () => {
   });
 
   it('take amounts on an adoption only when it is reduced', () => {
-    const base = { caseNumber: 'K 1', decidedOn: '2027-03-01' };
+    const base = { caseNumber: 'K 1', decidedOn: '2026-11-01' };
     expect(AdoptionRequest.safeParse({ ...base, decision: 'adopted' }).success).toBe(true);
     expect(AdoptionRequest.safeParse({ ...base, decision: 'reduced', amounts: { 2027: '1.00' } }).success).toBe(true);
     expect(fieldErrors(AdoptionRequest.safeParse({ ...base, decision: 'reduced' }).error!)).toEqual([{ path: 'amounts', message: expect.any(String) }]);
@@ -166,10 +185,13 @@ describe('the OpenAPI document', () => {
     for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();
     expect(doc.components.schemas.StartCycleRequest).toMatchObject({ required: ['year', 'frames', 'deadlines'], additionalProperties: false });
     expect(doc.components.schemas.Allocations!.description).toMatch(/FIRST listed strategy/);
-    // The reads that ask the cycle's workflow can find it unable to answer.
-    const responses = (path: string) => Object.keys((doc.paths[`/api/v1${path}`] as { get: { responses: object } }).get.responses);
-    expect(responses('/cycles/{cid}')).toContain('503');
-    expect(responses('/cycles/{cid}/recommendation')).toContain('503');
-    expect(responses('/cycles/{cid}/measures')).not.toContain('503');
+    // Every endpoint can find Temporal, its worker or Postgres unable to answer; every action takes an Idempotency-Key.
+    type Operation = { responses: Record<string, { headers?: object }>; parameters: { name: string; in: string }[] };
+    const operation = (method: string, path: string) => (doc.paths[`/api/v1${path}`] as Record<string, Operation>)[method]!;
+    for (const [name, spec] of Object.entries(endpoints)) {
+      const op = operation(spec.method, spec.path);
+      expect(op.responses['503']?.headers, name).toHaveProperty('Retry-After');
+      expect(op.parameters.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'), name).toBe(spec.method !== 'get');
+    }
   });
 });

@@ -111,7 +111,7 @@ describe('priority lists and votes', () => {
 describe('adoption', () => {
   const cfg = config();
   const pending: m.AdoptionState = { round: 1, municipality: '3405', requested: { [y]: '100.00' }, decision: null, amounts: null, caseNumber: null, decidedOn: null, dueAt: hours(3), overdue: false };
-  const decision: m.AdoptionInput = { municipality: '3405', decision: 'adopted', caseNumber: '7/26', decidedOn: '2026-12-10' };
+  const decision: m.AdoptionInput = { municipality: '3405', decision: 'adopted', caseNumber: '7/26', decidedOn: '2026-11-10' };
 
   it('refuses a second decision in the same round', () => {
     const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
@@ -123,6 +123,14 @@ describe('adoption', () => {
   it('refuses a decision date that does not exist', () => {
     const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
     expect(fieldErrors(() => rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: '0000-01-01' })).map((e) => e.path)).toEqual(['decidedOn']);
+  });
+
+  it('refuses a decision dated after today in Norway (the workflow\'s clock)', () => {
+    const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
+    const tomorrow = new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
+    expect(fieldErrors(() => rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: tomorrow }))).toEqual([
+      { path: 'decidedOn', message: expect.stringMatching(/future/) },
+    ]);
   });
 });
 

@@ -2,13 +2,13 @@
  * The allocations of a cycle as JSON, CSV or XLSX (chosen by ?format= or the Accept header),
  * served from the allocation cache with an ETag so an unchanged cycle answers 304.
  */
-import type { Context, Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { endpoints } from '../../../schema/api.js';
-import type { AllocationSnapshot, Format } from '../allocation-cache.js';
-import { exportFileName } from '../allocation-tables.js';
+import type { AllocationSnapshot, Format } from '../../../core/allocation-cache.js';
+import { exportFileName } from '../../../core/allocation-tables.js';
 import type { ApiContext, AppEnv } from '../context.js';
 import { route } from '../endpoint.js';
-import { Problem } from '../problem.js';
+import { Problem } from '../../../core/problem.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CONTENT_TYPES: Record<Format, string> = {
@@ -54,8 +54,10 @@ export function acceptsGzip(header: string | undefined): boolean {
   return (q.get('gzip') ?? q.get('*') ?? 0) > 0;
 }
 
-export function allocationRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
-  route(app, ctx, endpoints.getAllocations, async ({ c, params, query }) => {
+/** The allocations resource as a sub-app of the API, mounted at {API_BASE} (services/api/app.ts). */
+export function allocationApi(ctx: ApiContext): Hono<AppEnv> {
+  const api = new Hono<AppEnv>();
+  route(api, ctx, endpoints.getAllocations, async ({ c, params, query }) => {
     const format = query.format ?? negotiate(c.req.header('accept'));
     if (!format) throw new Problem('notAcceptable', `allocations come as ${Object.values(CONTENT_TYPES).join(', ')}`);
     const snapshot = await ctx.allocations.get(params.cid);
@@ -68,6 +70,7 @@ export function allocationRoutes(app: Hono<AppEnv>, ctx: ApiContext): void {
     if (gzip) headers['content-encoding'] = 'gzip';
     return send(c, snapshot, format, gzip, headers);
   });
+  return api;
 }
 
 /** A rendering of the allocations; CSV and XLSX as downloads. */

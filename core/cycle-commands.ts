@@ -5,19 +5,19 @@
  * is continuing as new refuses for a moment; the caller is not told, the Update is sent again.
  */
 import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
-import { sendWhileMovingOn } from '../moving-on.js';
-import type { ApiContext } from './context.js';
+import { sendWhileMovingOn } from '../services/moving-on.js';
+import type { Core } from './context.js';
 import { Problem, problemFromTemporal } from './problem.js';
 import * as records from './records.js';
 
 /** The cycle's record, or a 404 problem. */
-export async function existingCycle(ctx: ApiContext, cycleId: string): Promise<records.CycleRecord> {
+export async function existingCycle(ctx: Core, cycleId: string): Promise<records.CycleRecord> {
   const row = await records.cycle(ctx.sql, cycleId);
   if (!row) throw new Problem('notFound', `no cycle ${cycleId}`);
   return row;
 }
 
-async function explain(ctx: ApiContext, cycleId: string, err: unknown): Promise<never> {
+async function explain(ctx: Core, cycleId: string, err: unknown): Promise<never> {
   if (err instanceof WorkflowNotFoundError) {
     const row = await records.cycle(ctx.sql, cycleId);
     if (row && (row.phase === 'closed' || row.phase === 'cancelled')) {
@@ -27,9 +27,15 @@ async function explain(ctx: ApiContext, cycleId: string, err: unknown): Promise<
   throw problemFromTemporal(err) ?? err;
 }
 
-export async function updateCycle<Ret, Arg>(ctx: ApiContext, cycleId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+/**
+ * Sends an Update and waits for its outcome (within the request's budget, services/api/endpoint.ts).
+ * `updateId`, from an Idempotency-Key, makes a resend of the same request the same Update, which
+ * the Temporal server applies once per workflow run; without it the SDK makes a new id.
+ */
+export async function updateCycle<Ret, Arg>(ctx: Core, cycleId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId?: string): Promise<Ret> {
   try {
-    return await sendWhileMovingOn(() => ctx.temporal.workflow.getHandle(cycleId).executeUpdate(update, { args: [arg] }));
+    const options = updateId === undefined ? { args: [arg] as [Arg] } : { args: [arg] as [Arg], updateId };
+    return await sendWhileMovingOn(() => ctx.temporal.workflow.getHandle(cycleId).executeUpdate(update, options));
   } catch (err) {
     return explain(ctx, cycleId, err);
   }

@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type postgres from 'postgres';
-import type { Allocations } from '../../schema/allocations.js';
+import type { Allocations } from '../schema/allocations.js';
 import { loadAllocations } from './allocations.js';
 import { allocationsCsv } from './export-csv.js';
 import { allocationsXlsx } from './export-xlsx.js';

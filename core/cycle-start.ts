@@ -4,15 +4,15 @@
  * awaited until its row is in Postgres. A year can be started once, ever: the workflow id is the
  * cycle id with REJECT_DUPLICATE, and the cycles table has the year too.
  */
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import type { z } from 'zod';
-import { formatMoney, isMoney, parseMoney } from '../../domain/money.js';
-import type { StartCycleRequest } from '../../schema/api.js';
-import { COUNTY_ID, strategyCodes, type PartnershipConfig } from '../../schema/partnership.js';
-import type { cycleWorkflow } from '../../workflows/cycle.js';
-import { cycleRecorded, type CycleInput, type CycleStatus, type Deadlines } from '../../workflows/messages.js';
-import { actorOf, type Principal } from './auth.js';
-import type { ApiContext } from './context.js';
+import { formatMoney, isMoney, parseMoney } from '../domain/money.js';
+import type { StartCycleRequest } from '../schema/api.js';
+import { COUNTY_ID, strategyCodes, type PartnershipConfig } from '../schema/partnership.js';
+import type { cycleWorkflow } from '../workflows/cycle.js';
+import { cycleRecorded, type CycleInput, type CycleStatus, type Deadlines } from '../workflows/messages.js';
+import { actorOf, type Principal } from '../services/api/auth.js';
+import type { Core } from './context.js';
 import { Problem, problemFromTemporal, type FieldError } from './problem.js';
 import * as records from './records.js';
 
@@ -64,7 +64,30 @@ export function deadlineErrors(deadlines: Deadlines, now: number): FieldError[] 
   return errors;
 }
 
-export async function startCycle(ctx: ApiContext, actor: Principal, partnershipId: string, req: StartRequest): Promise<CycleStatus> {
+/** The memo field that names the request (its Idempotency-Key's operation id) that started a cycle. */
+const STARTED_BY_REQUEST = 'startedByRequest';
+
+/**
+ * The status of the cycle `cycleId` when the request `operationId` started it (a retry of a start
+ * whose answer was lost), else null. The workflow's memo keeps the id for as long as Temporal
+ * keeps the workflow.
+ */
+async function startedBy(ctx: Core, cycleId: string, operationId: string | undefined): Promise<CycleStatus | null> {
+  if (operationId === undefined) return null;
+  const handle = ctx.temporal.workflow.getHandle<typeof cycleWorkflow>(cycleId);
+  const description = await handle.describe().catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  });
+  if (description?.memo?.[STARTED_BY_REQUEST] !== operationId) return null;
+  return handle.executeUpdate(cycleRecorded);
+}
+
+/**
+ * Starts the cycle. With `operationId` (from an Idempotency-Key) a retry of the same request after
+ * the workflow started, whatever became of the first answer, answers the cycle as started, not 409.
+ */
+export async function startCycle(ctx: Core, actor: Principal, partnershipId: string, req: StartRequest, operationId?: string): Promise<CycleStatus> {
   const partnership = await records.partnership(ctx.sql, partnershipId);
   if (!partnership) throw new Problem('notFound', `no partnership ${partnershipId}`);
   if (!partnership.plan) throw new Problem('conflict', `partnership ${partnershipId} has no strategic plan loaded`);
@@ -73,7 +96,8 @@ export async function startCycle(ctx: ApiContext, actor: Principal, partnershipI
   if (errors.length) throw new Problem('invalidInput', 'the cycle cannot start with these frames and deadlines', errors);
 
   const cycleId = cycleIdOf(partnershipId, req.year);
-  if (await records.cycle(ctx.sql, cycleId)) throw new Problem('conflict', `the cycle for ${req.year} exists already (${cycleId})`);
+  const exists = () => new Problem('conflict', `the cycle for ${req.year} exists already (${cycleId})`);
+  if (await records.cycle(ctx.sql, cycleId)) return (await startedBy(ctx, cycleId, operationId)) ?? Promise.reject(exists());
 
   let carryOver: Record<string, string> = {};
   if (req.carryOver) {
@@ -102,9 +126,14 @@ export async function startCycle(ctx: ApiContext, actor: Principal, partnershipI
       taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      ...(operationId === undefined ? {} : { memo: { [STARTED_BY_REQUEST]: operationId } }),
     });
     return await handle.executeUpdate(cycleRecorded);
   } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      const status = await startedBy(ctx, cycleId, operationId);
+      if (status) return status;
+    }
     throw problemFromTemporal(err) ?? err;
   }
 }

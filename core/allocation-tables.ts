@@ -4,7 +4,7 @@
  * CSV and XLSX exports both render these tables, so the files carry exactly the figures of the JSON.
  * Headers are Norwegian: the files are for the partnership's own staff.
  */
-import type { Allocations } from '../../schema/allocations.js';
+import type { Allocations } from '../schema/allocations.js';
 
 /** text: free text; code: a strategy code list such as "4.2.1" (spreadsheets must not read it as a date). */
 export type ColumnKind = 'text' | 'code' | 'integer' | 'money';

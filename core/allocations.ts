@@ -8,11 +8,11 @@
 import type postgres from 'postgres';
 import {
   CostSharingError, funderIds, membersOf, rejectedInEveryYear, remaining, shareMeasure, sumShares, type Members, type OutOfSplit,
-} from '../../domain/cost-sharing.js';
-import { formatMoney, fromOre, parseMoney, sumMoney, toOre } from '../../domain/money.js';
-import type { Allocations, GoalAllocation, MeasureAllocation, StrategyAllocation, UnsplitGrant } from '../../schema/allocations.js';
-import { goalOf, type Plan, type Strategy } from '../../schema/partnership.js';
-import type { FunderYearMap, YearMap } from '../../workflows/messages.js';
+} from '../domain/cost-sharing.js';
+import { formatMoney, fromOre, parseMoney, sumMoney, toOre } from '../domain/money.js';
+import type { Allocations, GoalAllocation, MeasureAllocation, StrategyAllocation, UnsplitGrant } from '../schema/allocations.js';
+import { goalOf, type Plan, type Strategy } from '../schema/partnership.js';
+import type { FunderYearMap, YearMap } from '../workflows/messages.js';
 import * as records from './records.js';
 
 export interface AllocationSources {

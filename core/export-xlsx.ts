@@ -5,7 +5,7 @@
  * amount up to 1e12 with two decimals survives that exactly (test/unit/api-exports.test.ts).
  */
 import ExcelJS from 'exceljs';
-import type { Allocations } from '../../schema/allocations.js';
+import type { Allocations } from '../schema/allocations.js';
 import { allocationTables } from './allocation-tables.js';
 
 export const MONEY_FORMAT = '#,##0.00';

@@ -5,7 +5,7 @@
  * prefixed with an apostrophe; strategy codes such as "4.2.1", which Excel would turn into dates,
  * are written as the text formula ="4.2.1" (codes are validated digits and dots, never user text).
  */
-import type { Allocations } from '../../schema/allocations.js';
+import type { Allocations } from '../schema/allocations.js';
 import { allocationTables, type Cell, type ColumnKind, type Table } from './allocation-tables.js';
 
 const BOM = '\uFEFF';

@@ -26,7 +26,7 @@
  * wait for any of it: endpoint.ts marks the cycle changed before their response goes out.
  */
 import postgres from 'postgres';
-import type { Logger } from './log.js';
+import type { Logger } from '../services/api/log.js';
 
 export const RECORDS_CHANNEL = 'hoep_records';
 

@@ -1,0 +1,21 @@
+/** Request body of a municipal council's adoption decision. */
+import { z } from 'zod';
+import { FUTURE_DECISION_MESSAGE, isAfterOsloToday } from '../../domain/oslo-date.js';
+import { CalendarDate, named, Text, YearMap } from './fields.js';
+
+export const AdoptionRequest = named(
+  z
+    .strictObject({
+      decision: z.enum(['adopted', 'reduced', 'rejected']),
+      amounts: YearMap.optional().describe('the adopted amounts per year; only with decision "reduced"'),
+      caseNumber: Text(50),
+      decidedOn: CalendarDate.refine((d) => !isAfterOsloToday(d, Date.now()), FUTURE_DECISION_MESSAGE),
+    })
+    .superRefine((a, ctx) => {
+      if (a.decision === 'reduced' && a.amounts === undefined) ctx.addIssue({ code: 'custom', path: ['amounts'], message: 'required when the decision is "reduced"' });
+      if (a.decision !== 'reduced' && a.amounts !== undefined) ctx.addIssue({ code: 'custom', path: ['amounts'], message: 'only with the decision "reduced"' });
+    }),
+  'AdoptionRequest',
+  "A municipal council's decision on its contribution.",
+  'request',
+);

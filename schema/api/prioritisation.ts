@@ -1,0 +1,32 @@
+/** Request bodies of IPR prioritisation: a priority list and a vote. */
+import { z } from 'zod';
+import { CalendarDate, mid, named, Text, YearMap } from './fields.js';
+
+const PriorityItemInput = z.strictObject({
+  measureId: mid,
+  rank: z.int().min(1),
+  grants: YearMap,
+});
+
+export const PriorityListRequest = named(
+  z
+    .strictObject({
+      items: z.array(PriorityItemInput),
+      meeting: z.strictObject({ date: CalendarDate, caseNumber: Text(50) }),
+    })
+    .superRefine((list, ctx) => {
+      const seen = { rank: new Set<number>(), measureId: new Set<string>() };
+      list.items.forEach((item, i) => {
+        for (const field of ['rank', 'measureId'] as const) {
+          const set = seen[field] as Set<unknown>;
+          if (set.has(item[field])) ctx.addIssue({ code: 'custom', path: ['items', i, field], message: `${field} ${item[field]} appears twice` });
+          set.add(item[field]);
+        }
+      });
+    }),
+  'PriorityListRequest',
+  'A priority list to put to the IPR vote; it replaces any list under vote.',
+  'request',
+);
+
+export const VoteRequest = named(z.strictObject({ vote: z.enum(['approve', 'reject']) }), 'VoteRequest', 'One vote per member per list.', 'request');
