@@ -5,7 +5,8 @@
  * as JSON; exits 1 when anything was lost, duplicated, answered 5xx other than 503, or hung.
  *
  *   npm run faults [-- --seed N] [--cycles 10] [--concurrency 3] [--min-per-kind 1]
- *                  [--postgres-outage 30] [--attempt-timeout 20]
+ *                  [--postgres-outage 30] [--temporal-down 1-35] [--gap 3-10] [--attempt-timeout 20]
+ * (seconds; a range is drawn from by the seeded generator)
  *
  * Uses DATABASE_URL (a server: the run gets its own database) when set, else an embedded Postgres.
  */
@@ -21,10 +22,11 @@ const { values } = parseArgs({
     'min-per-kind': { type: 'string', default: '2' },
     'postgres-outage': { type: 'string', default: '30' },
     'attempt-timeout': { type: 'string', default: '20' },
-    gap: { type: 'string', default: '4-15' },
+    gap: { type: 'string', default: '3-10' },
+    'temporal-down': { type: 'string', default: '1-35' },
   },
 });
-const [gapMin, gapMax] = values.gap.split('-').map((s) => Number(s) * 1000) as [number, number];
+const range = (text: string) => text.split('-').map((s) => Number(s) * 1000) as [number, number];
 const started = Date.now();
 runFaults({
   seed: values.seed === undefined ? randomInt(2 ** 31) : Number(values.seed),
@@ -33,7 +35,8 @@ runFaults({
   minPerKind: Number(values['min-per-kind']),
   postgresOutageMs: Number(values['postgres-outage']) * 1000,
   attemptTimeoutMs: Number(values['attempt-timeout']) * 1000,
-  gapMs: [gapMin, gapMax],
+  gapMs: range(values.gap),
+  temporalDownMs: range(values['temporal-down']),
 })
   .then(({ seed, summary, table }) => {
     console.log(`\n${table}\n`);

@@ -25,6 +25,8 @@ export interface DriverOptions {
   gapMs: [number, number];
   /** How long Postgres stays unreachable. */
   postgresOutageMs: number;
+  /** How long the Temporal server stays down, drawn from [min, max] ms. */
+  temporalDownMs: [number, number];
 }
 
 export class FaultDriver {
@@ -79,17 +81,25 @@ export class FaultDriver {
         detail = `SIGKILL, started again after ${down} ms`;
         break;
       }
-      case 'temporal':
-        await this.stack.killTemporal();
-        detail = 'SIGKILL, started again on the same SQLite file';
+      case 'temporal': {
+        // With an Update in flight, for up to temporalDownMs: long enough outages are where a write
+        // made inside the Update before the server took it durably shows (issue 12).
+        const when = await this.stack.afterNextUpdate(UPDATES, 10_000);
+        const down = this.rng.int(...this.options.temporalDownMs);
+        await this.stack.killTemporal(down);
+        detail = `SIGKILL ${when}, started again on the same SQLite file after ${(down / 1000).toFixed(1)} s`;
         break;
+      }
       case 'postgres':
         await this.stack.cutPostgres(this.options.postgresOutageMs);
         detail = `unreachable for ${this.options.postgresOutageMs / 1000} s`;
         break;
-      case 'api':
-        detail = `SIGKILL ${await this.stack.killApiAfterUpdate(UPDATES, 15_000)}, started again`;
+      case 'api': {
+        const when = await this.stack.afterNextUpdate(UPDATES, 15_000);
+        await this.stack.killApi();
+        detail = `SIGKILL ${when}, started again`;
         break;
+      }
     }
     this.counts[kind] += 1;
     const event = { kind, at, until: Date.now(), detail };

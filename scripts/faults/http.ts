@@ -48,14 +48,27 @@ export interface ClientOptions {
 }
 
 export class ApiClient {
+  private readonly bases: string[];
+  private turn = 0;
+
+  /** With several bases (API replicas), each attempt goes to the next one in turn. */
   constructor(
-    private readonly base: string,
+    base: string | string[],
     readonly tally: Tally,
-    private readonly options: ClientOptions,
-  ) {}
+    private readonly options: ClientOptions & { beforeRequest?: (n: number) => Promise<void> },
+  ) {
+    this.bases = Array.isArray(base) ? [...base] : [base];
+  }
+
+  /** Stops sending to a replica (it was killed). */
+  drop(base: string): void {
+    const i = this.bases.indexOf(base);
+    if (i >= 0 && this.bases.length > 1) this.bases.splice(i, 1);
+  }
 
   async call<T = unknown>(method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<Answer<T>> {
     this.tally.requests += 1;
+    await this.options.beforeRequest?.(this.tally.requests);
     const key = method === 'POST' ? randomUUID() : undefined;
     const started = Date.now();
     let retried = false;
@@ -69,7 +82,7 @@ export class ApiClient {
       let res: Response;
       let text: string;
       try {
-        res = await fetch(`${this.base}/api/v1${path}`, {
+        res = await fetch(`${this.bases[this.turn++ % this.bases.length]}/api/v1${path}`, {
           method,
           headers: {
             authorization: `Bearer ${token}`,

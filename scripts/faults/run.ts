@@ -18,6 +18,7 @@ export interface FaultOptions {
   concurrency: number;
   minPerKind: number;
   postgresOutageMs: number;
+  temporalDownMs: [number, number];
   gapMs: [number, number];
   attemptTimeoutMs: number;
   log?: (line: string) => void;
@@ -68,13 +69,13 @@ export async function runFaults(o: FaultOptions): Promise<FaultReport> {
     const tables = await cycleTables(sql);
     const referenceCounts = await Promise.all(references.map((r) => rowCounts(sql, tables, r.cycleId)));
 
-    const driver = new FaultDriver(stack, random, { gapMs: o.gapMs, postgresOutageMs: o.postgresOutageMs }, log);
+    const driver = new FaultDriver(stack, random, { gapMs: o.gapMs, postgresOutageMs: o.postgresOutageMs, temporalDownMs: o.temporalDownMs }, log);
     log(`disturbed: cycles from ${2110}, faults every ${o.gapMs[0] / 1000}-${o.gapMs[1] / 1000} s`);
     driver.start();
     const runs: { result: CycleResult; tally: Tally }[] = [];
     let next = 0;
     // Bounded: a driver that cannot inject (a part that no longer starts) must not keep cycles coming.
-    const more = () => next < o.cycles || (!driver.covered(o.minPerKind) && next < o.cycles * 3);
+    const more = () => next < o.cycles || (!driver.covered(o.minPerKind) && next < o.cycles + 12);
     await Promise.all(
       Array.from({ length: o.concurrency }, async () => {
         while (more()) {

@@ -38,10 +38,12 @@ export interface FaultStack {
   taskQueue: string;
   /** Kill with SIGKILL, wait, start again; each resolves once the part is back. */
   killWorker(downMs: number): Promise<void>;
-  killTemporal(): Promise<void>;
+  /** The dev server SIGKILLed and, after downMs, started again on the same SQLite file and port. */
+  killTemporal(downMs: number): Promise<void>;
   cutPostgres(ms: number): Promise<void>;
-  /** SIGKILL the API right after its next Update (one of `updates`, by name) has left for Temporal, or after fallbackMs; then start it again. */
-  killApiAfterUpdate(updates: readonly string[], fallbackMs: number): Promise<string>;
+  killApi(): Promise<void>;
+  /** Resolves right after the API has sent its next Update (one of `updates`, by name) to Temporal, or after fallbackMs; says which. */
+  afterNextUpdate(updates: readonly string[], fallbackMs: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -112,7 +114,7 @@ export async function startFaultStack(log: (line: string) => void): Promise<Faul
     const taskQueue = `faults-${randomBytes(4).toString('hex')}`;
     let worker: WorkerProcess;
     const startWorker = async () => {
-      worker = spawnWorkerProcess({ temporalAddress, databaseUrl: engineDatabaseUrl, taskQueue, workflowBundlePath: builtWorker.workflowBundle });
+      worker = spawnWorkerProcess({ temporalAddress, databaseUrl: engineDatabaseUrl, taskQueue, workflowBundlePath: builtWorker.workflowBundle, logFile: path.join(runDir, 'worker.log') });
       await worker.next('ready', 120_000);
     };
     await startWorker();
@@ -158,33 +160,34 @@ export async function startFaultStack(log: (line: string) => void): Promise<Faul
         await sleep(downMs);
         await startWorker();
       },
-      killTemporal: async () => {
+      killTemporal: async (downMs) => {
         killGroup(temporal.process.pid);
         await temporal.process.exited;
+        await sleep(downMs);
         temporal = await startTemporalServer(temporalOptions);
       },
       cutPostgres: (ms) => pgProxy.cut(ms),
-      killApiAfterUpdate: async (updates, fallbackMs) => {
+      killApi: async () => {
+        killGroup(api.pid);
+        await api.exited;
+        await startApi();
+      },
+      afterNextUpdate: (updates, fallbackMs) => {
         // An Update's request carries its name as a plain protobuf string; queries and reads do not.
         const names = updates.map((u) => Buffer.from(u));
-        const victim = api;
-        const seen = await new Promise<string>((resolve) => {
-          const timer = setTimeout(() => finish('no Update seen'), fallbackMs);
+        return new Promise<string>((resolve) => {
+          const timer = setTimeout(() => finish('no Update seen within the wait'), fallbackMs);
           const untap = temporalTap.tap((chunk) => {
             const name = names.find((n) => chunk.includes(n));
-            if (name) finish(`after ${name.toString()}`);
+            // The chunk was passed on before the tap saw it: the Update has left the API.
+            if (name) finish(`right after an Update (${name.toString()}) left the API`);
           });
           function finish(how: string) {
             clearTimeout(timer);
             untap();
-            // The chunk was passed on before the tap saw it: the Update has left the API.
-            killGroup(victim.pid);
             resolve(how);
           }
         });
-        await victim.exited;
-        await startApi();
-        return seen;
       },
     };
   } catch (e) {
