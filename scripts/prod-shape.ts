@@ -14,6 +14,7 @@
  * The settings both this script and docker-compose.yml use are in PROD_SHAPE below.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +24,10 @@ import { migrate } from '../schema/migrate.js';
 import { loadReferenceData } from '../schema/reference/load.js';
 import { signLocalToken } from '../services/api/auth.js';
 import { createSql } from '../services/db.js';
-import { freePort, waitFor } from '../services/stack/net.js';
+import { assertPortFree, freePort, waitFor } from '../services/stack/net.js';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '../services/stack/postgres.js';
 import { removeCluster } from '../services/stack/postgres-placement.js';
-import { spawnManaged, type ManagedProcess } from '../services/stack/process.js';
+import { spawnManaged, tail, type ManagedProcess } from '../services/stack/process.js';
 import { findOrBuildTemporalCli } from '../services/stack/temporal-cli.js';
 import { findOrBuildTemporalServer, TEMPORAL_SERVER_VERSION } from '../services/stack/temporal-full-server.js';
 import { buildWorker } from '../services/worker/build.js';
@@ -165,7 +166,7 @@ async function main(): Promise<boolean> {
 
   // The Temporal server.
   const ports = { frontend: await freePort(), frontendHttp: await freePort(), history: await freePort(), matching: await freePort(), worker: await freePort() };
-  const membership = { frontend: await freePort(), history: await freePort(), matching: await freePort(), worker: await freePort() };
+  const membership = { frontend: await membershipPort(), history: await membershipPort(), matching: await membershipPort(), worker: await membershipPort() };
   const dynamicConfig = path.join(runDir, 'config', 'dynamicconfig.yaml');
   fs.writeFileSync(dynamicConfig, '# none: the server defaults, as in compose\n');
   fs.writeFileSync(path.join(runDir, 'config', 'production.yaml'), temporalConfig({ pg, ports, membership, dynamicConfig }));
@@ -179,7 +180,7 @@ async function main(): Promise<boolean> {
   await waitFor('Temporal frontend', () => run(cliPath, ['operator', 'cluster', 'health', '--address', temporalAddress]), {
     timeoutMs: 120_000,
     intervalMs: 1000,
-    giveUpWhen: temporal.exited.then(() => `the server exited; see ${path.join(runDir, 'temporal.log')}`),
+    giveUpWhen: temporal.exited.then(() => `the server exited; last lines of its log:\n${tail(path.join(runDir, 'temporal.log'))}`),
   });
   say(`Temporal server up at ${temporalAddress}`);
   // As compose's temporal-namespace service: describe, else create.
@@ -193,7 +194,7 @@ async function main(): Promise<boolean> {
   say(`namespace ${PROD_SHAPE.namespace} created (retention ${PROD_SHAPE.namespaceRetention})`);
 
   // Two workers, two API replicas: the engine's processes as production runs them.
-  const jwtSecret = (await import('node:crypto')).randomBytes(32).toString('base64url');
+  const jwtSecret = randomBytes(32).toString('base64url');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -266,6 +267,19 @@ async function main(): Promise<boolean> {
   const ok = killed !== '' && verdict.lost === 0 && verdict.duplicated === 0 && readsSeen.seen === readsSeen.tries && client.tally.http5xx === 0 && client.tally.hung === 0;
   say(ok ? 'PASS: the disturbed cycle ended as the undisturbed one did' : `FAIL: lost ${verdict.lost}, duplicated ${verdict.duplicated}, 5xx ${client.tally.http5xx}, hung ${client.tally.hung}, cross-replica reads ${readsSeen.seen}/${readsSeen.tries}`);
   return ok;
+}
+
+/** Temporal keeps the membership port in a smallint column: a free port below 32768 (the OS hands out higher ones). */
+async function membershipPort(): Promise<number> {
+  for (;;) {
+    const port = randomInt(20_000, 32_000);
+    try {
+      await assertPortFree(port, HOST, 'membership', 'port');
+      return port;
+    } catch {
+      // taken: another
+    }
+  }
 }
 
 /** Measures submitted through one replica and listed at once through the other, both ways, on a cycle of its own. */

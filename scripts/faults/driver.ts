@@ -27,6 +27,8 @@ export interface DriverOptions {
   postgresOutageMs: number;
   /** How long the Temporal server stays down, drawn from [min, max] ms. */
   temporalDownMs: [number, number];
+  /** Stop injecting after this many faults (the short run: one of each kind); default no limit. */
+  limit?: number;
 }
 
 export class FaultDriver {
@@ -51,7 +53,7 @@ export class FaultDriver {
 
   start(): void {
     this.running = (async () => {
-      while (!this.stopped) {
+      while (!this.stopped && this.events.length < (this.options.limit ?? Infinity)) {
         await sleep(this.rng.int(...this.options.gapMs));
         if (this.stopped) break;
         if (this.bag.length === 0) this.bag = this.rng.shuffle(FAULT_KINDS);

@@ -17,6 +17,8 @@ export interface FaultOptions {
   cycles: number;
   concurrency: number;
   minPerKind: number;
+  /** at most this many faults in all (see DriverOptions.limit) */
+  faultLimit?: number;
   postgresOutageMs: number;
   temporalDownMs: [number, number];
   gapMs: [number, number];
@@ -69,7 +71,7 @@ export async function runFaults(o: FaultOptions): Promise<FaultReport> {
     const tables = await cycleTables(sql);
     const referenceCounts = await Promise.all(references.map((r) => rowCounts(sql, tables, r.cycleId)));
 
-    const driver = new FaultDriver(stack, random, { gapMs: o.gapMs, postgresOutageMs: o.postgresOutageMs, temporalDownMs: o.temporalDownMs }, log);
+    const driver = new FaultDriver(stack, random, { gapMs: o.gapMs, postgresOutageMs: o.postgresOutageMs, temporalDownMs: o.temporalDownMs, ...(o.faultLimit ? { limit: o.faultLimit } : {}) }, log);
     log(`disturbed: cycles from ${2110}, faults every ${o.gapMs[0] / 1000}-${o.gapMs[1] / 1000} s`);
     driver.start();
     const runs: { result: CycleResult; tally: Tally }[] = [];
