@@ -11,12 +11,14 @@
  *   is refused with 409, a retried submission may land twice; F);
  * - a vote or list written inside the Update can reach Postgres while the workflow never took it
  *   when Temporal is down with the Update in flight (W: every record write durable-first).
- * The integrator un-skips it once both are merged.
+ * The integrator un-skips it once both are merged (removes the skipIf); until then
+ * HOEP_FAULTS_TEST=1 runs it. About 2-2.5 minutes on 2 cores, most of it the 30 s Postgres outage
+ * and the 15-20 s Temporal outage (the full run draws up to 35 s, where a lost vote shows).
  */
 import { describe, expect, it } from 'vitest';
 import { runFaults } from '../../scripts/faults/run.js';
 
-describe.skip('the engine under faults (short run)', () => {
+describe.skipIf(process.env.HOEP_FAULTS_TEST !== "1")('the engine under faults (short run)', () => {
   it('keeps every decision once, answers 503 and never 5xx, never hangs', { timeout: 175_000 }, async () => {
     const report = await runFaults({
       seed: 12,
