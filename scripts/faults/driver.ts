@@ -12,6 +12,8 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** The Updates the API sends for the script's actions (workflows/messages.ts). */
 const UPDATES = ['submitMeasure', 'closeProposals', 'proposePriorityList', 'castVote', 'recordAdoption', 'cycleRecorded'];
+/** The decisions among them: where a Temporal outage with the Update in flight lost votes and lists (issue 12). */
+const DECISIONS = ['proposePriorityList', 'castVote', 'recordAdoption'];
 
 export interface FaultEvent {
   kind: FaultKind;
@@ -84,9 +86,9 @@ export class FaultDriver {
         break;
       }
       case 'temporal': {
-        // With an Update in flight, for up to temporalDownMs: long enough outages are where a write
-        // made inside the Update before the server took it durably shows (issue 12).
-        const when = await this.stack.afterNextUpdate(UPDATES, 10_000);
+        // With a decision's Update in flight, for up to temporalDownMs: long enough outages are where
+        // a write made inside the Update before the server took it durably shows (issue 12).
+        const when = await this.stack.afterNextUpdate(DECISIONS, 20_000);
         const down = this.rng.int(...this.options.temporalDownMs);
         await this.stack.killTemporal(down);
         detail = `SIGKILL ${when}, started again on the same SQLite file after ${(down / 1000).toFixed(1)} s`;

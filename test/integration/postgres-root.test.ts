@@ -5,12 +5,13 @@
  * and the cluster are put where `postgres` can reach them (services/stack/postgres-placement.ts).
  * Only meaningful as root; skipped otherwise (an ordinary user runs Postgres as themselves).
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSql } from '../../services/db.js';
-import { freePort } from '../../services/stack/net.js';
+import { assertPortFree, freePort } from '../../services/stack/net.js';
 import { startEmbeddedPostgres } from '../../services/stack/postgres.js';
 import { RELOCATION_ROOT, removeCluster } from '../../services/stack/postgres-placement.js';
 
@@ -22,6 +23,7 @@ const closed = root ? fs.mkdtempSync(path.join(os.tmpdir(), 'hoep-root-only-')) 
 afterAll(() => {
   if (!root) return;
   removeCluster(path.join(closed, 'data', 'pg'));
+  removeCluster(path.join(closed, 'start-data', 'pg'));
   fs.rmSync(closed, { recursive: true, force: true });
   // The copies of the binaries this test made (keyed by the closed folder, so none of anyone else's).
   for (const name of relocations()) if (!before.has(name)) fs.rmSync(path.join(RELOCATION_ROOT, name), { recursive: true, force: true });
@@ -55,5 +57,39 @@ describe.runIf(root)('embedded Postgres started by root in a folder closed to ot
     expect(fs.readFileSync(logFile, 'utf8')).toContain('user postgres cannot reach');
     const again = await startEmbeddedPostgres({ clusterDir, port: await freePort(), logFile, durable: false, nativeDir });
     await again.stop();
+  });
+
+  it('lets `npm start` come up with its data folder there, and stop leaving nothing running', { timeout: 150_000 }, async () => {
+    const dataDir = path.join(closed, 'start-data');
+    const ports = { PORT: await freePort(), TEMPORAL_GRPC_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), PG_PORT: await freePort() };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOEP_DATA_DIR: dataDir, HOST: '127.0.0.1', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+    delete env.DATABASE_URL;
+    delete env.TEMPORAL_ADDRESS;
+    const launcher = spawn(path.resolve('node_modules/.bin/tsx'), ['services/stack/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    launcher.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    launcher.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not running within 120 s:\n${output}`)), 120_000);
+        launcher.stdout.on('data', () => {
+          if (output.includes('HØP engine is running')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        void exited.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`the launcher exited (${code}) before it was running:\n${output}`));
+        });
+      });
+    } finally {
+      launcher.kill('SIGTERM');
+    }
+    expect(await exited, output).toBe(0);
+    // Every part it started is gone: their ports are free again.
+    for (const [name, port] of Object.entries(ports)) await expect(assertPortFree(port, '127.0.0.1', name, name)).resolves.toBeUndefined();
+    expect(fs.lstatSync(path.join(dataDir, 'pg')).isSymbolicLink()).toBe(true);
   });
 });
