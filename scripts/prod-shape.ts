@@ -236,8 +236,8 @@ async function main(): Promise<boolean> {
   const bases = replicas.map((r) => r.base);
 
   // 1. The undisturbed cycle, through both replicas in turn.
-  const reference = await runCycle({ client: new ApiClient(bases, emptyTally(), clientOptions), secret, year: 2100, variant: 0, phaseTimeoutMs: 180_000 });
-  if (reference.failure) throw new Error(`the undisturbed cycle failed: ${reference.failure}`);
+  const reference = await runCycle({ client: new ApiClient(bases, emptyTally(), clientOptions), secret, year: 2100, variant: 0, phaseTimeoutMs: 180_000, sql: setup });
+  if (reference.failure || reference.divergences.length) throw new Error(`the undisturbed cycle failed: ${reference.failure ?? reference.divergences.join('; ')}`);
   say(`undisturbed cycle ${reference.cycleId} adopted in ${((reference.endedAt - reference.startedAt) / 1000).toFixed(1)} s, through both replicas in turn`);
 
   // 2. A write through one replica is read on the other straight away.
@@ -258,7 +258,7 @@ async function main(): Promise<boolean> {
       say(`  ${killed}; worker pid ${workers[1]!.pid} and replica ${replicas[1]!.base} carry on`);
     },
   });
-  const disturbed = await runCycle({ client, secret, year: 2101, variant: 0, phaseTimeoutMs: 180_000 });
+  const disturbed = await runCycle({ client, secret, year: 2101, variant: 0, phaseTimeoutMs: 180_000, sql: setup });
   say(`disturbed cycle ${disturbed.cycleId}: ${disturbed.failure ? `FAILED: ${disturbed.failure}` : 'adopted'} in ${((disturbed.endedAt - disturbed.startedAt) / 1000).toFixed(1)} s (${client.tally.requests} requests, ${client.tally.retries} sent again)`);
 
   const tables = await cycleTables(setup);

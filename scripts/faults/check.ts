@@ -9,6 +9,41 @@
  *   missing is lost, more than once duplicated.
  */
 import type postgres from 'postgres';
+
+/** The parts of GET /cycles/{cid} (answered by the workflow) that the records must not go beyond. */
+export interface WorkflowView {
+  source?: string;
+  measures: { id: string }[];
+  priorityLists: { version: number; voters: Record<string, string> }[];
+  adoptions: { round: number; municipality: string; decision: string | null }[];
+}
+
+/**
+ * Records in Postgres that the workflow does not have: a decision written inside an Update the
+ * server never took (issue 12: the vote in the votes table, not in the cycle). The workflow is
+ * the cycle's truth, so every record must be in it; the reverse lag (workflow first, record a
+ * moment later) is allowed.
+ */
+export async function recordsBeyondWorkflow(sql: postgres.Sql, cycleId: string, view: WorkflowView): Promise<string[]> {
+  const out: string[] = [];
+  const measures = new Set(view.measures.map((m) => m.id));
+  for (const { id } of await sql<{ id: string }[]>`select id from measures where cycle_id = ${cycleId}`) {
+    if (!measures.has(id)) out.push(`measure ${id}`);
+  }
+  const lists = new Map(view.priorityLists.map((l) => [l.version, l]));
+  for (const { version } of await sql<{ version: number }[]>`select version from priority_lists where cycle_id = ${cycleId}`) {
+    if (!lists.has(version)) out.push(`priority list ${version}`);
+  }
+  for (const v of await sql<{ version: number; member: string }[]>`select version, member_id as member from votes where cycle_id = ${cycleId}`) {
+    if (!lists.get(v.version)?.voters[v.member]) out.push(`vote of ${v.member} on list ${v.version}`);
+  }
+  const decided = new Set(view.adoptions.filter((a) => a.decision !== null).map((a) => `${a.round}:${a.municipality}`));
+  const rounds = new Set(view.adoptions.map((a) => a.round));
+  for (const a of await sql<{ round: number; municipality: string }[]>`select round, municipality from adoptions where cycle_id = ${cycleId}`) {
+    if (rounds.has(a.round) && !decided.has(`${a.round}:${a.municipality}`)) out.push(`decision of ${a.municipality} in round ${a.round}`);
+  }
+  return out;
+}
 import type { CycleResult } from './cycle.js';
 
 export interface Verdict {
@@ -44,6 +79,11 @@ export async function checkCycle(sql: postgres.Sql, tables: string[], run: Cycle
   } else if (run.allocations !== reference.allocations) {
     v.lost += 1;
     v.findings.push(`allocations differ from the undisturbed run:\n${firstDifference(reference.allocations ?? '', run.allocations ?? '')}`);
+  }
+
+  for (const d of run.divergences) {
+    v.lost += 1;
+    v.findings.push(d);
   }
 
   const counts = await rowCounts(sql, tables, cycleId);

@@ -6,7 +6,9 @@
  * checks (./check.ts), and the allocations with ids and years replaced by stable names, so an
  * undisturbed run of the same variant compares equal to the øre.
  */
+import type postgres from 'postgres';
 import { signLocalToken, type TokenClaims } from '../../services/api/auth.js';
+import { recordsBeyondWorkflow, type WorkflowView } from './check.js';
 import { GaveUp, type Answer, type ApiClient } from './http.js';
 
 export const PID = 'lillehammer-regionen';
@@ -36,6 +38,8 @@ export interface CycleResult {
   succeeded: Succeeded;
   /** the allocations once adopted, normalised (see normalise) */
   allocations?: string;
+  /** records in Postgres the workflow did not have, seen after a failed attempt or at the end (check.ts) */
+  divergences: string[];
 }
 
 export interface CycleContext {
@@ -45,6 +49,8 @@ export interface CycleContext {
   variant: number;
   /** how long a phase change may take (it waits out a fault) */
   phaseTimeoutMs: number;
+  /** Straight to the engine's database: compare its records with the workflow after a failed attempt. */
+  sql?: postgres.Sql;
 }
 
 /** Today in Norway: meetings and council decisions are dated today, never in the future. */
@@ -58,7 +64,7 @@ export async function runCycle(ctx: CycleContext): Promise<CycleResult> {
   const years = [0, 1, 2, 3].map((i) => String(year + i));
   const [y0, y1] = years as [string, string];
   const succeeded: Succeeded = { measures: [], lists: [], votes: [], adoptions: [] };
-  const result: CycleResult = { cycleId, year, variant, startedAt: Date.now(), endedAt: 0, succeeded };
+  const result: CycleResult = { cycleId, year, variant, startedAt: Date.now(), endedAt: 0, succeeded, divergences: [] };
   const tokens = new Map<string, Promise<string>>();
   const token = (claims: Partial<TokenClaims> & { roles: TokenClaims['roles'] }) => {
     const sub = claims.sub ?? claims.roles[0]!;
@@ -104,6 +110,27 @@ export async function runCycle(ctx: CycleContext): Promise<CycleResult> {
     if (done) succeeded.adoptions.push({ round, municipality });
   };
 
+  /**
+   * Records beyond what the workflow holds, once the workflow answers again, given 15 s to agree
+   * (an Update still running may have written its record a moment before its state shows it).
+   */
+  const compareRecords = async (when: string) => {
+    const { sql } = ctx;
+    if (!sql) return;
+    let beyond: string[] = [];
+    const until = Date.now() + 15_000;
+    for (let waited = 0; ; waited++) {
+      const view = await client.call<WorkflowView & { phase?: string }>('GET', `/cycles/${cycleId}`, await admin()).catch(() => undefined);
+      if (view?.status === 200 && view.body.source !== 'records') {
+        beyond = await recordsBeyondWorkflow(sql, cycleId, view.body);
+        if (beyond.length === 0 || Date.now() > until) break;
+      } else if (waited > 120) return; // the workflow did not answer for a minute: nothing to compare with
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    for (const b of beyond) if (!result.divergences.some((d) => d.startsWith(b))) result.divergences.push(`${b} is in Postgres but not in the workflow (${when})`);
+  };
+  client.onFailedPost = (path) => compareRecords(`after a failed attempt of POST ${path}`);
+
   try {
     const byYear = (amount: string) => Object.fromEntries(years.map((y) => [y, amount]));
     const frames = { county: byYear('3000000.00'), ...Object.fromEntries(MUNICIPALITIES.map((m) => [m, byYear('600000.00')])) };
@@ -140,6 +167,7 @@ export async function runCycle(ctx: CycleContext): Promise<CycleResult> {
     const allocations = await client.call('GET', `/cycles/${cycleId}/allocations`, finance);
     expect('allocations', allocations, 200);
     result.allocations = normalise(allocations.text, cycleId, years, succeeded.measures);
+    await compareRecords('at the end');
   } catch (e) {
     if (!(e instanceof ScriptError || e instanceof GaveUp)) throw e;
     result.failure = e.message;

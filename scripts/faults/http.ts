@@ -60,6 +60,12 @@ export class ApiClient {
     this.bases = Array.isArray(base) ? [...base] : [base];
   }
 
+  /**
+   * Awaited before a POST is sent again after an attempt that failed (no answer, 503, 5xx): the
+   * contract says such an attempt changed nothing, and a retry would hide it if it had.
+   */
+  onFailedPost?: (path: string) => Promise<void>;
+
   /** Stops sending to a replica (it was killed). */
   drop(base: string): void {
     const i = this.bases.indexOf(base);
@@ -76,6 +82,7 @@ export class ApiClient {
       if (attempt > 0) {
         this.tally.retries += 1;
         retried = true;
+        if (method === 'POST') await this.onFailedPost?.(path);
       }
       if (Date.now() - started > this.options.giveUpMs) throw new GaveUp(`${method} ${path}: no answer but 503 or failure within ${this.options.giveUpMs / 1000} s`);
       this.tally.attempts += 1;

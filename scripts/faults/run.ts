@@ -54,7 +54,7 @@ export async function runFaults(o: FaultOptions): Promise<FaultReport> {
   const random = rng(o.seed);
   log(`fault suite: seed ${o.seed} (rerun with --seed ${o.seed}), ${o.cycles} cycles, ${o.concurrency} at a time, at least ${o.minPerKind} of each fault`);
   const stack = await startFaultStack(log);
-  const sql = createSql(stack.databaseUrl, { max: 2, applicationName: 'hoep-faults-check' });
+  const sql = createSql(stack.databaseUrl, { max: 4, applicationName: 'hoep-faults-check' });
   const secret = new TextEncoder().encode(stack.jwtSecret);
   const clientOptions = { attemptTimeoutMs: o.attemptTimeoutMs, giveUpMs: 240_000 };
   const phaseTimeoutMs = 180_000;
@@ -62,10 +62,10 @@ export async function runFaults(o: FaultOptions): Promise<FaultReport> {
     const variants = Math.min(VARIANTS, o.cycles);
     log(`undisturbed: ${variants} reference cycle(s)`);
     const references = await Promise.all(
-      Array.from({ length: variants }, (_, v) => runCycle({ client: new ApiClient(stack.apiBase, emptyTally(), clientOptions), secret, year: 2100 + v, variant: v, phaseTimeoutMs })),
+      Array.from({ length: variants }, (_, v) => runCycle({ client: new ApiClient(stack.apiBase, emptyTally(), clientOptions), secret, year: 2100 + v, variant: v, phaseTimeoutMs, sql })),
     );
     for (const r of references) {
-      if (r.failure) throw new Error(`the undisturbed cycle ${r.cycleId} failed, so nothing can be compared: ${r.failure}`);
+      if (r.failure || r.divergences.length) throw new Error(`the undisturbed cycle ${r.cycleId} failed, so nothing can be compared: ${r.failure ?? r.divergences.join('; ')}`);
       log(`  ${r.cycleId} (variant ${r.variant}) adopted in ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s`);
     }
     const tables = await cycleTables(sql);
@@ -83,7 +83,7 @@ export async function runFaults(o: FaultOptions): Promise<FaultReport> {
         while (more()) {
           const i = next++;
           const tally = emptyTally();
-          const result = await runCycle({ client: new ApiClient(stack.apiBase, tally, clientOptions), secret, year: 2110 + i, variant: i % variants, phaseTimeoutMs });
+          const result = await runCycle({ client: new ApiClient(stack.apiBase, tally, clientOptions), secret, year: 2110 + i, variant: i % variants, phaseTimeoutMs, sql });
           log(`  ${result.cycleId}: ${result.failure ? `FAILED ${result.failure}` : 'adopted'} in ${((result.endedAt - result.startedAt) / 1000).toFixed(1)} s`);
           runs.push({ result, tally });
         }
