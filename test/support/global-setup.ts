@@ -18,6 +18,7 @@ import { findOrBuildTemporalCli } from '../../services/stack/temporal-cli.js';
 import { startTemporalServer } from '../../services/stack/temporal-server.js';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from '../../services/stack/postgres.js';
 import { freePort } from '../../services/stack/net.js';
+import { removeCluster } from '../../services/stack/postgres-placement.js';
 import type { Harness } from './stack.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,7 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     removeStaleRunDirs();
     const runDir = path.join(root, '.data', `test-${process.pid}`);
     fs.mkdirSync(runDir, { recursive: true });
-    cleanups.push(async () => fs.rmSync(runDir, { recursive: true, force: true }));
+    cleanups.push(async () => removeRunDir(runDir));
     const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
     // allSettled, not all: a failure must not tear down before the other starts have registered their cleanups.
     const results = await Promise.allSettled([temporal(runDir, namespace, cleanups), database(runDir, cleanups), bundle(runDir)]);
@@ -129,8 +130,14 @@ function removeStaleRunDirs(): void {
   const dataDir = path.join(root, '.data');
   for (const name of fs.existsSync(dataDir) ? fs.readdirSync(dataDir) : []) {
     const pid = /^test-(\d+)$/.exec(name)?.[1];
-    if (pid && !alive(Number(pid))) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
+    if (pid && !alive(Number(pid))) removeRunDir(path.join(dataDir, name));
   }
+}
+
+/** A run's folder, with its throwaway cluster wherever it lives (as root it may be relocated under /var/tmp). */
+function removeRunDir(runDir: string): void {
+  removeCluster(path.join(runDir, 'pg'));
+  fs.rmSync(runDir, { recursive: true, force: true });
 }
 
 async function bundle(runDir: string): Promise<string> {

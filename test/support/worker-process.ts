@@ -150,6 +150,8 @@ export interface WorkerProcessOptions {
   pause?: Pause;
   /** host:port for the SDK's Prometheus metrics (off by default). */
   metricsAddress?: string;
+  /** Append the worker's own output to this file instead of printing it (the fault suite kills many). */
+  logFile?: string;
 }
 
 export interface WorkerProcess {
@@ -203,14 +205,16 @@ export function spawnWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
   const child = spawn(process.execPath, [...WORKER_NODE_ARGS, builtScript()], { env: workerEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid!;
   live.add(pid);
+  const output = (stream: NodeJS.WriteStream, line: string) =>
+    o.logFile ? fs.appendFileSync(o.logFile, `[worker ${pid}] ${line}\n`) : stream.write(`[worker ${pid}] ${line}\n`);
   const events: WorkerEvent[] = [];
   const waiters = new Set<() => void>();
   readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (!line.startsWith('{"event"')) return void process.stdout.write(`[worker ${pid}] ${line}\n`);
+    if (!line.startsWith('{"event"')) return void output(process.stdout, line);
     events.push(JSON.parse(line) as WorkerEvent);
     for (const wake of waiters) wake();
   });
-  readline.createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(`[worker ${pid}] ${line}\n`));
+  readline.createInterface({ input: child.stderr! }).on('line', (line) => output(process.stderr, line));
   let gone = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {

@@ -1,0 +1,40 @@
+/**
+ * The short version of `npm run faults` (scripts/faults/): two whole cycles through the HTTP API
+ * against the engine's own processes while one fault of each kind is injected (worker and
+ * Temporal SIGKILLed, Postgres cut off for 30 s, the API SIGKILLed right after an Update), each
+ * compared with an undisturbed run of the same script. It starts a stack of its own (the parts
+ * must be separate processes to be killed), so it does not use global-setup's servers.
+ *
+ * Skipped on its own branch, where the engine does not yet meet the contract it checks:
+ * - requests wait without bound while Postgres is unreachable (hung; F: 503 with Retry-After
+ *   within bounded time) and no Idempotency-Key is honoured (a retried vote or council decision
+ *   is refused with 409, a retried submission may land twice; F);
+ * - a vote or list written inside the Update can reach Postgres while the workflow never took it
+ *   when Temporal is down with the Update in flight (W: every record write durable-first).
+ * The integrator un-skips it once both are merged (removes the skipIf); until then
+ * HOEP_FAULTS_TEST=1 runs it. About 2-2.5 minutes on 2 cores, most of it the 30 s Postgres outage
+ * and the 15-20 s Temporal outage (the full run draws up to 35 s, where a lost vote shows).
+ */
+import { describe, expect, it } from 'vitest';
+import { runFaults } from '../../scripts/faults/run.js';
+
+describe.skipIf(process.env.HOEP_FAULTS_TEST !== "1")('the engine under faults (short run)', () => {
+  it('keeps every decision once, answers 503 and never 5xx, never hangs', { timeout: 175_000 }, async () => {
+    const report = await runFaults({
+      seed: 12,
+      cycles: 2,
+      concurrency: 2,
+      minPerKind: 1,
+      faultLimit: 4,
+      postgresOutageMs: 30_000,
+      temporalDownMs: [15_000, 20_000],
+      gapMs: [1_000, 3_000],
+      attemptTimeoutMs: 20_000,
+      log: () => undefined,
+    });
+    const { summary } = report;
+    expect(Object.values(summary.faults).every((n) => n >= 1), report.table).toBe(true);
+    expect(summary.cycles).toBeGreaterThanOrEqual(2);
+    expect({ lost: summary.lost, duplicated: summary.duplicated, http5xx: summary.http5xx, hung: summary.hung }, report.table).toEqual({ lost: 0, duplicated: 0, http5xx: 0, hung: 0 });
+  });
+});
