@@ -210,3 +210,20 @@ export async function loadAllocations(sql: postgres.Sql, cycleId: string): Promi
   const outOfSplit = rejectedInEveryYear([0, 1, 2, 3].map((i) => cycle.year + i), rejecting);
   return computeAllocations({ cycle, plan: partnership?.plan ?? null, measures, lists, rows, outOfSplit });
 }
+
+/**
+ * What a municipal clerk may read of the allocations (docs/api.md): their own municipality's
+ * frame and share of every measure, per year, and the total it comes to; the grants and the
+ * goals' totals as they are (the list is the same for every council), no other funder's share.
+ */
+export function forMunicipality(a: Allocations, municipality: string): Allocations {
+  const own = (shares: FunderYearMap): FunderYearMap => (shares[municipality] ? { [municipality]: shares[municipality] } : {});
+  const funders = a.funders.filter((f) => f.id === municipality);
+  const allocated = sumMoney(funders.flatMap((f) => Object.values(f.allocated).map(parseMoney)));
+  return {
+    ...a,
+    funders,
+    measures: a.measures.map((m) => ({ ...m, shares: own(m.shares) })),
+    totals: { granted: a.totals.granted, allocated: formatMoney(allocated) },
+  };
+}

@@ -152,9 +152,9 @@ export const endpoints = {
     refusals: BODY_REFUSALS,
   }),
   getAllocations: endpoint({
-    method: 'get', path: '/cycles/{cid}/allocations', tag: 'allocations', roles: ['finance', 'admin', 'ipr_member'], params: CycleParams, query: AllocationsQuery,
+    method: 'get', path: '/cycles/{cid}/allocations', tag: 'allocations', roles: ['finance', 'admin', 'ipr_member', 'municipal_clerk'], params: CycleParams, query: AllocationsQuery,
     summary: 'Per measure, per funder and per goal: grants, shares, frames, remaining',
-    description: '`Accept: text/csv` or `?format=csv` gives a CSV for Norwegian Excel (UTF-8 with BOM, ";" separator, decimal comma, CRLF); `?format=xlsx` an Excel workbook. All three carry the same figures. Supports ETag / If-None-Match.',
+    description: 'A municipal clerk (without another of these roles) gets their own municipality only: its frame and its share of every measure, no other funder\'s. `Accept: text/csv` or `?format=csv` gives a CSV for Norwegian Excel (UTF-8 with BOM, ";" separator, decimal comma, CRLF); `?format=xlsx` an Excel workbook. All three carry the same figures. Supports ETag / If-None-Match.',
     success: {
       status: 200, description: 'the allocations', schema: AllocationsSchema,
       files: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '../../schema/api.js';
 import type { Allocations } from '../../schema/allocations.js';
 import { shareMeasure } from '../../domain/cost-sharing.js';
+import { parseMoney, sumMoney } from '../../domain/money.js';
 import { referencePartnership } from '../../schema/reference/load.js';
 import { loadConfig } from '../../services/config.js';
 import { createApp } from '../../services/api/app.js';
@@ -320,6 +321,25 @@ describe('a cycle from start to close, through every endpoint', () => {
     );
     expect(sheetRows('Delmål').map(([goal, , y, granted]) => [goal, String(y), money(granted!)])).toEqual(json.goals.flatMap((g) => json.years.map(String).map((y) => [g.goal, y, g.granted[y]])));
     expect(workbook.getWorksheet('Tiltak')!.getCell('F2').numFmt).toBe('#,##0.00');
+  });
+
+  it('lets a clerk read their own municipality’s shares, and no other funder’s', async () => {
+    const clerk = await token({ sub: 'clerk-3440', roles: ['municipal_clerk'], municipality: '3440' });
+    const res = await call('GET', `/api/v1/cycles/${cid}/allocations`, clerk);
+    expect(res.status, res.text).toBe(200);
+    const own = res.body as Allocations;
+    expect(own.funders.map((f) => f.id)).toEqual(['3440']);
+    expect(own.funders[0]!.allocated[y0]).toBe(json.funders.find((f) => f.id === '3440')!.allocated[y0]);
+    for (const m of own.measures) {
+      expect(Object.keys(m.shares)).toEqual(['3440']);
+      expect(m.shares['3440']).toEqual(json.measures.find((x) => x.id === m.id)!.shares['3440']);
+    }
+    const mine = json.funders.find((f) => f.id === '3440')!;
+    expect(own.totals.allocated).toBe(sumMoney(Object.values(mine.allocated).map(parseMoney)).toFixed(2));
+    const csv = await call('GET', `/api/v1/cycles/${cid}/allocations?format=csv`, clerk);
+    expect(csv.status).toBe(200);
+    expect(csv.text).not.toContain('(county)');
+    expect(csv.text).not.toContain('(3405)');
   });
 
   it('answers 304 to an unchanged ETag and a fresh one after a change', async () => {

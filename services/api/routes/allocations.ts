@@ -4,8 +4,10 @@
  */
 import { Hono, type Context } from 'hono';
 import { endpoints } from '../../../schema/api.js';
-import type { AllocationSnapshot, Format } from '../../../core/allocation-cache.js';
+import { snapshot as snapshotOf, type AllocationSnapshot, type Format } from '../../../core/allocation-cache.js';
+import { forMunicipality } from '../../../core/allocations.js';
 import { exportFileName } from '../../../core/allocation-tables.js';
+import type { Principal } from '../auth.js';
 import type { ApiContext, AppEnv } from '../context.js';
 import { route } from '../endpoint.js';
 import { Problem } from '../../../core/problem.js';
@@ -54,14 +56,24 @@ export function acceptsGzip(header: string | undefined): boolean {
   return (q.get('gzip') ?? q.get('*') ?? 0) > 0;
 }
 
+/** Roles that read every funder's figures; a municipal clerk without one of them reads their own municipality's. */
+const READS_ALL = ['finance', 'admin', 'ipr_member'] as const;
+
+/** The view this caller may read: all of it, or a clerk's own municipality's shares (core/allocations.ts forMunicipality). */
+function viewFor(principal: Principal, full: AllocationSnapshot): AllocationSnapshot {
+  if (READS_ALL.some((r) => principal.roles.includes(r)) || !principal.municipality) return full;
+  return snapshotOf({ revision: `${full.version}:${principal.municipality}`, allocations: forMunicipality(full.allocations, principal.municipality) });
+}
+
 /** The allocations resource as a sub-app of the API, mounted at {API_BASE} (services/api/app.ts). */
 export function allocationApi(ctx: ApiContext): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
-  route(api, ctx, endpoints.getAllocations, async ({ c, params, query }) => {
+  route(api, ctx, endpoints.getAllocations, async ({ c, principal, params, query }) => {
     const format = query.format ?? negotiate(c.req.header('accept'));
     if (!format) throw new Problem('notAcceptable', `allocations come as ${Object.values(CONTENT_TYPES).join(', ')}`);
-    const snapshot = await ctx.allocations.get(params.cid);
-    if (!snapshot) throw new Problem('notFound', `no cycle ${params.cid}`);
+    const full = await ctx.allocations.get(params.cid);
+    if (!full) throw new Problem('notFound', `no cycle ${params.cid}`);
+    const snapshot = viewFor(principal, full);
     // xlsx is a zip archive already; the text renderings go gzipped to clients that take it.
     const gzip = format !== 'xlsx' && acceptsGzip(c.req.header('accept-encoding'));
     const etag = snapshot.etag(format, gzip);
