@@ -1,5 +1,5 @@
 /**
- * The Idempotency-Key header on every action (IETF httpapi idempotency-key draft; shared/API.md
+ * The Idempotency-Key header on every action (IETF httpapi idempotency-key draft; docs/api.md
  * conventions): the same key with the same request returns the first outcome and records nothing
  * twice; the same key with another request (method, path or body) is 422.
  *

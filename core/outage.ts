@@ -1,7 +1,7 @@
 /**
  * Outages of what the API depends on (Temporal, its worker, Postgres) told apart from faults of
  * the API itself: an outage is a 503 with Retry-After in bounded time, never a 500 and never a
- * hang (shared/API.md conventions). Two parts:
+ * hang (docs/api.md conventions). Two parts:
  *
  * - `outageOf(err)`: whether an error is Temporal or Postgres not answering (connection refused,
  *   cut or timed out, a server starting or shutting down, a statement timeout, a gRPC

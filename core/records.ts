@@ -167,7 +167,7 @@ type AdoptionRow = Omit<AdoptionState, 'dueAt' | 'overdue'> & { decision: NonNul
 /**
  * A cycle's status as the records keep it, for when its workflow cannot be asked: an ended cycle
  * past Temporal's retention, or a workflow nobody answers for. The same shape as the workflow's
- * status query (API.md "Cycle status"), with these differences, all because only decisions are
+ * status query (docs/api.md "Cycle status"), with these differences, all because only decisions are
  * recorded: the history is the audit log (its actions are the recorded ones, e.g. "phase:closed");
  * only decided adoptions are listed (each due by its municipality's deadline as moved in that
  * round, else the adoption deadline as it stands); nobody has anything pending, since no workflow

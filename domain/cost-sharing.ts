@@ -1,5 +1,5 @@
 /**
- * Cost sharing between a partnership's funders (DOMAIN.md, "Cost sharing"): every amount is split
+ * Cost sharing between a partnership's funders (docs/domain.md, "Cost sharing"): every amount is split
  * in two stages by the largest-remainder method at øre precision, first the county against the
  * municipalities together, then the municipal part by the key. Shares always sum exactly to the
  * amount; ties go to the funder listed first (county, then municipalities in configuration order).
@@ -41,7 +41,7 @@ export interface Recommendation {
 
 /**
  * Year ("2027") -> the municipalities that take no part in that year's split: their council
- * rejected its contribution (DOMAIN.md, decisions of 2026-12-01). The municipal part is shared by
+ * rejected its contribution (docs/domain.md, decisions of 2026-12-01). The municipal part is shared by
  * the others, by the key renormalised over them; a municipality left out pays 0.00 that year.
  */
 export type OutOfSplit = Record<string, readonly string[]>;

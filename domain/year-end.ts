@@ -1,5 +1,5 @@
 /**
- * A funder's money at year-end (DOMAIN.md, decisions of 2026-12-01). Its unspent money is told in two
+ * A funder's money at year-end (docs/domain.md, decisions of 2026-12-01). Its unspent money is told in two
  * parts: never allocated (its frame for the year, with what was carried in, minus what it was
  * allocated) and granted but not spent (allocated minus spent). What carries over to the next year
  * follows what the funder paid in (schema/partnership.ts, PaysIn): both parts for a funder that pays

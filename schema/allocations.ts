@@ -1,7 +1,7 @@
 /**
- * The allocation view of a cycle (API.md "Allocations"): what each funder pays, per measure and
+ * The allocation view of a cycle (docs/api.md "Allocations"): what each funder pays, per measure and
  * year, against its frame. JSON, CSV and XLSX exports all render this one object, so they agree
- * to the øre. Every share follows DOMAIN.md's rounding; every total is a sum of rounded shares.
+ * to the øre. Every share follows docs/domain.md's rounding; every total is a sum of rounded shares.
  */
 import type { FunderYearMap, Money, Phase, YearMap } from '../workflows/messages.js';
 

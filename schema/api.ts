@@ -1,5 +1,5 @@
 /**
- * The HTTP contract (shared/API.md) as zod schemas and one route table, by resource in
+ * The HTTP contract (docs/api.md) as zod schemas and one route table, by resource in
  * schema/api/: fields.ts (money, year maps, text, dates, path and query parameters), one file of
  * request bodies per resource (cycles, measures, prioritisation, adoptions, execution),
  * responses.ts, and endpoints.ts (the route table). The API validates every request with these

@@ -35,7 +35,7 @@ export const SharingSchema = z.strictObject({ countyFraction: CountyFractionSche
 
 /**
  * What a funder pays into the partnership, which decides what of its unspent money carries over at
- * year-end (DOMAIN.md, decisions of 2026-12-01):
+ * year-end (docs/domain.md, decisions of 2026-12-01):
  * - `frame`: its whole frame is paid in (the county's is), so its money never allocated and its money
  *   granted but not spent both stay in the partnership's accounts and carry over;
  * - `adopted-share`: it pays the share its council adopted (a municipality), so only what was granted

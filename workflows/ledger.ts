@@ -41,7 +41,7 @@ export type MoneyState = Pick<CycleState, 'frames' | 'standing'>;
 
 /**
  * A council that rejected takes no part in the split of the years it rejected: a plain rejection
- * is every year of the cycle (DOMAIN.md, decisions of 2026-12-01).
+ * is every year of the cycle (docs/domain.md, decisions of 2026-12-01).
  */
 export function outOfSplit(cfg: CycleConfig, s: Pick<CycleState, 'standing'>): OutOfSplit {
   const rejecting = cfg.partnership.municipalities.filter((mu) => s.standing[mu.id]?.decision === 'rejected').map((mu) => mu.id);
@@ -86,7 +86,7 @@ export function risesAbove(requested: YearMap, adopted: YearMap | undefined): bo
 }
 
 /**
- * The municipality's frame after its council's decision (DOMAIN.md, decisions of 2026-12-01):
+ * The municipality's frame after its council's decision (docs/domain.md, decisions of 2026-12-01):
  * - reduced: the frame is capped at the adopted amount in the years the decision names, no other.
  *   The decision's amounts are completed with the requested amount for the years it leaves out
  *   (recordAdoption), so the years it names with a lower amount are those adopted below the request;

@@ -1,7 +1,7 @@
 /**
  * Update validators: each checks one action against the cycle's rules and throws a typed
  * refusal (workflows/failures.ts) before anything is recorded. Pure functions of config,
- * state and input, so they are easy to read next to DOMAIN.md.
+ * state and input, so they are easy to read next to docs/domain.md.
  */
 import { parseMoney } from '../domain/money.js';
 import { FUTURE_DECISION_MESSAGE, isAfterOsloToday } from '../domain/oslo-date.js';

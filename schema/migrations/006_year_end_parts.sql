@@ -1,4 +1,4 @@
--- Year-end in two parts (DOMAIN.md, decisions of 2026-12-01): a funder's unspent money is the money
+-- Year-end in two parts (docs/domain.md, decisions of 2026-12-01): a funder's unspent money is the money
 -- never allocated (its frame for the year, with what was carried in, minus what it was allocated)
 -- and the money granted but not spent (allocated minus spent). What carries over follows what the
 -- funder pays in (partnership configuration, `paysIn`): both parts for the county, the

@@ -1,5 +1,5 @@
 /**
- * The suite's HTTP client, written against the contract (shared/API.md) rather than today's
+ * The suite's HTTP client, written against the contract (docs/api.md) rather than today's
  * behaviour: every POST carries an Idempotency-Key; a request that is not answered (connection
  * refused or cut, or no answer within the attempt's timeout) or answered 503 is sent again with
  * the same key, after Retry-After (capped). It counts what the contract forbids: an attempt with

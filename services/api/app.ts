@@ -1,5 +1,5 @@
 /**
- * The HTTP API as a Hono app: /api/v1 (shared/API.md), the web UI at /, /docs and /openapi.json,
+ * The HTTP API as a Hono app: /api/v1 (docs/api.md), the web UI at /, /docs and /openapi.json,
  * and /healthz, /readyz, /metrics. Every response carries an X-Request-Id; every error is
  * application/problem+json (HTML on the UI's pages); anything unexpected is a 500 without
  * internals, logged with the request id.

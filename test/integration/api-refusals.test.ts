@@ -92,7 +92,7 @@ beforeAll(async () => {
 });
 
 describe('the authorisation matrix', () => {
-  /** Who may call what, as shared/API.md says (not read from the route table under test). */
+  /** Who may call what, as docs/api.md says (not read from the route table under test). */
   const WHO: Record<EndpointName, readonly Role[] | 'any'> = {
     listPartnerships: 'any',
     getPlan: 'any',

@@ -1,6 +1,6 @@
 /**
  * The annual cycle for Lillehammer-regionen through the real Temporal dev server and Postgres.
- * Expected øre amounts are worked out by hand from DOMAIN.md's rule (county 2/3, equal key,
+ * Expected øre amounts are worked out by hand from docs/domain.md's rule (county 2/3, equal key,
  * largest remainder, ties to 3405 then 3440 then 3441), not by the code under test.
  */
 import { describe, expect, it, beforeAll } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The money rules decided on 2026-12-01 (DOMAIN.md), as a cycle carries them out through the real
+ * The money rules decided on 2026-12-01 (docs/domain.md), as a cycle carries them out through the real
  * Temporal dev server and Postgres: a council that rejects takes no part in the split and the others
  * adopt their risen shares; a council's lower amount caps its frame only in the years it names; the
  * recommendation's partial grants are whole thousands. Amounts by hand (equal key, county 2/3).

@@ -1,4 +1,4 @@
-/** The allocation view computed from a cycle's records; expected figures worked out by hand (DOMAIN.md's rule). */
+/** The allocation view computed from a cycle's records; expected figures worked out by hand (docs/domain.md's rule). */
 import { describe, expect, it } from 'vitest';
 import { referencePartnership, referencePlan } from '../../schema/reference/load.js';
 import { computeAllocations, type AllocationSources } from '../../core/allocations.js';
@@ -53,7 +53,7 @@ describe('allocations from the list under vote', () => {
     const [mB, mA, mD] = a.measures;
     // 300 000.00: 200 000.00 county, 100 000.00 / 3 = 33 333.34 / 33 333.33 / 33 333.33
     expect(in2027(mB!.shares)).toEqual({ county: '200000.00', 3405: '33333.34', 3440: '33333.33', 3441: '33333.33' });
-    // 200 000.00: 133 333.33 county, 22 222.23 / 22 222.22 / 22 222.22 (DOMAIN.md's example)
+    // 200 000.00: 133 333.33 county, 22 222.23 / 22 222.22 / 22 222.22 (docs/domain.md's example)
     expect(in2027(mA!.shares)).toEqual({ county: '133333.33', 3405: '22222.23', 3440: '22222.22', 3441: '22222.22' });
     expect(mD).toMatchObject({ id: 'mD', rank: null, grants: year('0.00') });
     expect(a.measures.map((m) => m.id)).toEqual(['mB', 'mA', 'mD']);

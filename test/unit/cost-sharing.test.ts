@@ -111,7 +111,7 @@ describe('largestRemainder', () => {
 });
 
 describe('splitAmount', () => {
-  it("DOMAIN.md's example: 200 000.00 at 2/3 with an equal key", () => {
+  it("docs/domain.md's example: 200 000.00 at 2/3 with an equal key", () => {
     const shares = splitAmount(d('200000.00'), TWO_THIRDS_EQUAL, LILLEHAMMER);
     expect(strings(shares)).toEqual({ county: '133333.33', '3405': '22222.23', '3440': '22222.22', '3441': '22222.22' });
   });

@@ -165,7 +165,7 @@ describe('strategic plans', () => {
     expect(referencePlans.map((p) => p.partnership).sort()).toEqual(referencePartnerships.map((p) => p.id).sort());
   });
 
-  it("Lillehammer-regionen's plan 2025-2030: five goals and every strategy code of DOMAIN.md", () => {
+  it("Lillehammer-regionen's plan 2025-2030: five goals and every strategy code of docs/domain.md", () => {
     const plan = referencePlan('lillehammer-regionen');
     expect(plan.period).toEqual({ from: 2025, to: 2030 });
     expect(plan.example).toBe(false);

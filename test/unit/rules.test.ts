@@ -245,7 +245,7 @@ describe('year-end', () => {
     ]);
   });
 
-  it('bears a measure\'s spending as its funders paid for it (DOMAIN.md\'s 200 000.00, a quarter spent)', () => {
+  it('bears a measure\'s spending as its funders paid for it (docs/domain.md\'s 200 000.00, a quarter spent)', () => {
     const ref = config();
     const items = [{ measureId: 'm0001', rank: 1, grants: { [y]: '200000.00' } }];
     const list: m.PriorityListState = { version: 1, items, meeting: { date: '2026-11-01', caseNumber: '1' }, votes: { approve: 5, reject: 0 }, voters: {}, status: 'adopted' };

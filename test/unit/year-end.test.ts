@@ -1,6 +1,6 @@
 /**
  * A funder's year-end (domain/year-end.ts): the unspent money in two parts, and what carries over
- * by what the funder pays in (DOMAIN.md, decisions of 2026-12-01). Oracle: integer øre.
+ * by what the funder pays in (docs/domain.md, decisions of 2026-12-01). Oracle: integer øre.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
