@@ -24,7 +24,7 @@ import { opsRoutes } from './routes/ops.js';
 import { partnershipRoutes } from './routes/partnerships.js';
 import { prioritisationRoutes } from './routes/prioritisation.js';
 import { securityHeaders } from './security.js';
-import { uiRoutes } from './ui/routes.js';
+import { createWebApp } from '../../web/app.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -102,10 +102,12 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   opsRoutes(app, ctx, metrics);
   docRoutes(app);
-  uiRoutes(app, ctx);
   for (const routes of [partnershipRoutes, cycleRoutes, measureRoutes, prioritisationRoutes, adoptionRoutes, allocationRoutes, executionRoutes]) {
     routes(app, ctx);
   }
+
+  // The web application (sign-in, pages, public pages) after the API's routes: /api/v1 stays the API's.
+  app.route('/', createWebApp(ctx));
 
   app.notFound((c) => problemBody(c, new Problem('notFound', `no such resource: ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => errorResponse(err, c, log));

@@ -1,0 +1,27 @@
+/**
+ * The interface between the web frame (sign-in, sessions, CSRF: web/app.ts, web/auth/, web/session.ts)
+ * and the pages (web/pages/). Every request through web/ has `person` (null when nobody is signed
+ * in) and `csrfToken` (every form posts it as the hidden field `_csrf`; the frame refuses a post
+ * without it).
+ */
+import type { Role } from '../schema/api.js';
+// The one type web/ takes from services/api/ besides web/core.ts: what the API process built once
+// (Postgres, Temporal, the allocation cache, the log). The integrator repoints it with core/.
+import type { ApiContext } from '../services/api/context.js';
+
+export interface Person {
+  /** the provider's subject; for an IPR member its roster id */
+  sub: string;
+  name: string;
+  roles: Role[];
+  partnership: string;
+  /** four-digit municipality number (a clerk's council), when the person has one */
+  municipality?: string;
+}
+
+export interface WebEnv {
+  Variables: { requestId: string; person: Person | null; csrfToken: string };
+}
+
+/** What web/ is given by the process that mounts it. */
+export type WebContext = ApiContext;
