@@ -111,3 +111,11 @@ export const ADOPTION_DECISION_NAMES: Record<string, string> = {
 
 /** "Øyer" -> "Øyer kommune"; the configuration holds the short names. */
 export const municipalityName = (shortName: string): string => (/ kommune$/i.test(shortName) ? shortName : `${shortName} kommune`);
+
+export const ROLE_NAMES: Record<string, string> = {
+  admin: 'administrator',
+  proposer: 'forslagsstiller',
+  ipr_member: 'medlem av IPR',
+  municipal_clerk: 'saksbehandler i kommunen',
+  finance: 'økonomi',
+};
