@@ -1,0 +1,139 @@
+/**
+ * The public pages through the real stack (Temporal dev server, worker, Postgres), without a
+ * browser: an adopted cycle's page, JSON and CSV show its decisions and every funder's share to
+ * the øre; a cycle under way is 404 everywhere and listed nowhere; nothing undecided (proposals,
+ * lists under vote, votes, the vote counts of a list that was not adopted) is in any of them.
+ * test/browser/pages.test.ts looks at the same pages in Chromium (axe, reflow).
+ */
+import { Hono } from 'hono';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { loadConfig } from '../../services/config.js';
+import { AllocationCache } from '../../services/api/allocation-cache.js';
+import { localAuthenticator } from '../../services/api/auth.js';
+import { silentLogger } from '../../services/api/log.js';
+import { Generations } from '../../services/api/records-feed.js';
+import type { WebContext, WebEnv } from '../../web/env.js';
+import { NBSP } from '../../web/format.js';
+import { pageRoutes } from '../../web/pages/index.js';
+import type { PublicCycle } from '../../web/public-data.js';
+import { ADOPTED_LIST_CASE, COUNCIL_CASES, councilsAdopt, iprAdopts, proposed, recordedPhase, REPLACED_LIST_CASE, underVote } from '../support/adopted-cycle.js';
+import { connectClient, freshYear, sql, startWorker } from '../support/stack.js';
+
+const PID = 'lillehammer-regionen';
+let web: Hono<WebEnv>;
+let client: Client;
+let adoptedYear: number;
+let underWayYear: number;
+
+const nok = (s: string) => s.replaceAll(' ', NBSP);
+const phaseOf = async (cid: string) => (await sql()<{ phase: string }[]>`select phase from cycles where id = ${cid}`)[0]?.phase;
+
+beforeAll(async () => {
+  client = await connectClient();
+  const worker = await startWorker();
+  const config = loadConfig({ TEMPORAL_TASK_QUEUE: worker.taskQueue, HOEP_JWT_SECRET: 'web-public-test-secret-0123456789abcdef' });
+  const generations = new Generations();
+  const ctx: WebContext = {
+    sql: sql(), temporal: client, config, auth: localAuthenticator(new TextEncoder().encode('x'.repeat(32))), log: silentLogger,
+    changes: { changed: (cid: string) => generations.bump(cid) }, allocations: new AllocationCache(sql(), generations),
+  };
+  // The pages as the frame mounts them, for a reader who is not signed in.
+  web = new Hono<WebEnv>();
+  web.use('*', async (c, next) => {
+    c.set('person', null);
+    c.set('csrfToken', '');
+    await next();
+  });
+  web.route('/', pageRoutes(ctx));
+
+  adoptedYear = await freshYear(1);
+  underWayYear = await freshYear(1);
+  const adopted = await proposed(client, worker.taskQueue, adoptedYear, [
+    { title: 'Næringshage i Gausdal', amount: '200000.00', strategies: ['1.2'], responsible: 'Gausdal næringsforum' },
+    { title: 'Tech Valley-programmet', amount: '1000000.00', strategies: ['2.1', '2.2'] },
+  ]);
+  await iprAdopts(adopted, await underVote(adopted));
+  await councilsAdopt(adopted);
+  await recordedPhase(() => phaseOf(adopted.cycleId), 'adopted');
+
+  // A cycle under way: its list is under vote, with two votes cast.
+  const underWay = await proposed(client, worker.taskQueue, underWayYear, [{ title: 'Hemmelig forslag om bio-hub', amount: '300000.00', strategies: ['3.3'] }]);
+  await iprAdopts(underWay, await underVote(underWay), 2);
+}, 180_000);
+
+const get = (path: string, headers: Record<string, string> = {}) => web.request(path, { headers });
+
+describe('the public pages', () => {
+  it('list the partnerships and, of a partnership, only its decided years', async () => {
+    const index = await (await get('/offentlig')).text();
+    expect(index).toContain('Lillehammer-regionen');
+    expect(index).toContain('href="/offentlig/lillehammer-regionen"');
+    const res = await get(`/offentlig/${PID}`);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain(`/offentlig/${PID}/${adoptedYear}`);
+    expect(page).not.toContain(String(underWayYear));
+    expect((await get('/offentlig/ingen-slik')).status).toBe(404);
+  });
+
+  it("show an adopted year's decisions and every funder's share to the øre", async () => {
+    const res = await get(`/offentlig/${PID}/${adoptedYear}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBeTruthy();
+    const page = await res.text();
+    expect(page.match(/<h1[\s>]/g)).toHaveLength(1);
+    expect(page).toContain(`Handlings- og økonomiplan ${adoptedYear} for Lillehammer-regionen`);
+    expect(page).toContain(`sak ${ADOPTED_LIST_CASE}`);
+    expect(page).toContain(`20. november ${adoptedYear - 1}`);
+    for (const [m, caseNumber] of Object.entries(COUNCIL_CASES)) expect(page, m).toContain(caseNumber);
+    expect(page).toContain(`10. desember ${adoptedYear - 1}`);
+    expect(page).toContain('Øyer kommune');
+    expect(page).toContain('Næringshage i Gausdal');
+    // 200 000.00 splits into 133 333.33 for the county and 22 222.23 / 22 222.22 / 22 222.22 (DOMAIN.md).
+    for (const share of ['200 000,00 kr', '133 333,33 kr', '22 222,23 kr', '22 222,22 kr']) expect(page, share).toContain(nok(share));
+  });
+
+  it('answer an unchanged page with 304', async () => {
+    const first = await get(`/offentlig/${PID}/${adoptedYear}`);
+    const again = await get(`/offentlig/${PID}/${adoptedYear}`, { 'if-none-match': first.headers.get('etag')! });
+    expect(again.status).toBe(304);
+  });
+
+  it('give the same figures as JSON and as CSV for Norwegian Excel', async () => {
+    const json = (await (await get(`/offentlig/${PID}/${adoptedYear}.json`)).json()) as PublicCycle;
+    const hub = json.measures.find((m) => m.title === 'Næringshage i Gausdal');
+    expect(hub?.shares).toMatchObject({ county: { [adoptedYear]: '133333.33' }, 3405: { [adoptedYear]: '22222.23' }, 3440: { [adoptedYear]: '22222.22' }, 3441: { [adoptedYear]: '22222.22' } });
+    expect(json.ipr).toEqual({ priorityList: 2, meetingDate: `${adoptedYear - 1}-11-20`, caseNumber: ADOPTED_LIST_CASE });
+    expect(json.councils.map((d) => d.caseNumber).sort()).toEqual(Object.values(COUNCIL_CASES).sort());
+
+    const res = await get(`/offentlig/${PID}/${adoptedYear}.csv`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const rows = csv.slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
+    expect(rows[0]).toContain('Andel (kr)');
+    const hubRows = rows.filter((r) => r[2] === 'Næringshage i Gausdal');
+    expect(hubRows.map((r) => [r[6], r[7], r[11]])).toEqual([
+      ['Innlandet fylkeskommune', '133333,33', ''],
+      ['Lillehammer kommune', '22222,23', COUNCIL_CASES['3405']],
+      ['Øyer kommune', '22222,22', COUNCIL_CASES['3440']],
+      ['Gausdal kommune', '22222,22', COUNCIL_CASES['3441']],
+    ]);
+  });
+
+  it('never show what is not decided: no votes, no replaced list, no cycle under way', async () => {
+    const html = await (await get(`/offentlig/${PID}/${adoptedYear}`)).text();
+    const json = await (await get(`/offentlig/${PID}/${adoptedYear}.json`)).text();
+    const csv = await (await get(`/offentlig/${PID}/${adoptedYear}.csv`)).text();
+    for (const [what, body] of Object.entries({ html, json, csv })) {
+      expect(body, what).not.toContain(REPLACED_LIST_CASE);
+      expect(body, what).not.toMatch(/"votes"|"voters"|approve|reject/);
+    }
+    for (const ext of ['', '.json', '.csv']) {
+      const res = await get(`/offentlig/${PID}/${underWayYear}${ext}`);
+      expect(res.status, ext).toBe(404);
+      expect(await res.text(), ext).not.toContain('Hemmelig forslag');
+    }
+  });
+});
