@@ -15,6 +15,17 @@ export default tseslint.config(
     },
   },
   {
+    // web/ reads the engine through web/core.ts alone (and web/env.ts the API's context type), never the
+    // API's own modules or route files: the integrator repoints core.ts when core/ lands.
+    files: ['web/**/*.ts'],
+    ignores: ['web/core.ts', 'web/env.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/services/api/*', '**/services/api/**'], message: 'web/ reads the engine through web/core.ts only.' }],
+      }],
+    },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no I/O, no Node built-ins, no wall clock.
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {

@@ -11,3 +11,11 @@ export type { AllocationSnapshot } from '../services/api/allocation-cache.js';
 export { csvCell } from '../services/api/export-csv.js';
 export { Problem } from '../services/api/problem.js';
 export type { WebContext } from './env.js';
+
+import { localAccounts } from '../services/oidc-provider/accounts.js';
+/**
+ * Names of people by their engine id (an ID token's subject as mapped), where the engine knows
+ * them: the local provider's reference people. The workflow and the audit log keep ids, not
+ * names, so elsewhere a person who is neither on the IPR roster nor the reader shows as their id.
+ */
+export const knownPeople: ReadonlyMap<string, string> = new Map(localAccounts.map((a) => [a.member, a.name]));

@@ -51,7 +51,7 @@ function phaseChange(ctx: Context, phase: string, why: string): { text: string; 
   if (why === 'proposals closed early by an administrator') return done('Forslagsrunden ble lukket før fristen, og prioriteringen i IPR begynte.');
   if (why === 'proposal deadline passed') return done('Forslagsfristen gikk ut, og prioriteringen i IPR begynte.');
   let m = /^priority list (\d+) adopted; (\d+) council\(s\) to adopt in round (\d+)$/.exec(why);
-  if (m) return done(`IPR vedtok prioriteringsliste ${m[1]}. ${m[2]} kommunestyrer skal vedta sin andel (runde ${m[3]}).`);
+  if (m) return done(`Behandlingen i kommunestyrene begynte: ${m[2]} kommunestyrer skal vedta sin andel av prioriteringsliste ${m[1]} (runde ${m[3]}).`);
   m = /^all councils adopted; priority list (\d+) is the binding plan$/.exec(why);
   if (m) return done(`Alle kommunestyrene har vedtatt. Prioriteringsliste ${m[1]} er den bindende planen for året.`);
   m = /^(.+): re-prioritise within the lowered frames$/.exec(why);

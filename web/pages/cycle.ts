@@ -10,7 +10,7 @@ import { CYCLE_ID_PATTERN } from '../../schema/api.js';
 import { formatMoney, parseMoney, sumMoney } from '../../domain/money.js';
 import type { PartnershipConfig } from '../../schema/partnership.js';
 import type { CycleStatus } from '../../workflows/messages.js';
-import { cycleStatus, Problem, records, type CycleStatusView, type MeasureRecord, type WebContext } from '../core.js';
+import { cycleStatus, knownPeople, Problem, records, type CycleStatusView, type MeasureRecord, type WebContext } from '../core.js';
 import type { Person, WebEnv } from '../env.js';
 import { formatDateTime, formatNok, MEASURE_STATUS_NAMES, municipalityName, PHASE_NAMES } from '../format.js';
 import { historyLines } from '../history.js';
@@ -33,7 +33,7 @@ export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
       const cycle = await records.cycle(ctx.sql, cid);
       if (!cycle) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
       const [status, measures] = await Promise.all([cycleStatus(ctx, cid), records.measures(ctx.sql, cid)]);
-      const names = actorNames(cycle.config, new Map([[person.sub, person.name]]));
+      const names = actorNames(cycle.config, new Map([...knownPeople, [person.sub, person.name]]));
       const title = `${cycle.config.name} ${cycle.year}`;
       return render(c, title, body(cycle.config, status, measures, person, names), {
         breadcrumbs: [{ label: 'Mine oppgaver', href: '/' }, { label: title }],
