@@ -15,6 +15,7 @@ import { authRoutes } from './auth/routes.js';
 import { crossSiteReason, postedToken, sameToken } from './csrf.js';
 import { SessionStore } from './session.js';
 import { LOCAL_CLAIMS_MAPPING } from '../services/oidc-provider/accounts.js';
+import { pageRoutes } from './pages/index.js';
 import { webCsp } from './security.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -60,6 +61,9 @@ export function createWebApp(ctx: WebContext, options: WebOptions = {}): Hono<We
     if (c.req.path.startsWith('/api/')) return next();
     if (rp) c.header('content-security-policy', webCsp(rp.formActionOrigins()));
     c.header('vary', 'Cookie');
+    // The API's no-referrer makes Chromium send "Origin: null" on our own form posts; same-origin
+    // keeps the origin for those and still tells other sites nothing.
+    c.header('referrer-policy', 'same-origin');
 
     const cookie = cookies.readSession(c);
     let session = null;
@@ -101,18 +105,8 @@ export function createWebApp(ctx: WebContext, options: WebOptions = {}): Hono<We
     cookies,
     log: (level, msg, fields) => ctx.log.log(level, msg, fields),
   });
-  web.route('/', placeholderPages());
+  web.route('/', pageRoutes(ctx));
   return web;
-}
-
-/** Until web/pages/index.ts (the pages) is there. */
-function placeholderPages(): Hono<WebEnv> {
-  const pages = new Hono<WebEnv>();
-  pages.get('/', (c) => {
-    const person = c.get('person');
-    return c.html(`<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>HØP</title></head><body><main><h1>${person ? 'Mine oppgaver' : 'HØP'}</h1></main></body></html>`);
-  });
-  return pages;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -15,7 +15,8 @@ export function crossSiteReason(c: Context<WebEnv>, appOrigin: string): string |
   const site = c.req.header('sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') return `the browser says the form came from another site (${site})`;
   const origin = c.req.header('origin');
-  if (origin && origin !== appOrigin && origin !== new URL(c.req.url).origin) return `the form came from ${origin}`;
+  // "null" is what a browser sends when its referrer policy withholds the origin: it says nothing.
+  if (origin && origin !== 'null' && origin !== appOrigin && origin !== new URL(c.req.url).origin) return `the form came from ${origin}`;
   return null;
 }
 

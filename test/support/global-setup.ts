@@ -4,6 +4,9 @@
  * TEMPORAL_ADDRESS or DATABASE_URL, when set, are used instead of starting servers; on a given
  * Postgres server the run still gets its own database, dropped at the end. Tests reach all of
  * it through test/support/stack.ts.
+ *
+ * For the `browser` project it also starts the web stack (test/support/web-stack.ts: the local
+ * OpenID Provider, the API with the web app, a worker), provided to tests as `hoepWeb`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +22,7 @@ import { startTemporalServer } from '../../services/stack/temporal-server.js';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from '../../services/stack/postgres.js';
 import { freePort } from '../../services/stack/net.js';
 import type { Harness } from './stack.js';
+import { startWebStack } from './web-stack.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 type Cleanup = () => Promise<unknown>;
@@ -42,6 +46,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const [temporalAddress, databaseUrl, workflowBundlePath] = results.map((r) => (r as PromiseFulfilledResult<string>).value) as [string, string, string];
     const harness: Harness = { temporalAddress, databaseUrl, namespace, workflowBundlePath };
     project.provide('hoep', harness);
+    if (project.name === 'browser') {
+      const web = await startWebStack(harness);
+      cleanups.push(web.stop);
+      project.provide('hoepWeb', web.harness);
+      console.log(`[stack] web app ${web.harness.baseUrl}, local OpenID Provider ${web.harness.issuer}`);
+    }
     console.log(`[stack] ready in ${((performance.now() - started) / 1000).toFixed(1)} s: Temporal ${temporalAddress}, database ${new URL(databaseUrl).pathname.slice(1)}`);
   } catch (e) {
     await teardown();
