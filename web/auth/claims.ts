@@ -25,8 +25,16 @@ export const ClaimsMappingSchema = z.strictObject({
   nameClaim: ClaimPath.default('name'),
   groupsClaim: ClaimPath.default('groups'),
   municipalityClaim: ClaimPath.optional(),
-  /** group id (or other groupsClaim value) → a role in a partnership */
-  groups: z.record(z.string().min(1), z.strictObject({ role: RoleSchema, partnership: Slug })),
+  /**
+   * group id (or other groupsClaim value) → a role in a partnership; optionally the municipality
+   * that goes with it (a council's clerks' group) and the roster seat it stands for (`member`: an
+   * IPR roster id, e.g. the group "Ordfører i Lillehammer" → mayor-3405, so whoever holds the
+   * office votes in its seat, and the person's id in the engine is that roster id)
+   */
+  groups: z.record(
+    z.string().min(1),
+    z.strictObject({ role: RoleSchema, partnership: Slug, municipality: MunicipalityNumber.optional(), member: z.string().min(1).max(200).optional() }),
+  ),
   /** municipalityClaim value → municipality number; absent: the value is the number itself */
   municipalities: z.record(z.string().min(1), MunicipalityNumber).optional(),
 });
@@ -72,7 +80,12 @@ export function personFromClaims(claims: Record<string, unknown>, mapping: Claim
   if (partnerships.length > 1) return { kind: 'no-role', name: shown, sub, why: `groups map to roles in several partnerships (${partnerships.join(', ')})` };
   const roles = [...new Set(grants.map((g) => g.role))];
   const raw = mapping.municipalityClaim ? claimValues(claims, mapping.municipalityClaim)[0] : undefined;
-  const municipality = raw === undefined ? undefined : mapping.municipalities ? mapping.municipalities[raw] : /^\d{4}$/.test(raw) ? raw : undefined;
+  const fromClaim = raw === undefined ? undefined : mapping.municipalities ? mapping.municipalities[raw] : /^\d{4}$/.test(raw) ? raw : undefined;
+  const fromGroups = [...new Set(grants.flatMap((g) => (g.municipality ? [g.municipality] : [])))];
+  if (fromGroups.length > 1) return { kind: 'no-role', name: shown, sub, why: `groups name several municipalities (${fromGroups.join(', ')})` };
+  const municipality = fromClaim ?? fromGroups[0];
   if (roles.includes('municipal_clerk') && !municipality) return { kind: 'no-role', name: shown, sub, why: 'a municipal clerk without a municipality' };
-  return { kind: 'person', person: { sub, name: shown, roles, partnership: partnerships[0]!, ...(municipality ? { municipality } : {}) } };
+  const seats = [...new Set(grants.flatMap((g) => (g.member ? [g.member] : [])))];
+  if (seats.length > 1) return { kind: 'no-role', name: shown, sub, why: `groups name several roster seats (${seats.join(', ')})` };
+  return { kind: 'person', person: { sub: seats[0] ?? sub, name: shown, roles, partnership: partnerships[0]!, ...(municipality ? { municipality } : {}) } };
 }
