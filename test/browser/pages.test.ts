@@ -219,6 +219,13 @@ describe('signed in', () => {
     await checkPage(admin);
   });
 
+  it('shows a proposer their measures in the years under way, with their status', async () => {
+    const page = await freshPage();
+    await signInAs(page, 'Næringsrådgiver, Lillehammer-regionen');
+    expect(await rowOf(page, 'Tiltakene du har sendt inn, i årene som pågår', 'Hemmelig forslag om bio-hub')).toEqual([['Hemmelig forslag om bio-hub', String(voting), 'Foreslått']]);
+    await checkPage(page);
+  });
+
   it("refuses a cycle of another partnership, in Norwegian", async () => {
     const page = await freshPage();
     await signInAs(page, 'Ordfører i Lillehammer');

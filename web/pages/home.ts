@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Person, WebEnv } from '../env.js';
 import { cycleStatus, Problem, records, type CycleRecord, type WebContext } from '../core.js';
-import { formatDateTime, phaseName, ROLE_NAMES } from '../format.js';
+import { formatDateTime, MEASURE_STATUS_NAMES, phaseName, ROLE_NAMES } from '../format.js';
 import { scrollTable, type Html } from '../layout.js';
 import { tasksFor, type Task, type TaskCycle } from '../tasks.js';
 import { page, render, type PageContext } from './render.js';
@@ -60,6 +60,7 @@ ${silent.length
   ? html`<div class="ds-alert" data-color="warning"><p class="ds-paragraph">Syklusen for ${silent.map((s) => s.year).join(', ')} svarte ikke i tide, så oppgavene derfra mangler her. Prøv igjen om litt.</p></div>`
   : ''}
 ${taskList(tasks)}
+${person.roles.includes('proposer') ? myMeasures(person, answered) : ''}
 <h2 class="ds-heading" data-size="md">Syklusene i ${partnership.name}</h2>
 ${cycles.length === 0 ? html`<p class="ds-paragraph">Ingen år er startet ennå.</p>` : cycleTable(partnership.name, cycles)}`;
   return render(c, 'Mine oppgaver', body);
@@ -76,6 +77,24 @@ ${tasks.map(
 </li>`,
 )}
 </ul>`;
+}
+
+/** A proposer's own measures in the cycles under way, with their status. */
+function myMeasures(person: Person, cycles: TaskCycle[]): Html {
+  const rows = cycles.flatMap((cy) => (cy.measures ?? []).filter((m) => m.proposedBy === person.sub).map((m) => ({ year: cy.status.year, href: `/sykluser/${encodeURIComponent(cy.status.id)}`, ...m })));
+  return html`<h2 class="ds-heading" data-size="md">Mine tiltak</h2>
+${rows.length === 0
+  ? html`<p class="ds-paragraph">Du har ingen tiltak i årene som pågår.</p>`
+  : scrollTable(
+      'mine-tiltak',
+      html`<table class="ds-table" data-border>
+<caption id="mine-tiltak">Tiltakene du har sendt inn, i årene som pågår</caption>
+<thead><tr><th scope="col">Tiltak</th><th scope="col">År</th><th scope="col">Status</th></tr></thead>
+<tbody>
+${rows.map((m) => html`<tr><th scope="row">${m.title}</th><td><a class="ds-link" href="${m.href}">${m.year}</a></td><td>${MEASURE_STATUS_NAMES[m.status] ?? m.status}</td></tr>`)}
+</tbody>
+</table>`,
+    )}`;
 }
 
 function cycleTable(partnershipName: string, cycles: CycleRecord[]): Html {

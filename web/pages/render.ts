@@ -42,17 +42,35 @@ function isOutage(err: unknown): boolean {
 
 const TITLES: Record<number, string> = { 400: 'Ugyldig forespørsel', 401: 'Du må logge inn', 403: 'Ingen tilgang', 404: 'Fant ikke siden', 409: 'Ikke mulig nå' };
 
-/** Runs a page handler; a refusal becomes its page, an outage a 503 page, anything else a 500 page with the request id. */
+/**
+ * The longest a page takes before it answers 503 instead: longer than a cycle's status query may
+ * take (5 s) plus the page's reads, shorter than a reader's patience. Postgres that accepts a
+ * connection but never answers would otherwise hold the page for ever.
+ */
+export const PAGE_DEADLINE_MS = 8000;
+
+function deadline(ms: number): { promise: Promise<never>; clear: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Problem('unavailable', `no answer within ${ms} ms`)), ms);
+  });
+  return { promise, clear: () => clearTimeout(timer) };
+}
+
+/** Runs a page handler; a refusal becomes its page, an outage (or no answer in time) a 503 page; anything else goes on to the app's 500. */
 export function page(handler: PageHandler): PageHandler {
   return async (c) => {
+    const bound = deadline(PAGE_DEADLINE_MS);
     try {
-      return await handler(c);
+      return await Promise.race([handler(c), bound.promise]);
     } catch (err) {
       if (isOutage(err)) {
         return errorPage(c, 503, 'Tjenesten svarer ikke akkurat nå', 'En del av tjenesten svarte ikke i tide. Ingenting er endret. Prøv igjen om litt.');
       }
       if (err instanceof Problem && err.status < 500) return errorPage(c, err.status, TITLES[err.status] ?? 'Ikke mulig', err.detail);
       throw err;
+    } finally {
+      bound.clear();
     }
   };
 }
