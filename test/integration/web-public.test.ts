@@ -13,7 +13,7 @@ import { AllocationCache } from '../../services/api/allocation-cache.js';
 import { localAuthenticator } from '../../services/api/auth.js';
 import { silentLogger } from '../../services/api/log.js';
 import { Generations } from '../../services/api/records-feed.js';
-import type { WebContext, WebEnv } from '../../web/env.js';
+import type { Person, WebContext, WebEnv } from '../../web/env.js';
 import { NBSP } from '../../web/format.js';
 import { pageRoutes } from '../../web/pages/index.js';
 import type { PublicCycle } from '../../web/public-data.js';
@@ -21,6 +21,7 @@ import { ADOPTED_LIST_CASE, COUNCIL_CASES, councilsAdopt, iprAdopts, proposed, r
 import { connectClient, freshYear, sql, startWorker } from '../support/stack.js';
 
 const PID = 'lillehammer-regionen';
+const MAYOR: Person = { sub: 'mayor-3405', name: 'Ordfører i Lillehammer', roles: ['ipr_member'], partnership: PID };
 let web: Hono<WebEnv>;
 let client: Client;
 let adoptedYear: number;
@@ -38,10 +39,10 @@ beforeAll(async () => {
     sql: sql(), temporal: client, config, auth: localAuthenticator(new TextEncoder().encode('x'.repeat(32))), log: silentLogger,
     changes: { changed: (cid: string) => generations.bump(cid) }, allocations: new AllocationCache(sql(), generations),
   };
-  // The pages as the frame mounts them, for a reader who is not signed in.
+  // The pages as the frame mounts them: for a reader who is not signed in, or (x-test-signed-in) the mayor.
   web = new Hono<WebEnv>();
   web.use('*', async (c, next) => {
-    c.set('person', null);
+    c.set('person', c.req.header('x-test-signed-in') ? MAYOR : null);
     c.set('csrfToken', '');
     await next();
   });
@@ -135,5 +136,30 @@ describe('the public pages', () => {
       expect(res.status, ext).toBe(404);
       expect(await res.text(), ext).not.toContain('Hemmelig forslag');
     }
+  });
+});
+
+describe('the cycle page', () => {
+  it('asks a reader who is not signed in to sign in, and refuses another partnership', async () => {
+    const out = await get(`/sykluser/${PID}-${adoptedYear}`);
+    expect(out.status).toBe(401);
+    expect(await out.text()).toContain('href="/logg-inn"');
+    const other = await get(`/sykluser/gjovikregionen-${adoptedYear}`, { 'x-test-signed-in': '1' });
+    expect(other.status).toBe(403);
+  });
+
+  it('is a 503 with Retry-After, in bounded time, when the workflow of a cycle under way cannot answer', { timeout: 60_000 }, async () => {
+    const lone = await startWorker();
+    const year = await freshYear(1);
+    const c = await proposed(client, lone.taskQueue, year, [{ title: 'Uten arbeider', amount: '100000.00' }]);
+    const shown = await get(`/sykluser/${c.cycleId}`, { 'x-test-signed-in': '1' });
+    expect(shown.status, await shown.text()).toBe(200);
+    await lone.stop();
+    const started = Date.now();
+    const res = await get(`/sykluser/${c.cycleId}`, { 'x-test-signed-in': '1' });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.text()).toContain('Ingenting er endret. Prøv igjen om litt.');
+    expect(Date.now() - started).toBeLessThan(9_000);
   });
 });
