@@ -11,6 +11,7 @@ import { createApp } from '../../services/api/app.js';
 import { localAuthenticator, signLocalToken } from '../../services/api/auth.js';
 import { silentLogger } from '../../services/api/log.js';
 import { freePort } from '../../services/stack/net.js';
+import { createSql } from '../../services/db.js';
 import { connectClient, sql } from '../support/stack.js';
 
 const SECRET = 'web-auth-test-secret-0123456789abcdef';
@@ -75,5 +76,22 @@ describe('the frame and the API side by side', () => {
     // and a cookie the frame does not know is cleared, not trusted
     const stale = await app.request('/', { headers: { cookie: 'hoep_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
     expect(stale.headers.get('set-cookie')).toMatch(/hoep_session=;.*Max-Age=0/);
+  });
+});
+
+describe('the frame without its database', () => {
+  it('a signed-in request is a 503 with Retry-After in bounded time, not a 500', { timeout: 30_000 }, async () => {
+    const dead = createSql(`postgres://postgres@127.0.0.1:${await freePort()}/hoep`, { max: 1, connectTimeoutSeconds: 2 });
+    try {
+      const config = loadConfig({ HOEP_JWT_SECRET: SECRET });
+      const app = createApp({ sql: dead, temporal: await connectClient(), config, auth: localAuthenticator(new TextEncoder().encode(SECRET)), log: silentLogger });
+      const started = performance.now();
+      const res = await app.request('/', { headers: { cookie: 'hoep_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(performance.now() - started).toBeLessThan(7000);
+    } finally {
+      await dead.end({ timeout: 1 });
+    }
   });
 });
