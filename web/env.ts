@@ -10,9 +10,14 @@ import type { Role } from '../schema/api.js';
 import type { ApiContext } from '../services/api/context.js';
 
 export interface Person {
-  /** the provider's subject; for an IPR member its roster id */
+  /** the person's id in the engine (web/auth/claims.ts); for an IPR member its roster id */
   sub: string;
   name: string;
+  /**
+   * Empty only for a person who signed in but maps to no role (then partnership is ''): the frame
+   * lets them reach only /ingen-rolle, /logg-ut and the public pages, so that they are named in the
+   * header and can sign out.
+   */
   roles: Role[];
   partnership: string;
   /** four-digit municipality number (a clerk's council), when the person has one */
