@@ -65,6 +65,7 @@ export function layout({ title, person, csrfToken, breadcrumbs: crumbs = [], bod
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} – ${SITE_NAME}</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <a class="ds-skip-link" href="#hovedinnhold">Hopp til hovedinnholdet</a>
