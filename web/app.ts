@@ -60,7 +60,8 @@ export function createWebApp(ctx: WebContext, options: WebOptions = {}): Hono<We
     // Mounted at /, this middleware is also offered the API's unmatched paths: not ours.
     if (c.req.path.startsWith('/api/')) return next();
     if (rp) c.header('content-security-policy', webCsp(rp.formActionOrigins()));
-    c.header('vary', 'Cookie');
+    // Pages differ by who is signed in; the content-addressed style sheet does not.
+    if (!c.req.path.startsWith('/assets/')) c.header('vary', 'Cookie');
     // The API's no-referrer makes Chromium send "Origin: null" on our own form posts; same-origin
     // keeps the origin for those and still tells other sites nothing.
     c.header('referrer-policy', 'same-origin');

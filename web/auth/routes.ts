@@ -88,8 +88,10 @@ export function authRoutes(web: Hono<WebEnv>, deps: AuthDeps): void {
   // The frame's CSRF check (web/app.ts) has passed when this runs.
   web.post('/logg-ut', async (c) => {
     c.header('cache-control', 'no-store');
+    const person = c.get('person');
     const ended = await sessions.destroy(cookies.readSession(c));
     cookies.clearSession(c);
+    if (ended && person) deps.log('info', 'signed out', { sub: person.sub });
     const provider = rp && ended ? await rp.endSessionUrl(ended.idToken) : null;
     return c.redirect(provider ? provider.href : '/', 303);
   });
