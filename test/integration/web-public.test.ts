@@ -27,6 +27,8 @@ let client: Client;
 let adoptedYear: number;
 let underWayYear: number;
 
+/** A title that is markup to a browser and a formula to Excel: shown as text in both. */
+const TRICKY_TITLE = '=1+1 <script>alert(1)</script> & «kurs»';
 const nok = (s: string) => s.replaceAll(' ', NBSP);
 const phaseOf = async (cid: string) => (await sql()<{ phase: string }[]>`select phase from cycles where id = ${cid}`)[0]?.phase;
 
@@ -53,6 +55,7 @@ beforeAll(async () => {
   const adopted = await proposed(client, worker.taskQueue, adoptedYear, [
     { title: 'Næringshage i Gausdal', amount: '200000.00', strategies: ['1.2'], responsible: 'Gausdal næringsforum' },
     { title: 'Tech Valley-programmet', amount: '1000000.00', strategies: ['2.1', '2.2'] },
+    { title: TRICKY_TITLE, amount: '100000.00', strategies: ['4.2.1'] },
   ]);
   await iprAdopts(adopted, await underVote(adopted));
   await councilsAdopt(adopted);
@@ -121,6 +124,15 @@ describe('the public pages', () => {
       ['Øyer kommune', '22222,22', COUNCIL_CASES['3440']],
       ['Gausdal kommune', '22222,22', COUNCIL_CASES['3441']],
     ]);
+  });
+
+  it('show a title as text, never as markup or a spreadsheet formula', async () => {
+    const html = await (await get(`/offentlig/${PID}/${adoptedYear}`)).text();
+    expect(html).toContain('=1+1 &lt;script&gt;alert(1)&lt;/script&gt; &amp; «kurs»');
+    expect(html).not.toContain('<script>');
+    const csv = await (await get(`/offentlig/${PID}/${adoptedYear}.csv`)).text();
+    expect(csv).toContain(`'${TRICKY_TITLE}`);
+    expect(csv).toContain('="4.2.1"');
   });
 
   it('never show what is not decided: no votes, no replaced list, no cycle under way', async () => {
