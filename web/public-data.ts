@@ -11,6 +11,7 @@
  * cache lookup per request.
  */
 import { parseMoney, sumMoney, formatMoney } from '../domain/money.js';
+import type { Allocations } from '../schema/allocations.js';
 import type { FunderYearMap, Money, YearMap } from '../workflows/messages.js';
 import { records, type WebContext } from './core.js';
 import { ADOPTION_DECISION_NAMES, municipalityName } from './format.js';
@@ -88,8 +89,6 @@ function forgetOnFailure(cycleId: string, entry: { version: string; view: Promis
 
 /** cycleId -> the view of the allocations' version it was built from (one per cycle, replaced on change). */
 const views = new Map<string, { version: string; view: Promise<PublicCycle | null> }>();
-
-type Allocations = NonNullable<Awaited<ReturnType<WebContext['allocations']['get']>>>['allocations'];
 
 async function build(ctx: WebContext, cycleId: string, a: Allocations): Promise<PublicCycle | null> {
   const cycle = await records.cycle(ctx.sql, cycleId);
