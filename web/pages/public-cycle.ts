@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Hono } from 'hono';
 import { html, raw } from 'hono/html';
-import type { WebContext } from '../core.js';
+import { Problem, type WebContext } from '../core.js';
 import type { WebEnv } from '../env.js';
 import { ADOPTION_DECISION_NAMES, formatDate, formatNok, phaseName } from '../format.js';
 import { layout, scrollTable, type Html } from '../layout.js';
@@ -87,7 +87,8 @@ export function publicCyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
       const cycleId = `${c.req.param('pid') ?? ''}-${year}`;
       const r = await renderedFor(ctx, cycleId);
       if (!r) {
-        if (ext) return c.json({ title: 'Fant ikke planen', status: 404, detail: 'Ingen vedtatt plan for dette året.' }, 404);
+        // The files answer as the API does (RFC 9457), and say no more than the page: no such decided year.
+        if (ext) return c.body(JSON.stringify(new Problem('notFound', 'Ingen vedtatt plan for dette året.').toJSON()), 404, { 'content-type': 'application/problem+json' });
         return notFound(c, 'Det finnes ingen vedtatt plan for dette året. Planer som ikke er vedtatt ennå, vises ikke.');
       }
       if (ext === 'json' || ext === 'csv') {
