@@ -8,6 +8,7 @@ export { cycleStatus, type CycleStatusView } from '../services/api/routes/cycles
 export * as records from '../services/api/records.js';
 export type { CycleRecord, MeasureRecord, PartnershipRecord, PriorityListRecord } from '../services/api/records.js';
 export type { AllocationSnapshot } from '../services/api/allocation-cache.js';
+export { exportFileName } from '../services/api/allocation-tables.js';
 export { csvCell } from '../services/api/export-csv.js';
 export { Problem } from '../services/api/problem.js';
 export type { WebContext } from './env.js';

@@ -161,6 +161,18 @@ describe('the cycle page', () => {
     expect(other.status).toBe(403);
   });
 
+  it("shows an IPR member the funders' frames and the allocations' downloads", async () => {
+    const page = await (await get(`/sykluser/${PID}-${adoptedYear}`, { 'x-test-signed-in': '1' })).text();
+    expect(page).toContain('Fra prioriteringsliste 2, vedtatt av IPR.');
+    expect(page).toContain(`<th scope="row">Øyer kommune</th><td>${adoptedYear}</td><td class="num">${nok('400 000,00 kr')}</td>`);
+    const csv = await get(`/sykluser/${PID}-${adoptedYear}/tildelinger.csv`, { 'x-test-signed-in': '1' });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="tildelinger-${PID}-${adoptedYear}.csv"`);
+    expect(await csv.text()).toContain('133333,33');
+    expect((await get(`/sykluser/${PID}-${adoptedYear}/tildelinger.xlsx`, { 'x-test-signed-in': '1' })).status).toBe(200);
+    expect((await get(`/sykluser/${PID}-${adoptedYear}/tildelinger.csv`)).status, 'not signed in').toBe(401);
+  });
+
   it('is a 503 with Retry-After, in bounded time, when the workflow of a cycle under way cannot answer', { timeout: 60_000 }, async () => {
     const lone = await startWorker();
     const year = await freshYear(1);

@@ -6,43 +6,72 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { CYCLE_ID_PATTERN } from '../../schema/api.js';
+import { CYCLE_ID_PATTERN, endpoints } from '../../schema/api.js';
+import type { Allocations } from '../../schema/allocations.js';
 import { formatMoney, parseMoney, sumMoney } from '../../domain/money.js';
 import type { PartnershipConfig } from '../../schema/partnership.js';
 import type { CycleStatus } from '../../workflows/messages.js';
-import { cycleStatus, knownPeople, Problem, records, type CycleStatusView, type MeasureRecord, type WebContext } from '../core.js';
+import { cycleStatus, exportFileName, knownPeople, Problem, records, type CycleRecord, type CycleStatusView, type MeasureRecord, type WebContext } from '../core.js';
 import type { Person, WebEnv } from '../env.js';
 import { formatDateTime, formatNok, MEASURE_STATUS_NAMES, municipalityName, PHASE_NAMES } from '../format.js';
 import { historyLines } from '../history.js';
 import { scrollTable, type Html } from '../layout.js';
-import { actorNames, type ActorNames } from '../names.js';
+import { actorNames, funderName, type ActorNames } from '../names.js';
 import { tasksFor } from '../tasks.js';
-import { render, signedIn } from './render.js';
+import { render, signedIn, type PageContext } from './render.js';
 
 /** The phases a cycle goes through, in order; "cancelled" stops it anywhere. */
 const STEPS = ['proposals', 'prioritisation', 'adoption', 'adopted', 'closed'] as const;
+
+/** Who sees the allocations and their downloads: the roles the API shows them to. */
+const mayReadAllocations = (person: Person) => endpoints.getAllocations.roles.some((r) => person.roles.includes(r));
+
+/** The cycle of the address, for a person of its own partnership; a refusal otherwise. */
+async function ownCycle(ctx: WebContext, c: PageContext, person: Person): Promise<CycleRecord> {
+  const cid = c.req.param('cid') ?? '';
+  const pid = CYCLE_ID_PATTERN.exec(cid)?.[1];
+  if (!pid) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
+  if (pid !== person.partnership) throw new Problem('forbidden', 'Denne syklusen hører til et annet partnerskap enn ditt.');
+  const cycle = await records.cycle(ctx.sql, cid);
+  if (!cycle) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
+  return cycle;
+}
 
 export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
   web.get(
     '/sykluser/:cid',
     signedIn(async (c, person) => {
-      const cid = c.req.param('cid') ?? '';
-      const pid = CYCLE_ID_PATTERN.exec(cid)?.[1];
-      if (!pid) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
-      if (pid !== person.partnership) throw new Problem('forbidden', 'Denne syklusen hører til et annet partnerskap enn ditt.');
-      const cycle = await records.cycle(ctx.sql, cid);
-      if (!cycle) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
-      const [status, measures] = await Promise.all([cycleStatus(ctx, cid), records.measures(ctx.sql, cid)]);
+      const cycle = await ownCycle(ctx, c, person);
+      const [status, measures, snapshot] = await Promise.all([
+        cycleStatus(ctx, cycle.id),
+        records.measures(ctx.sql, cycle.id),
+        mayReadAllocations(person) ? ctx.allocations.get(cycle.id) : null,
+      ]);
       const names = actorNames(cycle.config, new Map([...knownPeople, [person.sub, person.name]]));
       const title = `${cycle.config.name} ${cycle.year}`;
-      return render(c, title, body(cycle.config, status, measures, person, names), {
+      return render(c, title, body(cycle.config, status, measures, person, names, snapshot?.allocations ?? null), {
         breadcrumbs: [{ label: 'Mine oppgaver', href: '/' }, { label: title }],
+      });
+    }),
+  );
+
+  web.get(
+    '/sykluser/:cid/:file{tildelinger\\.(?:csv|xlsx)}',
+    signedIn(async (c, person) => {
+      const cycle = await ownCycle(ctx, c, person);
+      if (!mayReadAllocations(person)) throw new Problem('forbidden', 'Tildelingene vises for økonomi, administrator og medlemmer av IPR.');
+      const format = c.req.param('file')?.endsWith('.csv') ? 'csv' : 'xlsx';
+      const snapshot = await ctx.allocations.get(cycle.id);
+      if (!snapshot) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
+      return c.body(await snapshot.body(format, false), 200, {
+        'content-type': format === 'csv' ? 'text/csv; charset=utf-8; header=present' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': `attachment; filename="${exportFileName(cycle.id, format)}"`,
       });
     }),
   );
 }
 
-function body(config: PartnershipConfig, status: CycleStatusView, measures: MeasureRecord[], person: Person, names: ActorNames): Html {
+function body(config: PartnershipConfig, status: CycleStatusView, measures: MeasureRecord[], person: Person, names: ActorNames, allocations: Allocations | null): Html {
   const now = Date.now();
   const mine = tasksFor({ person, partnership: config, cycles: [{ status, measures }], now });
   return html`${status.source === 'records'
@@ -60,6 +89,7 @@ ${mine.length === 0
     )}</ul>`}
 <h2 class="ds-heading" data-size="md">Tiltak</h2>
 ${measureTable(measures, names)}
+${allocations ? allocationSection(config, status.id, allocations) : ''}
 <h2 class="ds-heading" data-size="md">Vedtak og hendelser</h2>
 ${historyTable(config, status, names)}`;
 }
@@ -122,6 +152,31 @@ ${measures.map(
 </tbody>
 </table>`,
   );
+}
+
+/** Each funder's frame, allocated and remaining per year, with the downloads, for the roles that see allocations. */
+function allocationSection(config: PartnershipConfig, cycleId: string, a: Allocations): Html {
+  const years = a.years.map(String);
+  const basis =
+    a.basis.status === 'none'
+      ? 'Ingen prioriteringsliste ennå, så ingenting er tildelt.'
+      : a.basis.status === 'voting'
+        ? `Beregnet fra prioriteringsliste ${a.basis.priorityListVersion}, som er til avstemning: ikke bindende.`
+        : `Fra prioriteringsliste ${a.basis.priorityListVersion}, vedtatt av IPR.`;
+  const base = `/sykluser/${encodeURIComponent(cycleId)}`;
+  const money = (amount: string | undefined) => html`<td class="num">${formatNok(amount ?? '0.00')}</td>`;
+  return html`<h2 class="ds-heading" data-size="md">Tildelinger</h2>
+<p class="ds-paragraph">${basis} Last ned: <a class="ds-link" href="${base}/tildelinger.csv">CSV for Excel</a> · <a class="ds-link" href="${base}/tildelinger.xlsx">Excel</a></p>
+${scrollTable(
+  'rammer',
+  html`<table class="ds-table" data-border>
+<caption id="rammer">Ramme, tildelt og igjen per finansiør og år</caption>
+<thead><tr><th scope="col">Finansiør</th><th scope="col">År</th><th scope="col" class="num">Ramme</th><th scope="col" class="num">Tildelt</th><th scope="col" class="num">Igjen</th></tr></thead>
+<tbody>
+${a.funders.flatMap((f) => years.map((y) => html`<tr><th scope="row">${funderName(config, f.id)}</th><td>${y}</td>${money(f.frame[y])}${money(f.allocated[y])}${money(f.remaining[y])}</tr>`))}
+</tbody>
+</table>`,
+)}`;
 }
 
 function historyTable(config: PartnershipConfig, s: CycleStatus, names: ActorNames): Html {
