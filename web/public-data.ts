@@ -37,7 +37,7 @@ export interface PublicCouncilDecision {
   round: number;
   decision: 'adopted' | 'reduced' | 'rejected';
   decisionText: string;
-  /** the lower amounts per year, when the council reduced its share */
+  /** the lower amounts, in the years the council lowered, when it reduced its share */
   amounts: YearMap | null;
   caseNumber: string;
   decidedOn: string;
@@ -136,13 +136,18 @@ async function build(ctx: WebContext, cycleId: string, a: Allocations): Promise<
           round: x.round,
           decision: x.decision!,
           decisionText: ADOPTION_DECISION_NAMES[x.decision!] ?? x.decision!,
-          amounts: x.decision === 'reduced' ? x.amounts : null,
+          amounts: x.decision === 'reduced' && x.amounts ? loweredYears(x.requested, x.amounts) : null,
           caseNumber: x.caseNumber!,
           decidedOn: x.decidedOn!,
         };
       }),
     closedAt: cycle.closedAt,
   };
+}
+
+/** The years a council's lower amount names: those below what it was asked for (the records keep every year). */
+function loweredYears(requested: YearMap, amounts: YearMap): YearMap {
+  return Object.fromEntries(Object.entries(amounts).filter(([y, amount]) => parseMoney(amount).lt(parseMoney(requested[y] ?? '0.00'))));
 }
 
 /** The decision of each council that the binding plan rests on: its latest. */

@@ -19,6 +19,9 @@ import { pageRoutes } from '../../web/pages/index.js';
 import type { PublicCycle } from '../../web/public-data.js';
 import { ADOPTED_LIST_CASE, COUNCIL_CASES, councilsAdopt, iprAdopts, proposed, recordedPhase, REPLACED_LIST_CASE, underVote } from '../support/adopted-cycle.js';
 import { connectClient, freshYear, sql, startWorker } from '../support/stack.js';
+import { admin, clerk, voters, lillehammer } from '../support/cycles.js';
+import { poll } from '../support/poll.js';
+import * as m from '../../workflows/messages.js';
 
 const PID = 'lillehammer-regionen';
 const MAYOR: Person = { sub: 'mayor-3405', name: 'Ordfører i Lillehammer', roles: ['ipr_member'], partnership: PID };
@@ -186,5 +189,41 @@ describe('the cycle page', () => {
     expect(res.headers.get('retry-after')).toBe('5');
     expect(await res.text()).toContain('Ingenting er endret. Prøv igjen om litt.');
     expect(Date.now() - started).toBeLessThan(9_000);
+  });
+});
+
+describe('the public page after a loop-back', () => {
+  it("shows the list the plan rests on and every council's decision, the lower amount included", { timeout: 120_000 }, async () => {
+    const worker = await startWorker();
+    const year = await freshYear(1);
+    const y = String(year);
+    const c = await proposed(client, worker.taskQueue, year, [
+      { title: 'Stort tiltak', amount: '1500000.00' },
+      { title: 'Mellomstort tiltak', amount: '1200000.00', strategies: ['5.1.3'] },
+    ]);
+    await iprAdopts(c, await underVote(c, false));
+    await poll(() => c.handle.query(m.getStatus), (s) => s.phase === 'adoption' && s.adoptions.length === 3, 'adoption round 1');
+    const decide = (municipality: string, decision: m.AdoptionDecision, caseNumber: string, amounts?: m.YearMap) =>
+      c.handle.executeUpdate(m.recordAdoption, { args: [{ actor: clerk(municipality), adoption: { municipality, decision, caseNumber, decidedOn: `${year - 1}-12-10`, ...(amounts ? { amounts } : {}) } }] });
+    await decide('3405', 'adopted', 'PS 1/L');
+    await decide('3440', 'reduced', 'PS 2/L', { [y]: '200000.00' });
+    await decide('3441', 'adopted', 'PS 3/L');
+    await poll(() => c.handle.query(m.getStatus), (s) => s.phase === 'prioritisation', 'loop back to prioritisation');
+    const rec = await c.handle.query(m.getRecommendation);
+    const list = await c.handle.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec!.items, meeting: { date: `${year - 1}-12-20`, caseNumber: 'IPR 15/L' } }] });
+    for (const v of voters(lillehammer()).slice(0, 5)) await c.handle.executeUpdate(m.castVote, { args: [{ actor: v, version: list.version, vote: 'approve' }] });
+    await recordedPhase(() => phaseOf(c.cycleId), 'adopted');
+
+    const json = (await (await get(`/offentlig/${PID}/${year}.json`)).json()) as PublicCycle;
+    expect(json.ipr).toEqual({ priorityList: list.version, meetingDate: `${year - 1}-12-20`, caseNumber: 'IPR 15/L' });
+    expect(json.councils.map((d) => [d.name, d.round, d.decision, d.caseNumber, d.amounts])).toEqual([
+      ['Lillehammer kommune', 1, 'adopted', 'PS 1/L', null],
+      ['Øyer kommune', 1, 'reduced', 'PS 2/L', { [y]: '200000.00' }],
+      ['Gausdal kommune', 1, 'adopted', 'PS 3/L', null],
+    ]);
+    const html = await (await get(`/offentlig/${PID}/${year}`)).text();
+    expect(html).toContain('Vedtatt med lavere beløp');
+    expect(html).toContain(`${y}: ${nok('200 000,00 kr')}`);
+    expect(html).not.toContain(ADOPTED_LIST_CASE);
   });
 });
