@@ -160,6 +160,19 @@ describe('the public pages, signed out', () => {
     await page.goto('/');
     await checkPage(page);
     expect(await page.getByRole('main').getByRole('link', { name: 'Logg inn' }).count()).toBe(1);
+    // The first Tab reaches the skip link, which shows itself with a visible focus ring and leads to main.
+    await page.keyboard.press('Tab');
+    const skip = (await page.evaluate(
+      `(() => { const el = document.activeElement; const r = el.getBoundingClientRect(); return { text: el.textContent, width: r.width }; })()`,
+    )) as { text: string; width: number };
+    expect(skip.text).toBe('Hopp til hovedinnholdet');
+    expect(skip.width).toBeGreaterThan(50);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(`getComputedStyle(document.activeElement).outlineStyle`), 'focus ring on the next link').not.toBe('none');
+    await page.goto('/');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('hovedinnhold');
     await page.getByRole('contentinfo').getByRole('link', { name: 'Tilgjengelighetserklæring' }).click();
     await page.waitForURL('**/tilgjengelighet');
     expect(await text(page, 'h1')).toBe('Tilgjengelighetserklæring');
