@@ -205,7 +205,9 @@ describe('from the keyboard alone', () => {
     await tabTo(page, 'Logg ut');
     await page.keyboard.press('Enter');
     await page.waitForURL((url) => url.href.startsWith(web().issuer));
-    // the provider's confirmation has the focus on its "Logg ut" (autofocus)
+    // the provider's confirmation puts the focus on its "Logg ut" (autofocus, once the page has loaded)
+    await page.waitForLoadState('load');
+    await expect.poll(() => page.evaluate(`document.activeElement?.textContent?.trim() ?? ''`)).toBe('Logg ut');
     await page.keyboard.press('Enter');
     await page.waitForURL((url) => url.href.startsWith(web().baseUrl));
     await expectSignedOut(page);
