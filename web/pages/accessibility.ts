@@ -58,6 +58,7 @@ Vi har testet sidene automatisk og med tastatur, men ikke med skjermleser eller 
     Testene feiler hvis axe-core finner ett eneste brudd, og i siste kjøring fant den ingen.</li>
   <li>At sidene kan vises i 320 piksler bredde uten at siden rulles sideveis (WCAG 1.4.10).</li>
   <li>At man kan logge inn og ut bare med tastaturet.</li>
+  <li>At lenken som hopper til hovedinnholdet er det første tabulatortasten når, og at fokus vises på lenkene.</li>
 </ul>
 <p class="ds-paragraph">Sidene har en lenke for å hoppe til hovedinnholdet, overskrifter i rekkefølge med én hovedoverskrift, landemerker (topp, meny, hovedinnhold, bunn),
 brødsmuler, synlig fokus, og tabeller med tittel og kolonneoverskrifter. Løsningen bruker Designsystemet fra Digdir.</p>
