@@ -6,6 +6,7 @@
  * fixed here so the tests can look for them on the pages.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { sendWhileMovingOn } from '../../services/moving-on.js';
 import type { cycleWorkflow } from '../../workflows/cycle.js';
 import * as m from '../../workflows/messages.js';
 import { admin, clerk, frames, inSeconds, lillehammer, startCycle, voters } from './cycles.js';
@@ -31,18 +32,24 @@ export interface DrivenCycle {
 
 const proposerActor: m.Actor = { sub: 'proposer-1-lillehammer-regionen', name: 'Næringsrådgiver, Lillehammer-regionen', roles: ['proposer'] };
 
-/** Starts the cycle and submits the measures (in batches, as many proposers would). */
+/**
+ * Starts the cycle and submits the measures (in batches, as many proposers would). A cycle of
+ * hundreds of measures continues as new on the way and refuses Updates for that moment: they are
+ * sent again, as the API does (services/moving-on.ts).
+ */
 export async function proposed(client: Client, taskQueue: string, year: number, plan: MeasurePlan[], county = '2000000.00', municipality = '400000.00'): Promise<DrivenCycle> {
   const p = lillehammer();
   const handle = await startCycle(client, taskQueue, { year, frames: frames(p, year, county, municipality), deadlines: { proposals: inSeconds(3600), ipr: inSeconds(7200), adoption: inSeconds(10800) } });
   const ids: string[] = [];
-  for (let i = 0; i < plan.length; i += 20) {
-    const batch = plan.slice(i, i + 20);
+  for (let i = 0; i < plan.length; i += 10) {
+    const batch = plan.slice(i, i + 10);
     const results = await Promise.all(
       batch.map((x) =>
-        handle.executeUpdate(m.submitMeasure, {
-          args: [{ actor: proposerActor, measure: { title: x.title, description: 'Beskrivelse', strategies: x.strategies ?? ['2.1'], responsible: x.responsible ?? 'LRV', amounts: { [String(year)]: x.amount }, cofunding: [] } }],
-        }),
+        sendWhileMovingOn(() =>
+          handle.executeUpdate(m.submitMeasure, {
+            args: [{ actor: proposerActor, measure: { title: x.title, description: 'Beskrivelse', strategies: x.strategies ?? ['2.1'], responsible: x.responsible ?? 'LRV', amounts: { [String(year)]: x.amount }, cofunding: [] } }],
+          }),
+        ),
       ),
     );
     ids.push(...results.map((r) => r.id));
