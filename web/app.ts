@@ -59,9 +59,14 @@ export function createWebApp(ctx: WebContext, options: WebOptions = {}): Hono<We
   web.use('*', async (c, next) => {
     // Mounted at /, this middleware is also offered the API's unmatched paths: not ours.
     if (c.req.path.startsWith('/api/')) return next();
+    // The style sheet is the same for everyone: no session lookup (a write) for it.
+    if (c.req.path.startsWith('/assets/') && SAFE_METHODS.has(c.req.method)) {
+      c.set('person', null);
+      c.set('csrfToken', '');
+      return next();
+    }
     if (rp) c.header('content-security-policy', webCsp(rp.formActionOrigins()));
-    // Pages differ by who is signed in; the content-addressed style sheet does not.
-    if (!c.req.path.startsWith('/assets/')) c.header('vary', 'Cookie');
+    c.header('vary', 'Cookie');
     // The API's no-referrer makes Chromium send "Origin: null" on our own form posts; same-origin
     // keeps the origin for those and still tells other sites nothing.
     c.header('referrer-policy', 'same-origin');
