@@ -59,31 +59,33 @@ export async function proposed(client: Client, taskQueue: string, year: number, 
 
 /** Closes proposals and puts the recommendation to the vote twice: v1 gets two votes and is replaced by v2. Returns v2's version. */
 export async function underVote(c: DrivenCycle, votesOnReplaced = true): Promise<number> {
-  await c.handle.executeUpdate(m.closeProposals, { args: [{ actor: admin }] });
+  await sendWhileMovingOn(() => c.handle.executeUpdate(m.closeProposals, { args: [{ actor: admin }] }));
   const rec = await c.handle.query(m.getRecommendation);
   const meeting = (caseNumber: string) => ({ date: `${c.year - 1}-11-20`, caseNumber });
-  const v1 = await c.handle.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec!.items, meeting: meeting(REPLACED_LIST_CASE) }] });
+  const v1 = await sendWhileMovingOn(() => c.handle.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec!.items, meeting: meeting(REPLACED_LIST_CASE) }] }));
   const ipr = voters(lillehammer());
   if (votesOnReplaced) {
-    await c.handle.executeUpdate(m.castVote, { args: [{ actor: ipr[6]!, version: v1.version, vote: 'approve' }] });
-    await c.handle.executeUpdate(m.castVote, { args: [{ actor: ipr[7]!, version: v1.version, vote: 'reject' }] });
+    await sendWhileMovingOn(() => c.handle.executeUpdate(m.castVote, { args: [{ actor: ipr[6]!, version: v1.version, vote: 'approve' }] }));
+    await sendWhileMovingOn(() => c.handle.executeUpdate(m.castVote, { args: [{ actor: ipr[7]!, version: v1.version, vote: 'reject' }] }));
   }
-  const v2 = await c.handle.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec!.items, meeting: meeting(ADOPTED_LIST_CASE) }] });
+  const v2 = await sendWhileMovingOn(() => c.handle.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec!.items, meeting: meeting(ADOPTED_LIST_CASE) }] }));
   return v2.version;
 }
 
 /** Approvals of the list under vote; five (the default) adopt it and the councils' adoption begins. */
 export async function iprAdopts(c: DrivenCycle, version: number, approvals = 5): Promise<void> {
-  for (const v of voters(lillehammer()).slice(0, approvals)) await c.handle.executeUpdate(m.castVote, { args: [{ actor: v, version, vote: 'approve' }] });
+  for (const v of voters(lillehammer()).slice(0, approvals)) await sendWhileMovingOn(() => c.handle.executeUpdate(m.castVote, { args: [{ actor: v, version, vote: 'approve' }] }));
 }
 
 /** Every council adopts, each with its case number and a date in December of Y-1. */
 export async function councilsAdopt(c: DrivenCycle): Promise<void> {
   const days: Record<string, string> = { '3405': '10', '3440': '12', '3441': '14' };
   for (const municipality of ['3405', '3440', '3441']) {
-    await c.handle.executeUpdate(m.recordAdoption, {
-      args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: COUNCIL_CASES[municipality]!, decidedOn: `${c.year - 1}-12-${days[municipality]}` } }],
-    });
+    await sendWhileMovingOn(() =>
+      c.handle.executeUpdate(m.recordAdoption, {
+        args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: COUNCIL_CASES[municipality]!, decidedOn: `${c.year - 1}-12-${days[municipality]}` } }],
+      }),
+    );
   }
 }
 
