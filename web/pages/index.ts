@@ -12,14 +12,16 @@ import { cyclePage } from './cycle.js';
 import { homePage } from './home.js';
 import { noRolePage } from './no-role.js';
 import { publicCyclePage } from './public-cycle.js';
-import { publicIndexPages } from './public-index.js';
+import { publicIndexPage } from './public-index.js';
+import { publicPartnershipPage } from './public-partnership.js';
 
 export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   const web = new Hono<WebEnv>();
   assetRoutes(web);
   homePage(web, ctx);
   cyclePage(web, ctx);
-  publicIndexPages(web, ctx);
+  publicIndexPage(web, ctx);
+  publicPartnershipPage(web, ctx);
   publicCyclePage(web, ctx);
   accessibilityPage(web);
   noRolePage(web);
