@@ -31,11 +31,12 @@ interface Rendered {
   crumbs: ReturnType<typeof crumbsOf>;
   main: string;
   /** the whole page for a reader who is not signed in, plain and gzipped */
-  anonymous: Promise<{ plain: Bytes; gz: Bytes }>;
-  files: Map<'json' | 'csv', Promise<{ plain: Bytes; gz: Bytes }>>;
+  anonymous: { plain: Bytes; gz: Bytes };
+  files: Map<'json' | 'csv', { plain: Bytes; gz: Bytes }>;
 }
 
-const rendered = new Map<string, Rendered>();
+/** cycleId -> the renderings of one version of its public view; a version in the making is shared by the requests that wait for it. */
+const rendered = new Map<string, { version: string; entry: Promise<Rendered> }>();
 
 const both = async (text: string): Promise<{ plain: Bytes; gz: Bytes }> => {
   const plain: Bytes = Buffer.from(text);
@@ -45,36 +46,34 @@ const both = async (text: string): Promise<{ plain: Bytes; gz: Bytes }> => {
 const titleOf = (v: PublicCycle) => `Handlings- og økonomiplan ${v.year} for ${v.partnership.name}`;
 const crumbsOf = (v: PublicCycle) => [{ label: 'Forside', href: '/' }, PUBLIC_CRUMB, { label: v.partnership.name, href: `/offentlig/${encodeURIComponent(v.partnership.id)}` }, { label: `Plan for ${v.year}` }];
 
+async function renderAll(version: string, view: PublicCycle): Promise<Rendered> {
+  const main = await mainContent(view);
+  const title = titleOf(view);
+  const crumbs = crumbsOf(view);
+  const page = String(await layout({ title, person: null, csrfToken: '', breadcrumbs: crumbs, body: raw(main) }));
+  const [anonymous, json, csv] = await Promise.all([both(page), both(publicJson(view)), both(publicCsv(view))]);
+  return { version, title, crumbs, main, anonymous, files: new Map([['json', json], ['csv', csv]]) };
+}
+
 async function renderedFor(ctx: WebContext, cycleId: string): Promise<Rendered | null> {
   const loaded = await loadPublicCycle(ctx, cycleId);
   if (!loaded) return null;
   const kept = rendered.get(cycleId);
-  if (kept && kept.version === loaded.version) return kept;
-  const { view } = loaded;
-  const main = await mainContent(view);
-  const title = titleOf(view);
-  const entry: Rendered = {
-    version: loaded.version,
-    title,
-    crumbs: crumbsOf(view),
-    main,
-    anonymous: Promise.resolve(layout({ title, person: null, csrfToken: '', breadcrumbs: crumbsOf(view), body: raw(main) })).then((page) => both(String(page))),
-    files: new Map([
-      ['json', both(publicJson(view))],
-      ['csv', both(publicCsv(view))],
-    ]),
-  };
-  rendered.set(cycleId, entry);
+  if (kept && kept.version === loaded.version) return kept.entry;
+  const entry = renderAll(loaded.version, loaded.view);
+  rendered.set(cycleId, { version: loaded.version, entry });
+  entry.catch(() => {
+    if (rendered.get(cycleId)?.entry === entry) rendered.delete(cycleId);
+  });
   return entry;
 }
 
 const etagMatches = (c: PageContext, etag: string) => c.req.header('if-none-match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag) ?? false;
 const takesGzip = (c: PageContext) => /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
 
-async function send(c: PageContext, etag: string, bytes: Promise<{ plain: Bytes; gz: Bytes }>, headers: Record<string, string>): Promise<Response> {
+function send(c: PageContext, etag: string, { plain, gz }: { plain: Bytes; gz: Bytes }, headers: Record<string, string>): Response {
   const all = { ...headers, etag, vary: 'Accept-Encoding, Cookie', 'cache-control': 'public, no-cache' };
   if (etagMatches(c, etag)) return c.body(null, 304, all);
-  const { plain, gz } = await bytes;
   if (takesGzip(c)) return c.body(gz, 200, { ...all, 'content-encoding': 'gzip' });
   return c.body(plain, 200, all);
 }
