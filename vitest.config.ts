@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: unit tests (pure, fast) and integration tests against a real Temporal dev server
- * and Postgres that test/support/global-setup.ts starts once per run. Two workers at most: the
+ * Three projects: unit tests (pure, fast), integration tests against a real Temporal dev server
+ * and Postgres that test/support/global-setup.ts starts once per run, and browser tests (the
+ * same, plus the web stack; a stack of their own, so either can run alone). Two workers at most: the
  * machines this runs on have two cores, and the servers need some of them.
  */
 export default defineConfig({
@@ -19,6 +20,18 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // A real Chromium through the whole stack; global-setup.ts adds the local OpenID
+          // Provider, the API with the web app and a worker for this project.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -1,6 +1,6 @@
 /**
  * Talking to a cycle's workflow: Updates by cycle id, with the workflow's typed
- * refusals turned into problems (services/api/problem.ts). A cycle that has ended (closed or
+ * refusals turned into problems (core/problem.ts). A cycle that has ended (closed or
  * cancelled) has no running workflow any more; an Update to it is a 409, not a 404. A cycle that
  * is continuing as new refuses for a moment; the caller is not told, the Update is sent again.
  */

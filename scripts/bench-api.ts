@@ -124,7 +124,7 @@ Promise.all(Array.from({ length: concurrency }, async () => {
 `;
 
 /** Requests per second answered with `status`. */
-function throughput(url: string, headers: Record<string, string>, seconds: number, concurrency: number, status = 200): Promise<number> {
+export function throughput(url: string, headers: Record<string, string>, seconds: number, concurrency: number, status = 200): Promise<number> {
   return new Promise((resolve, reject) => {
     const worker = new Thread(LOAD_LOOP, { eval: true, workerData: { url, headers, seconds, concurrency, status } });
     worker.once('message', (m: { done?: number; error?: string }) => {
@@ -136,7 +136,7 @@ function throughput(url: string, headers: Record<string, string>, seconds: numbe
   });
 }
 
-async function servers(cleanups: Cleanup[], runDir: string): Promise<{ temporalAddress: string; databaseUrl: string }> {
+export async function servers(cleanups: Cleanup[], runDir: string): Promise<{ temporalAddress: string; databaseUrl: string }> {
   const temporalAddress =
     process.env.TEMPORAL_ADDRESS ??
     (await (async () => {

@@ -3,6 +3,7 @@
  * in tests). Each prints its own figures and a JSON line; the last line here merges them.
  *   - bench-cycles: 60 partnerships' cycles carried to adoption concurrently (issue 3)
  *   - bench-api: submission latency against a no-op Update, allocations throughput against a no-op route (issue 4)
+ *   - bench-web: the public page of an adopted 500-measure cycle against a no-op route (issue 9)
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const only = process.argv.slice(2);
-const benches = ['bench-cycles', 'bench-api'].filter((b) => only.length === 0 || only.includes(b));
+const benches = ['bench-cycles', 'bench-api', 'bench-web'].filter((b) => only.length === 0 || only.includes(b));
 
 function run(name: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {

@@ -25,6 +25,23 @@ const Env = z.object({
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
+  // ── web sign-in (web/auth/) ──
+  /** The OpenID Provider people sign in with on the web. `npm start` points it at the local provider. */
+  WEB_OIDC_ISSUER: z.string().url().optional(),
+  WEB_OIDC_CLIENT_ID: z.string().min(1).default('hoep-web'),
+  /** Confidential client (Entra ID web app); without it the app is a public client (PKCE only). */
+  WEB_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  WEB_OIDC_SCOPE: z.string().regex(/(^|\s)openid(\s|$)/, "must include 'openid'").default('openid profile'),
+  /** Space-separated acr values the ID token must carry one of (e.g. Ansattporten's "substantial high"); unset: not checked. */
+  WEB_OIDC_ACR: z.string().min(1).optional(),
+  /** Where browsers reach the app (the callback is <WEB_BASE_URL>/logg-inn/callback); default http://HOST:PORT. */
+  WEB_BASE_URL: z.string().url().optional(),
+  /** JSON: which claims make a person's roles, partnership and municipality (web/auth/claims.ts); default the local provider's. */
+  WEB_CLAIMS_MAPPING: z.string().min(2).optional(),
+  WEB_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  WEB_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(8),
+  /** Port of the local OpenID Provider that `npm start` runs (services/oidc-provider/). */
+  LOCAL_OIDC_PORT: port.default(3001),
   /**
    * How long the API waits for an action (an Update, a cycle start) before it answers 503 with
    * Retry-After; the action's outcome is then unknown, and sending it again with the same
@@ -57,7 +74,7 @@ const Env = z.object({
     .default(100),
 });
 
-export type Config = z.infer<typeof Env> & { dataDir: string };
+export type Config = z.infer<typeof Env> & { dataDir: string; webBaseUrl: string };
 
 export class ConfigError extends Error {}
 
@@ -67,7 +84,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.HOEP_DATA_DIR) };
+  const { HOST, PORT, WEB_BASE_URL } = parsed.data;
+  const shownHost = ['0.0.0.0', '::'].includes(HOST) ? '127.0.0.1' : HOST.includes(':') ? `[${HOST}]` : HOST;
+  return {
+    ...parsed.data,
+    dataDir: path.resolve(parsed.data.HOEP_DATA_DIR),
+    webBaseUrl: (WEB_BASE_URL ?? `http://${shownHost}:${PORT}`).replace(/\/+$/, ''),
+  };
 }
 
 /** For process entry points: load or exit with the reason. */

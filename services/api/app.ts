@@ -27,7 +27,7 @@ import { partnershipApi } from './routes/partnerships.js';
 import { prioritisationApi } from './routes/prioritisation.js';
 import { securityHeaders } from './security.js';
 import { API_BASE } from '../../schema/api.js';
-import { uiRoutes } from './ui/routes.js';
+import { createWebApp } from '../../web/app.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -121,11 +121,13 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   opsRoutes(app, ctx, metrics);
   docRoutes(app);
-  uiRoutes(app, ctx);
   // /api/v1: one sub-app per resource; each route module binds its endpoints of the route table.
   for (const resource of [partnershipApi, cycleApi, measureApi, prioritisationApi, adoptionApi, allocationApi, executionApi]) {
     app.route(API_BASE, resource(ctx));
   }
+
+  // The web application (sign-in, pages, public pages) after the API's routes: /api/v1 stays the API's.
+  app.route('/', createWebApp(ctx));
 
   app.notFound((c) => problemBody(c, new Problem('notFound', `no such resource: ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => errorResponse(err, c, log, deps.config.RETRY_AFTER_S));

@@ -2,8 +2,9 @@
  * `npm start`: the whole engine on one machine. Temporal dev server and Postgres (both local
  * unless TEMPORAL_ADDRESS / DATABASE_URL point elsewhere), migrations and reference data, and
  * beside them the worker's build (services/worker/build.ts); then the worker (plain node with the
- * flags of services/worker/launch.ts, as in production) and the API as child processes.
- * Ctrl-C stops it all: API, worker, Temporal, Postgres.
+ * flags of services/worker/launch.ts, as in production) and the API as child processes; and, unless
+ * WEB_OIDC_ISSUER names a real provider, the local OpenID Provider (services/oidc-provider/) that
+ * people sign in with on the web. Ctrl-C stops it all: API, worker, provider, Temporal, Postgres.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { startPostgres, type PostgresHandle } from './postgres.js';
 import { describeExit, spawnManaged, type ManagedProcess } from './process.js';
 import { assertPortFree, waitFor } from './net.js';
 import { buildWorker } from '../worker/build.js';
+import { localAccounts } from '../oidc-provider/accounts.js';
 import { WORKER_NODE_ARGS, builtWorker, describeWorkerProcess, workerEnv } from '../worker/launch.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,7 +30,9 @@ const shownHost = ['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config
 const apiBase = `http://${shownHost}:${config.PORT}`;
 const startedAt = performance.now();
 
-const running: { api?: ManagedProcess; worker?: ManagedProcess; temporal?: TemporalServer; postgres?: PostgresHandle } = {};
+const running: { api?: ManagedProcess; worker?: ManagedProcess; oidc?: ManagedProcess; temporal?: TemporalServer; postgres?: PostgresHandle } = {};
+/** The local provider's issuer: the same host the web app is shown on, so its cookies and the app's stay apart by port only. */
+const localIssuer = `http://127.0.0.1:${config.LOCAL_OIDC_PORT}`;
 const pending = new Set<Promise<unknown>>();
 const abort = new AbortController();
 let shuttingDown = false;
@@ -61,7 +65,7 @@ async function shutdown(code: number, reason?: string): Promise<void> {
   const t = performance.now();
   // A start still under way sees the abort and stops what it spawned.
   await Promise.allSettled(pending);
-  const order = [['API', running.api], ['worker', running.worker], ['Temporal', running.temporal], ['Postgres', running.postgres]] as const;
+  const order = [['API', running.api], ['worker', running.worker], ['OpenID Provider', running.oidc], ['Temporal', running.temporal], ['Postgres', running.postgres]] as const;
   for (const [name, part] of order) {
     if (!part) continue;
     const s = performance.now();
@@ -85,6 +89,7 @@ async function checkPorts(): Promise<void> {
     await assertPortFree(config.TEMPORAL_UI_PORT, '127.0.0.1', 'The Temporal web UI', 'TEMPORAL_UI_PORT');
   }
   if (!config.DATABASE_URL) await assertPortFree(config.PG_PORT, '127.0.0.1', 'Embedded Postgres', 'PG_PORT');
+  if (!config.WEB_OIDC_ISSUER) await assertPortFree(config.LOCAL_OIDC_PORT, '127.0.0.1', 'The local OpenID Provider', 'LOCAL_OIDC_PORT');
 }
 
 async function temporal(): Promise<string> {
@@ -138,6 +143,33 @@ async function database(): Promise<string> {
   return pg.url;
 }
 
+/**
+ * The local OpenID Provider, unless WEB_OIDC_ISSUER names a provider. It registers the app's
+ * callback from WEB_BASE_URL (default http://HOST:PORT), read from the same environment as the
+ * API's, so the two agree on it whatever PORT and HOST are.
+ */
+async function openIdProvider(): Promise<string> {
+  if (config.WEB_OIDC_ISSUER) {
+    console.log(`✓ OpenID Provider: using ${config.WEB_OIDC_ISSUER} (WEB_OIDC_ISSUER)`);
+    return config.WEB_OIDC_ISSUER;
+  }
+  await step(
+    'Local OpenID Provider',
+    async () => {
+      const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+      running.oidc = await spawnManaged('oidc', tsx, ['services/oidc-provider/main.ts'], { cwd: root, env: process.env, graceMs: 5_000 });
+      watch('local OpenID Provider', running.oidc);
+      const discovery = `${localIssuer}/.well-known/openid-configuration`;
+      await waitFor(`OpenID Provider at ${discovery}`, async () => {
+        const res = await fetch(discovery, { signal: AbortSignal.timeout(2_000) });
+        if (res.status !== 200) throw new Error(`answered ${res.status}`);
+      }, { timeoutMs: 60_000, signal: abort.signal });
+    },
+    () => `${localIssuer}, ${localAccounts.length} people, callback ${config.webBaseUrl}/logg-inn/callback`,
+  );
+  return localIssuer;
+}
+
 async function service(name: 'worker' | 'api', env: NodeJS.ProcessEnv): Promise<ManagedProcess> {
   const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
   const child = name === 'worker'
@@ -176,11 +208,13 @@ function redact(url: string): string {
   return u.toString();
 }
 
-function banner(databaseUrl: string): void {
+function banner(databaseUrl: string, issuer: string): void {
   const rows: [string, string][] = [
     ['API', `${apiBase}/api/v1`],
     ['API docs', `${apiBase}/docs`],
-    ['Web UI', `${apiBase}/`],
+    ['Web UI', `${config.webBaseUrl}/`],
+    ['Sign in', `${config.webBaseUrl}/logg-inn${running.oidc ? ' (the local provider: pick a person, no password)' : ''}`],
+    ['Provider', issuer],
     ['Temporal UI', running.temporal?.uiUrl ?? `(external Temporal at ${config.TEMPORAL_ADDRESS})`],
     ['Postgres', redact(databaseUrl)],
     ['Data folder', config.dataDir],
@@ -197,19 +231,20 @@ async function main(): Promise<void> {
   fs.mkdirSync(logsDir, { recursive: true });
   console.log(`Starting the HØP engine (data folder ${config.dataDir})`);
   await checkPorts();
-  const [temporalAddress, databaseUrl] = await Promise.all([
+  const [temporalAddress, databaseUrl, , issuer] = await Promise.all([
     temporal(),
     database(),
     step('Worker build', buildWorker, (b) => path.relative(root, b.dir) || b.dir),
+    openIdProvider(),
   ]);
-  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, HOEP_DATA_DIR: config.dataDir };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, HOEP_DATA_DIR: config.dataDir, WEB_OIDC_ISSUER: issuer };
   await step('Worker started', () => service('worker', env), (c) => `pid ${c.pid}, ${describeWorkerProcess(env)}, WORKER_MAX_CACHED_WORKFLOWS=${config.WORKER_MAX_CACHED_WORKFLOWS}`);
   await step('API started', () => service('api', env), (c) => `pid ${c.pid}`);
   await Promise.all([
     step('API ready', () => waitFor(`API at ${apiBase}/readyz`, readyz, { timeoutMs: 120_000, signal: abort.signal }), () => `${apiBase}/readyz answered 200`),
     step('Worker ready', () => workerPolling(temporalAddress), () => `polling task queue ${config.TEMPORAL_TASK_QUEUE}`),
   ]);
-  banner(databaseUrl);
+  banner(databaseUrl, issuer);
 }
 
 function onSignal(): void {

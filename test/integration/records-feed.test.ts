@@ -1,6 +1,6 @@
 /**
  * The records feed against real Postgres (schema/migrations/002_records_feed.sql and
- * services/api/records-feed.ts): a write by another connection reaches the allocation cache through
+ * core/records-feed.ts): a write by another connection reaches the allocation cache through
  * a notification; a terminated listening connection sends reads back to asking Postgres, and they
  * stay correct; once the feed listens again, reads are served from memory again. Waits are for
  * conditions, with a bound; nothing is timed.

@@ -4,6 +4,9 @@
  * TEMPORAL_ADDRESS or DATABASE_URL, when set, are used instead of starting servers; on a given
  * Postgres server the run still gets its own database, dropped at the end. Tests reach all of
  * it through test/support/stack.ts.
+ *
+ * For the `browser` project it also starts the web stack (test/support/web-stack.ts: the local
+ * OpenID Provider, the API with the web app, a worker), provided to tests as `hoepWeb`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +23,7 @@ import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } fro
 import { freePort } from '../../services/stack/net.js';
 import { removeCluster } from '../../services/stack/postgres-placement.js';
 import type { Harness } from './stack.js';
+import { startWebStack } from './web-stack.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 type Cleanup = () => Promise<unknown>;
@@ -32,17 +36,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   try {
     removeStaleRunDirs();
-    const runDir = path.join(root, '.data', `test-${process.pid}`);
+    // One folder per project: the integration and browser projects each start a stack of their
+    // own in this one process, and two Temporal dev servers must not share a SQLite file.
+    const runDir = path.join(root, '.data', `test-${process.pid}-${project.name.replace(/[^a-z0-9]/gi, '') || 'run'}`);
     fs.mkdirSync(runDir, { recursive: true });
     cleanups.push(async () => removeRunDir(runDir));
     const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
     // allSettled, not all: a failure must not tear down before the other starts have registered their cleanups.
-    const results = await Promise.allSettled([temporal(runDir, namespace, cleanups), database(runDir, cleanups), bundle(runDir)]);
+    const results = await Promise.allSettled([temporal(runDir, namespace, cleanups), database(runDir, project.name, cleanups), bundle(runDir)]);
     const failure = results.find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;
     const [temporalAddress, databaseUrl, workflowBundlePath] = results.map((r) => (r as PromiseFulfilledResult<string>).value) as [string, string, string];
     const harness: Harness = { temporalAddress, databaseUrl, namespace, workflowBundlePath };
     project.provide('hoep', harness);
+    if (project.name === 'browser') {
+      const web = await startWebStack(harness);
+      cleanups.push(web.stop);
+      project.provide('hoepWeb', web.harness);
+      console.log(`[stack] web app ${web.harness.baseUrl}, local OpenID Provider ${web.harness.issuer}`);
+    }
     console.log(`[stack] ready in ${((performance.now() - started) / 1000).toFixed(1)} s: Temporal ${temporalAddress}, database ${new URL(databaseUrl).pathname.slice(1)}`);
   } catch (e) {
     await teardown();
@@ -64,8 +76,8 @@ async function temporal(runDir: string, namespace: string, cleanups: Cleanup[]):
   return server.address;
 }
 
-async function database(runDir: string, cleanups: Cleanup[]): Promise<string> {
-  const serverUrl = process.env.DATABASE_URL ?? (await embeddedPostgres(runDir, cleanups));
+async function database(runDir: string, projectName: string, cleanups: Cleanup[]): Promise<string> {
+  const serverUrl = process.env.DATABASE_URL ?? (await embeddedPostgres(runDir, projectName, cleanups));
   const name = `hoep_test_${randomBytes(4).toString('hex')}`;
   await ensureDatabase(serverUrl, name);
   cleanups.push(() => dropDatabase(serverUrl, name));
@@ -85,9 +97,9 @@ async function database(runDir: string, cleanups: Cleanup[]): Promise<string> {
   return url;
 }
 
-async function embeddedPostgres(runDir: string, cleanups: Cleanup[]): Promise<string> {
+async function embeddedPostgres(runDir: string, projectName: string, cleanups: Cleanup[]): Promise<string> {
   const server = await startEmbeddedPostgres({
-    clusterDir: clusterFolder(runDir),
+    clusterDir: clusterFolder(runDir, projectName),
     port: await freePort(),
     logFile: path.join(runDir, 'postgres.log'),
     durable: false,
@@ -109,8 +121,9 @@ async function embeddedPostgres(runDir: string, cleanups: Cleanup[]): Promise<st
  * .data/test-pg is initialised once and reused, which saves initdb on every run; a run that
  * finds it in use by another run's server gets a throwaway cluster of its own.
  */
-function clusterFolder(runDir: string): string {
-  const shared = path.join(root, '.data', 'test-pg');
+function clusterFolder(runDir: string, projectName: string): string {
+  // the browser project's stack starts beside the integration project's, in the same process: a cluster of its own
+  const shared = path.join(root, '.data', projectName === 'browser' ? 'test-pg-browser' : 'test-pg');
   const lock = path.join(shared, 'postmaster.pid');
   const pid = fs.existsSync(lock) ? Number(fs.readFileSync(lock, 'utf8').split('\n')[0]) : NaN;
   return Number.isInteger(pid) && alive(pid) ? path.join(runDir, 'pg') : shared;
@@ -125,11 +138,11 @@ function alive(pid: number): boolean {
   }
 }
 
-/** .data/test-<pid> folders of runs that were interrupted before their teardown. */
+/** .data/test-<pid>-<project> folders of runs that were interrupted before their teardown. */
 function removeStaleRunDirs(): void {
   const dataDir = path.join(root, '.data');
   for (const name of fs.existsSync(dataDir) ? fs.readdirSync(dataDir) : []) {
-    const pid = /^test-(\d+)$/.exec(name)?.[1];
+    const pid = /^test-(\d+)(-[A-Za-z0-9]+)?$/.exec(name)?.[1];
     if (pid && !alive(Number(pid))) removeRunDir(path.join(dataDir, name));
   }
 }

@@ -5,7 +5,6 @@ import type { AppEnv } from '../../services/api/context.js';
 import { docRoutes } from '../../services/api/docs.js';
 import { Metrics } from '../../services/api/metrics.js';
 import { acceptsGzip, negotiate } from '../../services/api/routes/allocations.js';
-import { formatNok } from '../../services/api/ui/format.js';
 
 describe('negotiating the allocations format', () => {
   it.each([
@@ -70,14 +69,4 @@ describe('Prometheus metrics', () => {
     expect(text).toContain('hoep_cycles_scrape_ok 1');
     expect(metrics.render(null)).toContain('hoep_cycles_scrape_ok 0');
   });
-});
-
-describe('Norwegian amounts', () => {
-  it.each([
-    ['1250000.00', '1\u00a0250\u00a0000,00'],
-    ['999.50', '999,50'],
-    ['1000.00', '1\u00a0000,00'],
-    ['-5000.10', '-5\u00a0000,10'],
-    ['0.00', '0,00'],
-  ])('%s is shown as %s', (money, shown) => expect(formatNok(money)).toBe(shown));
 });

@@ -11,9 +11,6 @@ import { route } from '../endpoint.js';
 import { Problem } from '../../../core/problem.js';
 import * as records from '../../../core/records.js';
 
-/** Kept for services/api/ui, which web/ replaces; new code imports core/. */
-export { cycleStatus };
-
 /** The cycles resource as a sub-app of the API, mounted at {API_BASE} (services/api/app.ts). */
 export function cycleApi(ctx: ApiContext): Hono<AppEnv> {
   const api = new Hono<AppEnv>();

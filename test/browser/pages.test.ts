@@ -1,0 +1,250 @@
+/**
+ * The pages in a real Chromium through the whole stack (test/support/web-stack.ts: the API with
+ * the web app, a worker, Temporal, Postgres, the local OpenID Provider). Cycles are driven through
+ * the HTTP API with bearer tokens, as integrations do: one adopted, one with a list under vote, one
+ * waiting for a council. Then: the public page of the adopted year shows its decisions and every
+ * funder's share to the øre; a year under way is not public; "Mine oppgaver" shows a mayor the vote
+ * that waits for them and a clerk their council's decision; the cycle page shows the phase as steps
+ * and the history in Norwegian; axe-core (WCAG 2.1 A and AA) finds nothing on any page, signed in
+ * or out; and every page reflows at 320 px without sideways scrolling.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { signLocalToken, type TokenClaims } from '../../services/api/auth.js';
+import { expectNoAxeViolations, launchBrowser, newContext, signInAs, web } from '../support/browser.js';
+import { freshYear } from '../support/stack.js';
+
+const PID = 'lillehammer-regionen';
+const MUNICIPALITIES = ['3405', '3440', '3441'];
+const NBSP = /\u00a0/g;
+
+let browser: Browser;
+/** the adopted year, a year with a list under vote, a year waiting for Øyer's council */
+let adopted: number;
+let voting: number;
+let awaitingOyer: number;
+
+async function api(method: string, path: string, claims: Who, body?: unknown): Promise<Record<string, unknown>> {
+  const token = await signLocalToken(new TextEncoder().encode(web().jwtSecret), { sub: claims.roles[0]!, name: 'Test', partnership: PID, ...claims }, '1h');
+  const res = await fetch(`${web().baseUrl}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+type Who = Partial<TokenClaims> & Pick<TokenClaims, 'roles'>;
+const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
+const PROPOSER: Who = { sub: 'proposer-1-lillehammer-regionen', roles: ['proposer'] };
+const member = (sub: string) => ({ sub, roles: ['ipr_member'] as TokenClaims['roles'] });
+const clerk = (m: string) => ({ sub: `clerk-${m}`, roles: ['municipal_clerk'] as TokenClaims['roles'], municipality: m });
+
+async function phaseIs(cid: string, phase: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if ((await api('GET', `/cycles/${cid}`, ADMIN)).phase === phase) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${cid} never reached ${phase}`);
+}
+
+/** A year through proposals to a list under vote (case 12/YY); returns the cycle id. */
+async function toVote(year: number, measures: { title: string; amount: string; strategies: string[] }[]): Promise<string> {
+  const years = [0, 1, 2, 3].map((i) => String(year + i));
+  const frames = Object.fromEntries(['county', ...MUNICIPALITIES].map((f) => [f, Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '400000.00']))]));
+  const soon = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  await api('POST', `/partnerships/${PID}/cycles`, ADMIN, { year, frames, deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) } });
+  const cid = `${PID}-${year}`;
+  for (const { title, amount, strategies } of measures) {
+    await api('POST', `/cycles/${cid}/measures`, PROPOSER, { title, strategies, description: 'Beskrivelse', responsible: 'Lillehammer-regionen Vekst', amounts: { [year]: amount }, cofunding: [] });
+  }
+  await api('POST', `/cycles/${cid}/proposals/close`, ADMIN);
+  await phaseIs(cid, 'prioritisation');
+  const { items } = await api('GET', `/cycles/${cid}/recommendation`, ADMIN);
+  await api('POST', `/cycles/${cid}/priority-lists`, ADMIN, { items, meeting: { date: `${year - 1}-11-20`, caseNumber: `12/${String(year).slice(2)}` } });
+  return cid;
+}
+
+async function iprAdopts(cid: string): Promise<void> {
+  for (const sub of ['mayor-3405', 'mayor-3440', 'mayor-3441', 'opposition-3405', 'opposition-3440']) await api('POST', `/cycles/${cid}/priority-lists/1/votes`, member(sub), { vote: 'approve' });
+  await phaseIs(cid, 'adoption');
+}
+
+const councilCase = (m: string, year: number) => `PS ${m.slice(2)}/${String(year).slice(2)}`;
+const councilAdopts = (cid: string, year: number, m: string) =>
+  api('POST', `/cycles/${cid}/adoptions/${m}`, clerk(m), { decision: 'adopted', caseNumber: councilCase(m, year), decidedOn: `${year - 1}-12-1${MUNICIPALITIES.indexOf(m)}` });
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  [adopted, voting, awaitingOyer] = [await freshYear(0), await freshYear(0), await freshYear(0)];
+  const hub = { title: 'Næringshage i Gausdal', amount: '200000.00', strategies: ['1.2'] };
+  const tech = { title: 'Tech Valley-programmet', amount: '1000000.00', strategies: ['2.1', '2.2'] };
+
+  const a = await toVote(adopted, [hub, tech]);
+  await iprAdopts(a);
+  for (const m of MUNICIPALITIES) await councilAdopts(a, adopted, m);
+  await phaseIs(a, 'adopted');
+
+  const v = await toVote(voting, [{ title: 'Hemmelig forslag om bio-hub', amount: '300000.00', strategies: ['3.3'] }]);
+  await api('POST', `/cycles/${v}/priority-lists/1/votes`, member('mayor-3440'), { vote: 'approve' });
+
+  const c = await toVote(awaitingOyer, [tech]);
+  await iprAdopts(c);
+  for (const m of ['3405', '3441']) await councilAdopts(c, awaitingOyer, m);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function freshPage(): Promise<Page> {
+  return (await newContext(browser)).newPage();
+}
+
+const text = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(NBSP, ' ');
+const rowOf = async (page: Page, table: string, header: string) =>
+  (await page.getByRole('table', { name: table }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: header, exact: true }) }).allInnerTexts()).map((t) => t.replace(NBSP, ' ').split('\t').map((c) => c.trim()));
+
+/** The page at 320 CSS pixels: everything in view without scrolling sideways (WCAG 1.4.10). */
+async function expectReflowAt320(page: Page): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 800 });
+  expect(await page.evaluate('document.documentElement.scrollWidth'), `scroll width of ${page.url()} at 320 px`).toBeLessThanOrEqual(320);
+  if (size) await page.setViewportSize(size);
+}
+
+async function checkPage(page: Page): Promise<void> {
+  await expectNoAxeViolations(page);
+  await expectReflowAt320(page);
+}
+
+describe('the public pages, signed out', () => {
+  it("show an adopted year's decisions and every funder's share to the øre, reached by links from /offentlig", async () => {
+    const page = await freshPage();
+    await page.goto('/offentlig');
+    await checkPage(page);
+    await page.getByRole('link', { name: 'Lillehammer-regionen', exact: true }).click();
+    await page.waitForURL(`**/offentlig/${PID}`);
+    await checkPage(page);
+    expect(await page.getByRole('link', { name: `Plan for ${voting}` }).count(), 'a year under way is not listed').toBe(0);
+    await page.getByRole('link', { name: `Plan for ${adopted}` }).click();
+    await page.waitForURL(`**/offentlig/${PID}/${adopted}`);
+    await checkPage(page);
+
+    expect(await text(page, 'h1')).toBe(`Handlings- og økonomiplan ${adopted} for Lillehammer-regionen`);
+    expect(await text(page, 'main')).toContain(`Prioriteringsliste 1, vedtatt i møtet 20. november ${adopted - 1}, sak 12/${String(adopted).slice(2)}`);
+    expect(await rowOf(page, 'Kommunestyrenes vedtak', 'Øyer kommune')).toEqual([['Øyer kommune', 'Vedtatt', councilCase('3440', adopted), `11. desember ${adopted - 1}`, '–']]);
+    // 200 000.00 splits into 133 333.33 (county) and 22 222.23 / 22 222.22 / 22 222.22 (3405, 3440, 3441): DOMAIN.md.
+    expect(await rowOf(page, 'Andel per tiltak, finansiør og år', 'Næringshage i Gausdal')).toEqual([
+      ['Næringshage i Gausdal', String(adopted), '133 333,33 kr', '22 222,23 kr', '22 222,22 kr', '22 222,22 kr'],
+    ]);
+    expect((await rowOf(page, `Tilskudd per tiltak og år (2 tiltak)`, 'Tech Valley-programmet'))[0]).toContain('1 000 000,00 kr');
+  });
+
+  it('say a year that is not adopted does not exist, in the page, the JSON and the CSV', async () => {
+    const page = await freshPage();
+    for (const ext of ['', '.json', '.csv']) {
+      const res = await page.request.get(`/offentlig/${PID}/${voting}${ext}`);
+      expect(res.status(), ext).toBe(404);
+      expect(await res.text(), ext).not.toContain('Hemmelig forslag');
+    }
+    await page.goto(`/offentlig/${PID}/${awaitingOyer}`);
+    expect(await text(page, 'h1')).toBe('Fant ikke siden');
+    await checkPage(page);
+  });
+
+  it('welcome a visitor with "Logg inn", link the accessibility statement from every page, and pass axe there', async () => {
+    const page = await freshPage();
+    await page.goto('/');
+    await checkPage(page);
+    expect(await page.getByRole('main').getByRole('link', { name: 'Logg inn' }).count()).toBe(1);
+    // The first Tab reaches the skip link, which shows itself with a visible focus ring and leads to main.
+    await page.keyboard.press('Tab');
+    const skip = (await page.evaluate(
+      `(() => { const el = document.activeElement; const r = el.getBoundingClientRect(); return { text: el.textContent, width: r.width }; })()`,
+    )) as { text: string; width: number };
+    expect(skip.text).toBe('Hopp til hovedinnholdet');
+    expect(skip.width).toBeGreaterThan(50);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(`getComputedStyle(document.activeElement).outlineStyle`), 'focus ring on the next link').not.toBe('none');
+    await page.goto('/');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('hovedinnhold');
+    await page.getByRole('contentinfo').getByRole('link', { name: 'Tilgjengelighetserklæring' }).click();
+    await page.waitForURL('**/tilgjengelighet');
+    expect(await text(page, 'h1')).toBe('Tilgjengelighetserklæring');
+    expect(await text(page, 'main')).toContain('Tilsynet for universell utforming av IKT');
+    await checkPage(page);
+    await page.goto('/ingen-rolle');
+    await checkPage(page);
+  });
+});
+
+describe('signed in', () => {
+  it('shows the mayor the vote that waits for them, and the cycle page with its phase and history in Norwegian', async () => {
+    const page = await freshPage();
+    await signInAs(page, 'Ordfører i Lillehammer');
+    expect(await text(page, 'h1')).toBe('Mine oppgaver');
+    const vote = page.getByRole('link', { name: `Stem over prioriteringslisten for ${voting} (versjon 1, sak 12/${String(voting).slice(2)})` });
+    expect(await vote.count()).toBe(1);
+    expect(await page.getByRole('link', { name: new RegExp(`Stem over prioriteringslisten for ${adopted}`) }).count(), 'a list already adopted waits for no one').toBe(0);
+    await checkPage(page);
+
+    await vote.click();
+    await page.waitForURL(`**/sykluser/${PID}-${voting}`);
+    expect(await text(page, '.steps [aria-current="step"]')).toContain('Prioritering');
+    const history = await text(page, 'table:has(caption#historikk)');
+    expect(history).toContain('Prioriteringsliste 1 ble lagt fram til avstemning i IPR.');
+    expect(history).toContain('Sekretariatsleder, Lillehammer-regionen');
+    expect(history).not.toMatch(/priority list|phase |admin-lillehammer/);
+    expect(await text(page, 'main')).toContain('Stem over prioriteringslisten');
+    await checkPage(page);
+
+    await page.goto(`/offentlig/${PID}/${adopted}`);
+    expect(await page.getByRole('button', { name: 'Logg ut' }).count()).toBe(1);
+    await checkPage(page);
+    await page.goto('/tilgjengelighet');
+    await checkPage(page);
+  });
+
+  it("shows the clerk of Øyer their council's decision, and the administrator whom to follow up", async () => {
+    const page = await freshPage();
+    await signInAs(page, 'Utvalgssekretær i Øyer kommune');
+    const task = page.getByRole('listitem').filter({ hasText: `Registrer kommunestyrets vedtak om Øyer kommunes andel av handlings- og økonomiplanen for ${awaitingOyer}` });
+    expect(await task.count()).toBe(1);
+    expect(await task.innerText()).toMatch(/Frist: \d+\. \w+ \d{4} kl\. \d\d:\d\d/);
+    await checkPage(page);
+    await task.getByRole('link').click();
+    await page.waitForURL(`**/sykluser/${PID}-${awaitingOyer}`);
+    expect(await text(page, '.steps [aria-current="step"]')).toContain('Vedtak');
+    await checkPage(page);
+
+    const admin = await freshPage();
+    await signInAs(admin, 'Sekretariatsleder, Lillehammer-regionen');
+    const tasks = await text(admin, 'ul.tasks');
+    expect(tasks).toContain(`Følg opp vedtaket i kommunestyret i Øyer kommune om andelen for ${awaitingOyer}`);
+    expect(tasks).toContain(`Følg med på avstemningen i IPR om prioriteringslisten for ${voting}: 1 av 8 stemmeberettigede har stemt`);
+    expect(tasks).toContain(`Rapporter indikatorene og avslutt året ${adopted}`);
+    expect(tasks).not.toMatch(/municipality:|3440|mayor-/);
+    await checkPage(admin);
+  });
+
+  it('shows a proposer their measures in the years under way, with their status', async () => {
+    const page = await freshPage();
+    await signInAs(page, 'Næringsrådgiver, Lillehammer-regionen');
+    expect(await rowOf(page, 'Tiltakene du har sendt inn, i årene som pågår', 'Hemmelig forslag om bio-hub')).toEqual([['Hemmelig forslag om bio-hub', String(voting), 'Foreslått']]);
+    await checkPage(page);
+  });
+
+  it("refuses a cycle of another partnership, in Norwegian", async () => {
+    const page = await freshPage();
+    await signInAs(page, 'Ordfører i Lillehammer');
+    const res = await page.goto(`/sykluser/gjovikregionen-${adopted}`);
+    expect(res?.status()).toBe(403);
+    expect(await text(page, 'main')).toContain('Denne syklusen hører til et annet partnerskap enn ditt.');
+    await checkPage(page);
+  });
+});

@@ -1,0 +1,202 @@
+/**
+ * A cycle's page, /sykluser/{cid}, for the people of its own partnership: the phase as a step
+ * indicator (forslag → prioritering → vedtak → vedtatt → avsluttet), the deadlines with overdue
+ * marks, what waits for the reader in this cycle, the measures, and the decision history in
+ * Norwegian (web/history.ts).
+ */
+import type { Hono } from 'hono';
+import { html } from 'hono/html';
+import { CYCLE_ID_PATTERN, endpoints } from '../../schema/api.js';
+import type { Allocations } from '../../schema/allocations.js';
+import { formatMoney, parseMoney, sumMoney } from '../../domain/money.js';
+import type { PartnershipConfig } from '../../schema/partnership.js';
+import type { CycleStatus } from '../../workflows/messages.js';
+import { cycleStatus, exportFileName, knownPeople, Problem, records, type CycleRecord, type CycleStatusView, type MeasureRecord, type WebContext } from '../core.js';
+import type { Person, WebEnv } from '../env.js';
+import { formatDateTime, formatNok, MEASURE_STATUS_NAMES, municipalityName, PHASE_NAMES } from '../format.js';
+import { historyLines } from '../history.js';
+import { scrollTable, type Html } from '../layout.js';
+import { actorNames, funderName, type ActorNames } from '../names.js';
+import { tasksFor } from '../tasks.js';
+import { render, signedIn, type PageContext } from './render.js';
+
+/** The phases a cycle goes through, in order; "cancelled" stops it anywhere. */
+const STEPS = ['proposals', 'prioritisation', 'adoption', 'adopted', 'closed'] as const;
+
+/** Who sees the allocations and their downloads: the roles the API shows them to. */
+const mayReadAllocations = (person: Person) => endpoints.getAllocations.roles.some((r) => person.roles.includes(r));
+
+/** The cycle of the address, for a person of its own partnership; a refusal otherwise. */
+async function ownCycle(ctx: WebContext, c: PageContext, person: Person): Promise<CycleRecord> {
+  const cid = c.req.param('cid') ?? '';
+  const pid = CYCLE_ID_PATTERN.exec(cid)?.[1];
+  if (!pid) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
+  if (pid !== person.partnership) throw new Problem('forbidden', 'Denne syklusen hører til et annet partnerskap enn ditt.');
+  const cycle = await records.cycle(ctx.sql, cid);
+  if (!cycle) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
+  return cycle;
+}
+
+export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
+  web.get(
+    '/sykluser/:cid',
+    signedIn(async (c, person) => {
+      const cycle = await ownCycle(ctx, c, person);
+      const [status, measures, snapshot] = await Promise.all([
+        cycleStatus(ctx, cycle.id),
+        records.measures(ctx.sql, cycle.id),
+        mayReadAllocations(person) ? ctx.allocations.get(cycle.id) : null,
+      ]);
+      const names = actorNames(cycle.config, new Map([...knownPeople, [person.sub, person.name]]));
+      const title = `${cycle.config.name} ${cycle.year}`;
+      return render(c, title, body(cycle.config, status, measures, person, names, snapshot?.allocations ?? null), {
+        breadcrumbs: [{ label: 'Mine oppgaver', href: '/' }, { label: title }],
+      });
+    }),
+  );
+
+  web.get(
+    '/sykluser/:cid/:file{tildelinger\\.(?:csv|xlsx)}',
+    signedIn(async (c, person) => {
+      const cycle = await ownCycle(ctx, c, person);
+      if (!mayReadAllocations(person)) throw new Problem('forbidden', 'Tildelingene vises for økonomi, administrator og medlemmer av IPR.');
+      const format = c.req.param('file')?.endsWith('.csv') ? 'csv' : 'xlsx';
+      const snapshot = await ctx.allocations.get(cycle.id);
+      if (!snapshot) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
+      return c.body(await snapshot.body(format, false), 200, {
+        'content-type': format === 'csv' ? 'text/csv; charset=utf-8; header=present' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': `attachment; filename="${exportFileName(cycle.id, format)}"`,
+      });
+    }),
+  );
+}
+
+function body(config: PartnershipConfig, status: CycleStatusView, measures: MeasureRecord[], person: Person, names: ActorNames, allocations: Allocations | null): Html {
+  const now = Date.now();
+  const mine = tasksFor({ person, partnership: config, cycles: [{ status, measures }], now });
+  return html`${status.source === 'records'
+    ? html`<div class="ds-alert" data-color="info"><p class="ds-paragraph">Syklusen er avsluttet. Siden viser det som er arkivert; historikken er revisjonsloggen.</p></div>`
+    : ''}
+<h2 class="ds-heading" data-size="md">Fase</h2>
+${steps(status.phase)}
+<h2 class="ds-heading" data-size="md">Frister</h2>
+${deadlines(config, status, now)}
+<h2 class="ds-heading" data-size="md">Dine oppgaver i denne syklusen</h2>
+${mine.length === 0
+  ? html`<p class="ds-paragraph">Ingen akkurat nå.</p>`
+  : html`<ul class="tasks">${mine.map(
+      (t) => html`<li class="${t.overdue ? 'overdue' : ''}">${t.text}<p class="task-meta">${t.dueAt ? html`<span>Frist: <time datetime="${t.dueAt}">${formatDateTime(t.dueAt)}</time></span>` : ''}${t.overdue ? html` <span class="ds-tag" data-color="danger">Forfalt</span>` : ''}</p></li>`,
+    )}</ul>`}
+<h2 class="ds-heading" data-size="md">Tiltak</h2>
+${measureTable(measures, names)}
+${allocations ? allocationSection(config, status.id, allocations) : ''}
+<h2 class="ds-heading" data-size="md">Vedtak og hendelser</h2>
+${historyTable(config, status, names)}`;
+}
+
+function steps(phase: CycleStatus['phase']): Html {
+  const at = STEPS.indexOf(phase as (typeof STEPS)[number]);
+  return html`${phase === 'cancelled' ? html`<div class="ds-alert" data-color="warning"><p class="ds-paragraph">Syklusen er avbrutt.</p></div>` : ''}
+<ol class="steps" aria-label="Fasene i syklusen">
+${STEPS.map((step, i) =>
+  i === at
+    ? html`<li aria-current="step">${PHASE_NAMES[step]}<span class="ds-sr-only"> (nåværende fase)</span></li>`
+    : i < at
+      ? html`<li class="done">${PHASE_NAMES[step]}<span class="ds-sr-only"> (fullført)</span></li>`
+      : html`<li>${PHASE_NAMES[step]}</li>`,
+)}
+</ol>`;
+}
+
+function deadlines(config: PartnershipConfig, s: CycleStatus, now: number): Html {
+  const overdueTag = (flag: string, dueAt: string) =>
+    s.overdue.includes(flag) || (Date.parse(dueAt) < now && isOpen(s, flag)) ? html` <span class="ds-tag" data-color="danger">Forfalt</span>` : '';
+  const round = s.adoptions.filter((a) => a.round === s.adoptionRound);
+  const council = (id: string) => municipalityName(config.municipalities.find((m) => m.id === id)?.name ?? id);
+  return html`<dl class="facts">
+  <dt>Forslag</dt><dd><time datetime="${s.deadlines.proposals}">${formatDateTime(s.deadlines.proposals)}</time>${overdueTag('proposals', s.deadlines.proposals)}</dd>
+  <dt>IPRs vedtak</dt><dd><time datetime="${s.deadlines.ipr}">${formatDateTime(s.deadlines.ipr)}</time>${overdueTag('ipr', s.deadlines.ipr)}</dd>
+  <dt>Kommunestyrenes vedtak</dt><dd><time datetime="${s.deadlines.adoption}">${formatDateTime(s.deadlines.adoption)}</time>${overdueTag('adoption', s.deadlines.adoption)}</dd>
+  ${round.map(
+    (a) => html`<dt>${council(a.municipality)}${s.adoptionRound > 1 ? ` (runde ${a.round})` : ''}</dt><dd><time datetime="${a.dueAt}">${formatDateTime(a.dueAt)}</time>${
+      a.decision ? ` – vedtatt (sak ${a.caseNumber ?? ''})` : a.overdue || s.overdue.includes(`adoption:${a.municipality}`) ? html` <span class="ds-tag" data-color="danger">Forfalt</span>` : ''
+    }</dd>`,
+  )}
+</dl>`;
+}
+
+/** Whether the step a deadline closes is still open, so that a passed deadline is overdue. */
+function isOpen(s: CycleStatus, flag: string): boolean {
+  if (flag === 'proposals') return s.phase === 'proposals';
+  if (flag === 'ipr') return s.phase === 'prioritisation';
+  return s.phase === 'adoption' && s.adoptions.some((a) => a.decision === null);
+}
+
+function measureTable(measures: MeasureRecord[], names: ActorNames): Html {
+  if (measures.length === 0) return html`<p class="ds-paragraph">Ingen tiltak er sendt inn ennå.</p>`;
+  return scrollTable(
+    'tiltak',
+    html`<table class="ds-table" data-border>
+<caption id="tiltak">Tiltakene i syklusen (${measures.length})</caption>
+<thead><tr><th scope="col">Tiltak</th><th scope="col">Ansvarlig</th><th scope="col">Sendt inn av</th><th scope="col">Status</th><th scope="col" class="num">Søkt i alt</th></tr></thead>
+<tbody>
+${measures.map(
+  (m) => html`<tr>
+  <th scope="row">${m.title}</th>
+  <td>${m.responsible}</td>
+  <td>${names(m.proposedBy)}</td>
+  <td>${MEASURE_STATUS_NAMES[m.status] ?? m.status}</td>
+  <td class="num">${formatNok(formatMoney(sumMoney(Object.values(m.amounts).map(parseMoney))))}</td>
+</tr>`,
+)}
+</tbody>
+</table>`,
+  );
+}
+
+/** Each funder's frame, allocated and remaining per year, with the downloads, for the roles that see allocations. */
+function allocationSection(config: PartnershipConfig, cycleId: string, a: Allocations): Html {
+  const years = a.years.map(String);
+  const basis =
+    a.basis.status === 'none'
+      ? 'Ingen prioriteringsliste ennå, så ingenting er tildelt.'
+      : a.basis.status === 'voting'
+        ? `Beregnet fra prioriteringsliste ${a.basis.priorityListVersion}, som er til avstemning: ikke bindende.`
+        : `Fra prioriteringsliste ${a.basis.priorityListVersion}, vedtatt av IPR.`;
+  const base = `/sykluser/${encodeURIComponent(cycleId)}`;
+  const money = (amount: string | undefined) => html`<td class="num">${formatNok(amount ?? '0.00')}</td>`;
+  return html`<h2 class="ds-heading" data-size="md">Tildelinger</h2>
+<p class="ds-paragraph">${basis} Last ned: <a class="ds-link" href="${base}/tildelinger.csv">CSV for Excel</a> · <a class="ds-link" href="${base}/tildelinger.xlsx">Excel</a></p>
+${scrollTable(
+  'rammer',
+  html`<table class="ds-table" data-border>
+<caption id="rammer">Ramme, tildelt og igjen per finansiør og år</caption>
+<thead><tr><th scope="col">Finansiør</th><th scope="col">År</th><th scope="col" class="num">Ramme</th><th scope="col" class="num">Tildelt</th><th scope="col" class="num">Igjen</th></tr></thead>
+<tbody>
+${a.funders.flatMap((f) => years.map((y) => html`<tr><th scope="row">${funderName(config, f.id)}</th><td>${y}</td>${money(f.frame[y])}${money(f.allocated[y])}${money(f.remaining[y])}</tr>`))}
+</tbody>
+</table>`,
+)}`;
+}
+
+function historyTable(config: PartnershipConfig, s: CycleStatus, names: ActorNames): Html {
+  const lines = historyLines(config, s.history, names);
+  if (lines.length === 0) return html`<p class="ds-paragraph">Ingenting er registrert ennå.</p>`;
+  return scrollTable(
+    'historikk',
+    html`<table class="ds-table" data-border>
+<caption id="historikk">Vedtak og hendelser, eldste først</caption>
+<thead><tr><th scope="col">Tidspunkt</th><th scope="col">Hvem</th><th scope="col">Hva</th><th scope="col">Grunnlag</th></tr></thead>
+<tbody>
+${lines.map(
+  (l) => html`<tr>
+  <td><time datetime="${l.at}">${formatDateTime(l.at)}</time></td>
+  <td>${l.actor}</td>
+  <td>${l.text}${l.untranslated ? html` <span class="untranslated">Opprinnelig tekst: «<span lang="en">${l.untranslated}</span>»</span>` : ''}</td>
+  <td>${l.basis ?? ''}</td>
+</tr>`,
+)}
+</tbody>
+</table>`,
+  );
+}

@@ -1,0 +1,29 @@
+/**
+ * The pages of the web application, for the frame (web/app.ts) to mount: the style sheet, the
+ * front page, the cycle page, the public pages with their files, the accessibility statement,
+ * and the page for a person with no role.
+ */
+import { Hono } from 'hono';
+import { assetRoutes } from '../assets/index.js';
+import type { WebContext } from '../core.js';
+import type { WebEnv } from '../env.js';
+import { accessibilityPage } from './accessibility.js';
+import { cyclePage } from './cycle.js';
+import { homePage } from './home.js';
+import { noRolePage } from './no-role.js';
+import { publicCyclePage } from './public-cycle.js';
+import { publicIndexPage } from './public-index.js';
+import { publicPartnershipPage } from './public-partnership.js';
+
+export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
+  const web = new Hono<WebEnv>();
+  assetRoutes(web);
+  homePage(web, ctx);
+  cyclePage(web, ctx);
+  publicIndexPage(web, ctx);
+  publicPartnershipPage(web, ctx);
+  publicCyclePage(web, ctx);
+  accessibilityPage(web);
+  noRolePage(web);
+  return web;
+}

@@ -1,0 +1,194 @@
+/**
+ * /offentlig/{pid}/{year}, open to all, for a cycle that is adopted or closed: its measures, the
+ * grants per year, each funder's share, the totals per funder and per goal, the IPR's decision
+ * (meeting date, case number) and each council's decision (case number, date); the same data at
+ * .json and .csv. Any other cycle, and any cycle that does not exist, is 404: a cycle under way
+ * is not even said to exist.
+ *
+ * The page's main content is rendered once per revision of the cycle's records and kept; the
+ * whole page for a reader who is not signed in is kept too, with its gzip, and answered with an
+ * ETag (304 when unchanged). The files are kept the same way.
+ */
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { Hono } from 'hono';
+import { html, raw } from 'hono/html';
+import { Problem, type WebContext } from '../core.js';
+import type { WebEnv } from '../env.js';
+import { ADOPTION_DECISION_NAMES, formatDate, formatNok, phaseName } from '../format.js';
+import { layout, scrollTable, type Html } from '../layout.js';
+import { loadPublicCycle, type PublicCycle } from '../public-data.js';
+import { publicCsv, publicJson } from '../public-export.js';
+import { PUBLIC_CRUMB } from './public-index.js';
+import { notFound, page, render, type PageContext } from './render.js';
+
+const gzipped = promisify(gzip);
+type Bytes = Uint8Array<ArrayBuffer>;
+
+interface Rendered {
+  version: string;
+  title: string;
+  crumbs: ReturnType<typeof crumbsOf>;
+  main: string;
+  /** the whole page for a reader who is not signed in, plain and gzipped */
+  anonymous: { plain: Bytes; gz: Bytes };
+  files: Map<'json' | 'csv', { plain: Bytes; gz: Bytes }>;
+}
+
+/** cycleId -> the renderings of one version of its public view; a version in the making is shared by the requests that wait for it. */
+const rendered = new Map<string, { version: string; entry: Promise<Rendered> }>();
+
+const both = async (text: string): Promise<{ plain: Bytes; gz: Bytes }> => {
+  const plain: Bytes = Buffer.from(text);
+  return { plain, gz: new Uint8Array(await gzipped(plain)) };
+};
+
+const titleOf = (v: PublicCycle) => `Handlings- og økonomiplan ${v.year} for ${v.partnership.name}`;
+const crumbsOf = (v: PublicCycle) => [{ label: 'Forside', href: '/' }, PUBLIC_CRUMB, { label: v.partnership.name, href: `/offentlig/${encodeURIComponent(v.partnership.id)}` }, { label: `Plan for ${v.year}` }];
+
+async function renderAll(version: string, view: PublicCycle): Promise<Rendered> {
+  const main = await mainContent(view);
+  const title = titleOf(view);
+  const crumbs = crumbsOf(view);
+  const page = String(await layout({ title, person: null, csrfToken: '', breadcrumbs: crumbs, body: raw(main) }));
+  const [anonymous, json, csv] = await Promise.all([both(page), both(publicJson(view)), both(publicCsv(view))]);
+  return { version, title, crumbs, main, anonymous, files: new Map([['json', json], ['csv', csv]]) };
+}
+
+async function renderedFor(ctx: WebContext, cycleId: string): Promise<Rendered | null> {
+  const loaded = await loadPublicCycle(ctx, cycleId);
+  if (!loaded) return null;
+  const kept = rendered.get(cycleId);
+  if (kept && kept.version === loaded.version) return kept.entry;
+  const entry = renderAll(loaded.version, loaded.view);
+  rendered.set(cycleId, { version: loaded.version, entry });
+  entry.catch(() => {
+    if (rendered.get(cycleId)?.entry === entry) rendered.delete(cycleId);
+  });
+  return entry;
+}
+
+const etagMatches = (c: PageContext, etag: string) => c.req.header('if-none-match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag) ?? false;
+const takesGzip = (c: PageContext) => /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+
+function send(c: PageContext, etag: string, { plain, gz }: { plain: Bytes; gz: Bytes }, headers: Record<string, string>): Response {
+  const all = { ...headers, etag, vary: 'Accept-Encoding, Cookie', 'cache-control': 'public, no-cache' };
+  if (etagMatches(c, etag)) return c.body(null, 304, all);
+  if (takesGzip(c)) return c.body(gz, 200, { ...all, 'content-encoding': 'gzip' });
+  return c.body(plain, 200, all);
+}
+
+export function publicCyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
+  web.get(
+    '/offentlig/:pid/:file{[0-9]{4}(?:\\.json|\\.csv)?}',
+    page(async (c) => {
+      const [, year = '', ext] = /^(\d{4})(?:\.(json|csv))?$/.exec(c.req.param('file') ?? '') ?? [];
+      const cycleId = `${c.req.param('pid') ?? ''}-${year}`;
+      const r = await renderedFor(ctx, cycleId);
+      if (!r) {
+        // The files answer as the API does (RFC 9457), and say no more than the page: no such decided year.
+        if (ext) return c.body(JSON.stringify(new Problem('notFound', 'Ingen vedtatt plan for dette året.').toJSON()), 404, { 'content-type': 'application/problem+json' });
+        return notFound(c, 'Det finnes ingen vedtatt plan for dette året. Planer som ikke er vedtatt ennå, vises ikke.');
+      }
+      if (ext === 'json' || ext === 'csv') {
+        const type = ext === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8; header=present';
+        const disposition: Record<string, string> = ext === 'csv' ? { 'content-disposition': `attachment; filename="${cycleId}.csv"` } : {};
+        return send(c, `"${r.version}.${ext}"`, r.files.get(ext)!, { 'content-type': type, ...disposition });
+      }
+      if (!c.get('person')) return send(c, `"${r.version}.html"`, r.anonymous, { 'content-type': 'text/html; charset=utf-8' });
+      // Signed in: the same content in a frame that shows who is signed in; not shared with others.
+      c.header('cache-control', 'private, no-cache');
+      return render(c, r.title, raw(r.main), { breadcrumbs: r.crumbs });
+    }),
+  );
+}
+
+function mainContent(v: PublicCycle): Promise<string> {
+  const years = v.years.map(String);
+  const fileBase = `/offentlig/${encodeURIComponent(v.partnership.id)}/${v.year}`;
+  const rounds = new Set(v.councils.map((d) => d.round)).size;
+  const moneyCell = (amount: string | undefined) => html`<td class="num">${formatNok(amount ?? '0.00')}</td>`;
+  const yearHeads = years.map((y) => html`<th scope="col" class="num">${y}</th>`);
+  const body: Html = html`<p class="ds-paragraph">Status: ${phaseName(v.phase)}${v.closedAt ? ` (året ble avsluttet ${formatDate(v.closedAt)})` : ''}. Budsjettåret er ${v.year}; ${v.year + 1}–${v.year + 3} er retningsgivende.</p>
+<p class="ds-paragraph">Last ned tallene: <a class="ds-link" href="${fileBase}.csv" download>CSV for Excel</a> · <a class="ds-link" href="${fileBase}.json">JSON</a></p>
+
+<h2 class="ds-heading" data-size="md">Vedtakene</h2>
+<dl class="facts">
+  <dt>IPRs vedtak</dt>
+  <dd>${v.ipr ? `Prioriteringsliste ${v.ipr.priorityList}, vedtatt i møtet ${formatDate(v.ipr.meetingDate)}, sak ${v.ipr.caseNumber}` : 'Ikke registrert'}</dd>
+</dl>
+${scrollTable(
+  'kommunevedtak',
+  html`<table class="ds-table" data-border>
+<caption id="kommunevedtak">Kommunestyrenes vedtak</caption>
+<thead><tr><th scope="col">Kommune</th>${rounds > 1 ? html`<th scope="col">Runde</th>` : ''}<th scope="col">Vedtak</th><th scope="col">Saksnummer</th><th scope="col">Dato</th><th scope="col">Lavere beløp</th></tr></thead>
+<tbody>
+${v.councils.map(
+  (d) => html`<tr>
+  <th scope="row">${d.name}</th>${rounds > 1 ? html`<td>${d.round}</td>` : ''}
+  <td>${ADOPTION_DECISION_NAMES[d.decision] ?? d.decisionText}</td>
+  <td>${d.caseNumber}</td>
+  <td>${formatDate(d.decidedOn)}</td>
+  <td>${d.amounts ? Object.entries(d.amounts).map(([y, a]) => `${y}: ${formatNok(a)}`).join('; ') : '–'}</td>
+</tr>`,
+)}
+</tbody>
+</table>`,
+)}
+
+<h2 class="ds-heading" data-size="md">Tiltakene</h2>
+${v.measures.length === 0
+  ? html`<p class="ds-paragraph">Ingen tiltak fikk tilskudd.</p>`
+  : scrollTable(
+      'tiltak',
+      html`<table class="ds-table" data-border>
+<caption id="tiltak">Tilskudd per tiltak og år (${v.measures.length} tiltak)</caption>
+<thead><tr><th scope="col">Tiltak</th><th scope="col">Ansvarlig</th><th scope="col">Strategier</th>${yearHeads}<th scope="col" class="num">Sum</th></tr></thead>
+<tbody>
+${v.measures.map((m) => html`<tr><th scope="row">${m.title}</th><td>${m.responsible}</td><td>${m.strategies.join(', ')}</td>${years.map((y) => moneyCell(m.grants[y]))}${moneyCell(m.total)}</tr>`)}
+</tbody>
+<tfoot><tr class="sum"><th scope="row">Sum</th><td></td><td></td>${years.map((y) => moneyCell(v.totals.granted[y]))}${moneyCell(v.totals.all)}</tr></tfoot>
+</table>`,
+    )}
+
+<h2 class="ds-heading" data-size="md">Hver finansiørs andel</h2>
+${scrollTable(
+  'finansiorer',
+  html`<table class="ds-table" data-border>
+<caption id="finansiorer">Sum per finansiør og år</caption>
+<thead><tr><th scope="col">Finansiør</th>${yearHeads}</tr></thead>
+<tbody>
+${v.funders.map((f) => html`<tr><th scope="row">${f.name}</th>${years.map((y) => moneyCell(f.total[y]))}</tr>`)}
+</tbody>
+</table>`,
+)}
+${v.measures.length === 0
+  ? ''
+  : scrollTable(
+      'andeler',
+      html`<table class="ds-table" data-border>
+<caption id="andeler">Andel per tiltak, finansiør og år</caption>
+<thead><tr><th scope="col">Tiltak</th><th scope="col">År</th>${v.funders.map((f) => html`<th scope="col" class="num">${f.name}</th>`)}</tr></thead>
+<tbody>
+${v.measures.flatMap((m) =>
+  years
+    .filter((y) => (m.grants[y] ?? '0.00') !== '0.00')
+    .map((y) => html`<tr><th scope="row">${m.title}</th><td>${y}</td>${v.funders.map((f) => moneyCell(m.shares[f.id]?.[y]))}</tr>`),
+)}
+</tbody>
+</table>`,
+    )}
+
+<h2 class="ds-heading" data-size="md">Per delmål</h2>
+${scrollTable(
+  'delmal',
+  html`<table class="ds-table" data-border>
+<caption id="delmal">Tilskudd per delmål og år</caption>
+<thead><tr><th scope="col">Delmål</th>${yearHeads}</tr></thead>
+<tbody>
+${v.goals.map((g) => html`<tr><th scope="row">${g.goal}. ${g.title}</th>${years.map((y) => moneyCell(g.granted[y]))}</tr>`)}
+</tbody>
+</table>`,
+)}`;
+  return Promise.resolve(body).then(String);
+}

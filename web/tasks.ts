@@ -1,0 +1,146 @@
+/**
+ * "Mine oppgaver": what waits for one person across their partnership's cycles, as Norwegian
+ * sentences made from the cycles' structured status (never from the workflow's English action
+ * texts), each with its due date and whether it is overdue. A pure function of its input, so
+ * the front page and its tests agree on what a person must do.
+ *
+ * - a municipal clerk: their council's decision on its share, while it is not recorded;
+ * - an IPR member with a vote: the list under vote, until they have voted on it;
+ * - an administrator: closing the proposals, putting a list to the vote, following up councils
+ *   and votes still open before their deadlines, the year-end close;
+ * - a proposer: their measures (open for edits until the proposal deadline; progress reports
+ *   once the plan is adopted).
+ */
+import type { PartnershipConfig } from '../schema/partnership.js';
+import type { CycleStatus, Phase } from '../workflows/messages.js';
+import type { Person } from './env.js';
+import { formatDate, municipalityName } from './format.js';
+
+export interface TaskMeasure {
+  id: string;
+  title: string;
+  proposedBy: string;
+  status: string;
+}
+
+export interface TaskCycle {
+  status: Pick<CycleStatus, 'id' | 'year' | 'phase' | 'deadlines' | 'overdue' | 'priorityLists' | 'adoptions' | 'measures'>;
+  /** the cycle's measures with their titles (records); without them, a proposer's tasks name none */
+  measures?: TaskMeasure[];
+}
+
+export interface Task {
+  cycleId: string;
+  year: number;
+  /** what to do, in Norwegian */
+  text: string;
+  /** ISO instant, or null when nothing says by when */
+  dueAt: string | null;
+  overdue: boolean;
+  /** where to do it or read more */
+  href: string;
+}
+
+export interface TasksInput {
+  person: Person;
+  partnership: PartnershipConfig;
+  cycles: TaskCycle[];
+  /** ms since the epoch: what "overdue" is measured against */
+  now: number;
+}
+
+const ACTIVE: ReadonlySet<Phase> = new Set(['proposals', 'prioritisation', 'adoption', 'adopted']);
+
+/**
+ * The year-end close and the progress reports are due by the end of the budget year in Oslo:
+ * 31 December 23:59:59 CET. (The workflow's pending action says 23:59:59 UTC, which an Oslo reader
+ * would see as 1 January 00:59.)
+ */
+const yearEnd = (year: number) => `${year}-12-31T22:59:59.000Z`;
+
+export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task[] {
+  const has = (role: Person['roles'][number]) => person.roles.includes(role);
+  const municipalities = new Map(partnership.municipalities.map((m) => [m.id, municipalityName(m.name)]));
+  const voters = partnership.ipr.roster.filter((r) => r.votes);
+  const isVoter = has('ipr_member') && voters.some((r) => r.id === person.sub);
+  const tasks: Task[] = [];
+
+  for (const { status: s, measures = [] } of cycles) {
+    if (!ACTIVE.has(s.phase)) continue;
+    const href = `/sykluser/${encodeURIComponent(s.id)}`;
+    const add = (text: string, dueAt: string | null, flagged = false) =>
+      tasks.push({ cycleId: s.id, year: s.year, text, dueAt, overdue: flagged || (dueAt !== null && Date.parse(dueAt) < now), href });
+    const underVote = s.phase === 'prioritisation' ? s.priorityLists.find((l) => l.status === 'voting') : undefined;
+    const undecided = s.phase === 'adoption' ? s.adoptions.filter((a) => a.decision === null) : [];
+    const councilName = (id: string) => municipalities.get(id) ?? `kommune ${id}`;
+    const roundText = (round: number) => (round > 1 ? ` (runde ${round})` : '');
+
+    if (has('municipal_clerk') && person.municipality) {
+      for (const a of undecided.filter((a) => a.municipality === person.municipality)) {
+        add(
+          `Registrer kommunestyrets vedtak om ${councilName(a.municipality)}s andel av handlings- og økonomiplanen for ${s.year}${roundText(a.round)}`,
+          a.dueAt,
+          a.overdue || s.overdue.includes(`adoption:${a.municipality}`),
+        );
+      }
+    }
+
+    if (isVoter && underVote && !underVote.voters[person.sub]) {
+      add(`Stem over prioriteringslisten for ${s.year} (versjon ${underVote.version}, sak ${underVote.meeting.caseNumber})`, s.deadlines.ipr, s.overdue.includes('ipr'));
+    }
+
+    if (has('admin')) {
+      switch (s.phase) {
+        case 'proposals': {
+          const open = s.measures.filter((m) => m.status === 'proposed').length;
+          add(
+            `Lukk forslagsrunden for ${s.year} eller flytt fristen (${open} tiltak er sendt inn; runden lukkes av seg selv ved fristen ${formatDate(s.deadlines.proposals)})`,
+            s.deadlines.proposals,
+          );
+          break;
+        }
+        case 'prioritisation':
+          if (!underVote) add(`Legg fram en prioriteringsliste for ${s.year} til avstemning i IPR`, s.deadlines.ipr, s.overdue.includes('ipr'));
+          else {
+            const cast = voters.filter((r) => underVote.voters[r.id]).length;
+            add(
+              `Følg med på avstemningen i IPR om prioriteringslisten for ${s.year}: ${cast} av ${voters.length} stemmeberettigede har stemt`,
+              s.deadlines.ipr,
+              s.overdue.includes('ipr'),
+            );
+          }
+          break;
+        case 'adoption':
+          for (const a of undecided) {
+            add(
+              `Følg opp vedtaket i kommunestyret i ${councilName(a.municipality)} om andelen for ${s.year}${roundText(a.round)}`,
+              a.dueAt,
+              a.overdue || s.overdue.includes(`adoption:${a.municipality}`),
+            );
+          }
+          break;
+        case 'adopted':
+          add(`Rapporter indikatorene og avslutt året ${s.year}`, yearEnd(s.year));
+          break;
+      }
+    }
+
+    if (has('proposer')) {
+      const mine = measures.filter((m) => m.proposedBy === person.sub);
+      if (s.phase === 'proposals') {
+        if (mine.every((m) => m.status === 'withdrawn')) add(`Send inn tiltak til handlings- og økonomiplanen for ${s.year}`, s.deadlines.proposals);
+        for (const m of mine.filter((m) => m.status === 'proposed')) {
+          add(`Tiltaket «${m.title}» er sendt inn for ${s.year}; du kan endre eller trekke det til forslagsfristen`, s.deadlines.proposals);
+        }
+      }
+      if (s.phase === 'adopted') {
+        for (const m of mine.filter((m) => m.status === 'granted' || m.status === 'partly_granted')) {
+          add(`Rapporter framdrift og forbruk for tiltaket «${m.title}» (${s.year})`, yearEnd(s.year));
+        }
+      }
+    }
+  }
+
+  const due = (t: Task) => (t.dueAt === null ? Infinity : Date.parse(t.dueAt));
+  return tasks.sort((a, b) => Number(b.overdue) - Number(a.overdue) || due(a) - due(b) || a.year - b.year);
+}
