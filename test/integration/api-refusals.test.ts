@@ -112,7 +112,7 @@ describe('the authorisation matrix', () => {
     proposePriorityList: ['admin', 'ipr_member'],
     castVote: ['ipr_member'],
     recordAdoption: ['municipal_clerk'],
-    getAllocations: ['finance', 'admin', 'ipr_member'],
+    getAllocations: ['finance', 'admin', 'ipr_member', 'municipal_clerk'], // a clerk: their own municipality's shares
     reportProgress: ['proposer', 'admin'],
     reportIndicators: ['admin'],
     closeCycle: ['admin'],
