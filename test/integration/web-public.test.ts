@@ -94,7 +94,7 @@ describe('the public pages', () => {
     expect(page).toContain(`sak ${ADOPTED_LIST_CASE}`);
     expect(page).toContain(`20. november ${adoptedYear - 1}`);
     for (const [m, caseNumber] of Object.entries(COUNCIL_CASES)) expect(page, m).toContain(caseNumber);
-    expect(page).toContain(`10. desember ${adoptedYear - 1}`);
+    expect(page).toContain("10. november 2026");
     expect(page).toContain('Øyer kommune');
     expect(page).toContain('Næringshage i Gausdal');
     // 200 000.00 splits into 133 333.33 for the county and 22 222.23 / 22 222.22 / 22 222.22 (DOMAIN.md).
@@ -204,7 +204,7 @@ describe('the public page after a loop-back', () => {
     await iprAdopts(c, await underVote(c, false));
     await poll(() => c.handle.query(m.getStatus), (s) => s.phase === 'adoption' && s.adoptions.length === 3, 'adoption round 1');
     const decide = (municipality: string, decision: m.AdoptionDecision, caseNumber: string, amounts?: m.YearMap) =>
-      c.handle.executeUpdate(m.recordAdoption, { args: [{ actor: clerk(municipality), adoption: { municipality, decision, caseNumber, decidedOn: `${year - 1}-12-10`, ...(amounts ? { amounts } : {}) } }] });
+      c.handle.executeUpdate(m.recordAdoption, { args: [{ actor: clerk(municipality), adoption: { municipality, decision, caseNumber, decidedOn: "2026-11-10", ...(amounts ? { amounts } : {}) } }] });
     await decide('3405', 'adopted', 'PS 1/L');
     await decide('3440', 'reduced', 'PS 2/L', { [y]: '200000.00' });
     await decide('3441', 'adopted', 'PS 3/L');

@@ -83,7 +83,7 @@ export async function councilsAdopt(c: DrivenCycle): Promise<void> {
   for (const municipality of ['3405', '3440', '3441']) {
     await sendWhileMovingOn(() =>
       c.handle.executeUpdate(m.recordAdoption, {
-        args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: COUNCIL_CASES[municipality]!, decidedOn: `${c.year - 1}-12-${days[municipality]}` } }],
+        args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: COUNCIL_CASES[municipality]!, decidedOn: `2026-11-${days[municipality]}` } }],
       }),
     );
   }
