@@ -10,6 +10,9 @@ import type { WebEnv } from '../env.js';
 import { accessibilityPage } from './accessibility.js';
 import { cyclePage } from './cycle.js';
 import { homePage } from './home.js';
+import { measureFormPages } from './measure-form.js';
+import { myMeasuresPage } from './measure-mine.js';
+import { measureWithdrawPages } from './measure-withdraw.js';
 import { noRolePage } from './no-role.js';
 import { publicCyclePage } from './public-cycle.js';
 import { publicIndexPages } from './public-index.js';
@@ -19,6 +22,10 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   assetRoutes(web);
   homePage(web, ctx);
   cyclePage(web, ctx);
+  // The actions (issue 10): proposer, IPR vote, clerk.
+  myMeasuresPage(web, ctx);
+  measureFormPages(web, ctx);
+  measureWithdrawPages(web, ctx);
   publicIndexPages(web, ctx);
   publicCyclePage(web, ctx);
   accessibilityPage(web);
