@@ -8,6 +8,7 @@ import { assetRoutes } from '../assets/index.js';
 import type { WebContext } from '../core.js';
 import type { WebEnv } from '../env.js';
 import { accessibilityPage } from './accessibility.js';
+import { adoptionPages } from './adoption.js';
 import { cyclePage } from './cycle.js';
 import { homePage } from './home.js';
 import { measureFormPages } from './measure-form.js';
@@ -16,6 +17,7 @@ import { measureWithdrawPages } from './measure-withdraw.js';
 import { noRolePage } from './no-role.js';
 import { publicCyclePage } from './public-cycle.js';
 import { publicIndexPages } from './public-index.js';
+import { votePages } from './vote.js';
 
 export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   const web = new Hono<WebEnv>();
@@ -26,6 +28,8 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   myMeasuresPage(web, ctx);
   measureFormPages(web, ctx);
   measureWithdrawPages(web, ctx);
+  votePages(web, ctx);
+  adoptionPages(web, ctx);
   publicIndexPages(web, ctx);
   publicCyclePage(web, ctx);
   accessibilityPage(web);
