@@ -75,7 +75,11 @@ const text = async (page: Page, selector: string) => (await page.locator(selecto
 async function expectReflowAt320(page: Page): Promise<void> {
   const size = page.viewportSize();
   await page.setViewportSize({ width: 320, height: 800 });
-  expect(await page.evaluate('document.documentElement.scrollWidth'), `scroll width of ${page.url()} at 320 px`).toBeLessThanOrEqual(320);
+  // On failure, name the widest elements outside a scrolling table, so the cause is in the message.
+  const widest = await page.evaluate(
+    `[...document.querySelectorAll('main *')].filter((el) => !el.closest('.table-scroll')).map((el) => [el.tagName + '.' + el.className, Math.round(el.getBoundingClientRect().right)]).filter(([, r]) => r > 320).slice(-5).join('; ')`,
+  );
+  expect(await page.evaluate('document.documentElement.scrollWidth'), `scroll width of ${page.url()} at 320 px (${String(widest)})`).toBeLessThanOrEqual(320);
   if (size) await page.setViewportSize(size);
 }
 

@@ -67,7 +67,8 @@ function clerkMunicipality(person: Person): string {
 async function asked(ctx: WebContext, cycle: CycleRecord, municipality: string): Promise<Asked> {
   const [status, lists, snapshot] = await Promise.all([cycleStatus(ctx, cycle.id), records.priorityLists(ctx.sql, cycle.id), ctx.allocations.get(cycle.id)]);
   const adoption = status.adoptions.filter((a) => a.municipality === municipality).sort((a, b) => b.round - a.round)[0] ?? null;
-  const version = status.adoptedListVersion;
+  // adoptedListVersion is set once the year is adopted; during adoption the list is the one the IPR adopted.
+  const version = status.adoptedListVersion ?? [...status.priorityLists].reverse().find((l) => l.status === 'adopted')?.version ?? null;
   const list = version === null ? null : (lists.find((l) => l.version === version) ?? null);
   const m = cycle.config.municipalities.find((x) => x.id === municipality);
   return {

@@ -37,7 +37,8 @@ ${measures.map(
   <td>${MEASURE_STATUS_NAMES[m.status] ?? m.status}</td>
   <td class="num">${formatNok(formatMoney(sumMoney(Object.values(m.amounts).map(parseMoney))))}</td>
   <td>${open && m.status === 'proposed'
-    ? html`<a class="ds-link" href="${base}/${encodeURIComponent(m.id)}/endre">Endre<span class="ds-sr-only"> «${m.title}»</span></a> · <a class="ds-link" href="${base}/${encodeURIComponent(m.id)}/trekk">Trekk<span class="ds-sr-only"> «${m.title}»</span></a>`
+    ? // aria-label, not a visually hidden span: an absolutely placed span in a scrolling table widens the page at 320 px.
+      html`<a class="ds-link" href="${base}/${encodeURIComponent(m.id)}/endre" aria-label="Endre «${m.title}»">Endre</a> · <a class="ds-link" href="${base}/${encodeURIComponent(m.id)}/trekk" aria-label="Trekk «${m.title}»">Trekk</a>`
     : '–'}</td>
 </tr>`,
 )}
