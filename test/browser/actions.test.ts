@@ -170,6 +170,45 @@ describe('the first actions in the browser', () => {
     expect((await measureTitles()).filter((t) => t === 'Gründerhus i Øyer')).toHaveLength(1);
   });
 
+  it('a proposer edits their measure and withdraws another after a confirmation; someone else may do neither', async () => {
+    const page = await personPage('Næringsrådgiver, Lillehammer-regionen');
+    await page.goto(`/sykluser/${cid}/tiltak/nytt`);
+    await page.getByLabel('Tittel', { exact: true }).fill('Prøveprosjekt som trekkes');
+    await page.getByLabel('Beskrivelse', { exact: true }).fill('Skal trekkes igjen.');
+    await page.getByLabel(/^1\.1 /).check();
+    await page.getByLabel('Ansvarlig', { exact: true }).fill('Lillehammer-regionen Vekst');
+    await page.getByRole('group', { name: /Beløp det søkes om/ }).getByLabel(String(year), { exact: true }).fill('10 000');
+    await page.getByRole('button', { name: 'Send inn tiltaket' }).click();
+    await page.getByRole('heading', { name: 'Tiltaket er sendt inn', level: 1 }).waitFor();
+
+    await page.goto('/mine-tiltak');
+    await page.getByRole('link', { name: 'Endre «Reiselivsklynge for Gausdal»' }).click();
+    await page.waitForURL(/\/tiltak\/[^/]+\/endre$/);
+    const amount = page.getByRole('group', { name: /Beløp det søkes om/ }).getByLabel(String(year + 1), { exact: true });
+    expect(await amount.inputValue(), 'the recorded amount, as a person types it').toBe('150 000,00');
+    await checkPage(page);
+    await amount.fill('175 000');
+    await page.getByRole('button', { name: 'Lagre endringene' }).click();
+    await page.getByRole('heading', { name: 'Endringene er lagret', level: 1 }).waitFor();
+    expect(await text(page, 'dl.receipt')).toContain(`Søkt for ${year + 1}\n175 000,00 kr`);
+    const editUrl = `${new URL((await page.getByRole('link', { name: 'Endre tiltaket' }).getAttribute('href'))!, web().baseUrl).pathname}`;
+
+    await page.goto('/mine-tiltak');
+    await page.getByRole('link', { name: 'Trekk «Prøveprosjekt som trekkes»' }).click();
+    await page.getByRole('heading', { name: 'Trekke «Prøveprosjekt som trekkes»?', level: 1 }).waitFor();
+    await checkPage(page);
+    await page.getByRole('button', { name: 'Ja, trekk tiltaket' }).click();
+    await page.getByRole('heading', { name: 'Tiltaket er trukket', level: 1 }).waitFor();
+    await page.goto('/mine-tiltak');
+    expect(await page.getByRole('row', { name: /Prøveprosjekt som trekkes/ }).innerText()).toContain('Trukket');
+
+    const other = await personPage('Prosjektleder, Lillehammer-regionen');
+    const refused = await other.goto(editUrl);
+    expect(refused?.status()).toBe(403);
+    expect(await text(other, 'main')).toContain('Bare den som sendte inn tiltaket, eller en administrator, kan endre det.');
+    await checkPage(other);
+  });
+
   it('IPR members vote in the browser, one with the keyboard alone; a second vote is refused; the list is adopted', async () => {
     await api('POST', `/cycles/${cid}/proposals/close`, ADMIN);
     await phaseIs(cid, 'prioritisation');

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { choiceField, errorSummary, fieldId, formErrors, formKey, hiddenFields, postedKey, receipt, refusalReason, textField, updateIdFor, zodPaths } from '../../web/forms.js';
 import { MeasureInputSchema, Problem } from '../../web/core.js';
+import { decisionFromForm } from '../../web/pages/adoption.js';
+import { measureFromForm } from '../../web/pages/measure-form.js';
 
 const str = async (h: unknown) => String(await h);
 
@@ -94,5 +96,47 @@ describe('errors from the API schemas and the workflow', () => {
     const out = await str(receipt('Tiltaket er sendt inn', [['Tittel', 'Besøkssenter']]));
     expect(out).toContain('data-color="success"');
     expect(out).toContain('<dt>Tittel</dt><dd>Besøkssenter</dd>');
+  });
+});
+
+
+const YEARS = ['2027', '2028', '2029', '2030'];
+
+describe('the measure form read as the API reads a measure', () => {
+  const filled = { title: 'Næringshage', description: 'Kontorer', strategies: ['1.2', '2.1'], responsible: 'Gausdal kommune', 'amount-2027': '1 250 000,50', 'amount-2028': '', 'cofunding-source-0': 'Stiftelsen', 'cofunding-amount-0': '50 000 kr', 'cofunding-source-1': '', 'cofunding-amount-1': '' };
+
+  it('gives the decimal strings the API takes; empty years and rows are left out', () => {
+    expect(measureFromForm(filled, YEARS)).toEqual({
+      measure: { title: 'Næringshage', description: 'Kontorer', strategies: ['1.2', '2.1'], responsible: 'Gausdal kommune', amounts: { 2027: '1250000.50' }, cofunding: [{ source: 'Stiftelsen', amount: '50000.00' }] },
+    });
+  });
+
+  it('names each field in error in Norwegian, in the order of the form, with the typed amount’s own reason', () => {
+    const read = measureFromForm({ ...filled, title: '  ', strategies: [], 'amount-2027': '1.250', 'cofunding-source-0': '' }, YEARS);
+    expect('errors' in read && read.errors.map((e) => e.field)).toEqual(['title', 'strategies', 'amount-2027', 'cofunding-source-0']);
+    expect('errors' in read && read.errors[2]?.message).toMatch(/^2027: Punktum med tre sifre/);
+  });
+});
+
+describe('the council decision read as the API reads it', () => {
+  const now = Date.parse('2026-12-01T12:00:00Z');
+
+  it('a lower amount names only the years typed; the date is the calendar date typed', () => {
+    expect(decisionFromForm({ decision: 'reduced', 'amount-2027': '100 000', caseNumber: 'PS 41/26', decidedOn: '01.12.2026' }, YEARS, now)).toEqual({
+      decision: { decision: 'reduced', amounts: { 2027: '100000.00' }, caseNumber: 'PS 41/26', decidedOn: '2026-12-01' },
+    });
+  });
+
+  it('amounts typed with another decision are not sent', () => {
+    expect(decisionFromForm({ decision: 'adopted', 'amount-2027': '5', caseNumber: 'PS 1/26', decidedOn: '2026-11-30' }, YEARS, now)).toEqual({
+      decision: { decision: 'adopted', caseNumber: 'PS 1/26', decidedOn: '2026-11-30' },
+    });
+  });
+
+  it('refuses no decision, no amount for a lower one, no case number and a date in the future', () => {
+    const read = decisionFromForm({ decision: 'reduced', caseNumber: '', decidedOn: '02.12.2026' }, YEARS, now);
+    expect('errors' in read && read.errors.map((e) => e.field)).toEqual(['amount-2027', 'caseNumber', 'decidedOn']);
+    const none = decisionFromForm({ caseNumber: 'x', decidedOn: '01.12.2026' }, YEARS, now);
+    expect('errors' in none && none.errors.map((e) => e.message)).toEqual(['Velg hva kommunestyret vedtok.']);
   });
 });

@@ -177,7 +177,10 @@ export function decisionFromForm(values: FormValues, years: string[], now = Date
     ).filter((e) => !seen.has(e.field));
     errors.push(...fromSchema);
   }
-  if (errors.length || !parsed.success) return { errors };
+  if (errors.length || !parsed.success) {
+    const order = ['decision', ...years.map(amountField), 'caseNumber', 'decidedOn'];
+    return { errors: errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field)) };
+  }
   return { decision: parsed.data as Decision };
 }
 
