@@ -210,8 +210,24 @@ describe('the first actions in the browser', () => {
   });
 
   it('IPR members vote in the browser, one with the keyboard alone; a second vote is refused; the list is adopted', async () => {
+    // A proposer's form filled while proposals were open, sent after they closed: the workflow's refusal, in Norwegian.
+    const late = await personPage('Prosjektleder, Lillehammer-regionen');
+    await late.goto(`/sykluser/${cid}/tiltak/nytt`);
+    await late.getByLabel('Tittel', { exact: true }).fill('For sent ute');
+    await late.getByLabel('Beskrivelse', { exact: true }).fill('Kommer etter fristen.');
+    await late.getByLabel(/^1\.1 /).check();
+    await late.getByLabel('Ansvarlig', { exact: true }).fill('Øyer kommune');
+    await late.getByRole('group', { name: /Beløp det søkes om/ }).getByLabel(String(year), { exact: true }).fill('20 000');
+
     await api('POST', `/cycles/${cid}/proposals/close`, ADMIN);
     await phaseIs(cid, 'prioritisation');
+
+    await late.getByRole('button', { name: 'Send inn tiltaket' }).click();
+    await late.getByRole('alert').waitFor();
+    expect(await text(late, '[role="alert"]')).toContain('Forslagsfristen er ute, eller syklusen er ikke lenger i fasen for forslag. Ingenting er endret.');
+    expect(await late.getByLabel('Tittel', { exact: true }).inputValue()).toBe('For sent ute');
+    expect(await measureTitles()).not.toContain('For sent ute');
+    await checkPage(late);
     const { items } = await api('GET', `/cycles/${cid}/recommendation`, ADMIN);
     await api('POST', `/cycles/${cid}/priority-lists`, ADMIN, { items, meeting: { date: `${year - 1}-11-20`, caseNumber: `12/${String(year).slice(2)}` } });
 
