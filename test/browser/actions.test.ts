@@ -118,6 +118,7 @@ describe('the first actions in the browser', () => {
 
     const summary = page.locator('.ds-error-summary');
     await summary.waitFor();
+    expect(await page.evaluate('document.activeElement && document.activeElement.id'), 'the summary has the focus, so a screen reader reads it first').toBe('feiloppsummering');
     const link = summary.getByRole('link', { name: new RegExp(`^${year}: Punktum med tre sifre`) });
     expect(await link.getAttribute('href')).toBe(`#f-amount-${year}`);
     expect(await amounts.getByLabel(String(year), { exact: true }).inputValue(), 'what was typed is kept').toBe('300.000');

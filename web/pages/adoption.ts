@@ -263,8 +263,9 @@ ${pending ? decisionForm(c, a, values, errors) : done}`,
         );
       }
 
+      let recorded: AdoptionState;
       try {
-        await updateCycleOnce(ctx, cycle.id, recordAdoption, { actor: actorOf(person), adoption: { municipality, ...d } }, updateIdFor(person.sub, `recordAdoption-${municipality}`, key));
+        recorded = await updateCycleOnce(ctx, cycle.id, recordAdoption, { actor: actorOf(person), adoption: { municipality, ...d } }, updateIdFor(person.sub, `recordAdoption-${municipality}`, key));
       } catch (err) {
         if (!isRefusal(err)) throw err;
         if (err.kind === 'invalidInput' && err.errors?.length) {
@@ -286,12 +287,16 @@ ${pending ? decisionForm(c, a, values, errors) : done}`,
         }
         return page(c, await asked(ctx, cycle, municipality), values, [], refusalReason(err, REFUSED), err.status);
       }
+      // What the workflow recorded (the first post's, when this form was posted twice); years a lower decision left out keep the requested amount.
+      const shown: Decision = recorded.decision
+        ? { decision: recorded.decision, ...(recorded.decision === 'reduced' && d.amounts ? { amounts: Object.fromEntries(Object.keys(d.amounts).map((y) => [y, recorded.amounts?.[y] ?? d.amounts?.[y] ?? '0.00'])) } : {}), caseNumber: recorded.caseNumber ?? d.caseNumber, decidedOn: recorded.decidedOn ?? d.decidedOn }
+        : d;
       return render(
         c,
         'Vedtaket er registrert',
         receipt(
           `${a.name}s vedtak er registrert for ${cycleTitle(cycle)}.`,
-          [...decisionLines(d, years), ['Hva skjer nå', nextStep(d.decision, a.name)]],
+          [...decisionLines(shown, years), ['Hva skjer nå', nextStep(shown.decision, a.name)]],
           html`<p class="ds-paragraph"><a class="ds-link" href="${cycleHref(cycle)}">${cycleTitle(cycle)}</a> · <a class="ds-link" href="/">Mine oppgaver</a></p>`,
         ),
         { breadcrumbs: crumbs(cycle, 'Kvittering') },

@@ -229,6 +229,12 @@ const REFUSED = {
   notFound: 'Tiltaket finnes ikke i denne syklusen.',
 } as const;
 
+/** The measure as Postgres has it now, in the fields of the form. */
+async function recordedMeasure(ctx: WebContext, cycle: CycleRecord, id: string): Promise<MeasureInput | null> {
+  const [m] = await records.measures(ctx.sql, cycle.id, id);
+  return m ? { title: m.title, description: m.description, strategies: m.strategies, responsible: m.responsible, amounts: m.amounts, cofunding: m.cofunding } : null;
+}
+
 async function planOf(ctx: WebContext, cycle: CycleRecord): Promise<Plan | null> {
   return (await records.partnership(ctx.sql, cycle.partnership))?.plan ?? null;
 }
@@ -277,7 +283,9 @@ export function measureFormPages(web: Hono<WebEnv>, ctx: WebContext): void {
           // As the API does: written now, the proposer's next page finds it; should this fail, the workflow's own write follows.
           await writeMeasure(ctx.sql, write).catch((e: Error) => ctx.log.log('warn', 'submission not written by the web; the cycle workflow writes it', { cycleId: cycle.id, measureId: id, error: e.message }));
         }
-        return render(c, 'Tiltaket er sendt inn', measureReceipt(`«${read.measure.title}» er sendt inn til ${cycleTitle(cycle)}.`, cycle, id, read.measure), { breadcrumbs: crumbs(cycle, 'Kvittering') });
+        // The receipt says what is recorded, not what this post said: a form posted again is answered with the first post's Update.
+        const shown = (await recordedMeasure(ctx, cycle, id)) ?? read.measure;
+        return render(c, 'Tiltaket er sendt inn', measureReceipt(`«${shown.title}» er sendt inn til ${cycleTitle(cycle)}.`, cycle, id, shown), { breadcrumbs: crumbs(cycle, 'Kvittering') });
       } catch (err) {
         if (!isRefusal(err)) throw err;
         if (err.kind === 'invalidInput' && err.errors?.length) {
@@ -319,7 +327,8 @@ export function measureFormPages(web: Hono<WebEnv>, ctx: WebContext): void {
       if ('errors' in read) return again(read.errors);
       try {
         await updateCycleOnce(ctx, cycle.id, editMeasure, { actor: actorOf(person), measureId: m.id, measure: read.measure }, updateIdFor(person.sub, `editMeasure-${m.id}`, key));
-        return render(c, 'Endringene er lagret', measureReceipt(`«${read.measure.title}» er endret.`, cycle, m.id, read.measure), { breadcrumbs: crumbs(cycle, 'Kvittering') });
+        const shown = (await recordedMeasure(ctx, cycle, m.id)) ?? read.measure;
+        return render(c, 'Endringene er lagret', measureReceipt(`«${shown.title}» er endret.`, cycle, m.id, shown), { breadcrumbs: crumbs(cycle, 'Kvittering') });
       } catch (err) {
         if (!isRefusal(err)) throw err;
         if (err.kind === 'invalidInput' && err.errors?.length) {

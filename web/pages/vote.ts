@@ -157,6 +157,8 @@ export function votePages(web: Hono<WebEnv>, ctx: WebContext): void {
         if (!isRefusal(err)) throw err;
         return votePage(c, person, await view(ctx, cycle), { refusal: refusalReason(err, REFUSED), status: err.status });
       }
+      // The vote recorded, which is the first post's when this form was posted twice.
+      const cast: Vote = list.voters[person.sub] ?? vote;
       const outcome =
         list.status === 'adopted'
           ? 'Listen har fått flertall og er vedtatt. Den går nå til kommunestyrene.'
@@ -167,10 +169,10 @@ export function votePages(web: Hono<WebEnv>, ctx: WebContext): void {
         c,
         'Stemmen er registrert',
         receipt(
-          `Du har stemt ${VOTE_NAMES[vote]} prioriteringsliste ${version}.`,
+          `Du har stemt ${VOTE_NAMES[cast]} prioriteringsliste ${version}.`,
           [
             ['Liste', `Prioriteringsliste ${version}, ${cycleTitle(cycle)}`],
-            ['Din stemme', VOTE_NAMES[vote]],
+            ['Din stemme', VOTE_NAMES[cast]],
             ['Stemmer for så langt', String(list.votes.approve)],
             ['Stemmer mot så langt', String(list.votes.reject)],
             ['Hva nå', outcome],
