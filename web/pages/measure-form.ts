@@ -177,7 +177,9 @@ interface FormPage {
 
 function form(c: PageContext, p: FormPage): Html {
   const years = planYears(p.cycle);
-  const rows = Math.max(cofundingRows(p.values), 0) + EXTRA_COFUNDING_ROWS;
+  // The rows with something in them, then empty ones: a form shown again does not grow.
+  const filled = Array.from({ length: cofundingRows(p.values) }, (_, i) => i).filter((i) => text(p.values, sourceField(i)).trim() || text(p.values, cofundingAmountField(i)).trim());
+  const rows = (filled.length ? (filled[filled.length - 1] as number) + 1 : 0) + EXTRA_COFUNDING_ROWS;
   const groups = strategyGroups(p.plan);
   return html`${p.refusal ? refusalBox(p.refusal) : ''}
 ${errorSummary(p.errors)}

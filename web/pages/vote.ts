@@ -81,7 +81,8 @@ async function view(ctx: WebContext, cycle: CycleRecord): Promise<VoteView> {
   return { cycle, list, titles: new Map(measures.map((m: MeasureRecord) => [m.id, m.title])), items };
 }
 
-const isVoter = (config: PartnershipConfig, person: Person) => votingMembers(config).some((m) => m.id === person.sub);
+/** A voting member of the roster with the role the API's castVote asks for. */
+const isVoter = (config: PartnershipConfig, person: Person) => person.roles.includes('ipr_member') && votingMembers(config).some((m) => m.id === person.sub);
 
 function votePage(c: PageContext, person: Person, v: VoteView, extra: { errors?: FormError[]; refusal?: string; status?: number } = {}) {
   const title = `Avstemning – ${cycleTitle(v.cycle)}`;
