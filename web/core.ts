@@ -16,3 +16,35 @@ import { localAccounts } from '../services/oidc-provider/accounts.js';
  * names, so elsewhere a person who is neither on the IPR roster nor the reader shows as their id.
  */
 export const knownPeople: ReadonlyMap<string, string> = new Map(localAccounts.map((a) => [a.member, a.name]));
+
+// ── actions (issue 10): the forms' way into a cycle's workflow ──────────────────────────────────
+export { castVote, editMeasure, recordAdoption, submitMeasure, withdrawMeasure } from '../workflows/messages.js';
+export type { Actor, AdoptionState, MeasureInput, PriorityListState } from '../workflows/messages.js';
+export { AdoptionRequest, MeasureInput as MeasureInputSchema, MeasurePatch as MeasurePatchSchema, VoteRequest } from '../schema/api.js';
+export type { FieldError, ProblemKind } from '../core/problem.js';
+
+import type { UpdateDefinition } from '@temporalio/common';
+import { updateCycle } from '../core/cycle-commands.js';
+import { BudgetExceeded, outageOf, outageProblem, unavailable, withinBudget } from '../core/outage.js';
+import type { WebContext as Ctx } from './env.js';
+
+/**
+ * Sends an Update to a cycle's workflow with an Update id of the form's own (web/forms.ts
+ * updateIdFor): the Temporal server applies an Update once per id, so a form sent twice (a double
+ * click, a reload) records once and the second send gets the first one's result. The workflow's
+ * typed refusals come back as problems (core/cycle-commands.ts updateCycle); after any outcome the
+ * cycle's next read is fresh.
+ */
+export async function updateCycleOnce<Ret, Arg>(ctx: Ctx, cycleId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId: string): Promise<Ret> {
+  // Bounded as the API's actions are (ACTION_TIMEOUT_MS): then a 503 that says the outcome is unknown.
+  const budget = ctx.config.ACTION_TIMEOUT_MS;
+  try {
+    return await withinBudget(ctx.temporal.withDeadline(Date.now() + budget, () => updateCycle(ctx, cycleId, update, arg, updateId)), budget);
+  } catch (err) {
+    if (err instanceof BudgetExceeded) throw unavailable(`no answer from the workflow within ${budget / 1000} s`, true);
+    const outage = outageOf(err);
+    throw outage ? outageProblem(outage, true) : err;
+  } finally {
+    ctx.changes.changed(cycleId);
+  }
+}

@@ -87,11 +87,24 @@ ${mine.length === 0
   : html`<ul class="tasks">${mine.map(
       (t) => html`<li class="${t.overdue ? 'overdue' : ''}">${t.text}<p class="task-meta">${t.dueAt ? html`<span>Frist: <time datetime="${t.dueAt}">${formatDateTime(t.dueAt)}</time></span>` : ''}${t.overdue ? html` <span class="ds-tag" data-color="danger">Forfalt</span>` : ''}</p></li>`,
     )}</ul>`}
+${actionLinks(status, person)}
 <h2 class="ds-heading" data-size="md">Tiltak</h2>
 ${measureTable(measures, names)}
 ${allocations ? allocationSection(config, status.id, allocations) : ''}
 <h2 class="ds-heading" data-size="md">Vedtak og hendelser</h2>
 ${historyTable(config, status, names)}`;
+}
+
+/** Where the reader acts in this cycle (web/pages/measure-*.ts, vote.ts, adoption.ts), by role and phase. */
+function actionLinks(s: CycleStatus, person: Person): Html {
+  const base = `/sykluser/${encodeURIComponent(s.id)}`;
+  const has = (r: Person['roles'][number]) => person.roles.includes(r);
+  const links: [string, string][] = [];
+  if (s.phase === 'proposals' && (has('proposer') || has('admin'))) links.push([`${base}/tiltak/nytt`, 'Meld inn nytt tiltak'], ['/mine-tiltak', 'Mine tiltak']);
+  if (s.phase === 'prioritisation' && s.priorityLists.length > 0) links.push([`${base}/avstemning`, has('ipr_member') ? 'Prioriteringslisten og avstemningen' : 'Prioriteringslisten']);
+  if (s.phase === 'adoption' && has('municipal_clerk') && person.municipality) links.push([`${base}/vedtak`, 'Registrer kommunestyrets vedtak']);
+  if (links.length === 0) return html``;
+  return html`<ul class="ds-list action-links">${links.map(([href, label]) => html`<li><a class="ds-link" href="${href}">${label}</a></li>`)}</ul>`;
 }
 
 function steps(phase: CycleStatus['phase']): Html {

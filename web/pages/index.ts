@@ -8,18 +8,29 @@ import { assetRoutes } from '../assets/index.js';
 import type { WebContext } from '../core.js';
 import type { WebEnv } from '../env.js';
 import { accessibilityPage } from './accessibility.js';
+import { adoptionPages } from './adoption.js';
 import { cyclePage } from './cycle.js';
 import { homePage } from './home.js';
+import { measureFormPages } from './measure-form.js';
+import { myMeasuresPage } from './measure-mine.js';
+import { measureWithdrawPages } from './measure-withdraw.js';
 import { noRolePage } from './no-role.js';
 import { publicCyclePage } from './public-cycle.js';
 import { publicIndexPage } from './public-index.js';
 import { publicPartnershipPage } from './public-partnership.js';
+import { votePages } from './vote.js';
 
 export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   const web = new Hono<WebEnv>();
   assetRoutes(web);
   homePage(web, ctx);
   cyclePage(web, ctx);
+  // The actions (issue 10): proposer, IPR vote, clerk.
+  myMeasuresPage(web, ctx);
+  measureFormPages(web, ctx);
+  measureWithdrawPages(web, ctx);
+  votePages(web, ctx);
+  adoptionPages(web, ctx);
   publicIndexPage(web, ctx);
   publicPartnershipPage(web, ctx);
   publicCyclePage(web, ctx);
