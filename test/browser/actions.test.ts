@@ -328,7 +328,7 @@ describe('the first actions in the browser', () => {
 
     // The round ends when every council has decided; then the lowered frame sends the year back.
     for (const m of ['3405', '3440']) {
-      await api('POST', `/cycles/${cid}/adoptions/${m}`, { sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m }, { decision: 'adopted', caseNumber: `PS ${m.slice(2)}/26`, decidedOn: `${year - 1}-12-10` });
+      await api('POST', `/cycles/${cid}/adoptions/${m}`, { sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m }, { decision: 'adopted', caseNumber: `PS ${m.slice(2)}/26`, decidedOn: "2026-11-10" });
     }
     await phaseIs(cid, 'prioritisation');
   });
