@@ -19,7 +19,7 @@
  * - MALLOC_ARENA_MAX=2: glibc gives threads that allocate at once their own malloc arenas (up to
  *   8 per core), and each keeps the memory it freed. The worker has many threads (the SDK's Rust
  *   core, libuv's pool, the workflow thread); two arenas serve them in less memory.
- * What each saves under the cycle benchmark is in the README (Benchmarks).
+ * What each saves under the cycle benchmark is in docs/development.md (Benchmarks).
  *
  * A MALLOC_ARENA_MAX already in the environment is kept, to try other values.
  */

@@ -1,7 +1,7 @@
 /**
  * Who is who: from the ID token's claims to a Person (roles in one partnership, a municipality),
  * through a mapping taken from configuration (WEB_CLAIMS_MAPPING, JSON), so that the same code
- * serves the local provider, Microsoft Entra ID and Ansattporten (README, "Sign-in").
+ * serves the local provider, Microsoft Entra ID and Ansattporten (docs/operations.md, "Sign-in").
  *
  * A claim is named by a dotted path; arrays on the way are walked into, so
  * "authorization_details.reportees.ID" reads every reportee's id of an Ansattporten token.
