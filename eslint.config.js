@@ -77,4 +77,11 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Not allowed in workflows.' }, { name: 'process', message: 'No process access in workflows.' }],
     },
   })),
+  {
+    // A promise a workflow forgets is work that can outlive its step unseen: every one is awaited,
+    // returned, or marked `void` on purpose. Type-aware, so for workflows/ only (it needs the types).
+    files: ['workflows/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
 );
