@@ -6,7 +6,7 @@
  * (test/support/worker-process.ts) so its memory can be read from /proc: the production worker
  * (services/worker/create.ts), built to plain JavaScript (services/worker/build.ts) and started with
  * the production node flags (services/worker/launch.ts). Then one cycle with 1000 measures and
- * 8 votes shows where the cycle continues as new (at 8000 history events).
+ * 8 votes shows where the cycle continues as new (when the server suggests it). The floor of the 60 cycles: as many no-op Updates at the same concurrency (cycles_updates_per_s_vs_noop).
  *
  * Uses TEMPORAL_ADDRESS / DATABASE_URL when set (a fresh database on that server, dropped after),
  * else starts a Temporal dev server and an embedded Postgres of its own. Prints the figures and,
@@ -25,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type postgres from 'postgres';
 import { migrate } from '../schema/migrate.js';
 import type { PartnershipConfig } from '../schema/partnership.js';
@@ -37,6 +38,8 @@ import { findOrBuildTemporalCli } from '../services/stack/temporal-cli.js';
 import { startTemporalServer } from '../services/stack/temporal-server.js';
 import { buildWorker } from '../services/worker/build.js';
 import { builtWorker, describeWorkerProcess } from '../services/worker/launch.js';
+import type { benchNoopWorkflow } from '../workflows/bench.js';
+import { noopUpdate, stopBench } from '../workflows/bench.js';
 import type { cycleWorkflow } from '../workflows/cycle.js';
 import * as m from '../workflows/messages.js';
 import { admin, clerk, frames, lillehammer, proposer, startCycle, unusedYear, voters } from '../test/support/cycles.js';
@@ -66,6 +69,10 @@ export interface BenchResult {
   worker_peak_rss_mb: number;
   worker_max_cached_workflows: number;
   worker_node: string;
+  /** The cycles' Updates per second, and the floor's: no-op Updates, as many, at the same concurrency. */
+  cycles_updates_per_s: number;
+  noop_updates_per_s: number;
+  cycles_updates_per_s_vs_noop: number;
 }
 
 const partnershipId = (i: number) => `bench-${String(i + 1).padStart(2, '0')}`;
@@ -136,6 +143,36 @@ async function bounded(n: number, limit: number, task: (i: number) => Promise<vo
   await Promise.all(Array.from({ length: Math.min(limit, n) }, async () => {
     while (next < n) await task(next++);
   }));
+}
+
+/**
+ * The floor of the cycles' Update rate, measured in the same run: `total` no-op Updates (the
+ * same payload size as a submission), `concurrency` workflows at a time as the cycles were, each
+ * lane sending its Updates one after another, on a worker process of its own. Returns Updates per second.
+ */
+async function noopFloor(client: Client, runDir: string, o: { temporalAddress: string; databaseUrl: string; total: number; concurrency: number }, cleanups: Cleanup[]): Promise<number> {
+  const bundle = path.join(runDir, 'bench-workflow-bundle.js');
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'bench.ts'), logger: new DefaultLogger('WARN') });
+  fs.writeFileSync(bundle, code);
+  const taskQueue = `bench-noop-${randomUUID()}`;
+  const worker = spawnWorkerProcess({ temporalAddress: o.temporalAddress, databaseUrl: o.databaseUrl, taskQueue, workflowBundlePath: bundle });
+  cleanups.push(() => worker.stop());
+  await worker.next('ready');
+  const payload = { actor: proposer(), measure: { title: 'x'.repeat(60), description: 'y'.repeat(400), strategies: ['2.1'], responsible: 'LRV', amounts: { '2027': '100000.00' }, cofunding: [] } };
+  const lanes = Math.min(o.concurrency, o.total);
+  const handles = await Promise.all(Array.from({ length: lanes }, (_, i) =>
+    client.workflow.start<typeof benchNoopWorkflow>('benchNoopWorkflow', { workflowId: `bench-noop-${taskQueue}-${i}`, taskQueue, args: [] })));
+  let sent = 0;
+  const t0 = performance.now();
+  await Promise.all(handles.map(async (h) => {
+    while (sent < o.total) {
+      sent += 1;
+      await h.executeUpdate(noopUpdate, { args: [payload] });
+    }
+  }));
+  const perS = o.total / ((performance.now() - t0) / 1000);
+  await Promise.all(handles.map((h) => h.signal(stopBench)));
+  return perS;
 }
 
 /** One cycle from start to 'adopted'; returns the number of Updates it took. */
@@ -238,7 +275,10 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
     const largest = lengths.reduce((a, b) => (b.events > a.events ? b : a));
     const adopted = await sql<{ n: number }[]>`select count(*)::int as n from cycles where phase = 'adopted'`;
     log(`all ${adopted[0]!.n} cycles adopted in ${wallS.toFixed(1)} s`);
-    log(`updates: ${updates}, ${(updates / wallS).toFixed(1)} per second`);
+    const cyclesPerS = updates / wallS;
+    log(`updates: ${updates}, ${cyclesPerS.toFixed(1)} per second`);
+    const floorPerS = await noopFloor(client, runDir, { temporalAddress, databaseUrl, total: updates, concurrency: o.concurrency }, cleanups);
+    log(`floor: ${updates} no-op Updates, ${Math.min(o.concurrency, updates)} at a time: ${floorPerS.toFixed(1)} per second; the cycles reach ${(cyclesPerS / floorPerS).toFixed(2)} of it`);
     log(`largest cycle history: ${largest.events} events (${largest.id})`);
     log(`worker peak RSS so far: ${memory.hwmMb().toFixed(0)} MB (VmHWM)`);
     const cache = await cacheCounters(metricsAddress);
@@ -252,7 +292,7 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
       log(`${o.big}-measure cycle with 8 votes (3 against, 5 for): ${big.updates} updates in ${((performance.now() - t1) / 1000).toFixed(1)} s, ${runs.length} run(s): ` +
         runs.map((r) => `${r.events} events / ${r.mb.toFixed(1)} MB (${r.status})`).join(' → '));
       if (runs.length > 1) {
-        log(`  continue-as-new came at ${runs[0]!.events} events: the workflow continues when Temporal suggests it (continueAsNewSuggested) or at 8000 events, whichever is first`);
+        log(`  continue-as-new came at ${runs[0]!.events} events: the workflow continues when Temporal suggests it (continueAsNewSuggested: history length or Update count)`);
       }
     }
 
@@ -267,6 +307,9 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
       worker_peak_rss_mb: Math.round(hwmMb),
       worker_max_cached_workflows: cacheSize,
       worker_node: workerNode,
+      cycles_updates_per_s: Math.round(cyclesPerS * 10) / 10,
+      noop_updates_per_s: Math.round(floorPerS * 10) / 10,
+      cycles_updates_per_s_vs_noop: Math.round((cyclesPerS / floorPerS) * 100) / 100,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => console.error(`cleanup: ${e.message}`));
