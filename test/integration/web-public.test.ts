@@ -12,13 +12,13 @@ import { loadConfig } from '../../services/config.js';
 import { AllocationCache } from '../../core/allocation-cache.js';
 import { localAuthenticator } from '../../services/api/auth.js';
 import { silentLogger } from '../../services/api/log.js';
-import { Generations } from '../../core/records-feed.js';
+import { Generations, startRecordsFeed } from '../../core/records-feed.js';
 import type { Person, WebContext, WebEnv } from '../../web/env.js';
 import { NBSP } from '../../web/format.js';
 import { pageRoutes } from '../../web/pages/index.js';
 import type { PublicCycle } from '../../web/public-data.js';
 import { ADOPTED_LIST_CASE, COUNCIL_CASES, councilsAdopt, iprAdopts, proposed, recordedPhase, REPLACED_LIST_CASE, underVote } from '../support/adopted-cycle.js';
-import { connectClient, freshYear, sql, startWorker } from '../support/stack.js';
+import { connectClient, freshYear, sql, startWorker, testEnv } from '../support/stack.js';
 import { admin, clerk, voters, lillehammer } from '../support/cycles.js';
 import { poll } from '../support/poll.js';
 import * as m from '../../workflows/messages.js';
@@ -225,5 +225,40 @@ describe('the public page after a loop-back', () => {
     expect(html).toContain('Vedtatt med lavere beløp');
     expect(html).toContain(`${y}: ${nok('200 000,00 kr')}`);
     expect(html).not.toContain(ADOPTED_LIST_CASE);
+  });
+});
+
+describe('the kept public page, with the records feed listening', () => {
+  it('is answered from memory while nothing changes, and anew once the cycle is written to', { timeout: 60_000 }, async () => {
+    const feed = startRecordsFeed({ url: testEnv().databaseUrl, log: silentLogger });
+    try {
+      await feed.listening();
+      const config = loadConfig({ HOEP_JWT_SECRET: 'web-public-test-secret-0123456789abcdef' });
+      const ctx: WebContext = {
+        sql: sql(), temporal: client, config, auth: localAuthenticator(new TextEncoder().encode('x'.repeat(32))), log: silentLogger,
+        records: feed, changes: feed, allocations: new AllocationCache(sql(), feed.generations),
+      };
+      const live = new Hono<WebEnv>();
+      live.use('*', async (c, next) => {
+        c.set('person', null);
+        c.set('csrfToken', '');
+        await next();
+      });
+      live.route('/', pageRoutes(ctx));
+      const path = `/offentlig/${PID}/${adoptedYear}`;
+      const first = await live.request(path);
+      const again = await live.request(path);
+      expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+      expect(await again.text()).toBe(await first.text());
+
+      // A progress report is a write to the cycle's records: the next answer is made again.
+      const { id } = (await sql()<{ id: string }[]>`select id from measures where cycle_id = ${`${PID}-${adoptedYear}`} and title = 'Næringshage i Gausdal'`)[0]!;
+      await client.workflow.getHandle(`${PID}-${adoptedYear}`).executeUpdate(m.reportProgress, {
+        args: [{ actor: { sub: 'lrv-admin', name: 'Sekretariatet', roles: ['admin'] }, report: { measureId: id, progress: 'I gang', spent: { [adoptedYear]: '1000.00' } } }],
+      });
+      await poll(async () => (await live.request(path)).headers.get('etag'), (etag) => etag !== first.headers.get('etag'), 'a new ETag after the write', 10_000);
+    } finally {
+      await feed.close();
+    }
   });
 });

@@ -78,27 +78,47 @@ function send(c: PageContext, etag: string, { plain, gz }: { plain: Bytes; gz: B
   return c.body(plain, 200, all);
 }
 
+/**
+ * cycleId -> the renderings last served and the records feed's generation of the cycle when their
+ * load began. While the feed listens, an unchanged generation means nothing was written since, so
+ * the answer needs no lookup and no await at all (the allocation cache decides the same way); a
+ * change, or the feed not listening, takes the path through the allocation cache.
+ */
+const served = new Map<string, { generation: number; r: Rendered }>();
+
+type Found = { r: Rendered; ext: string | undefined; cycleId: string };
+
+function answer(c: PageContext, { r, ext, cycleId }: Found): Response | Promise<Response> {
+  if (ext === 'json' || ext === 'csv') {
+    const type = ext === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8; header=present';
+    const disposition: Record<string, string> = ext === 'csv' ? { 'content-disposition': `attachment; filename="${cycleId}.csv"` } : {};
+    return send(c, `"${r.version}.${ext}"`, r.files.get(ext)!, { 'content-type': type, ...disposition });
+  }
+  if (!c.get('person')) return send(c, `"${r.version}.html"`, r.anonymous, { 'content-type': 'text/html; charset=utf-8' });
+  // Signed in: the same content in a frame that shows who is signed in; not shared with others.
+  c.header('cache-control', 'private, no-cache');
+  return render(c, r.title, raw(r.main), { breadcrumbs: r.crumbs });
+}
+
 export function publicCyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
+  const generationOf = (cycleId: string) => ctx.records?.generations.of(cycleId) ?? null;
   web.get(
     '/offentlig/:pid/:file{[0-9]{4}(?:\\.json|\\.csv)?}',
-    page(async (c) => {
+    page((c) => {
       const [, year = '', ext] = /^(\d{4})(?:\.(json|csv))?$/.exec(c.req.param('file') ?? '') ?? [];
       const cycleId = `${c.req.param('pid') ?? ''}-${year}`;
-      const r = await renderedFor(ctx, cycleId);
-      if (!r) {
-        // The files answer as the API does (RFC 9457), and say no more than the page: no such decided year.
-        if (ext) return c.body(JSON.stringify(new Problem('notFound', 'Ingen vedtatt plan for dette året.').toJSON()), 404, { 'content-type': 'application/problem+json' });
-        return notFound(c, 'Det finnes ingen vedtatt plan for dette året. Planer som ikke er vedtatt ennå, vises ikke.');
-      }
-      if (ext === 'json' || ext === 'csv') {
-        const type = ext === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8; header=present';
-        const disposition: Record<string, string> = ext === 'csv' ? { 'content-disposition': `attachment; filename="${cycleId}.csv"` } : {};
-        return send(c, `"${r.version}.${ext}"`, r.files.get(ext)!, { 'content-type': type, ...disposition });
-      }
-      if (!c.get('person')) return send(c, `"${r.version}.html"`, r.anonymous, { 'content-type': 'text/html; charset=utf-8' });
-      // Signed in: the same content in a frame that shows who is signed in; not shared with others.
-      c.header('cache-control', 'private, no-cache');
-      return render(c, r.title, raw(r.main), { breadcrumbs: r.crumbs });
+      const generation = generationOf(cycleId);
+      const kept = generation === null ? undefined : served.get(cycleId);
+      if (kept && kept.generation === generation) return answer(c, { r: kept.r, ext, cycleId });
+      return renderedFor(ctx, cycleId).then((r) => {
+        if (!r) {
+          // The files answer as the API does (RFC 9457), and say no more than the page: no such decided year.
+          if (ext) return c.body(JSON.stringify(new Problem('notFound', 'Ingen vedtatt plan for dette året.').toJSON()), 404, { 'content-type': 'application/problem+json' });
+          return notFound(c, 'Det finnes ingen vedtatt plan for dette året. Planer som ikke er vedtatt ennå, vises ikke.');
+        }
+        if (generation !== null) served.set(cycleId, { generation, r });
+        return answer(c, { r, ext, cycleId });
+      });
     }),
   );
 }

@@ -59,20 +59,36 @@ function deadline(ms: number): { promise: Promise<never>; clear: () => void } {
 
 /** Runs a page handler; a refusal becomes its page, an outage (or no answer in time) a 503 page; anything else goes on to the app's 500. */
 export function page(handler: PageHandler): PageHandler {
-  return async (c) => {
-    const bound = deadline(PAGE_DEADLINE_MS);
-    try {
-      return await Promise.race([handler(c), bound.promise]);
-    } catch (err) {
-      if (isOutage(err)) {
-        return errorPage(c, 503, 'Tjenesten svarer ikke akkurat nå', 'En del av tjenesten svarte ikke i tide. Ingenting er endret. Prøv igjen om litt.');
-      }
-      if (err instanceof Problem && err.status < 500) return errorPage(c, err.status, TITLES[err.status] ?? 'Ikke mulig', err.detail);
-      throw err;
-    } finally {
-      bound.clear();
+  const failed = (c: PageContext, err: unknown) => {
+    if (isOutage(err)) {
+      return errorPage(c, 503, 'Tjenesten svarer ikke akkurat nå', 'En del av tjenesten svarte ikke i tide. Ingenting er endret. Prøv igjen om litt.');
     }
+    if (err instanceof Problem && err.status < 500) return errorPage(c, err.status, TITLES[err.status] ?? 'Ikke mulig', err.detail);
+    throw err;
   };
+  return (c) => {
+    let result: Response | Promise<Response>;
+    try {
+      result = handler(c);
+    } catch (err) {
+      return failed(c, err);
+    }
+    // An answer at hand (a kept page) needs no deadline.
+    if (!(result instanceof Promise)) return result;
+    return bounded(c, result, failed);
+  };
+}
+
+/** A page's answer within PAGE_DEADLINE_MS, or its failure as a page. */
+async function bounded(c: PageContext, result: Promise<Response>, failed: (c: PageContext, err: unknown) => Response | Promise<Response>): Promise<Response> {
+  const bound = deadline(PAGE_DEADLINE_MS);
+  try {
+    return await Promise.race([result, bound.promise]);
+  } catch (err) {
+    return failed(c, err);
+  } finally {
+    bound.clear();
+  }
 }
 
 /** The person signed in, or a page that asks them to sign in. */
