@@ -20,6 +20,7 @@ import { runFaults } from '../../scripts/faults/run.js';
 
 describe.skipIf(process.env.HOEP_FAULTS_TEST !== "1")('the engine under faults (short run)', () => {
   it('keeps every decision once, answers 503 and never 5xx, never hangs', { timeout: 175_000 }, async () => {
+    const started = Date.now();
     const report = await runFaults({
       seed: 12,
       cycles: 2,
@@ -30,7 +31,10 @@ describe.skipIf(process.env.HOEP_FAULTS_TEST !== "1")('the engine under faults (
       temporalDownMs: [15_000, 20_000],
       gapMs: [1_000, 3_000],
       attemptTimeoutMs: 20_000,
-      log: () => undefined,
+      // Ends the cycles still running in time for the stack to be stopped within the test's timeout.
+      deadlineMs: 150_000,
+      // Progress on stderr with the seconds since the start, so a timeout says where it stood.
+      log: (line) => process.stderr.write(`[faults +${((Date.now() - started) / 1000).toFixed(0)} s] ${line}\n`),
     });
     const { summary } = report;
     expect(Object.values(summary.faults).every((n) => n >= 1), report.table).toBe(true);
