@@ -45,6 +45,13 @@ export interface ClientOptions {
   attemptTimeoutMs: number;
   /** The longest one request may take, retries included, before the cycle's script gives up. */
   giveUpMs: number;
+  /**
+   * Told of a request that needed more than one attempt: its first failure and, once answered,
+   * its outcome; so that a run that stalls shows which request it is waiting for.
+   */
+  log?: (line: string) => void;
+  /** Epoch ms after which no request is sent any more (GaveUp): the whole run's deadline. */
+  stopAt?: number;
 }
 
 export class ApiClient {
@@ -77,13 +84,19 @@ export class ApiClient {
     await this.options.beforeRequest?.(this.tally.requests);
     const key = method === 'POST' ? randomUUID() : undefined;
     const started = Date.now();
+    const secs = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     let retried = false;
+    let failures = 0;
+    const failed = (why: string) => {
+      if (failures++ === 0) this.options.log?.(`${method} ${path}: ${why}; sending it again`);
+    };
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) {
         this.tally.retries += 1;
         retried = true;
         if (method === 'POST') await this.onFailedPost?.(path);
       }
+      if (this.options.stopAt !== undefined && Date.now() > this.options.stopAt) throw new GaveUp(`${method} ${path}: the run's deadline has passed`);
       if (Date.now() - started > this.options.giveUpMs) throw new GaveUp(`${method} ${path}: no answer but 503 or failure within ${this.options.giveUpMs / 1000} s`);
       this.tally.attempts += 1;
       let res: Response;
@@ -101,8 +114,11 @@ export class ApiClient {
         });
         text = await res.text();
       } catch (e) {
-        if ((e as Error).name === 'TimeoutError') this.tally.hung += 1;
-        else this.tally.unanswered += 1;
+        if ((e as Error).name === 'TimeoutError') {
+          this.tally.hung += 1;
+          this.options.log?.(`${method} ${path}: HUNG, no answer within ${this.options.attemptTimeoutMs / 1000} s (at ${secs()})`);
+        } else this.tally.unanswered += 1;
+        failed(`no answer (${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message})`);
         await sleep(500);
         continue;
       }
@@ -110,14 +126,18 @@ export class ApiClient {
         this.tally.unavailable503 += 1;
         const after = Number(res.headers.get('retry-after'));
         if (!res.headers.has('retry-after') || !Number.isFinite(after)) this.tally.noRetryAfter += 1;
+        failed(`503 after ${secs()} (Retry-After ${res.headers.get('retry-after') ?? 'missing'}): ${text.slice(0, 160)}`);
         await sleep(Math.min(Math.max(Number.isFinite(after) ? after : 1, 0.2), 5) * 1000);
         continue;
       }
       if (res.status >= 500) {
         this.tally.http5xx += 1;
+        this.options.log?.(`${method} ${path}: ${res.status} (a 5xx other than 503): ${text.slice(0, 300)}`);
+        failed(`${res.status}`);
         await sleep(1000);
         continue;
       }
+      if (failures > 0) this.options.log?.(`${method} ${path}: answered ${res.status} after ${attempt + 1} attempts, ${secs()}`);
       const type = res.headers.get('content-type') ?? '';
       const parsed = type.includes('json') && text ? (JSON.parse(text) as T) : (text as T);
       if (retried && method === 'POST' && (res.status === 409 || res.status === 422)) this.tally.refusedOnRetry += 1;

@@ -6,7 +6,7 @@
  */
 import { createSql } from '../../services/db.js';
 import { checkCycle, cycleTables, rowCounts, type Verdict } from './check.js';
-import { runCycle, VARIANTS, type CycleResult } from './cycle.js';
+import { PID, runCycle, VARIANTS, type CycleResult } from './cycle.js';
 import { FAULT_KINDS, FaultDriver, type FaultKind } from './driver.js';
 import { ApiClient, emptyTally, type Tally } from './http.js';
 import { rng } from './rng.js';
@@ -23,6 +23,12 @@ export interface FaultOptions {
   temporalDownMs: [number, number];
   gapMs: [number, number];
   attemptTimeoutMs: number;
+  /**
+   * After this many ms the cycles still running give up (each counted as not run to the end) and
+   * the run stops its stack and reports: a bounded run (the short test) ends with a table that says
+   * where it stood rather than with a timeout that leaves the processes running.
+   */
+  deadlineMs?: number;
   log?: (line: string) => void;
 }
 
@@ -56,13 +62,16 @@ export async function runFaults(o: FaultOptions): Promise<FaultReport> {
   const stack = await startFaultStack(log);
   const sql = createSql(stack.databaseUrl, { max: 4, applicationName: 'hoep-faults-check' });
   const secret = new TextEncoder().encode(stack.jwtSecret);
-  const clientOptions = { attemptTimeoutMs: o.attemptTimeoutMs, giveUpMs: 240_000 };
+  const clientOptions = { attemptTimeoutMs: o.attemptTimeoutMs, giveUpMs: 240_000, ...(o.deadlineMs ? { stopAt: Date.now() + o.deadlineMs } : {}) };
   const phaseTimeoutMs = 180_000;
   try {
     const variants = Math.min(VARIANTS, o.cycles);
     log(`undisturbed: ${variants} reference cycle(s)`);
     const references = await Promise.all(
-      Array.from({ length: variants }, (_, v) => runCycle({ client: new ApiClient(stack.apiBase, emptyTally(), clientOptions), secret, year: 2100 + v, variant: v, phaseTimeoutMs, sql })),
+      Array.from({ length: variants }, (_, v) => {
+        const progress = (line: string) => log(`    ${line}`);
+        return runCycle({ client: new ApiClient(stack.apiBase, emptyTally(), { ...clientOptions, log: progress }), secret, year: 2100 + v, variant: v, phaseTimeoutMs, sql, log: progress });
+      }),
     );
     for (const r of references) {
       if (r.failure || r.divergences.length) throw new Error(`the undisturbed cycle ${r.cycleId} failed, so nothing can be compared: ${r.failure ?? r.divergences.join('; ')}`);
@@ -77,13 +86,17 @@ export async function runFaults(o: FaultOptions): Promise<FaultReport> {
     const runs: { result: CycleResult; tally: Tally }[] = [];
     let next = 0;
     // Bounded: a driver that cannot inject (a part that no longer starts) must not keep cycles coming.
-    const more = () => next < o.cycles || (!driver.covered(o.minPerKind) && next < o.cycles + 12);
+    const more = () =>
+      (clientOptions.stopAt === undefined || Date.now() < clientOptions.stopAt) && (next < o.cycles || (!driver.covered(o.minPerKind) && next < o.cycles + 12));
     await Promise.all(
       Array.from({ length: o.concurrency }, async () => {
         while (more()) {
           const i = next++;
           const tally = emptyTally();
-          const result = await runCycle({ client: new ApiClient(stack.apiBase, tally, clientOptions), secret, year: 2110 + i, variant: i % variants, phaseTimeoutMs, sql });
+          const year = 2110 + i;
+          const progress = (line: string) => log(`    ${line.startsWith(PID) ? '' : `${PID}-${year} `}${line}`);
+          const client = new ApiClient(stack.apiBase, tally, { ...clientOptions, log: progress });
+          const result = await runCycle({ client, secret, year, variant: i % variants, phaseTimeoutMs, sql, log: progress });
           log(`  ${result.cycleId}: ${result.failure ? `FAILED ${result.failure}` : 'adopted'} in ${((result.endedAt - result.startedAt) / 1000).toFixed(1)} s`);
           runs.push({ result, tally });
         }
