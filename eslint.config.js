@@ -11,7 +11,13 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'Math.random is not deterministic; use the workflow API or pass values in.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='Math'][property.name='random']",
+          message: 'Math.random is not deterministic; use the workflow API or pass values in.',
+        },
+      ],
     },
   },
   {
@@ -19,12 +25,18 @@ export default tseslint.config(
     // core/ for everything else; it does not reach into another route module, nor into web/.
     files: ['services/api/routes/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['./*', '../routes/*'], message: 'A route module does not import another route module: put what both need in core/.' },
-          { group: ['**/web', '**/web/**'], message: 'The API routes do not import web/.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./*', '../routes/*'],
+              message: 'A route module does not import another route module: put what both need in core/.',
+            },
+            { group: ['**/web', '**/web/**'], message: 'The API routes do not import web/.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -33,48 +45,89 @@ export default tseslint.config(
     files: ['web/**/*.ts'],
     ignores: ['web/core.ts', 'web/env.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/services/api/*', '**/services/api/**'], message: 'web/ reads the engine through web/core.ts only.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/services/api/*', '**/services/api/**'],
+              message: 'web/ reads the engine through web/core.ts only.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['web/core.ts', 'web/env.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/services/api/routes', '**/services/api/routes/**'], message: 'web/ does not import services/api/routes/: use core/.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/services/api/routes', '**/services/api/routes/**'],
+              message: 'web/ does not import services/api/routes/: use core/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // core/ is beneath the HTTP surfaces: it imports neither of them (types of services/api's auth and log aside).
     files: ['core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['**/web', '**/web/**'], message: 'core/ does not import web/.' },
-          { group: ['**/services/api/*', '!**/services/api/auth.js', '!**/services/api/log.js'], message: 'core/ does not import the HTTP API (services/api), which is built on it.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/web', '**/web/**'], message: 'core/ does not import web/.' },
+            {
+              group: ['**/services/api/*', '!**/services/api/auth.js', '!**/services/api/log.js'],
+              message: 'core/ does not import the HTTP API (services/api), which is built on it.',
+            },
+          ],
+        },
+      ],
     },
   },
   // Workflow code runs in Temporal's deterministic sandbox: no I/O, no Node built-ins, no wall clock.
   // Layers: workflows/ imports domain/ (and the partnership's config type), never activities/ or the
   // processes; domain/ imports neither workflows/ nor activities/ nor the processes.
   ...[
-    { files: ['workflows/**/*.ts'], layer: ['**/activities/**', '**/services/**', '**/test/**', '**/scripts/**'], what: 'Workflow code' },
-    { files: ['domain/**/*.ts'], layer: ['**/workflows/**', '**/activities/**', '**/services/**', '**/test/**', '**/scripts/**'], what: 'Domain code' },
+    {
+      files: ['workflows/**/*.ts'],
+      layer: ['**/activities/**', '**/services/**', '**/test/**', '**/scripts/**'],
+      what: 'Workflow code',
+    },
+    {
+      files: ['domain/**/*.ts'],
+      layer: ['**/workflows/**', '**/activities/**', '**/services/**', '**/test/**', '**/scripts/**'],
+      what: 'Domain code',
+    },
   ].map(({ files, layer, what }) => ({
     files,
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: nodeBuiltins.map((name) => ({ name, message: `${what} may not use Node built-ins (determinism).` })),
-        patterns: [
-          { group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', 'postgres', 'hono', 'hono/*'], message: 'Not allowed in deterministic code.' },
-          { group: layer, message: `${what} may not import this layer (see the layers above).` },
-        ],
-      }],
-      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Not allowed in workflows.' }, { name: 'process', message: 'No process access in workflows.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: `${what} may not use Node built-ins (determinism).` })),
+          patterns: [
+            {
+              group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', 'postgres', 'hono', 'hono/*'],
+              message: 'Not allowed in deterministic code.',
+            },
+            { group: layer, message: `${what} may not import this layer (see the layers above).` },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Not allowed in workflows.' },
+        { name: 'process', message: 'No process access in workflows.' },
+      ],
     },
   })),
   {

@@ -9,8 +9,18 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import type {
-  AdoptionWrite, AllocationsWrite, AuditEntry, CycleWrite, IndicatorsWrite, MeasureWrite, PhaseWrite, PriorityListWrite, ProgressWrite,
-  RecordActivities, VoteWrite, YearEndWrite,
+  AdoptionWrite,
+  AllocationsWrite,
+  AuditEntry,
+  CycleWrite,
+  IndicatorsWrite,
+  MeasureWrite,
+  PhaseWrite,
+  PriorityListWrite,
+  ProgressWrite,
+  RecordActivities,
+  VoteWrite,
+  YearEndWrite,
 } from '../domain/records.js';
 
 export type { AuditEntry, MeasureWrite } from '../domain/records.js';
@@ -25,14 +35,20 @@ const json = (v: unknown) => v as Json;
  */
 export function contentDigest(input: { audit: AuditEntry }): string {
   const { at: _at, ...audit } = input.audit;
-  return createHash('sha256').update(JSON.stringify({ ...input, audit })).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify({ ...input, audit }))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /**
  * The audit entry's insert, as a query that runs when awaited or, embedded in another query,
  * as part of it; it returns the entry's seq, or no row when the entry exists already.
  */
-function enter<A extends { audit: AuditEntry }>(sql: postgres.Sql | Tx, input: A): postgres.PendingQuery<postgres.Row[]> {
+function enter<A extends { audit: AuditEntry }>(
+  sql: postgres.Sql | Tx,
+  input: A,
+): postgres.PendingQuery<postgres.Row[]> {
   const { audit } = input;
   return sql`
     INSERT INTO audit_log (key, content_digest, at, cycle_id, actor, action, ref, detail)
@@ -44,7 +60,11 @@ function enter<A extends { audit: AuditEntry }>(sql: postgres.Sql | Tx, input: A
  * Run `write` and the audit insert in one transaction, once per audit key and content. Returns
  * false when already done.
  */
-export async function once<A extends { audit: AuditEntry }>(sql: postgres.Sql, input: A, write: (tx: Tx) => Promise<unknown>): Promise<boolean> {
+export async function once<A extends { audit: AuditEntry }>(
+  sql: postgres.Sql,
+  input: A,
+  write: (tx: Tx) => Promise<unknown>,
+): Promise<boolean> {
   return sql.begin(async (tx) => {
     const inserted = await enter(tx, input);
     if (inserted.length === 0) return false;
@@ -59,7 +79,11 @@ export async function once<A extends { audit: AuditEntry }>(sql: postgres.Sql, i
  * is the statement's main part, which must act only on the rows it selects FROM entered (none when
  * the entry existed already). For the writes an Update waits for while a user waits.
  */
-async function onceInOneStatement<A extends { audit: AuditEntry }>(sql: postgres.Sql, input: A, write: postgres.PendingQuery<postgres.Row[]>): Promise<void> {
+async function onceInOneStatement<A extends { audit: AuditEntry }>(
+  sql: postgres.Sql,
+  input: A,
+  write: postgres.PendingQuery<postgres.Row[]>,
+): Promise<void> {
   await sql`WITH entered AS (${enter(sql, input)}) ${write}`;
 }
 
@@ -69,7 +93,10 @@ async function onceInOneStatement<A extends { audit: AuditEntry }>(sql: postgres
  */
 export async function writeMeasure(sql: postgres.Sql, a: MeasureWrite): Promise<void> {
   const f = a.fields;
-  await onceInOneStatement(sql, a, sql`
+  await onceInOneStatement(
+    sql,
+    a,
+    sql`
     INSERT INTO measures (cycle_id, id, title, description, strategies, responsible, amounts, cofunding, status, proposed_by, proposed_at, updated_at, record_seq)
     SELECT ${a.cycleId}::text, ${a.id}::text, ${f.title ?? ''}::text, ${f.description ?? ''}::text, ${f.strategies ?? []}::text[], ${f.responsible ?? ''}::text,
            ${sql.json(json(f.amounts ?? {}))}::jsonb, ${sql.json(json(f.cofunding ?? []))}::jsonb, ${a.status}::text, ${a.proposedBy}::text,
@@ -86,7 +113,8 @@ export async function writeMeasure(sql: postgres.Sql, a: MeasureWrite): Promise<
       status = ${a.status},
       updated_at = ${a.audit.at},
       record_seq = ${a.audit.seq}
-    WHERE measures.record_seq <= ${a.audit.seq}`);
+    WHERE measures.record_seq <= ${a.audit.seq}`,
+  );
 }
 
 export function createRecords(sql: postgres.Sql): RecordActivities {
@@ -105,10 +133,14 @@ export function createRecords(sql: postgres.Sql): RecordActivities {
     },
 
     async recordPhase(a: PhaseWrite) {
-      await once(sql, a, (tx) => tx`
+      await once(
+        sql,
+        a,
+        (tx) => tx`
         UPDATE cycles SET phase = ${a.phase}, frames = ${tx.json(json(a.frames))}, deadlines = ${tx.json(json(a.deadlines))},
           closed_at = ${a.phase === 'closed' || a.phase === 'cancelled' ? a.audit.at : null}, record_seq = ${a.audit.seq}
-        WHERE id = ${a.cycleId} AND record_seq <= ${a.audit.seq}`);
+        WHERE id = ${a.cycleId} AND record_seq <= ${a.audit.seq}`,
+      );
     },
 
     recordMeasure: (a: MeasureWrite) => writeMeasure(sql, a),
@@ -145,13 +177,17 @@ export function createRecords(sql: postgres.Sql): RecordActivities {
     },
 
     async recordAdoption(a: AdoptionWrite) {
-      await once(sql, a, (tx) => tx`
+      await once(
+        sql,
+        a,
+        (tx) => tx`
         INSERT INTO adoptions (cycle_id, round, municipality, decision, requested, amounts, case_number, decided_on, recorded_by, recorded_at)
         VALUES (${a.cycleId}, ${a.round}, ${a.municipality}, ${a.decision}, ${tx.json(json(a.requested))}, ${tx.json(json(a.amounts))},
                 ${a.caseNumber}, ${a.decidedOn}, ${a.recordedBy}, ${a.audit.at})
         ON CONFLICT (cycle_id, round, municipality) DO UPDATE SET decision = EXCLUDED.decision, requested = EXCLUDED.requested,
           amounts = EXCLUDED.amounts, case_number = EXCLUDED.case_number, decided_on = EXCLUDED.decided_on,
-          recorded_by = EXCLUDED.recorded_by, recorded_at = EXCLUDED.recorded_at`);
+          recorded_by = EXCLUDED.recorded_by, recorded_at = EXCLUDED.recorded_at`,
+      );
     },
 
     /** The binding plan: one row per measure, year and funder, each pointing at its decisions. */
@@ -159,9 +195,16 @@ export function createRecords(sql: postgres.Sql): RecordActivities {
       const rows = Object.entries(a.shares).flatMap(([measureId, byFunder]) =>
         Object.entries(byFunder).flatMap(([funderId, byYear]) =>
           Object.entries(byYear).map(([year, amount]) => ({
-            cycle_id: a.cycleId, measure_id: measureId, year: Number(year), funder_id: funderId, amount,
-            priority_list_version: a.version, adoption_refs: json(a.adoptionRefs),
-          }))));
+            cycle_id: a.cycleId,
+            measure_id: measureId,
+            year: Number(year),
+            funder_id: funderId,
+            amount,
+            priority_list_version: a.version,
+            adoption_refs: json(a.adoptionRefs),
+          })),
+        ),
+      );
       await once(sql, a, async (tx) => {
         // One binding plan per cycle: a write after a lost step replaces the rows of the lost one.
         await tx`DELETE FROM allocations WHERE cycle_id = ${a.cycleId}`;
@@ -181,11 +224,15 @@ export function createRecords(sql: postgres.Sql): RecordActivities {
     },
 
     async recordProgress(a: ProgressWrite) {
-      await once(sql, a, (tx) => tx`
+      await once(
+        sql,
+        a,
+        (tx) => tx`
         INSERT INTO progress_reports (cycle_id, id, measure_id, progress, spent, reported_by, reported_at)
         VALUES (${a.cycleId}, ${a.id}, ${a.measureId}, ${a.progress}, ${tx.json(json(a.spent))}, ${a.reportedBy}, ${a.audit.at})
         ON CONFLICT (cycle_id, id) DO UPDATE SET measure_id = EXCLUDED.measure_id, progress = EXCLUDED.progress, spent = EXCLUDED.spent,
-          reported_by = EXCLUDED.reported_by, reported_at = EXCLUDED.reported_at`);
+          reported_by = EXCLUDED.reported_by, reported_at = EXCLUDED.reported_at`,
+      );
     },
 
     async recordIndicators(a: IndicatorsWrite) {

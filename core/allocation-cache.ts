@@ -65,7 +65,8 @@ export function snapshot({ revision, allocations }: Loaded): AllocationSnapshot 
     version,
     allocations,
     etag: (format, gzip) => `"${version}.${format}${gzip ? '.gz' : ''}"`,
-    body: (format, gzip) => (gzip ? memo(`${format}.gz`, async () => new Uint8Array(await gzipped(await plain(format)))) : plain(format)),
+    body: (format, gzip) =>
+      gzip ? memo(`${format}.gz`, async () => new Uint8Array(await gzipped(await plain(format)))) : plain(format),
   };
 }
 
@@ -130,7 +131,11 @@ export class AllocationCache {
     return this.start(cycleId, null, revision);
   }
 
-  private start(cycleId: string, generation: number | null, revision: string | null): Promise<AllocationSnapshot | null> {
+  private start(
+    cycleId: string,
+    generation: number | null,
+    revision: string | null,
+  ): Promise<AllocationSnapshot | null> {
     this.stats.loads += 1;
     const entry: Entry = { generation, revision, snapshot: this.load(cycleId).then((a) => (a ? snapshot(a) : null)) };
     // No such cycle is not kept: the cycle may be started next (by a path without its id).

@@ -34,25 +34,46 @@ export function allocationTables(a: Allocations): Table[] {
   const year: Column = { header: 'År', kind: 'integer' };
   const zero = '0.00';
   // Only when there are any, so the usual files keep their four tables.
-  const unsplit: Table[] = a.unsplit.length === 0 ? [] : [
-    {
-      name: 'Ikke fordelt',
-      columns: [text('Tiltak'), year, money('Tilskudd'), text('Årsak')],
-      rows: a.unsplit.map((u) => [u.measureId, u.year, u.grant, u.reason]),
-    },
-  ];
+  const unsplit: Table[] =
+    a.unsplit.length === 0
+      ? []
+      : [
+          {
+            name: 'Ikke fordelt',
+            columns: [text('Tiltak'), year, money('Tilskudd'), text('Årsak')],
+            rows: a.unsplit.map((u) => [u.measureId, u.year, u.grant, u.reason]),
+          },
+        ];
   return [
     {
       name: 'Tiltak',
-      columns: [text('Tiltak'), text('Tittel'), { header: 'Strategier', kind: 'code' }, { header: 'Rang', kind: 'integer' }, year, money('Tilskudd'), ...a.funders.map((f) => money(shareHeader(f)))],
+      columns: [
+        text('Tiltak'),
+        text('Tittel'),
+        { header: 'Strategier', kind: 'code' },
+        { header: 'Rang', kind: 'integer' },
+        year,
+        money('Tilskudd'),
+        ...a.funders.map((f) => money(shareHeader(f))),
+      ],
       rows: a.measures.flatMap((m) =>
-        years.map((y) => [m.id, m.title, m.strategies.join(', '), m.rank, Number(y), m.grants[y] ?? zero, ...a.funders.map((f) => m.shares[f.id]?.[y] ?? zero)]),
+        years.map((y) => [
+          m.id,
+          m.title,
+          m.strategies.join(', '),
+          m.rank,
+          Number(y),
+          m.grants[y] ?? zero,
+          ...a.funders.map((f) => m.shares[f.id]?.[y] ?? zero),
+        ]),
       ),
     },
     {
       name: 'Finansiører',
       columns: [text('Finansiør'), text('Navn'), year, money('Ramme'), money('Tildelt'), money('Gjenstår')],
-      rows: a.funders.flatMap((f) => years.map((y) => [f.id, f.name, Number(y), f.frame[y] ?? zero, f.allocated[y] ?? zero, f.remaining[y] ?? zero])),
+      rows: a.funders.flatMap((f) =>
+        years.map((y) => [f.id, f.name, Number(y), f.frame[y] ?? zero, f.allocated[y] ?? zero, f.remaining[y] ?? zero]),
+      ),
     },
     {
       name: 'Delmål',

@@ -7,10 +7,24 @@
  */
 import type postgres from 'postgres';
 import {
-  CostSharingError, funderIds, membersOf, rejectedInEveryYear, remaining, shareMeasure, sumShares, type Members, type OutOfSplit,
+  CostSharingError,
+  funderIds,
+  membersOf,
+  rejectedInEveryYear,
+  remaining,
+  shareMeasure,
+  sumShares,
+  type Members,
+  type OutOfSplit,
 } from '../domain/cost-sharing.js';
 import { formatMoney, fromOre, parseMoney, sumMoney, toOre } from '../domain/money.js';
-import type { Allocations, GoalAllocation, MeasureAllocation, StrategyAllocation, UnsplitGrant } from '../schema/allocations.js';
+import type {
+  Allocations,
+  GoalAllocation,
+  MeasureAllocation,
+  StrategyAllocation,
+  UnsplitGrant,
+} from '../schema/allocations.js';
 import { goalOf, type Plan, type Strategy } from '../schema/partnership.js';
 import type { FunderYearMap, YearMap } from '../workflows/messages.js';
 import * as records from './records.js';
@@ -30,7 +44,10 @@ export interface AllocationSources {
 class Ledger {
   private readonly ore = new Map<string, Map<string, bigint>>();
 
-  constructor(keys: readonly string[], private readonly years: readonly string[]) {
+  constructor(
+    keys: readonly string[],
+    private readonly years: readonly string[],
+  ) {
     for (const key of keys) this.row(key);
   }
 
@@ -91,7 +108,14 @@ interface Basis {
  * rather than answering 500, or 422 for a request that was fine. The workflow refuses such a list
  * when it is proposed (422); a list can still get here when frames shrink after it was adopted.
  */
-function splitGrants(measureId: string, grants: YearMap, cycle: records.CycleRecord, members: Members, unsplit: UnsplitGrant[], outOfSplit: OutOfSplit): FunderYearMap {
+function splitGrants(
+  measureId: string,
+  grants: YearMap,
+  cycle: records.CycleRecord,
+  members: Members,
+  unsplit: UnsplitGrant[],
+  outOfSplit: OutOfSplit,
+): FunderYearMap {
   const shares: FunderYearMap = {};
   for (const [year, grant] of Object.entries(grants)) {
     let byFunder: FunderYearMap;
@@ -128,12 +152,23 @@ function basisOf(src: AllocationSources, years: string[]): Basis {
     return { basis: { priorityListVersion: version, status: 'adopted' }, items, shares, unsplit: [] };
   }
   const newest = [...lists].reverse().find((l) => l.status === 'voting' || l.status === 'adopted');
-  if (!newest) return { basis: { priorityListVersion: null, status: 'none' }, items: new Map(), shares: new Map(), unsplit: [] };
+  if (!newest)
+    return { basis: { priorityListVersion: null, status: 'none' }, items: new Map(), shares: new Map(), unsplit: [] };
   const items = new Map(newest.items.map((i) => [i.measureId, { rank: i.rank, grants: i.grants }]));
   const unsplit: UnsplitGrant[] = [];
-  const shares = new Map(newest.items.map((i) => [i.measureId, splitGrants(i.measureId, i.grants, cycle, members, unsplit, src.outOfSplit ?? {})]));
+  const shares = new Map(
+    newest.items.map((i) => [
+      i.measureId,
+      splitGrants(i.measureId, i.grants, cycle, members, unsplit, src.outOfSplit ?? {}),
+    ]),
+  );
   unsplit.sort((a, b) => a.year - b.year || (items.get(a.measureId)?.rank ?? 0) - (items.get(b.measureId)?.rank ?? 0));
-  return { basis: { priorityListVersion: newest.version, status: newest.status as 'voting' | 'adopted' }, items, shares, unsplit };
+  return {
+    basis: { priorityListVersion: newest.version, status: newest.status as 'voting' | 'adopted' },
+    items,
+    shares,
+    unsplit,
+  };
 }
 
 export function computeAllocations(src: AllocationSources): Allocations {
@@ -144,7 +179,8 @@ export function computeAllocations(src: AllocationSources): Allocations {
   const { basis, items, shares, unsplit } = basisOf(src, years);
   const everyYear = (map: YearMap | undefined): YearMap =>
     Object.fromEntries(years.map((y) => [y, formatMoney(parseMoney(map?.[y] ?? '0'))]));
-  const everyFunder = (map: FunderYearMap | undefined): FunderYearMap => Object.fromEntries(ids.map((id) => [id, everyYear(map?.[id])]));
+  const everyFunder = (map: FunderYearMap | undefined): FunderYearMap =>
+    Object.fromEntries(ids.map((id) => [id, everyYear(map?.[id])]));
 
   const open = src.measures.filter((m) => m.status !== 'withdrawn');
   const ranked = [...open].sort((a, b) => (items.get(a.id)?.rank ?? Infinity) - (items.get(b.id)?.rank ?? Infinity));
@@ -162,7 +198,10 @@ export function computeAllocations(src: AllocationSources): Allocations {
   const allocated = sumShares([everyFunder(undefined), ...measures.map((m) => m.shares)]);
   const frames = everyFunder(cycle.frames);
   const left = remaining(frames, allocated);
-  const names = new Map([[cycle.config.county.id, cycle.config.county.name], ...cycle.config.municipalities.map((m) => [m.id, m.name] as const)]);
+  const names = new Map([
+    [cycle.config.county.id, cycle.config.county.name],
+    ...cycle.config.municipalities.map((m) => [m.id, m.name] as const),
+  ]);
 
   const titles = strategyTitles(plan);
   const goalLedger = new Ledger(plan?.goals.map((g) => g.code) ?? [], years);
@@ -176,7 +215,9 @@ export function computeAllocations(src: AllocationSources): Allocations {
     granted.addMap('all', m.grants);
   }
   const goalTitles = new Map(plan?.goals.map((g) => [g.code, g.title]) ?? []);
-  const goals: GoalAllocation[] = goalLedger.keys().map((goal) => ({ goal, title: goalTitles.get(goal) ?? '', granted: goalLedger.get(goal) }));
+  const goals: GoalAllocation[] = goalLedger
+    .keys()
+    .map((goal) => ({ goal, title: goalTitles.get(goal) ?? '', granted: goalLedger.get(goal) }));
   const strategies: StrategyAllocation[] = strategyLedger
     .keys()
     .map((strategy) => ({ strategy, title: titles.get(strategy) ?? '', granted: strategyLedger.get(strategy) }));
@@ -188,7 +229,13 @@ export function computeAllocations(src: AllocationSources): Allocations {
     phase: cycle.phase,
     basis,
     years: yearNumbers,
-    funders: ids.map((id) => ({ id, name: names.get(id) ?? id, frame: frames[id]!, allocated: allocated[id]!, remaining: left[id]! })),
+    funders: ids.map((id) => ({
+      id,
+      name: names.get(id) ?? id,
+      frame: frames[id]!,
+      allocated: allocated[id]!,
+      remaining: left[id]!,
+    })),
     measures,
     goals,
     strategies,
@@ -207,7 +254,10 @@ export async function loadAllocations(sql: postgres.Sql, cycleId: string): Promi
     records.allocationRows(sql, cycleId),
     records.rejectingCouncils(sql, cycleId),
   ]);
-  const outOfSplit = rejectedInEveryYear([0, 1, 2, 3].map((i) => cycle.year + i), rejecting);
+  const outOfSplit = rejectedInEveryYear(
+    [0, 1, 2, 3].map((i) => cycle.year + i),
+    rejecting,
+  );
   return computeAllocations({ cycle, plan: partnership?.plan ?? null, measures, lists, rows, outOfSplit });
 }
 
@@ -217,7 +267,8 @@ export async function loadAllocations(sql: postgres.Sql, cycleId: string): Promi
  * goals' totals as they are (the list is the same for every council), no other funder's share.
  */
 export function forMunicipality(a: Allocations, municipality: string): Allocations {
-  const own = (shares: FunderYearMap): FunderYearMap => (shares[municipality] ? { [municipality]: shares[municipality] } : {});
+  const own = (shares: FunderYearMap): FunderYearMap =>
+    shares[municipality] ? { [municipality]: shares[municipality] } : {};
   const funders = a.funders.filter((f) => f.id === municipality);
   const allocated = sumMoney(funders.flatMap((f) => Object.values(f.allocated).map(parseMoney)));
   return {

@@ -32,7 +32,13 @@ async function explain(ctx: Core, cycleId: string, err: unknown): Promise<never>
  * `updateId`, from an Idempotency-Key, makes a resend of the same request the same Update, which
  * the Temporal server applies once per workflow run; without it the SDK makes a new id.
  */
-export async function updateCycle<Ret, Arg>(ctx: Core, cycleId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId?: string): Promise<Ret> {
+export async function updateCycle<Ret, Arg>(
+  ctx: Core,
+  cycleId: string,
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+  updateId?: string,
+): Promise<Ret> {
   try {
     const options = updateId === undefined ? { args: [arg] as [Arg] } : { args: [arg] as [Arg], updateId };
     return await sendWhileMovingOn(() => ctx.temporal.workflow.getHandle(cycleId).executeUpdate(update, options));

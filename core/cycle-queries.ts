@@ -44,9 +44,16 @@ const FAILED_PRECONDITION = 9;
  * comes (the caller knows what a missing workflow means for it), a 503 problem when no answer came
  * (no worker polls the task queue, or it is swamped), and the problem any other refusal stands for.
  */
-export async function boundedQuery<Ret>(ctx: Core, cycleId: string, query: QueryDefinition<Ret, []>, timeoutMs = QUERY_TIMEOUT_MS): Promise<Ret> {
+export async function boundedQuery<Ret>(
+  ctx: Core,
+  cycleId: string,
+  query: QueryDefinition<Ret, []>,
+  timeoutMs = QUERY_TIMEOUT_MS,
+): Promise<Ret> {
   try {
-    return await ctx.temporal.withDeadline(Date.now() + timeoutMs, () => ctx.temporal.workflow.getHandle(cycleId).query(query));
+    return await ctx.temporal.withDeadline(Date.now() + timeoutMs, () =>
+      ctx.temporal.workflow.getHandle(cycleId).query(query),
+    );
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw err;
     const why = noAnswer(err);
@@ -105,7 +112,10 @@ export async function recommendation(ctx: Core, cycleId: string): Promise<Recomm
   const found = await boundedQuery(ctx, cycleId, getRecommendation).catch(async (err: unknown) => {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     const cycle = await existingCycle(ctx, cycleId);
-    throw new Problem('wrongPhase', `cycle ${cycleId} is ${cycle.phase} and its workflow has ended; the recommendation is no longer kept`);
+    throw new Problem(
+      'wrongPhase',
+      `cycle ${cycleId} is ${cycle.phase} and its workflow has ended; the recommendation is no longer kept`,
+    );
   });
   if (!found) throw new Problem('wrongPhase', 'there is no recommendation until proposals close');
   return found;

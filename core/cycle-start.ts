@@ -26,7 +26,8 @@ export function frameErrors(config: PartnershipConfig, year: number, frames: Sta
   const years = [0, 1, 2, 3].map((i) => String(year + i));
   const errors: FieldError[] = [];
   for (const id of Object.keys(frames)) {
-    if (!funders.includes(id)) errors.push({ path: `frames.${id}`, message: `not a funder of ${config.id} (funders: ${funders.join(', ')})` });
+    if (!funders.includes(id))
+      errors.push({ path: `frames.${id}`, message: `not a funder of ${config.id} (funders: ${funders.join(', ')})` });
   }
   for (const id of funders) {
     const byYear = frames[id];
@@ -34,20 +35,31 @@ export function frameErrors(config: PartnershipConfig, year: number, frames: Sta
       errors.push({ path: `frames.${id}`, message: `the frame of ${id} is missing` });
       continue;
     }
-    years.filter((y) => byYear[y] === undefined).forEach((y) => errors.push({ path: `frames.${id}.${y}`, message: 'missing: frames cover the years Y..Y+3' }));
+    years
+      .filter((y) => byYear[y] === undefined)
+      .forEach((y) => errors.push({ path: `frames.${id}.${y}`, message: 'missing: frames cover the years Y..Y+3' }));
     Object.keys(byYear)
       .filter((y) => !years.includes(y))
-      .forEach((y) => errors.push({ path: `frames.${id}.${y}`, message: `outside the years ${years[0]}..${years[3]}` }));
+      .forEach((y) =>
+        errors.push({ path: `frames.${id}.${y}`, message: `outside the years ${years[0]}..${years[3]}` }),
+      );
   }
   return errors;
 }
 
 /** Year Y's frame plus what Y-1 carries over must still be an amount the engine holds (12 digits). */
-export function carryOverErrors(year: number, frames: StartRequest['frames'], carryOver: Record<string, string>): FieldError[] {
+export function carryOverErrors(
+  year: number,
+  frames: StartRequest['frames'],
+  carryOver: Record<string, string>,
+): FieldError[] {
   const y = String(year);
   return Object.entries(carryOver)
     .filter(([id, carried]) => !isMoney(formatMoney(parseMoney(frames[id]?.[y] ?? '0.00').plus(parseMoney(carried)))))
-    .map(([id, carried]) => ({ path: `frames.${id}.${y}`, message: `with ${carried} carried over from ${year - 1} the frame would exceed 999999999999.99` }));
+    .map(([id, carried]) => ({
+      path: `frames.${id}.${y}`,
+      message: `with ${carried} carried over from ${year - 1} the frame would exceed 999999999999.99`,
+    }));
 }
 
 /** In the future, and proposals ≤ ipr ≤ adoption. */
@@ -55,11 +67,13 @@ export function deadlineErrors(deadlines: Deadlines, now: number): FieldError[] 
   const order = ['proposals', 'ipr', 'adoption'] as const;
   const errors: FieldError[] = [];
   for (const name of order) {
-    if (Date.parse(deadlines[name]) <= now) errors.push({ path: `deadlines.${name}`, message: 'must be in the future' });
+    if (Date.parse(deadlines[name]) <= now)
+      errors.push({ path: `deadlines.${name}`, message: 'must be in the future' });
   }
   for (let i = 1; i < order.length; i++) {
     const [before, after] = [order[i - 1]!, order[i]!];
-    if (Date.parse(deadlines[after]) < Date.parse(deadlines[before])) errors.push({ path: `deadlines.${after}`, message: `must not be before deadlines.${before}` });
+    if (Date.parse(deadlines[after]) < Date.parse(deadlines[before]))
+      errors.push({ path: `deadlines.${after}`, message: `must not be before deadlines.${before}` });
   }
   return errors;
 }
@@ -87,26 +101,42 @@ async function startedBy(ctx: Core, cycleId: string, operationId: string | undef
  * Starts the cycle. With `operationId` (from an Idempotency-Key) a retry of the same request after
  * the workflow started, whatever became of the first answer, answers the cycle as started, not 409.
  */
-export async function startCycle(ctx: Core, actor: Principal, partnershipId: string, req: StartRequest, operationId?: string): Promise<CycleStatus> {
+export async function startCycle(
+  ctx: Core,
+  actor: Principal,
+  partnershipId: string,
+  req: StartRequest,
+  operationId?: string,
+): Promise<CycleStatus> {
   const partnership = await records.partnership(ctx.sql, partnershipId);
   if (!partnership) throw new Problem('notFound', `no partnership ${partnershipId}`);
   if (!partnership.plan) throw new Problem('conflict', `partnership ${partnershipId} has no strategic plan loaded`);
 
-  const errors = [...frameErrors(partnership.config, req.year, req.frames), ...deadlineErrors(req.deadlines, Date.now())];
-  if (errors.length) throw new Problem('invalidInput', 'the cycle cannot start with these frames and deadlines', errors);
+  const errors = [
+    ...frameErrors(partnership.config, req.year, req.frames),
+    ...deadlineErrors(req.deadlines, Date.now()),
+  ];
+  if (errors.length)
+    throw new Problem('invalidInput', 'the cycle cannot start with these frames and deadlines', errors);
 
   const cycleId = cycleIdOf(partnershipId, req.year);
   const exists = () => new Problem('conflict', `the cycle for ${req.year} exists already (${cycleId})`);
-  if (await records.cycle(ctx.sql, cycleId)) return (await startedBy(ctx, cycleId, operationId)) ?? Promise.reject(exists());
+  if (await records.cycle(ctx.sql, cycleId))
+    return (await startedBy(ctx, cycleId, operationId)) ?? Promise.reject(exists());
 
   let carryOver: Record<string, string> = {};
   if (req.carryOver) {
     const previous = cycleIdOf(partnershipId, req.year - 1);
     const carried = await records.carriedOver(ctx.sql, previous);
-    if (carried === null) throw new Problem('conflict', `carryOver asks for the unspent money of ${previous}, but that year has not been closed`);
+    if (carried === null)
+      throw new Problem(
+        'conflict',
+        `carryOver asks for the unspent money of ${previous}, but that year has not been closed`,
+      );
     carryOver = carried;
     const overflow = carryOverErrors(req.year, req.frames, carryOver);
-    if (overflow.length) throw new Problem('invalidInput', 'the carried-over money does not fit on top of these frames', overflow);
+    if (overflow.length)
+      throw new Problem('invalidInput', 'the carried-over money does not fit on top of these frames', overflow);
   }
 
   const input: CycleInput = {

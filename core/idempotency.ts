@@ -32,7 +32,10 @@ export function idempotencyKey(header: string | undefined): string | null {
   const trimmed = header.trim();
   const key = trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
   if (!KEY.test(key)) {
-    throw new Problem('badRequest', 'Idempotency-Key must be a string of 1 to 255 printable characters, e.g. Idempotency-Key: "8e03978e-40d5-43e8-bc93-6894a57f9324"');
+    throw new Problem(
+      'badRequest',
+      'Idempotency-Key must be a string of 1 to 255 printable characters, e.g. Idempotency-Key: "8e03978e-40d5-43e8-bc93-6894a57f9324"',
+    );
   }
   return key;
 }
@@ -41,7 +44,9 @@ export function idempotencyKey(header: string | undefined): string | null {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
-    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -59,7 +64,13 @@ export interface IdempotentRequest {
   operationId: string;
 }
 
-export function idempotentRequest(sub: string, key: string, method: string, path: string, body: unknown): IdempotentRequest {
+export function idempotentRequest(
+  sub: string,
+  key: string,
+  method: string,
+  path: string,
+  body: unknown,
+): IdempotentRequest {
   return {
     sub,
     key,
@@ -108,7 +119,12 @@ export async function claim(sql: postgres.Sql, r: IdempotentRequest): Promise<St
     );
   }
   if (row.status === null) return null;
-  return { status: row.status, contentType: row.content_type ?? 'application/json', location: row.location, body: row.body ?? '' };
+  return {
+    status: row.status,
+    contentType: row.content_type ?? 'application/json',
+    location: row.location,
+    body: row.body ?? '',
+  };
 }
 
 /** Keeps the final answer of the request; the first answer stays when two identical requests raced. */
@@ -125,6 +141,7 @@ export async function remember(sql: postgres.Sql, r: IdempotentRequest, answer: 
  * a forgotten key is a new request. Returns how many were forgotten.
  */
 export async function forgetOlderThan(sql: postgres.Sql, hours: number): Promise<number> {
-  const gone = await sql`delete from idempotency_keys where created_at < now() - make_interval(secs => ${hours * 3600})`;
+  const gone =
+    await sql`delete from idempotency_keys where created_at < now() - make_interval(secs => ${hours * 3600})`;
   return gone.count;
 }

@@ -22,6 +22,14 @@ export { AllocationCache, type AllocationSnapshot, type Format } from './allocat
 export { computeAllocations, loadAllocations } from './allocations.js';
 export { allocationTables, exportFileName } from './allocation-tables.js';
 export { Generations, startRecordsFeed, type RecordChanges, type RecordsFeed } from './records-feed.js';
-export { claim, idempotencyKey, idempotentRequest, remember, IDEMPOTENCY_HEADER, type IdempotentRequest, type StoredAnswer } from './idempotency.js';
+export {
+  claim,
+  idempotencyKey,
+  idempotentRequest,
+  remember,
+  IDEMPOTENCY_HEADER,
+  type IdempotentRequest,
+  type StoredAnswer,
+} from './idempotency.js';
 export { BudgetExceeded, outageOf, outageProblem, unavailable, withinBudget, type Outage } from './outage.js';
 export { Problem, problemFromTemporal, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemKind } from './problem.js';

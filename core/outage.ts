@@ -26,8 +26,18 @@ const GRPC_UNANSWERED = new Map<number, string>([
 
 /** Node socket errors and postgres.js' own connection errors. */
 const CONNECTION_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
-  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
 ]);
 
 /**
@@ -48,16 +58,22 @@ export function outageOf(err: unknown): Outage | null {
   const visit = (e: unknown): Outage | null => {
     if (typeof e !== 'object' || e === null || seen.has(e)) return null;
     seen.add(e);
-    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { dependency: 'temporal', why: 'no answer before the deadline' };
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+      return { dependency: 'temporal', why: 'no answer before the deadline' };
     if (isGrpcServiceError(e)) {
       const why = GRPC_UNANSWERED.get(e.code);
       if (why) return { dependency: 'temporal', why: `${why} (${e.details || e.message})` };
     }
     const { code, message, severity } = e as { code?: unknown; message?: unknown; severity?: unknown };
     // postgres.js: a PostgresError carries the server's severity and SQLSTATE; connection errors a code of their own.
-    if (typeof code === 'string' && typeof severity === 'string' && isUnservedSqlState(code)) return { dependency: 'postgres', why: String(message) };
-    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return { dependency: 'postgres', why: String(message || code) };
-    for (const inner of [(e as { cause?: unknown }).cause, ...((e as { errors?: unknown }).errors instanceof Array ? (e as { errors: unknown[] }).errors : [])]) {
+    if (typeof code === 'string' && typeof severity === 'string' && isUnservedSqlState(code))
+      return { dependency: 'postgres', why: String(message) };
+    if (typeof code === 'string' && CONNECTION_CODES.has(code))
+      return { dependency: 'postgres', why: String(message || code) };
+    for (const inner of [
+      (e as { cause?: unknown }).cause,
+      ...((e as { errors?: unknown }).errors instanceof Array ? (e as { errors: unknown[] }).errors : []),
+    ]) {
       const found = visit(inner);
       if (found) return found;
     }

@@ -76,7 +76,10 @@ export class Problem extends Error {
 }
 
 const isFieldError = (e: unknown): e is FieldError =>
-  typeof e === 'object' && e !== null && typeof (e as FieldError).path === 'string' && typeof (e as FieldError).message === 'string';
+  typeof e === 'object' &&
+  e !== null &&
+  typeof (e as FieldError).path === 'string' &&
+  typeof (e as FieldError).message === 'string';
 
 interface FrameViolation {
   funderId: string;
@@ -121,7 +124,10 @@ function fromRejection(failure: ApplicationFailure): Problem | null {
       // validator (a pro-rata rule with every frame of a year at zero has nothing to split by), and
       // Temporal names the failure after the error class. The input is what cannot be split, so
       // it is the client's to change: 422, never 500.
-      return new Problem('invalidInput', `the partnership's cost-sharing rule cannot split this: ${detail}${/pro-rata/.test(detail) ? `; ${COST_SHARING_HINT}` : ''}`);
+      return new Problem(
+        'invalidInput',
+        `the partnership's cost-sharing rule cannot split this: ${detail}${/pro-rata/.test(detail) ? `; ${COST_SHARING_HINT}` : ''}`,
+      );
     default:
       return null;
   }

@@ -118,7 +118,9 @@ export function pgFeedConnection(url: string, applicationName = 'hoep-api-feed')
         await sql.unsafe(`listen ${RECORDS_CHANNEL}`);
       },
       listening: async () => {
-        const rows = await sql<{ ok: boolean }[]>`select ${RECORDS_CHANNEL} = any(array(select pg_listening_channels())) as ok`;
+        const rows = await sql<
+          { ok: boolean }[]
+        >`select ${RECORDS_CHANNEL} = any(array(select pg_listening_channels())) as ok`;
         return rows[0]?.ok === true;
       },
       end: () => sql.end({ timeout: 0 }),
@@ -243,14 +245,19 @@ export class RecordsFeed implements RecordChanges {
     this.connection = null;
     const delay = this.retryDelay;
     this.retryDelay = Math.min(this.retryDelay * 2, this.options.maxRetryMs);
-    this.log.log(wasLive ? 'warn' : 'debug', 'records feed not listening; reads ask Postgres meanwhile', { reason, retryInMs: delay });
+    this.log.log(wasLive ? 'warn' : 'debug', 'records feed not listening; reads ask Postgres meanwhile', {
+      reason,
+      retryInMs: delay,
+    });
     this.timer = setTimeout(() => void this.connect(), delay);
     this.timer.unref();
   }
 }
 
 /** Starts listening at `url`; reads fall back to asking Postgres until the feed listens. */
-export function startRecordsFeed(options: { url: string; log: Logger } & Omit<RecordsFeedOptions, 'open' | 'log'>): RecordsFeed {
+export function startRecordsFeed(
+  options: { url: string; log: Logger } & Omit<RecordsFeedOptions, 'open' | 'log'>,
+): RecordsFeed {
   const { url, log, ...rest } = options;
   return new RecordsFeed(pgFeedConnection(url), log, rest).start();
 }

@@ -5,7 +5,15 @@
 import type postgres from 'postgres';
 import type { PartnershipConfig, Plan } from '../schema/partnership.js';
 import type {
-  AdoptionState, CycleStatus, Deadlines, FunderYearMap, HistoryEntry, Money, Phase, PriorityListState, YearMap,
+  AdoptionState,
+  CycleStatus,
+  Deadlines,
+  FunderYearMap,
+  HistoryEntry,
+  Money,
+  Phase,
+  PriorityListState,
+  YearMap,
 } from '../workflows/messages.js';
 
 type Sql = postgres.Sql;
@@ -70,7 +78,11 @@ export async function partnership(sql: Sql, id: string): Promise<PartnershipReco
 
 type CycleRow = Omit<CycleRecord, 'startedAt' | 'closedAt'> & { startedAt: Date; closedAt: Date | null };
 
-const toCycle = ({ startedAt, closedAt, ...rest }: CycleRow): CycleRecord => ({ ...rest, startedAt: iso(startedAt)!, closedAt: iso(closedAt) });
+const toCycle = ({ startedAt, closedAt, ...rest }: CycleRow): CycleRecord => ({
+  ...rest,
+  startedAt: iso(startedAt)!,
+  closedAt: iso(closedAt),
+});
 
 export async function cyclesOf(sql: Sql, partnershipId: string): Promise<CycleRecord[]> {
   const rows = await sql<CycleRow[]>`
@@ -96,7 +108,11 @@ export async function measures(sql: Sql, cycleId: string, only?: string): Promis
            proposed_by as "proposedBy", proposed_at as "proposedAt", updated_at as "updatedAt"
     from measures where cycle_id = ${cycleId} ${only === undefined ? sql`` : sql`and id = ${only}`}
     order by proposed_at, id`;
-  return rows.map(({ proposedAt, updatedAt, ...m }) => ({ ...m, proposedAt: iso(proposedAt)!, updatedAt: iso(updatedAt)! }));
+  return rows.map(({ proposedAt, updatedAt, ...m }) => ({
+    ...m,
+    proposedAt: iso(proposedAt)!,
+    updatedAt: iso(updatedAt)!,
+  }));
 }
 
 export async function priorityLists(sql: Sql, cycleId: string): Promise<PriorityListRecord[]> {
@@ -156,8 +172,13 @@ export async function revision(sql: Sql, cycleId: string): Promise<string | null
 }
 
 /** The decision history from the audit log, oldest first: who did what, when, on what decision. */
-export async function history(sql: Sql, cycleId: string): Promise<(HistoryEntry & { detail: Record<string, unknown> })[]> {
-  const rows = await sql<{ at: Date; actor: string; action: string; ref: string | null; detail: Record<string, unknown> }[]>`
+export async function history(
+  sql: Sql,
+  cycleId: string,
+): Promise<(HistoryEntry & { detail: Record<string, unknown> })[]> {
+  const rows = await sql<
+    { at: Date; actor: string; action: string; ref: string | null; detail: Record<string, unknown> }[]
+  >`
     select at, actor, action, ref, detail from audit_log where cycle_id = ${cycleId} order by seq`;
   return rows.map(({ at, ...entry }) => ({ at: iso(at)!, ...entry }));
 }
@@ -194,9 +215,13 @@ export async function recordedStatus(sql: Sql, cycle: CycleRecord): Promise<Cycl
   const movedTo = new Map<string, string>();
   for (const e of entries) {
     if (e.action === 'phase:adoption') rounds += 1;
-    if (e.action === 'deadline:move' && e.ref?.startsWith('adoption:') && typeof e.detail.to === 'string') movedTo.set(`${rounds}.${e.ref}`, e.detail.to);
+    if (e.action === 'deadline:move' && e.ref?.startsWith('adoption:') && typeof e.detail.to === 'string')
+      movedTo.set(`${rounds}.${e.ref}`, e.detail.to);
   }
-  const locked = [...entries].reverse().find((e) => e.action === 'allocations:lock')?.ref?.match(/^v(\d+)$/)?.[1];
+  const locked = [...entries]
+    .reverse()
+    .find((e) => e.action === 'allocations:lock')
+    ?.ref?.match(/^v(\d+)$/)?.[1];
   return {
     id: cycle.id,
     partnership: cycle.partnership,
@@ -207,16 +232,30 @@ export async function recordedStatus(sql: Sql, cycle: CycleRecord): Promise<Cycl
     pendingActions: [],
     history: entries.map(({ at, actor, action, ref }) => ({ at, actor, action, ref })),
     frames: cycle.frames,
-    measures: measureRows.map(({ id, proposedBy, amounts, strategies, status }) => ({ id, proposedBy, amounts, strategies, status })),
+    measures: measureRows.map(({ id, proposedBy, amounts, strategies, status }) => ({
+      id,
+      proposedBy,
+      amounts,
+      strategies,
+      status,
+    })),
     priorityLists: lists,
-    adoptions: adoptionRows.map((a) => ({ ...a, dueAt: movedTo.get(`${a.round}.adoption:${a.municipality}`) ?? cycle.deadlines.adoption, overdue: false })),
+    adoptions: adoptionRows.map((a) => ({
+      ...a,
+      dueAt: movedTo.get(`${a.round}.adoption:${a.municipality}`) ?? cycle.deadlines.adoption,
+      overdue: false,
+    })),
     adoptionRound: Math.max(rounds, ...adoptionRows.map((a) => a.round)),
     adoptedListVersion: locked === undefined ? null : Number(locked),
-    yearEnd: yearEndRows.length ? [...yearEndRows].sort((a, b) => funderOrder.indexOf(a.funderId) - funderOrder.indexOf(b.funderId)) : null,
+    yearEnd: yearEndRows.length
+      ? [...yearEndRows].sort((a, b) => funderOrder.indexOf(a.funderId) - funderOrder.indexOf(b.funderId))
+      : null,
   };
 }
 
 export async function cyclesByPhase(sql: Sql): Promise<Record<string, number>> {
-  const rows = await sql<{ phase: string; count: string }[]>`select phase, count(*)::text as count from cycles group by phase`;
+  const rows = await sql<
+    { phase: string; count: string }[]
+  >`select phase, count(*)::text as count from cycles group by phase`;
   return Object.fromEntries(rows.map((r) => [r.phase, Number(r.count)]));
 }

@@ -105,11 +105,13 @@ function apportion(total: bigint, weights: bigint[]): bigint[] {
   const remainders = weights.map((w) => (total * w) % sum);
   let left = total - parts.reduce((a, p) => a + p, 0n);
   // Larger remainder first; equal remainders go to the earlier position.
-  const order = weights.map((_, i) => i).sort((a, b) => {
-    const ra = remainders[a]!;
-    const rb = remainders[b]!;
-    return ra === rb ? a - b : ra > rb ? -1 : 1;
-  });
+  const order = weights
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const ra = remainders[a]!;
+      const rb = remainders[b]!;
+      return ra === rb ? a - b : ra > rb ? -1 : 1;
+    });
   for (const i of order) {
     if (left === 0n) break;
     parts[i]! += 1n;
@@ -121,7 +123,8 @@ function apportion(total: bigint, weights: bigint[]): bigint[] {
 /** Exact integers proportional to the weights: every weight scaled by the same power of ten. */
 function toIntegers(weights: Decimal[]): bigint[] {
   const plain = weights.map((w) => {
-    if (!w.isFinite() || w.isNegative()) throw new CostSharingError(`weight must be finite and non-negative: ${w.toString()}`);
+    if (!w.isFinite() || w.isNegative())
+      throw new CostSharingError(`weight must be finite and non-negative: ${w.toString()}`);
     const [int = '0', frac = ''] = w.toFixed().split('.');
     return { int, frac };
   });
@@ -139,7 +142,12 @@ interface YearRule {
   key: bigint[];
 }
 
-function ruleFor(sharing: Sharing, members: Members, framesOre?: Record<string, bigint>, absent: readonly string[] = []): YearRule {
+function ruleFor(
+  sharing: Sharing,
+  members: Members,
+  framesOre?: Record<string, bigint>,
+  absent: readonly string[] = [],
+): YearRule {
   const fraction = sharing.countyFraction;
   const takesPart = (id: string) => !absent.includes(id);
   let county: bigint;
@@ -151,7 +159,7 @@ function ruleFor(sharing: Sharing, members: Members, framesOre?: Record<string, 
     county = BigInt(fraction.numerator);
     municipal = BigInt(fraction.denominator - fraction.numerator);
   } else {
-    if (!framesOre) throw new CostSharingError('a pro-rata rule needs the funders\' frames for the year');
+    if (!framesOre) throw new CostSharingError("a pro-rata rule needs the funders' frames for the year");
     county = framesOre[members.county] ?? 0n;
     // Pro-rata of what the funders put in: a municipality out of the split puts in nothing.
     municipal = members.municipalities.filter(takesPart).reduce((a, id) => a + (framesOre[id] ?? 0n), 0n);
@@ -208,7 +216,13 @@ export function splitAmount(
  * Each funder's share of a measure, per year. A pro-rata rule uses that year's `frames`; a
  * municipality out of a year's split (`outOfSplit`) has no share of it.
  */
-export function shareMeasure(amounts: YearMap, sharing: Sharing, members: Members, frames?: FunderYearMap, outOfSplit: OutOfSplit = {}): FunderYearMap {
+export function shareMeasure(
+  amounts: YearMap,
+  sharing: Sharing,
+  members: Members,
+  frames?: FunderYearMap,
+  outOfSplit: OutOfSplit = {},
+): FunderYearMap {
   const ids = funderIds(members);
   const shares: FunderYearMap = Object.fromEntries(ids.map((id) => [id, {}]));
   for (const year of sortedYears(Object.keys(amounts))) {
@@ -320,13 +334,23 @@ export function recommend(input: RecommendInput): Recommendation {
       grants[m]![year] = grant;
       requested += request;
       granted += grant;
-      if (grant < request && binding === null) binding = bindingFunders(left.map((l, i) => l + parts[i]!), rule);
+      if (grant < request && binding === null)
+        binding = bindingFunders(
+          left.map((l, i) => l + parts[i]!),
+          rule,
+        );
     });
 
     ids.forEach((id, i) => (unallocated[id]![year] = left[i]!));
     const absent = members.municipalities.filter((id) => outOfSplit[year]?.includes(id));
-    if (absent.length) yearNotes.push(`${year}: ${absent.join(', ')} take${absent.length === 1 ? 's' : ''} no part in the split (rejected); the municipal part is shared by the others`);
-    const takingPart = { county: members.county, municipalities: members.municipalities.filter((id) => !absent.includes(id)) };
+    if (absent.length)
+      yearNotes.push(
+        `${year}: ${absent.join(', ')} take${absent.length === 1 ? 's' : ''} no part in the split (rejected); the municipal part is shared by the others`,
+      );
+    const takingPart = {
+      county: members.county,
+      municipalities: members.municipalities.filter((id) => !absent.includes(id)),
+    };
     yearNotes.push(...unallocatedNotes(year, ids, takingPart, frame, left, requested, granted, binding));
   }
 
@@ -334,19 +358,30 @@ export function recommend(input: RecommendInput): Recommendation {
   const measureNotes: string[] = [];
   measures.forEach((measure, m) => {
     const given = grants[m]!;
-    const outside = Object.keys(measure.amounts).filter((y) => !years.includes(y) && requestOre(measure.amounts, y) > 0n);
+    const outside = Object.keys(measure.amounts).filter(
+      (y) => !years.includes(y) && requestOre(measure.amounts, y) > 0n,
+    );
     if (outside.length > 0) {
-      measureNotes.push(`${measure.id}: request for ${sortedYears(outside).join(', ')} is outside the years recommended for and not granted`);
+      measureNotes.push(
+        `${measure.id}: request for ${sortedYears(outside).join(', ')} is outside the years recommended for and not granted`,
+      );
     }
     if (years.every((y) => given[y] === 0n)) {
       const asked = describeYears(years.map((y) => [y, requestOre(measure.amounts, y)]));
-      measureNotes.push(`${measure.id}: not granted and not on the list${asked ? ` (requested ${asked})` : ' (nothing requested)'}`);
+      measureNotes.push(
+        `${measure.id}: not granted and not on the list${asked ? ` (requested ${asked})` : ' (nothing requested)'}`,
+      );
       return;
     }
-    items.push({ measureId: measure.id, rank: items.length + 1, grants: Object.fromEntries(years.map((y) => [y, fmt(given[y]!)])) });
+    items.push({
+      measureId: measure.id,
+      rank: items.length + 1,
+      grants: Object.fromEntries(years.map((y) => [y, fmt(given[y]!)])),
+    });
     for (const y of years) {
       const asked = requestOre(measure.amounts, y);
-      if (given[y]! < asked) measureNotes.push(`${measure.id}: ${y} granted ${fmt(given[y]!)} of ${fmt(asked)} requested`);
+      if (given[y]! < asked)
+        measureNotes.push(`${measure.id}: ${y} granted ${fmt(given[y]!)} of ${fmt(asked)} requested`);
     }
   });
 
@@ -359,7 +394,9 @@ function weightsOf(rule: YearRule): ({ num: bigint; den: bigint } | null)[] {
   const keyTotal = rule.key.reduce((a, k) => a + k, 0n);
   return [
     rule.county > 0n ? { num: rule.county, den: stage1 } : null,
-    ...rule.key.map((k) => (rule.municipal > 0n && k > 0n ? { num: rule.municipal * k, den: stage1 * keyTotal } : null)),
+    ...rule.key.map((k) =>
+      rule.municipal > 0n && k > 0n ? { num: rule.municipal * k, den: stage1 * keyTotal } : null,
+    ),
   ];
 }
 
@@ -453,7 +490,13 @@ function unallocatedNotes(
     } else if (binding.includes(i)) {
       notes.push(`${what}: this frame binds; what is left is too small for its share of a further grant`);
     } else {
-      notes.push(`${what}: ${describeBinding(binding.map((b) => ids[b]!), members, frame)}`);
+      notes.push(
+        `${what}: ${describeBinding(
+          binding.map((b) => ids[b]!),
+          members,
+          frame,
+        )}`,
+      );
     }
   });
   return notes;
@@ -465,7 +508,9 @@ function describeBinding(binding: string[], members: Members, frame: Record<stri
     return `municipal frames bind at ${total}`;
   }
   if (binding.length === 1) {
-    return binding[0] === members.county ? `the county frame binds at ${total}` : `the frame of ${binding[0]} binds at ${total}`;
+    return binding[0] === members.county
+      ? `the county frame binds at ${total}`
+      : `the frame of ${binding[0]} binds at ${total}`;
   }
   const names = binding.map((id) => (id === members.county ? 'county' : id));
   return `the frames of ${names.slice(0, -1).join(', ')} and ${names.at(-1)} bind at ${total} together`;
@@ -475,10 +520,12 @@ function describeBinding(binding: string[], members: Members, frame: Record<stri
 // helpers
 
 function framesOfYear(frames: FunderYearMap, ids: string[], year: string): Record<string, bigint> {
-  return Object.fromEntries(ids.map((id) => {
-    const f = frames[id]?.[year];
-    return [id, f === undefined ? 0n : toOre(parseMoney(f))];
-  }));
+  return Object.fromEntries(
+    ids.map((id) => {
+      const f = frames[id]?.[year];
+      return [id, f === undefined ? 0n : toOre(parseMoney(f))];
+    }),
+  );
 }
 
 function requestOre(amounts: YearMap, year: string): bigint {
@@ -487,7 +534,10 @@ function requestOre(amounts: YearMap, year: string): bigint {
 }
 
 function describeYears(entries: [string, bigint][]): string {
-  return entries.filter(([, v]) => v > 0n).map(([y, v]) => `${y}: ${fmt(v)}`).join(', ');
+  return entries
+    .filter(([, v]) => v > 0n)
+    .map(([y, v]) => `${y}: ${fmt(v)}`)
+    .join(', ');
 }
 
 function sortedYears(years: string[]): string[] {
@@ -496,7 +546,10 @@ function sortedYears(years: string[]): string[] {
 
 function mapOre(rows: Record<string, Record<string, bigint>>): FunderYearMap {
   return Object.fromEntries(
-    Object.entries(rows).map(([id, years]) => [id, Object.fromEntries(sortedYears(Object.keys(years)).map((y) => [y, fmt(years[y]!)]))]),
+    Object.entries(rows).map(([id, years]) => [
+      id,
+      Object.fromEntries(sortedYears(Object.keys(years)).map((y) => [y, fmt(years[y]!)])),
+    ]),
   );
 }
 

@@ -14,7 +14,10 @@ import { formatMoney, fromOre, parseMoney, toOre, type Money } from './money.js'
 export const PAYS_IN = ['frame', 'adopted-share'] as const;
 export type PaysIn = (typeof PAYS_IN)[number];
 /** Without configuration: the county pays its frame, a municipality the share its council adopted. */
-export const DEFAULT_PAYS_IN = { county: 'frame', municipality: 'adopted-share' } as const satisfies Record<string, PaysIn>;
+export const DEFAULT_PAYS_IN = { county: 'frame', municipality: 'adopted-share' } as const satisfies Record<
+  string,
+  PaysIn
+>;
 
 /** What the funder pays in: as configured, else the default for a county or a municipality. */
 export function paysInOf(
@@ -51,7 +54,11 @@ export interface FunderYear {
 }
 
 export function yearEndRow(f: FunderYear, carryOver: boolean): YearEndRow {
-  const [frame, allocated, spent] = [f.frame, f.allocated, f.spent].map((a) => toOre(parseMoney(a))) as [bigint, bigint, bigint];
+  const [frame, allocated, spent] = [f.frame, f.allocated, f.spent].map((a) => toOre(parseMoney(a))) as [
+    bigint,
+    bigint,
+    bigint,
+  ];
   // Neither part is ever negative: the cycle allocates within the frames in force and takes no
   // report of more than a measure's grant. Nothing here throws (it runs in the close's Update).
   const neverAllocated = frame - allocated;

@@ -7,8 +7,20 @@
  * validation cannot drift apart. This file is the index.
  */
 export {
-  API_BASE, AllocationsQuery, CYCLE_ID_PATTERN, CycleParams, ListVersionParams, MeasureParams, Money, MoneyOut, MunicipalityParams,
-  PartnershipParams, RoleSchema, YearMap, requestSchemas, responseSchemas,
+  API_BASE,
+  AllocationsQuery,
+  CYCLE_ID_PATTERN,
+  CycleParams,
+  ListVersionParams,
+  MeasureParams,
+  Money,
+  MoneyOut,
+  MunicipalityParams,
+  PartnershipParams,
+  RoleSchema,
+  YearMap,
+  requestSchemas,
+  responseSchemas,
 } from './api/fields.js';
 export * from './api/cycles.js';
 export * from './api/measures.js';

@@ -13,7 +13,10 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 const LOCK_KEY = 'hoep.schema_migrations';
 
 export async function migrate(sql: postgres.Sql, dir: string = MIGRATIONS_DIR): Promise<{ applied: string[] }> {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const applied = await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext(${LOCK_KEY}))`;
     await tx`create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())`;

@@ -73,7 +73,13 @@ export const PartnershipConfigSchema = z
     }),
     /** in configuration order: the order of funders everywhere, and the tie-break order */
     municipalities: z
-      .array(z.strictObject({ id: MunicipalityIdSchema, name: Text, /** default 'adopted-share' */ paysIn: PaysInSchema.optional() }))
+      .array(
+        z.strictObject({
+          id: MunicipalityIdSchema,
+          name: Text,
+          /** default 'adopted-share' */ paysIn: PaysInSchema.optional(),
+        }),
+      )
       .min(1),
     sharing: SharingSchema,
     /** the unit of the recommendation's partial grants (default DEFAULT_GRANT_UNIT, 1 000 kr, domain/cost-sharing.ts) */
@@ -103,12 +109,24 @@ export const PartnershipConfigSchema = z
     if (keyed) {
       const field = key.type === 'population' ? 'figures' : 'weights';
       const keyIds = Object.keys(keyed);
-      ids.filter((id) => !keyIds.includes(id)).forEach((id) =>
-        ctx.addIssue({ code: 'custom', path: ['sharing', 'key', field], message: `no ${field} entry for municipality ${id}` }),
-      );
-      keyIds.filter((id) => !ids.includes(id)).forEach((id) =>
-        ctx.addIssue({ code: 'custom', path: ['sharing', 'key', field, id], message: `${id} is not a member municipality` }),
-      );
+      ids
+        .filter((id) => !keyIds.includes(id))
+        .forEach((id) =>
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sharing', 'key', field],
+            message: `no ${field} entry for municipality ${id}`,
+          }),
+        );
+      keyIds
+        .filter((id) => !ids.includes(id))
+        .forEach((id) =>
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sharing', 'key', field, id],
+            message: `${id} is not a member municipality`,
+          }),
+        );
     }
 
     const roster = config.ipr.roster;
@@ -198,7 +216,11 @@ export const PlanSchema = z
     const check = (parent: string, list: Strategy[], path: (string | number)[]) =>
       list.forEach((s, i) => {
         if (!s.code.startsWith(`${parent}.`) || s.code.slice(parent.length + 1).includes('.')) {
-          ctx.addIssue({ code: 'custom', path: [...path, i, 'code'], message: `${s.code} is not a direct child of ${parent}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, i, 'code'],
+            message: `${s.code} is not a direct child of ${parent}`,
+          });
         }
         if (s.strategies) check(s.code, s.strategies, [...path, i, 'strategies']);
       });

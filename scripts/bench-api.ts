@@ -83,7 +83,11 @@ function percentile(sorted: number[], p: number): number {
  * Milliseconds of `n` sequential calls of `a` and of `b`, taken in turns (a, b, a, b, ...) so that
  * whatever else the machine does at a moment weighs on both alike; each list sorted.
  */
-async function alternating(n: number, a: (i: number) => Promise<void>, b: (i: number) => Promise<void>): Promise<[number[], number[]]> {
+async function alternating(
+  n: number,
+  a: (i: number) => Promise<void>,
+  b: (i: number) => Promise<void>,
+): Promise<[number[], number[]]> {
   const times: [number[], number[]] = [[], []];
   for (let i = 0; i < n; i++) {
     for (const [k, call] of [a, b].entries()) {
@@ -124,7 +128,13 @@ Promise.all(Array.from({ length: concurrency }, async () => {
 `;
 
 /** Requests per second answered with `status`. */
-export function throughput(url: string, headers: Record<string, string>, seconds: number, concurrency: number, status = 200): Promise<number> {
+export function throughput(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  concurrency: number,
+  status = 200,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const worker = new Thread(LOAD_LOOP, { eval: true, workerData: { url, headers, seconds, concurrency, status } });
     worker.once('message', (m: { done?: number; error?: string }) => {
@@ -136,7 +146,10 @@ export function throughput(url: string, headers: Record<string, string>, seconds
   });
 }
 
-export async function servers(cleanups: Cleanup[], runDir: string): Promise<{ temporalAddress: string; databaseUrl: string }> {
+export async function servers(
+  cleanups: Cleanup[],
+  runDir: string,
+): Promise<{ temporalAddress: string; databaseUrl: string }> {
   const temporalAddress =
     process.env.TEMPORAL_ADDRESS ??
     (await (async () => {
@@ -153,7 +166,12 @@ export async function servers(cleanups: Cleanup[], runDir: string): Promise<{ te
   const serverUrl =
     process.env.DATABASE_URL ??
     (await (async () => {
-      const pg = await startEmbeddedPostgres({ clusterDir: path.join(runDir, 'pg'), port: await freePort(), logFile: path.join(runDir, 'postgres.log'), durable: false });
+      const pg = await startEmbeddedPostgres({
+        clusterDir: path.join(runDir, 'pg'),
+        port: await freePort(),
+        logFile: path.join(runDir, 'postgres.log'),
+        durable: false,
+      });
       cleanups.push(pg.stop);
       return pg.url;
     })());
@@ -182,11 +200,19 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     const floorBundle = path.join(runDir, 'bench-workflow-bundle.js');
     const [, { code }] = await Promise.all([
       buildWorker(),
-      bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'bench.ts'), logger: new DefaultLogger('WARN') }),
+      bundleWorkflowCode({
+        workflowsPath: path.join(root, 'workflows', 'bench.ts'),
+        logger: new DefaultLogger('WARN'),
+      }),
     ]);
     fs.writeFileSync(floorBundle, code);
     const workers = [
-      spawnWorkerProcess({ temporalAddress, databaseUrl, taskQueue: queues.cycle, workflowBundlePath: builtWorker.workflowBundle }),
+      spawnWorkerProcess({
+        temporalAddress,
+        databaseUrl,
+        taskQueue: queues.cycle,
+        workflowBundlePath: builtWorker.workflowBundle,
+      }),
       spawnWorkerProcess({ temporalAddress, databaseUrl, taskQueue: queues.noop, workflowBundlePath: floorBundle }),
     ];
     cleanups.push(() => Promise.all(workers.map((w) => w.stop())));
@@ -206,14 +232,20 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     cleanups.push(() => records.close());
     await Promise.race([
       records.listening(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('the records feed did not start listening within 30 s')), 30_000).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('the records feed did not start listening within 30 s')), 30_000).unref(),
+      ),
     ]);
     const app = createApp({ sql, temporal, config, auth: localAuthenticator(secret), log: apiLog, records });
     const apiServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     const floorApp = new Hono().get('/noop', (c) => c.text('ok'));
     const floorServer = serve({ fetch: floorApp.fetch, port: 0, hostname: '127.0.0.1' });
     cleanups.push(() => Promise.all([apiServer, floorServer].map((s) => new Promise((resolve) => s.close(resolve)))));
-    await Promise.all([apiServer, floorServer].map((s) => new Promise((resolve) => (s.listening ? resolve(null) : s.once('listening', resolve)))));
+    await Promise.all(
+      [apiServer, floorServer].map(
+        (s) => new Promise((resolve) => (s.listening ? resolve(null) : s.once('listening', resolve))),
+      ),
+    );
     const base = `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}`;
     const floorBase = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}`;
 
@@ -226,7 +258,12 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     const api = (method: string, url: string, bearer: string, body?: unknown) =>
       new Promise<Record<string, unknown>>((resolve, reject) => {
         const payload = body === undefined ? undefined : JSON.stringify(body);
-        const headers = { authorization: `Bearer ${bearer}`, ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }) };
+        const headers = {
+          authorization: `Bearer ${bearer}`,
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        };
         const req = http.request(`${base}${url}`, { method, headers, agent }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -243,9 +280,16 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     const startCycle = (year: number, frame: { county: string; municipal: string }, proposals: string) => {
       const years = [0, 1, 2, 3].map((i) => String(year + i));
       const frames = Object.fromEntries(
-        ['county', ...MUNICIPALITIES].map((f) => [f, Object.fromEntries(years.map((y) => [y, f === 'county' ? frame.county : frame.municipal]))]),
+        ['county', ...MUNICIPALITIES].map((f) => [
+          f,
+          Object.fromEntries(years.map((y) => [y, f === 'county' ? frame.county : frame.municipal])),
+        ]),
       );
-      return api('POST', `/api/v1/partnerships/${PID}/cycles`, admin, { year, frames, deadlines: { proposals, ipr: '2099-02-01T00:00:00Z', adoption: '2099-03-01T00:00:00Z' } });
+      return api('POST', `/api/v1/partnerships/${PID}/cycles`, admin, {
+        year,
+        frames,
+        deadlines: { proposals, ipr: '2099-02-01T00:00:00Z', adoption: '2099-03-01T00:00:00Z' },
+      });
     };
     const measure = (year: number, i: number) => ({
       title: `Tiltak ${i}`,
@@ -262,15 +306,23 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     const submitYear = await unusedYear(temporal, PID);
     await startCycle(submitYear, { county: '900000000.00', municipal: '300000000.00' }, '2099-01-01T00:00:00Z');
     const submitUrl = `/api/v1/cycles/${PID}-${submitYear}/measures`;
-    const floorHandle = await temporal.workflow.start<typeof benchNoopWorkflow>('benchNoopWorkflow', { workflowId: `bench-noop-${suffix}`, taskQueue: queues.noop, args: [] });
+    const floorHandle = await temporal.workflow.start<typeof benchNoopWorkflow>('benchNoopWorkflow', {
+      workflowId: `bench-noop-${suffix}`,
+      taskQueue: queues.noop,
+      args: [],
+    });
     const payload = { actor: { sub: 'kari', name: 'Bench', roles: ['proposer'] }, measure: measure(submitYear, 0) };
     const submitOne = (i: number) => api('POST', submitUrl, proposer, measure(submitYear, i)).then(() => undefined);
     const floorOne = () => floorHandle.executeUpdate(noopUpdate, { args: [payload] }).then(() => undefined);
     await alternating(options.warmup, submitOne, floorOne);
     const [submit, floor] = await alternating(options.submits, (i) => submitOne(options.warmup + i), floorOne);
     await floorHandle.signal(stopBench);
-    log(`  POST measures through the API: p50 ${round(percentile(submit, 0.5))} ms, p99 ${round(percentile(submit, 0.99))} ms`);
-    log(`  no-op Workflow Update:         p50 ${round(percentile(floor, 0.5))} ms, p99 ${round(percentile(floor, 0.99))} ms`);
+    log(
+      `  POST measures through the API: p50 ${round(percentile(submit, 0.5))} ms, p99 ${round(percentile(submit, 0.99))} ms`,
+    );
+    log(
+      `  no-op Workflow Update:         p50 ${round(percentile(floor, 0.5))} ms, p99 ${round(percentile(floor, 0.99))} ms`,
+    );
 
     // (b) an adopted cycle of 500 measures, through the API
     log(`(b) building an adopted cycle of ${ALLOCATION_MEASURES} measures`);
@@ -278,10 +330,15 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     const cid = `${PID}-${year}`;
     await startCycle(year, { county: '40000000.00', municipal: '10000000.00' }, '2099-01-01T00:00:00Z');
     for (let i = 0; i < ALLOCATION_MEASURES; i += options.concurrency) {
-      const batch = Array.from({ length: Math.min(options.concurrency, ALLOCATION_MEASURES - i) }, (_, k) => api('POST', `/api/v1/cycles/${cid}/measures`, proposer, measure(year, i + k)));
+      const batch = Array.from({ length: Math.min(options.concurrency, ALLOCATION_MEASURES - i) }, (_, k) =>
+        api('POST', `/api/v1/cycles/${cid}/measures`, proposer, measure(year, i + k)),
+      );
       await Promise.all(batch);
     }
-    await api('POST', `/api/v1/cycles/${cid}/deadlines`, admin, { deadline: 'proposals', to: new Date(Date.now() + 1500).toISOString() });
+    await api('POST', `/api/v1/cycles/${cid}/deadlines`, admin, {
+      deadline: 'proposals',
+      to: new Date(Date.now() + 1500).toISOString(),
+    });
     const phase = async (wanted: string) => {
       for (let i = 0; i < 600; i++) {
         if ((await api('GET', `/api/v1/cycles/${cid}`, admin)).phase === wanted) return;
@@ -291,13 +348,23 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     };
     await phase('prioritisation');
     const { items } = await api('GET', `/api/v1/cycles/${cid}/recommendation`, admin);
-    await api('POST', `/api/v1/cycles/${cid}/priority-lists`, admin, { items, meeting: { date: `${year}-01-15`, caseNumber: 'IPR 1/bench' } });
+    await api('POST', `/api/v1/cycles/${cid}/priority-lists`, admin, {
+      items,
+      meeting: { date: `${year}-01-15`, caseNumber: 'IPR 1/bench' },
+    });
     for (const sub of ['mayor-3405', 'mayor-3440', 'mayor-3441', 'opposition-3405', 'opposition-3440']) {
-      await api('POST', `/api/v1/cycles/${cid}/priority-lists/1/votes`, await token({ sub, roles: ['ipr_member'] }), { vote: 'approve' });
+      await api('POST', `/api/v1/cycles/${cid}/priority-lists/1/votes`, await token({ sub, roles: ['ipr_member'] }), {
+        vote: 'approve',
+      });
     }
     await phase('adoption');
     for (const m of MUNICIPALITIES) {
-      await api('POST', `/api/v1/cycles/${cid}/adoptions/${m}`, await token({ sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m }), { decision: 'adopted', caseNumber: `K ${m}`, decidedOn: '2026-11-20' });
+      await api(
+        'POST',
+        `/api/v1/cycles/${cid}/adoptions/${m}`,
+        await token({ sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m }),
+        { decision: 'adopted', caseNumber: `K ${m}`, decidedOn: '2026-11-20' },
+      );
     }
     await phase('adopted');
 
@@ -307,16 +374,30 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     const size = (await first.arrayBuffer()).byteLength;
     // As browsers and fetch() ask: gzip accepted. The identity and 304 figures are printed as well.
     const loads = {
-      allocations: [allocationsUrl, { authorization: `Bearer ${finance}`, 'accept-encoding': 'gzip, deflate, br' }, 200],
+      allocations: [
+        allocationsUrl,
+        { authorization: `Bearer ${finance}`, 'accept-encoding': 'gzip, deflate, br' },
+        200,
+      ],
       identity: [allocationsUrl, { authorization: `Bearer ${finance}` }, 200],
-      revalidated: [allocationsUrl, { authorization: `Bearer ${finance}`, 'if-none-match': first.headers.get('etag')! }, 304],
+      revalidated: [
+        allocationsUrl,
+        { authorization: `Bearer ${finance}`, 'if-none-match': first.headers.get('etag')! },
+        304,
+      ],
       noop: [`${floorBase}/noop`, {}, 200],
     } as const;
-    log(`  ${options.concurrency} concurrent clients in a thread of their own, ${options.seconds} s each in 1 s turns (so background load hits all alike); allocations JSON is ${Math.round(size / 1024)} KiB`);
+    log(
+      `  ${options.concurrency} concurrent clients in a thread of their own, ${options.seconds} s each in 1 s turns (so background load hits all alike); allocations JSON is ${Math.round(size / 1024)} KiB`,
+    );
     const rps: Record<keyof typeof loads, number> = { allocations: 0, identity: 0, revalidated: 0, noop: 0 };
-    for (const [url, headers, status] of Object.values(loads)) await throughput(url, headers, 0.5, options.concurrency, status);
+    for (const [url, headers, status] of Object.values(loads))
+      await throughput(url, headers, 0.5, options.concurrency, status);
     for (let turn = 0; turn < options.seconds; turn++) {
-      for (const [name, [url, headers, status]] of Object.entries(loads) as [keyof typeof loads, (typeof loads)[keyof typeof loads]][]) {
+      for (const [name, [url, headers, status]] of Object.entries(loads) as [
+        keyof typeof loads,
+        (typeof loads)[keyof typeof loads],
+      ][]) {
         rps[name] += (await throughput(url, headers, 1, options.concurrency, status)) / options.seconds;
       }
     }
@@ -325,7 +406,12 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     log(`  GET allocations, 304 by ETag:    ${Math.round(rps.revalidated)} requests/s`);
     log(`  no-op Hono route:                ${Math.round(rps.noop)} requests/s`);
 
-    const [s50, s99, f50, f99] = [percentile(submit, 0.5), percentile(submit, 0.99), percentile(floor, 0.5), percentile(floor, 0.99)];
+    const [s50, s99, f50, f99] = [
+      percentile(submit, 0.5),
+      percentile(submit, 0.99),
+      percentile(floor, 0.5),
+      percentile(floor, 0.99),
+    ];
     return {
       submit_p50_ms: round(s50),
       submit_p99_ms: round(s99),
@@ -339,7 +425,8 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
       allocations_304_rps: Math.round(rps.revalidated),
     };
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => console.error(`cleanup: ${e.message}`));
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((e: Error) => console.error(`cleanup: ${e.message}`));
   }
 }
 
@@ -354,10 +441,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   });
   // The no-op floor is one workflow run, and the server takes at most 2000 Updates in a run.
   if (Number(values.submits) + Number(values.warmup) >= 2000) {
-    console.error('--submits plus --warmup must stay under 2000 (the server\'s limit of Updates in one workflow run)');
+    console.error("--submits plus --warmup must stay under 2000 (the server's limit of Updates in one workflow run)");
     process.exit(2);
   }
-  benchApi({ submits: Number(values.submits), warmup: Number(values.warmup), seconds: Number(values.seconds), concurrency: Number(values.concurrency) })
+  benchApi({
+    submits: Number(values.submits),
+    warmup: Number(values.warmup),
+    seconds: Number(values.seconds),
+    concurrency: Number(values.concurrency),
+  })
     .then((result) => {
       console.log(JSON.stringify(result));
       process.exit(0);

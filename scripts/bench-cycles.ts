@@ -78,7 +78,12 @@ export interface BenchResult {
 const partnershipId = (i: number) => `bench-${String(i + 1).padStart(2, '0')}`;
 
 /** Lillehammer-regionen under another id and name: same members, rule, key and roster. */
-const benchPartnership = (id: string): PartnershipConfig => ({ ...lillehammer(), id, name: `Benk ${id}`, example: true });
+const benchPartnership = (id: string): PartnershipConfig => ({
+  ...lillehammer(),
+  id,
+  name: `Benk ${id}`,
+  example: true,
+});
 
 async function servers(cleanups: Cleanup[], runDir: string): Promise<{ temporalAddress: string; databaseUrl: string }> {
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
@@ -95,7 +100,12 @@ async function servers(cleanups: Cleanup[], runDir: string): Promise<{ temporalA
   }
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const pg = await startEmbeddedPostgres({ clusterDir: path.join(runDir, 'pg'), port: await freePort(), logFile: path.join(runDir, 'postgres.log'), durable: false });
+    const pg = await startEmbeddedPostgres({
+      clusterDir: path.join(runDir, 'pg'),
+      port: await freePort(),
+      logFile: path.join(runDir, 'postgres.log'),
+      durable: false,
+    });
     cleanups.push(pg.stop);
     serverUrl = pg.url;
   }
@@ -140,9 +150,11 @@ function watchMemory(pid: number): { hwmMb(): number; stop(): { hwmMb: number; s
 /** Runs `task` over 0..n-1 with at most `limit` in flight. */
 async function bounded(n: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, n) }, async () => {
-    while (next < n) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, n) }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
 }
 
 /**
@@ -150,82 +162,178 @@ async function bounded(n: number, limit: number, task: (i: number) => Promise<vo
  * same payload size as a submission), `concurrency` workflows at a time as the cycles were, each
  * lane sending its Updates one after another, on a worker process of its own. Returns Updates per second.
  */
-async function noopFloor(client: Client, runDir: string, o: { temporalAddress: string; databaseUrl: string; total: number; concurrency: number }, cleanups: Cleanup[]): Promise<number> {
+async function noopFloor(
+  client: Client,
+  runDir: string,
+  o: { temporalAddress: string; databaseUrl: string; total: number; concurrency: number },
+  cleanups: Cleanup[],
+): Promise<number> {
   const bundle = path.join(runDir, 'bench-workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'bench.ts'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(root, 'workflows', 'bench.ts'),
+    logger: new DefaultLogger('WARN'),
+  });
   fs.writeFileSync(bundle, code);
   const taskQueue = `bench-noop-${randomUUID()}`;
-  const worker = spawnWorkerProcess({ temporalAddress: o.temporalAddress, databaseUrl: o.databaseUrl, taskQueue, workflowBundlePath: bundle });
+  const worker = spawnWorkerProcess({
+    temporalAddress: o.temporalAddress,
+    databaseUrl: o.databaseUrl,
+    taskQueue,
+    workflowBundlePath: bundle,
+  });
   cleanups.push(() => worker.stop());
   await worker.next('ready');
-  const payload = { actor: proposer(), measure: { title: 'x'.repeat(60), description: 'y'.repeat(400), strategies: ['2.1'], responsible: 'LRV', amounts: { '2027': '100000.00' }, cofunding: [] } };
+  const payload = {
+    actor: proposer(),
+    measure: {
+      title: 'x'.repeat(60),
+      description: 'y'.repeat(400),
+      strategies: ['2.1'],
+      responsible: 'LRV',
+      amounts: { '2027': '100000.00' },
+      cofunding: [],
+    },
+  };
   const lanes = Math.min(o.concurrency, o.total);
-  const handles = await Promise.all(Array.from({ length: lanes }, (_, i) =>
-    client.workflow.start<typeof benchNoopWorkflow>('benchNoopWorkflow', { workflowId: `bench-noop-${taskQueue}-${i}`, taskQueue, args: [] })));
+  const handles = await Promise.all(
+    Array.from({ length: lanes }, (_, i) =>
+      client.workflow.start<typeof benchNoopWorkflow>('benchNoopWorkflow', {
+        workflowId: `bench-noop-${taskQueue}-${i}`,
+        taskQueue,
+        args: [],
+      }),
+    ),
+  );
   let sent = 0;
   const t0 = performance.now();
-  await Promise.all(handles.map(async (h) => {
-    while (sent < o.total) {
-      sent += 1;
-      await h.executeUpdate(noopUpdate, { args: [payload] });
-    }
-  }));
+  await Promise.all(
+    handles.map(async (h) => {
+      while (sent < o.total) {
+        sent += 1;
+        await h.executeUpdate(noopUpdate, { args: [payload] });
+      }
+    }),
+  );
   const perS = o.total / ((performance.now() - t0) / 1000);
   await Promise.all(handles.map((h) => h.signal(stopBench)));
   return perS;
 }
 
 /** One cycle from start to 'adopted'; returns the number of Updates it took. */
-async function runCycle(client: Client, taskQueue: string, partnership: PartnershipConfig, year: number, measures: number, rejections = 0): Promise<{ cycle: Cycle; updates: number }> {
+async function runCycle(
+  client: Client,
+  taskQueue: string,
+  partnership: PartnershipConfig,
+  year: number,
+  measures: number,
+  rejections = 0,
+): Promise<{ cycle: Cycle; updates: number }> {
   let updates = 0;
   const update = <R>(send: () => Promise<R>) => {
     updates += 1;
     return sendWhileMovingOn(send);
   };
-  const cycle = await startCycle(client, taskQueue, { partnership, year, frames: frames(partnership, year, '2500000.00', '350000.00') });
+  const cycle = await startCycle(client, taskQueue, {
+    partnership,
+    year,
+    frames: frames(partnership, year, '2500000.00', '350000.00'),
+  });
   updates += 1; // cycleRecorded
   for (let i = 0; i < measures; i++) {
     const amount = `${20_000 + ((i * 7919) % 50) * 1_000}.00`;
     const amounts = i % 3 === 0 ? { [year]: amount, [year + 1]: amount } : { [year]: amount };
-    await update(() => cycle.executeUpdate(m.submitMeasure, {
-      args: [{ actor: proposer(`proposer-${i % 7}`), measure: { title: `Tiltak ${i + 1}`, description: 'Benk', strategies: ['2.1'], responsible: 'LRV', amounts, cofunding: [] } }],
-    }));
+    await update(() =>
+      cycle.executeUpdate(m.submitMeasure, {
+        args: [
+          {
+            actor: proposer(`proposer-${i % 7}`),
+            measure: {
+              title: `Tiltak ${i + 1}`,
+              description: 'Benk',
+              strategies: ['2.1'],
+              responsible: 'LRV',
+              amounts,
+              cofunding: [],
+            },
+          },
+        ],
+      }),
+    );
   }
   await update(() => cycle.executeUpdate(m.closeProposals, { args: [{ actor: admin }] }));
   const recommendation = await cycle.query(m.getRecommendation);
-  const list = await update(() => cycle.executeUpdate(m.proposePriorityList, {
-    args: [{ actor: admin, items: recommendation!.items, meeting: { date: `${year - 1}-11-01`, caseNumber: `1/${year - 1}` } }],
-  }));
+  const list = await update(() =>
+    cycle.executeUpdate(m.proposePriorityList, {
+      args: [
+        {
+          actor: admin,
+          items: recommendation!.items,
+          meeting: { date: `${year - 1}-11-01`, caseNumber: `1/${year - 1}` },
+        },
+      ],
+    }),
+  );
   const roster = voters(partnership);
-  const ballots = [...roster.slice(5, 5 + rejections).map((v) => [v, 'reject'] as const), ...roster.slice(0, 5).map((v) => [v, 'approve'] as const)];
-  for (const [voter, vote] of ballots) await update(() => cycle.executeUpdate(m.castVote, { args: [{ actor: voter, version: list.version, vote }] }));
-  const status = await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adoption', `${cycle.workflowId} in adoption`, 120_000);
+  const ballots = [
+    ...roster.slice(5, 5 + rejections).map((v) => [v, 'reject'] as const),
+    ...roster.slice(0, 5).map((v) => [v, 'approve'] as const),
+  ];
+  for (const [voter, vote] of ballots)
+    await update(() => cycle.executeUpdate(m.castVote, { args: [{ actor: voter, version: list.version, vote }] }));
+  const status = await poll(
+    () => cycle.query(m.getStatus),
+    (s) => s.phase === 'adoption',
+    `${cycle.workflowId} in adoption`,
+    120_000,
+  );
   for (const { municipality } of status.adoptions) {
-    await update(() => cycle.executeUpdate(m.recordAdoption, {
-      args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `9/${year - 1}`, decidedOn: '2026-11-10' } }],
-    }));
+    await update(() =>
+      cycle.executeUpdate(m.recordAdoption, {
+        args: [
+          {
+            actor: clerk(municipality),
+            adoption: { municipality, decision: 'adopted', caseNumber: `9/${year - 1}`, decidedOn: '2026-11-10' },
+          },
+        ],
+      }),
+    );
   }
-  await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adopted', `${cycle.workflowId} adopted`, 120_000);
+  await poll(
+    () => cycle.query(m.getStatus),
+    (s) => s.phase === 'adopted',
+    `${cycle.workflowId} adopted`,
+    120_000,
+  );
   return { cycle, updates };
 }
 
 /** Every run of a cycle, oldest first, with its history's length and size (visibility knows the runs, describe the rest). */
 async function runsOf(client: Client, workflowId: string): Promise<{ events: number; mb: number; status: string }[]> {
   const runs: { runId: string; start: number }[] = [];
-  for await (const w of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push({ runId: w.runId, start: w.startTime.getTime() });
+  for await (const w of client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+    runs.push({ runId: w.runId, start: w.startTime.getTime() });
   runs.sort((a, b) => a.start - b.start);
-  return Promise.all(runs.map(async ({ runId }) => {
-    const d = await client.workflow.getHandle(workflowId, runId).describe();
-    return { events: d.historyLength, mb: (d.historySize ?? 0) / 1024 / 1024, status: d.status.name.toLowerCase() };
-  }));
+  return Promise.all(
+    runs.map(async ({ runId }) => {
+      const d = await client.workflow.getHandle(workflowId, runId).describe();
+      return { events: d.historyLength, mb: (d.historySize ?? 0) / 1024 / 1024, status: d.status.name.toLowerCase() };
+    }),
+  );
 }
 
 /** The worker's workflow cache counters, from the SDK's Prometheus metrics. */
 async function cacheCounters(metricsAddress: string): Promise<{ hits: number; misses: number; evictions: number }> {
   const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
   const sum = (name: string) =>
-    text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `)).reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-  return { hits: sum('temporal_sticky_cache_hit'), misses: sum('temporal_sticky_cache_miss'), evictions: sum('temporal_sticky_cache_total_forced_eviction') };
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+      .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  return {
+    hits: sum('temporal_sticky_cache_hit'),
+    misses: sum('temporal_sticky_cache_miss'),
+    evictions: sum('temporal_sticky_cache_total_forced_eviction'),
+  };
 }
 
 export async function benchCycles(o: BenchOptions, log: (line: string) => void = console.log): Promise<BenchResult> {
@@ -244,7 +352,13 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
     const build = await buildWorker();
     const taskQueue = `bench-cycles-${randomUUID()}`;
     const metricsAddress = `127.0.0.1:${await freePort()}`;
-    const worker: WorkerProcess = spawnWorkerProcess({ temporalAddress, databaseUrl, taskQueue, workflowBundlePath: builtWorker.workflowBundle, metricsAddress });
+    const worker: WorkerProcess = spawnWorkerProcess({
+      temporalAddress,
+      databaseUrl,
+      taskQueue,
+      workflowBundlePath: builtWorker.workflowBundle,
+      metricsAddress,
+    });
     cleanups.push(() => worker.stop());
     await worker.next('ready');
     const memory = watchMemory(worker.pid);
@@ -261,8 +375,12 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
 
     const cacheSize = loadConfig().WORKER_MAX_CACHED_WORKFLOWS;
     const workerNode = describeWorkerProcess(process.env);
-    log(`worker: built in ${(build.ms / 1000).toFixed(1)} s, runs as ${workerNode}, WORKER_MAX_CACHED_WORKFLOWS=${cacheSize}`);
-    log(`${o.cycles} cycles × ${o.measures} measures, ${o.concurrency} in flight, worker pid ${worker.pid}, Temporal ${temporalAddress}`);
+    log(
+      `worker: built in ${(build.ms / 1000).toFixed(1)} s, runs as ${workerNode}, WORKER_MAX_CACHED_WORKFLOWS=${cacheSize}`,
+    );
+    log(
+      `${o.cycles} cycles × ${o.measures} measures, ${o.concurrency} in flight, worker pid ${worker.pid}, Temporal ${temporalAddress}`,
+    );
     let updates = 0;
     const t0 = performance.now();
     await bounded(o.cycles, o.concurrency, async (i) => {
@@ -271,14 +389,23 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
       updates += run.updates;
     });
     const wallS = (performance.now() - t0) / 1000;
-    const lengths = await Promise.all(started.map(async (c) => ({ id: c.workflowId, events: (await c.describe()).historyLength })));
+    const lengths = await Promise.all(
+      started.map(async (c) => ({ id: c.workflowId, events: (await c.describe()).historyLength })),
+    );
     const largest = lengths.reduce((a, b) => (b.events > a.events ? b : a));
     const adopted = await sql<{ n: number }[]>`select count(*)::int as n from cycles where phase = 'adopted'`;
     log(`all ${adopted[0]!.n} cycles adopted in ${wallS.toFixed(1)} s`);
     const cyclesPerS = updates / wallS;
     log(`updates: ${updates}, ${cyclesPerS.toFixed(1)} per second`);
-    const floorPerS = await noopFloor(client, runDir, { temporalAddress, databaseUrl, total: updates, concurrency: o.concurrency }, cleanups);
-    log(`floor: ${updates} no-op Updates, ${Math.min(o.concurrency, updates)} at a time: ${floorPerS.toFixed(1)} per second; the cycles reach ${(cyclesPerS / floorPerS).toFixed(2)} of it`);
+    const floorPerS = await noopFloor(
+      client,
+      runDir,
+      { temporalAddress, databaseUrl, total: updates, concurrency: o.concurrency },
+      cleanups,
+    );
+    log(
+      `floor: ${updates} no-op Updates, ${Math.min(o.concurrency, updates)} at a time: ${floorPerS.toFixed(1)} per second; the cycles reach ${(cyclesPerS / floorPerS).toFixed(2)} of it`,
+    );
     log(`largest cycle history: ${largest.events} events (${largest.id})`);
     log(`worker peak RSS so far: ${memory.hwmMb().toFixed(0)} MB (VmHWM)`);
     const cache = await cacheCounters(metricsAddress);
@@ -288,16 +415,27 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
       const t1 = performance.now();
       const big = await runCycle(client, taskQueue, benchPartnership(partnershipId(0)), year + 1, o.big, 3);
       started.push(big.cycle);
-      const runs = await poll(() => runsOf(client, big.cycle.workflowId), (r) => r.length > 0, 'the large cycle in visibility', 10_000);
-      log(`${o.big}-measure cycle with 8 votes (3 against, 5 for): ${big.updates} updates in ${((performance.now() - t1) / 1000).toFixed(1)} s, ${runs.length} run(s): ` +
-        runs.map((r) => `${r.events} events / ${r.mb.toFixed(1)} MB (${r.status})`).join(' → '));
+      const runs = await poll(
+        () => runsOf(client, big.cycle.workflowId),
+        (r) => r.length > 0,
+        'the large cycle in visibility',
+        10_000,
+      );
+      log(
+        `${o.big}-measure cycle with 8 votes (3 against, 5 for): ${big.updates} updates in ${((performance.now() - t1) / 1000).toFixed(1)} s, ${runs.length} run(s): ` +
+          runs.map((r) => `${r.events} events / ${r.mb.toFixed(1)} MB (${r.status})`).join(' → '),
+      );
       if (runs.length > 1) {
-        log(`  continue-as-new came at ${runs[0]!.events} events: the workflow continues when Temporal suggests it (continueAsNewSuggested: history length or Update count)`);
+        log(
+          `  continue-as-new came at ${runs[0]!.events} events: the workflow continues when Temporal suggests it (continueAsNewSuggested: history length or Update count)`,
+        );
       }
     }
 
     const { hwmMb, sampledMb } = memory.stop();
-    log(`worker peak RSS: ${hwmMb.toFixed(0)} MB (VmHWM; highest VmRSS sampled every 200 ms: ${sampledMb.toFixed(0)} MB)`);
+    log(
+      `worker peak RSS: ${hwmMb.toFixed(0)} MB (VmHWM; highest VmRSS sampled every 200 ms: ${sampledMb.toFixed(0)} MB)`,
+    );
     return {
       cycles: o.cycles,
       measures_per_cycle: o.measures,
@@ -312,7 +450,8 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
       cycles_updates_per_s_vs_noop: Math.round((cyclesPerS / floorPerS) * 100) / 100,
     };
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => console.error(`cleanup: ${e.message}`));
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((e: Error) => console.error(`cleanup: ${e.message}`));
   }
 }
 
@@ -325,7 +464,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       big: { type: 'string', default: '1000' },
     },
   });
-  benchCycles({ cycles: Number(values.cycles), measures: Number(values.measures), concurrency: Number(values.concurrency), big: Number(values.big) })
+  benchCycles({
+    cycles: Number(values.cycles),
+    measures: Number(values.measures),
+    concurrency: Number(values.concurrency),
+    big: Number(values.big),
+  })
     .then((result) => {
       console.log(JSON.stringify(result));
       process.exit(0);

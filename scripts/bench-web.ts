@@ -61,7 +61,10 @@ export interface WebBenchResult {
 type Cleanup = () => Promise<unknown>;
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export async function benchWeb(options: WebBenchOptions, log: (line: string) => void = console.log): Promise<WebBenchResult> {
+export async function benchWeb(
+  options: WebBenchOptions,
+  log: (line: string) => void = console.log,
+): Promise<WebBenchResult> {
   const cleanups: Cleanup[] = [];
   const runDir = path.join(root, '.data', `bench-web-${process.pid}`);
   fs.mkdirSync(runDir, { recursive: true });
@@ -75,7 +78,12 @@ export async function benchWeb(options: WebBenchOptions, log: (line: string) => 
 
     const taskQueue = `bench-web-${randomBytes(4).toString('hex')}`;
     await buildWorker();
-    const worker = spawnWorkerProcess({ temporalAddress, databaseUrl, taskQueue, workflowBundlePath: builtWorker.workflowBundle });
+    const worker = spawnWorkerProcess({
+      temporalAddress,
+      databaseUrl,
+      taskQueue,
+      workflowBundlePath: builtWorker.workflowBundle,
+    });
     cleanups.push(() => worker.stop());
     await worker.next('ready');
 
@@ -94,7 +102,10 @@ export async function benchWeb(options: WebBenchOptions, log: (line: string) => 
     const cycle = await proposed(temporal, taskQueue, year, plan, '40000000.00', '10000000.00');
     await iprAdopts(cycle, await underVote(cycle, false));
     await councilsAdopt(cycle);
-    await recordedPhase(async () => (await sql<{ phase: string }[]>`select phase from cycles where id = ${cycle.cycleId}`)[0]?.phase, 'adopted');
+    await recordedPhase(
+      async () => (await sql<{ phase: string }[]>`select phase from cycles where id = ${cycle.cycleId}`)[0]?.phase,
+      'adopted',
+    );
 
     const secret = new TextEncoder().encode(randomBytes(32).toString('base64url'));
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, HOEP_JWT_SECRET: new TextDecoder().decode(secret) });
@@ -107,9 +118,17 @@ export async function benchWeb(options: WebBenchOptions, log: (line: string) => 
     await records.listening();
     const app = createApp({ sql, temporal, config, auth: localAuthenticator(secret), log: apiLog, records });
     const appServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    const floorServer = serve({ fetch: new Hono().get('/noop', (c) => c.text('ok')).fetch, port: 0, hostname: '127.0.0.1' });
+    const floorServer = serve({
+      fetch: new Hono().get('/noop', (c) => c.text('ok')).fetch,
+      port: 0,
+      hostname: '127.0.0.1',
+    });
     cleanups.push(() => Promise.all([appServer, floorServer].map((s) => new Promise((resolve) => s.close(resolve)))));
-    await Promise.all([appServer, floorServer].map((s) => new Promise((resolve) => (s.listening ? resolve(null) : s.once('listening', resolve)))));
+    await Promise.all(
+      [appServer, floorServer].map(
+        (s) => new Promise((resolve) => (s.listening ? resolve(null) : s.once('listening', resolve))),
+      ),
+    );
     const pageUrl = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}/offentlig/${PID}/${year}`;
     const noopUrl = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}/noop`;
 
@@ -127,11 +146,17 @@ export async function benchWeb(options: WebBenchOptions, log: (line: string) => 
       frame: [sheetUrl, { 'if-none-match': sheetEtag }, 304],
       noop: [noopUrl, {}, 200],
     } as const;
-    log(`  ${options.concurrency} concurrent clients in a thread of their own, ${options.seconds} s each in 1 s turns; the page is ${Math.round(size / 1024)} KiB of HTML`);
+    log(
+      `  ${options.concurrency} concurrent clients in a thread of their own, ${options.seconds} s each in 1 s turns; the page is ${Math.round(size / 1024)} KiB of HTML`,
+    );
     const rps: Record<keyof typeof loads, number> = { page: 0, identity: 0, revalidated: 0, frame: 0, noop: 0 };
-    for (const [url, headers, status] of Object.values(loads)) await throughput(url, headers, 0.5, options.concurrency, status);
+    for (const [url, headers, status] of Object.values(loads))
+      await throughput(url, headers, 0.5, options.concurrency, status);
     for (let turn = 0; turn < options.seconds; turn++) {
-      for (const [name, [url, headers, status]] of Object.entries(loads) as [keyof typeof loads, (typeof loads)[keyof typeof loads]][]) {
+      for (const [name, [url, headers, status]] of Object.entries(loads) as [
+        keyof typeof loads,
+        (typeof loads)[keyof typeof loads],
+      ][]) {
         rps[name] += (await throughput(url, headers, 1, options.concurrency, status)) / options.seconds;
       }
     }
@@ -151,7 +176,8 @@ export async function benchWeb(options: WebBenchOptions, log: (line: string) => 
       public_page_kib: Math.round(size / 1024),
     };
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => console.error(`cleanup: ${e.message}`));
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((e: Error) => console.error(`cleanup: ${e.message}`));
   }
 }
 
@@ -163,7 +189,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       measures: { type: 'string', default: '500' },
     },
   });
-  benchWeb({ seconds: Number(values.seconds), concurrency: Number(values.concurrency), measures: Number(values.measures) })
+  benchWeb({
+    seconds: Number(values.seconds),
+    concurrency: Number(values.concurrency),
+    measures: Number(values.measures),
+  })
     .then((result) => {
       console.log(JSON.stringify(result));
       process.exit(0);

@@ -17,7 +17,11 @@ const benches = ['bench-cycles', 'bench-api', 'bench-web'].filter((b) => only.le
 function run(name: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     console.log(`\n=== ${name} ===`);
-    const child = spawn(tsx, [path.join(root, 'scripts', `${name}.ts`)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    const child = spawn(tsx, [path.join(root, 'scripts', `${name}.ts`)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    });
     let last = '';
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);

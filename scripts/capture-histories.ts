@@ -32,7 +32,17 @@ import { formatMoney, fromOre, parseMoney, toOre } from '../domain/money.js';
 import { createSql } from '../services/db.js';
 import type { cycleWorkflow } from '../workflows/cycle.js';
 import * as m from '../workflows/messages.js';
-import { admin, clerk, frames, inSeconds, lillehammer, proposer, startCycle, voters, workflowExists } from '../test/support/cycles.js';
+import {
+  admin,
+  clerk,
+  frames,
+  inSeconds,
+  lillehammer,
+  proposer,
+  startCycle,
+  voters,
+  workflowExists,
+} from '../test/support/cycles.js';
 import { poll } from '../test/support/poll.js';
 
 type Cycle = WorkflowHandle<typeof cycleWorkflow>;
@@ -52,9 +62,20 @@ function env(name: string): string {
 }
 
 const status = (cycle: Cycle) => cycle.query(m.getStatus);
-const inPhase = (cycle: Cycle, phase: m.Phase) => poll(() => status(cycle), (s) => s.phase === phase, `${cycle.workflowId} in ${phase}`, 60_000);
+const inPhase = (cycle: Cycle, phase: m.Phase) =>
+  poll(
+    () => status(cycle),
+    (s) => s.phase === phase,
+    `${cycle.workflowId} in ${phase}`,
+    60_000,
+  );
 const measure = (amounts: m.YearMap, title = 'Tiltak'): m.MeasureInput => ({
-  title, description: 'Beskrivelse', strategies: ['2.1', '4.2.3'], responsible: 'LRV', amounts, cofunding: [{ source: 'Innovasjon Norge', amount: '50000' }],
+  title,
+  description: 'Beskrivelse',
+  strategies: ['2.1', '4.2.3'],
+  responsible: 'LRV',
+  amounts,
+  cofunding: [{ source: 'Innovasjon Norge', amount: '50000' }],
 });
 const submit = async (cycle: Cycle, amounts: m.YearMap, by = proposer()) =>
   (await cycle.executeUpdate(m.submitMeasure, { args: [{ actor: by, measure: measure(amounts) }] })).id;
@@ -63,8 +84,21 @@ const putToVote = (cycle: Cycle, items: m.PriorityItem[], caseNumber: string, da
 const vote = (cycle: Cycle, list: m.PriorityListState, voter: m.Actor, vote: 'approve' | 'reject') =>
   cycle.executeUpdate(m.castVote, { args: [{ actor: voter, version: list.version, vote }] });
 const recommended = async (cycle: Cycle) => (await cycle.query(m.getRecommendation))!.items;
-const adopt = (cycle: Cycle, municipality: string, decision: m.AdoptionDecision, decidedOn: string, amounts?: m.YearMap) =>
-  cycle.executeUpdate(m.recordAdoption, { args: [{ actor: clerk(municipality), adoption: { municipality, decision, amounts, caseNumber: `PS ${decidedOn.slice(0, 4)}/17`, decidedOn } }] });
+const adopt = (
+  cycle: Cycle,
+  municipality: string,
+  decision: m.AdoptionDecision,
+  decidedOn: string,
+  amounts?: m.YearMap,
+) =>
+  cycle.executeUpdate(m.recordAdoption, {
+    args: [
+      {
+        actor: clerk(municipality),
+        adoption: { municipality, decision, amounts, caseNumber: `PS ${decidedOn.slice(0, 4)}/17`, decidedOn },
+      },
+    ],
+  });
 
 async function fullCycle(client: Client, taskQueue: string, year: number): Promise<Cycle> {
   const cycle = await startCycle(client, taskQueue, { year, frames: frames(p, year, '2000000.00', '400000.00') });
@@ -73,7 +107,9 @@ async function fullCycle(client: Client, taskQueue: string, year: number): Promi
   const bio = await submit(cycle, { [y(0)]: '450000.50' }, proposer('ivar'));
   const housing = await submit(cycle, { [y(0)]: '700000', [y(2)]: '200000' });
   const dropped = await submit(cycle, { [y(0)]: '100000' });
-  await cycle.executeUpdate(m.editMeasure, { args: [{ actor: proposer('ivar'), measureId: bio, measure: { amounts: { [y(0)]: '400000' } } }] });
+  await cycle.executeUpdate(m.editMeasure, {
+    args: [{ actor: proposer('ivar'), measureId: bio, measure: { amounts: { [y(0)]: '400000' } } }],
+  });
   await cycle.executeUpdate(m.withdrawMeasure, { args: [{ actor: proposer(), measureId: dropped }] });
   await cycle.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'proposals', to: inSeconds(3000) }] });
   await cycle.executeUpdate(m.closeProposals, { args: [{ actor: admin }] });
@@ -82,13 +118,18 @@ async function fullCycle(client: Client, taskQueue: string, year: number): Promi
   await vote(cycle, first, ipr[0]!, 'approve');
   await vote(cycle, first, ipr[1]!, 'reject');
   // An amended list (housing before bio) replaces it and restarts the vote.
-  const amended = (await recommended(cycle)).map((i) => ({ ...i, rank: i.measureId === housing ? 2 : i.measureId === bio ? 3 : i.rank }));
+  const amended = (await recommended(cycle)).map((i) => ({
+    ...i,
+    rank: i.measureId === housing ? 2 : i.measureId === bio ? 3 : i.rank,
+  }));
   const second = await putToVote(cycle, amended, `13/${year - 1}`, `${year - 1}-11-01`);
   for (const voter of ipr.slice(0, 5)) await vote(cycle, second, voter, 'approve');
 
   const round1 = await inPhase(cycle, 'adoption');
   const half = (a: string) => formatMoney(fromOre(toOre(parseMoney(a)) / 2n));
-  const reduced = Object.fromEntries(Object.entries(round1.adoptions.find((a) => a.municipality === '3440')!.requested).map(([yy, a]) => [yy, half(a)]));
+  const reduced = Object.fromEntries(
+    Object.entries(round1.adoptions.find((a) => a.municipality === '3440')!.requested).map(([yy, a]) => [yy, half(a)]),
+  );
   await adopt(cycle, '3405', 'adopted', '2026-11-10');
   await adopt(cycle, '3440', 'reduced', '2026-11-12', reduced);
   await adopt(cycle, '3441', 'adopted', '2026-11-14');
@@ -99,14 +140,29 @@ async function fullCycle(client: Client, taskQueue: string, year: number): Promi
   for (const voter of ipr.slice(2, 7)) await vote(cycle, third, voter, 'approve');
   await inPhase(cycle, 'adopted');
 
-  await cycle.executeUpdate(m.reportProgress, { args: [{ actor: proposer(), report: { measureId: tech, progress: 'Forprosjekt ferdig', spent: { [y(0)]: '650000' } } }] });
-  await cycle.executeUpdate(m.reportIndicators, { args: [{ actor: admin, indicators: { year, values: [{ indicator: '4', value: '3.1', note: 'SSB' }] } }] });
+  await cycle.executeUpdate(m.reportProgress, {
+    args: [
+      { actor: proposer(), report: { measureId: tech, progress: 'Forprosjekt ferdig', spent: { [y(0)]: '650000' } } },
+    ],
+  });
+  await cycle.executeUpdate(m.reportIndicators, {
+    args: [{ actor: admin, indicators: { year, values: [{ indicator: '4', value: '3.1', note: 'SSB' }] } }],
+  });
   await cycle.executeUpdate(m.closeCycle, { args: [{ actor: admin, carryOver: true }] });
   return cycle;
 }
 
-async function nextYear(client: Client, taskQueue: string, year: number, carryOver: Record<string, string>): Promise<Cycle> {
-  const cycle = await startCycle(client, taskQueue, { year, frames: frames(p, year, '2500000.00', '350000.00'), carryOver });
+async function nextYear(
+  client: Client,
+  taskQueue: string,
+  year: number,
+  carryOver: Record<string, string>,
+): Promise<Cycle> {
+  const cycle = await startCycle(client, taskQueue, {
+    year,
+    frames: frames(p, year, '2500000.00', '350000.00'),
+    carryOver,
+  });
   await submit(cycle, { [year]: '800000' });
   await submit(cycle, { [year]: '600000', [year + 1]: '300000' }, proposer('ivar'));
   await cycle.executeUpdate(m.closeProposals, { args: [{ actor: admin }] });
@@ -133,7 +189,8 @@ async function nextYear(client: Client, taskQueue: string, year: number, carryOv
 
 async function overdueThenCancelled(client: Client, taskQueue: string, year: number): Promise<Cycle> {
   const cycle = await startCycle(client, taskQueue, {
-    year, frames: frames(p, year, '2000000.00', '400000.00'),
+    year,
+    frames: frames(p, year, '2000000.00', '400000.00'),
     deadlines: { proposals: inSeconds(4), ipr: inSeconds(10), adoption: inSeconds(16) },
   });
   await submit(cycle, { [year]: '600000' });
@@ -141,14 +198,26 @@ async function overdueThenCancelled(client: Client, taskQueue: string, year: num
   await inPhase(cycle, 'prioritisation'); // closed by the deadline, not by an administrator
   const list = await putToVote(cycle, await recommended(cycle), `40/${year - 1}`, `${year - 1}-11-03`);
   await vote(cycle, list, ipr[0]!, 'approve');
-  await poll(() => status(cycle), (s) => s.overdue.includes('ipr'), 'IPR overdue', 60_000);
+  await poll(
+    () => status(cycle),
+    (s) => s.overdue.includes('ipr'),
+    'IPR overdue',
+    60_000,
+  );
   for (const voter of ipr.slice(1, 5)) await vote(cycle, list, voter, 'approve');
   await inPhase(cycle, 'adoption');
   await adopt(cycle, '3405', 'adopted', '2026-11-01');
   // The common deadline moves the councils still on it; then Øyer gets an hour of its own.
   await cycle.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'adoption', to: inSeconds(3) }] });
-  await cycle.executeUpdate(m.moveDeadline, { args: [{ actor: admin, deadline: 'adoption:3440', to: inSeconds(3600) }] });
-  await poll(() => status(cycle), (s) => s.overdue.includes('adoption:3441'), 'Gausdal overdue', 60_000);
+  await cycle.executeUpdate(m.moveDeadline, {
+    args: [{ actor: admin, deadline: 'adoption:3440', to: inSeconds(3600) }],
+  });
+  await poll(
+    () => status(cycle),
+    (s) => s.overdue.includes('adoption:3441'),
+    'Gausdal overdue',
+    60_000,
+  );
   await cycle.executeUpdate(m.cancelCycle, { args: [{ actor: admin, reason: 'Partnerskapet er oppløst' }] });
   return cycle;
 }
@@ -167,13 +236,16 @@ async function save(name: string, cycle: Cycle): Promise<string> {
 function historyJSON(history: History): unknown {
   const fromProto = createRequire(require.resolve('@temporalio/proto'));
   const { toJson } = fromProto('protobufjs/ext/protojson') as { toJson(type: unknown, message: unknown): unknown };
-  const type = (fromProto('./root.js') as { lookupType(name: string): { fromObject(o: unknown): unknown } }).lookupType('temporal.api.history.v1.History');
+  const type = (fromProto('./root.js') as { lookupType(name: string): { fromObject(o: unknown): unknown } }).lookupType(
+    'temporal.api.history.v1.History',
+  );
   return toJson(type, type.fromObject(history));
 }
 
 function write(name: string, history: History): string {
   const file = path.join(outDir, `${env('HISTORY_SET')}.${name}.json`);
-  if (fs.existsSync(file)) throw new Error(`${file} exists: a set is recorded beside the others under a name of its own (HISTORY_SET)`);
+  if (fs.existsSync(file))
+    throw new Error(`${file} exists: a set is recorded beside the others under a name of its own (HISTORY_SET)`);
   fs.writeFileSync(file, `${JSON.stringify(historyJSON(history), null, 1)}\n`);
   return file;
 }
@@ -202,18 +274,31 @@ async function main(): Promise<void> {
     workflowsPath: require.resolve('../workflows/index.ts'),
     activities: createActivities(sql),
   });
-  const client = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  const client = new Client({
+    connection: await Connection.connect({ address: temporalAddress }),
+    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+  });
   const written = await worker.runUntil(async () => {
-    const taken = new Set((await sql<{ year: number }[]>`select year from cycles where partnership_id = ${p.id}`).map((r) => r.year));
+    const taken = new Set(
+      (await sql<{ year: number }[]>`select year from cycles where partnership_id = ${p.id}`).map((r) => r.year),
+    );
     const year = await freeYears(client, taken);
     fs.mkdirSync(outDir, { recursive: true });
-    const [full, cancelled] = await Promise.all([fullCycle(client, taskQueue, year), overdueThenCancelled(client, taskQueue, year + 2)]);
+    const [full, cancelled] = await Promise.all([
+      fullCycle(client, taskQueue, year),
+      overdueThenCancelled(client, taskQueue, year + 2),
+    ]);
     const closed = await full.result();
-    const carryOver = Object.fromEntries((closed.yearEnd ?? []).filter((r) => r.disposition === 'carry_over' && r.carriedOver !== '0.00').map((r) => [r.funderId, r.carriedOver]));
+    const carryOver = Object.fromEntries(
+      (closed.yearEnd ?? [])
+        .filter((r) => r.disposition === 'carry_over' && r.carriedOver !== '0.00')
+        .map((r) => [r.funderId, r.carriedOver]),
+    );
     const next = await nextYear(client, taskQueue, year + 1, carryOver);
     return [await save('full-cycle', full), await save('next-year', next), await save('overdue-cancel', cancelled)];
   });
-  for (const file of written) console.log(`${path.relative(process.cwd(), file)}  ${(fs.statSync(file).size / 1024).toFixed(1)} KB`);
+  for (const file of written)
+    console.log(`${path.relative(process.cwd(), file)}  ${(fs.statSync(file).size / 1024).toFixed(1)} KB`);
   await client.connection.close();
   await sql.end();
 }

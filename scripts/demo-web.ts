@@ -19,13 +19,19 @@ const secret = await localSecret(config);
 
 type Who = Pick<TokenClaims, 'sub' | 'roles'> & { municipality?: string };
 const ADMIN: Who = { sub: `admin-${PID}`, roles: ['admin'] };
-const PROPOSERS: Who[] = [{ sub: `proposer-1-${PID}`, roles: ['proposer'] }, { sub: `proposer-2-${PID}`, roles: ['proposer'] }];
+const PROPOSERS: Who[] = [
+  { sub: `proposer-1-${PID}`, roles: ['proposer'] },
+  { sub: `proposer-2-${PID}`, roles: ['proposer'] },
+];
 
 async function api(method: string, path: string, who: Who, body?: unknown): Promise<Record<string, unknown>> {
   const token = await signLocalToken(secret, { name: who.sub, partnership: PID, ...who }, '10m');
   const res = await fetch(`${base}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -42,10 +48,30 @@ async function phase(cid: string, wanted: string): Promise<void> {
 }
 
 const MEASURES = [
-  { title: 'Næringshage i Gausdal', strategies: ['1.2', '3.2'], responsible: 'Gausdal næringsforum', amount: '450000.00' },
-  { title: 'Tech Valley-programmet', strategies: ['2.1', '2.2'], responsible: 'Lillehammer-regionen Vekst', amount: '1200000.00' },
-  { title: 'Bo i regionen: helsepersonell til Mjøssykehuset', strategies: ['5.1.3'], responsible: 'Lillehammer kommune', amount: '600000.00' },
-  { title: 'Bio-hub for foredling av råvarer fra landbruket', strategies: ['3.3'], responsible: 'Øyer kommune', amount: '900000.00' },
+  {
+    title: 'Næringshage i Gausdal',
+    strategies: ['1.2', '3.2'],
+    responsible: 'Gausdal næringsforum',
+    amount: '450000.00',
+  },
+  {
+    title: 'Tech Valley-programmet',
+    strategies: ['2.1', '2.2'],
+    responsible: 'Lillehammer-regionen Vekst',
+    amount: '1200000.00',
+  },
+  {
+    title: 'Bo i regionen: helsepersonell til Mjøssykehuset',
+    strategies: ['5.1.3'],
+    responsible: 'Lillehammer kommune',
+    amount: '600000.00',
+  },
+  {
+    title: 'Bio-hub for foredling av råvarer fra landbruket',
+    strategies: ['3.3'],
+    responsible: 'Øyer kommune',
+    amount: '900000.00',
+  },
 ];
 
 const today = new Date().toISOString().slice(0, 10);
@@ -53,24 +79,42 @@ const today = new Date().toISOString().slice(0, 10);
 /** A year through proposals to its recommended list under vote; returns the cycle id. */
 async function toVote(year: number): Promise<string> {
   const years = [0, 1, 2, 3].map((i) => String(year + i));
-  const frames = Object.fromEntries(['county', ...MUNICIPALITIES].map((f) => [f, Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '400000.00']))]));
+  const frames = Object.fromEntries(
+    ['county', ...MUNICIPALITIES].map((f) => [
+      f,
+      Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '400000.00'])),
+    ]),
+  );
   const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
-  await api('POST', `/partnerships/${PID}/cycles`, ADMIN, { year, frames, deadlines: { proposals: inDays(14), ipr: inDays(30), adoption: inDays(60) } });
+  await api('POST', `/partnerships/${PID}/cycles`, ADMIN, {
+    year,
+    frames,
+    deadlines: { proposals: inDays(14), ipr: inDays(30), adoption: inDays(60) },
+  });
   const cid = `${PID}-${year}`;
   for (const [i, m] of MEASURES.entries()) {
     await api('POST', `/cycles/${cid}/measures`, PROPOSERS[i % 2]!, {
-      title: m.title, description: `${m.title}: et tiltak i handlings- og økonomiplanen.`, strategies: m.strategies, responsible: m.responsible,
-      amounts: { [year]: m.amount, [year + 1]: '200000.00' }, cofunding: [],
+      title: m.title,
+      description: `${m.title}: et tiltak i handlings- og økonomiplanen.`,
+      strategies: m.strategies,
+      responsible: m.responsible,
+      amounts: { [year]: m.amount, [year + 1]: '200000.00' },
+      cofunding: [],
     });
   }
   await api('POST', `/cycles/${cid}/proposals/close`, ADMIN);
   await phase(cid, 'prioritisation');
   const { items } = await api('GET', `/cycles/${cid}/recommendation`, ADMIN);
-  await api('POST', `/cycles/${cid}/priority-lists`, ADMIN, { items, meeting: { date: today, caseNumber: `IPR ${String(year).slice(2)}/1` } });
+  await api('POST', `/cycles/${cid}/priority-lists`, ADMIN, {
+    items,
+    meeting: { date: today, caseNumber: `IPR ${String(year).slice(2)}/1` },
+  });
   return cid;
 }
 
-const existing = new Set(((await api('GET', `/partnerships/${PID}/cycles`, ADMIN)) as unknown as { year: number }[]).map((c) => c.year));
+const existing = new Set(
+  ((await api('GET', `/partnerships/${PID}/cycles`, ADMIN)) as unknown as { year: number }[]).map((c) => c.year),
+);
 let year = new Date().getFullYear() + 1;
 while (existing.has(year) || existing.has(year + 1)) year += 1;
 
@@ -80,12 +124,24 @@ for (const sub of ['mayor-3405', 'mayor-3440', 'mayor-3441', 'opposition-3405', 
 }
 await phase(adopted, 'adoption');
 for (const m of MUNICIPALITIES) {
-  await api('POST', `/cycles/${adopted}/adoptions/${m}`, { sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m }, { decision: 'adopted', caseNumber: `PS ${m.slice(2)}/${String(year).slice(2)}`, decidedOn: today });
+  await api(
+    'POST',
+    `/cycles/${adopted}/adoptions/${m}`,
+    { sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m },
+    { decision: 'adopted', caseNumber: `PS ${m.slice(2)}/${String(year).slice(2)}`, decidedOn: today },
+  );
 }
 await phase(adopted, 'adopted');
 
 const voting = await toVote(year + 1);
-await api('POST', `/cycles/${voting}/priority-lists/1/votes`, { sub: 'mayor-3440', roles: ['ipr_member'] }, { vote: 'approve' });
+await api(
+  'POST',
+  `/cycles/${voting}/priority-lists/1/votes`,
+  { sub: 'mayor-3440', roles: ['ipr_member'] },
+  { vote: 'approve' },
+);
 
 console.log(`${year} is adopted: ${base}/offentlig/${PID}/${year}`);
-console.log(`${year + 1} has a list under vote: sign in at ${base}/logg-inn as «Ordfører i Lillehammer» to see it under "Mine oppgaver".`);
+console.log(
+  `${year + 1} has a list under vote: sign in at ${base}/logg-inn as «Ordfører i Lillehammer» to see it under "Mine oppgaver".`,
+);

@@ -15,7 +15,10 @@ const installedAt = mtime(installed);
 const newest = Math.max(...['package.json', 'package-lock.json'].map((f) => mtime(path.join(root, f)) ?? 0));
 if (installedAt !== undefined && installedAt >= newest) process.exit(0);
 
-const reason = installedAt === undefined ? 'node_modules is missing or incomplete' : 'package.json or package-lock.json changed since the last install';
+const reason =
+  installedAt === undefined
+    ? 'node_modules is missing or incomplete'
+    : 'package.json or package-lock.json changed since the last install';
 const args = ['install', '--no-audit', '--no-fund'];
 console.log(`${reason}: running npm ${args.join(' ')}`);
 const started = Date.now();

@@ -10,8 +10,14 @@ const port = z.coerce.number().int().min(1).max(65535);
 const Env = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, 'must be host:port')
+    .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('hoep'),
   HOEP_DATA_DIR: z.string().min(1).default('.data'),
@@ -24,22 +30,40 @@ const Env = z.object({
   /** Production: verify tokens against this OIDC issuer's JWKS instead of the local secret. */
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10_000_000)
+    .default(256 * 1024),
   // ── web sign-in (web/auth/) ──
   /** The OpenID Provider people sign in with on the web. `npm start` points it at the local provider. */
   WEB_OIDC_ISSUER: z.string().url().optional(),
   WEB_OIDC_CLIENT_ID: z.string().min(1).default('hoep-web'),
   /** Confidential client (Entra ID web app); without it the app is a public client (PKCE only). */
   WEB_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-  WEB_OIDC_SCOPE: z.string().regex(/(^|\s)openid(\s|$)/, "must include 'openid'").default('openid profile'),
+  WEB_OIDC_SCOPE: z
+    .string()
+    .regex(/(^|\s)openid(\s|$)/, "must include 'openid'")
+    .default('openid profile'),
   /** Space-separated acr values the ID token must carry one of (e.g. Ansattporten's "substantial high"); unset: not checked. */
   WEB_OIDC_ACR: z.string().min(1).optional(),
   /** Where browsers reach the app (the callback is <WEB_BASE_URL>/logg-inn/callback); default http://HOST:PORT. */
   WEB_BASE_URL: z.string().url().optional(),
   /** JSON: which claims make a person's roles, partnership and municipality (web/auth/claims.ts); default the local provider's. */
   WEB_CLAIMS_MAPPING: z.string().min(2).optional(),
-  WEB_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
-  WEB_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(8),
+  WEB_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  WEB_SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 7)
+    .default(8),
   /** Port of the local OpenID Provider that `npm start` runs (services/oidc-provider/). */
   LOCAL_OIDC_PORT: port.default(3001),
   /**
@@ -59,7 +83,11 @@ const Env = z.object({
    */
   WORKER_POLL_STALE_S: z.coerce.number().min(1).max(3600).default(70),
   /** How long the API keeps an Idempotency-Key and its answer; a retry after that is a new request. */
-  IDEMPOTENCY_KEY_TTL_H: z.coerce.number().min(1).max(24 * 365).default(24),
+  IDEMPOTENCY_KEY_TTL_H: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 365)
+    .default(24),
   /** The Retry-After of a 503: when a client may try again. */
   RETRY_AFTER_S: z.coerce.number().int().min(1).max(3600).default(5),
   /**
@@ -69,7 +97,11 @@ const Env = z.object({
    * A cached 100-measure cycle takes about 0.6 MB of the workflow thread's heap, which
    * --max-old-space-size (services/worker/launch.ts) bounds.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000)
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
     .refine((n) => n !== 1, 'must be 0 (no cache) or at least 2')
     .default(100),
 });
@@ -81,7 +113,9 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    const lines = parsed.error.issues.map(
+      (i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`,
+    );
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const { HOST, PORT, WEB_BASE_URL } = parsed.data;

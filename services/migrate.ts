@@ -10,13 +10,19 @@ import { loadReferenceData } from '../schema/reference/load.js';
 
 const config = loadConfigOrExit();
 if (!config.DATABASE_URL) {
-  console.error('DATABASE_URL is required, e.g. DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5433/hoep npm run migrate');
+  console.error(
+    'DATABASE_URL is required, e.g. DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5433/hoep npm run migrate',
+  );
   process.exit(2);
 }
 const sql = createSql(config.DATABASE_URL, { max: 1, applicationName: 'hoep-migrate' });
 try {
   const { applied } = await migrate(sql);
-  console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Schema is up to date (0 applied).');
+  console.log(
+    applied.length
+      ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`
+      : 'Schema is up to date (0 applied).',
+  );
   if (process.argv.includes('--reference-data')) {
     const { partnerships } = await loadReferenceData(sql);
     console.log(`Loaded ${partnerships} reference partnership(s).`);

@@ -12,7 +12,9 @@ import { RejectionType } from '../workflows/messages.js';
 const PAUSES_MS = [10, 20, 40, 80, 160, 320, 640, 1280];
 
 const isMovingOn = (err: unknown): boolean =>
-  err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === RejectionType.movingOn;
+  err instanceof WorkflowUpdateFailedError &&
+  err.cause instanceof ApplicationFailure &&
+  err.cause.type === RejectionType.movingOn;
 
 export async function sendWhileMovingOn<T>(send: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {

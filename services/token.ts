@@ -14,7 +14,12 @@ const USAGE =
   'usage: npm run token -- --sub ID --roles admin,finance --partnership lillehammer-regionen [--municipality 3405] [--name "..."] [--ttl 8h]';
 
 /** A jose time span: a number and a unit, e.g. 30m, 8h, 2d. */
-const Ttl = z.string().regex(/^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)$/, 'a time span such as 30m, 8h or 2d');
+const Ttl = z
+  .string()
+  .regex(
+    /^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)$/,
+    'a time span such as 30m, 8h or 2d',
+  );
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -43,11 +48,15 @@ async function main(): Promise<void> {
   const claims = Claims.safeParse({
     sub: values.sub,
     name: values.name ?? values.sub,
-    roles: values.roles?.split(',').map((r) => r.trim()).filter(Boolean),
+    roles: values.roles
+      ?.split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
     partnership: values.partnership,
     municipality: values.municipality,
   });
-  if (!claims.success) fail(claims.error.issues.map((i) => `--${i.path.join('.') || 'claims'}: ${i.message}`).join('\n'));
+  if (!claims.success)
+    fail(claims.error.issues.map((i) => `--${i.path.join('.') || 'claims'}: ${i.message}`).join('\n'));
   // The partnerships are reference data (schema/reference), the same on every stack: a token for
   // one that does not exist would be refused by every endpoint, so say so here, without a database.
   const partnership = referencePartnerships.find((p) => p.id === claims.data.partnership);

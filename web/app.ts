@@ -31,7 +31,9 @@ export interface WebOptions {
 
 export function createWebApp(ctx: WebContext, options: WebOptions = {}): Hono<WebEnv> {
   const { config } = ctx;
-  const mapping: ClaimsMapping = config.WEB_CLAIMS_MAPPING ? parseClaimsMapping(config.WEB_CLAIMS_MAPPING) : parseClaimsMapping(JSON.stringify(LOCAL_CLAIMS_MAPPING));
+  const mapping: ClaimsMapping = config.WEB_CLAIMS_MAPPING
+    ? parseClaimsMapping(config.WEB_CLAIMS_MAPPING)
+    : parseClaimsMapping(JSON.stringify(LOCAL_CLAIMS_MAPPING));
   const rp =
     options.rp !== undefined
       ? options.rp
@@ -45,7 +47,10 @@ export function createWebApp(ctx: WebContext, options: WebOptions = {}): Hono<We
             baseUrl: config.webBaseUrl,
           })
         : null;
-  const sessions = new SessionStore(ctx.sql, { idleMinutes: config.WEB_SESSION_IDLE_MINUTES, absoluteHours: config.WEB_SESSION_ABSOLUTE_HOURS });
+  const sessions = new SessionStore(ctx.sql, {
+    idleMinutes: config.WEB_SESSION_IDLE_MINUTES,
+    absoluteHours: config.WEB_SESSION_ABSOLUTE_HOURS,
+  });
   const cookies = makeCookies(config.webBaseUrl);
   const appOrigin = new URL(config.webBaseUrl).origin;
   const web = new Hono<WebEnv>();
@@ -87,18 +92,39 @@ export function createWebApp(ctx: WebContext, options: WebOptions = {}): Hono<We
     c.set('csrfToken', session?.csrfToken ?? '');
 
     if (!SAFE_METHODS.has(c.req.method)) {
-      const refusal = crossSiteReason(c, appOrigin) ?? (session ? (sameToken(await postedToken(c), session.csrfToken) ? null : 'the form had no valid _csrf token') : null);
+      const refusal =
+        crossSiteReason(c, appOrigin) ??
+        (session
+          ? sameToken(await postedToken(c), session.csrfToken)
+            ? null
+            : 'the form had no valid _csrf token'
+          : null);
       if (refusal) {
         ctx.log.log('warn', 'form post refused', { requestId: c.get('requestId'), path: c.req.path, why: refusal });
-        return c.html(formRefusedPage(session?.person ?? null, session?.csrfToken ?? '', 'Skjemaet kom ikke fra en side i HØP, eller siden var for gammel. Ingenting er endret.'), 403);
+        return c.html(
+          formRefusedPage(
+            session?.person ?? null,
+            session?.csrfToken ?? '',
+            'Skjemaet kom ikke fra en side i HØP, eller siden var for gammel. Ingenting er endret.',
+          ),
+          403,
+        );
       }
       // Nobody signed in: only signing out (of a session already gone) may be posted.
       if (!session && c.req.path !== '/logg-ut') {
-        return c.html(formRefusedPage(null, '', 'Du er ikke innlogget (økten kan ha utløpt). Logg inn og prøv igjen. Ingenting er endret.'), 403);
+        return c.html(
+          formRefusedPage(
+            null,
+            '',
+            'Du er ikke innlogget (økten kan ha utløpt). Logg inn og prøv igjen. Ingenting er endret.',
+          ),
+          403,
+        );
       }
     }
 
-    if (session && session.person.roles.length === 0 && !OPEN_TO_NO_ROLE.test(c.req.path)) return c.redirect('/ingen-rolle', 303);
+    if (session && session.person.roles.length === 0 && !OPEN_TO_NO_ROLE.test(c.req.path))
+      return c.redirect('/ingen-rolle', 303);
     await next();
     // What a signed-in person sees is theirs alone: no cache keeps it.
     if (session) c.header('cache-control', 'private, no-store');

@@ -4,7 +4,14 @@
  * in web/ imports services/api/ (eslint.config.js says so), and web/ never imports the API's
  * route files.
  */
-export { cycleStatus, records, Problem, exportFileName, type AllocationSnapshot, type CycleStatusView } from '../core/index.js';
+export {
+  cycleStatus,
+  records,
+  Problem,
+  exportFileName,
+  type AllocationSnapshot,
+  type CycleStatusView,
+} from '../core/index.js';
 export type { CycleRecord, MeasureRecord, PartnershipRecord, PriorityListRecord } from '../core/records.js';
 export { csvCell } from '../core/export-csv.js';
 export type { WebContext } from './env.js';
@@ -20,7 +27,12 @@ export const knownPeople: ReadonlyMap<string, string> = new Map(localAccounts.ma
 // ── actions (issue 10): the forms' way into a cycle's workflow ──────────────────────────────────
 export { castVote, editMeasure, recordAdoption, submitMeasure, withdrawMeasure } from '../workflows/messages.js';
 export type { Actor, AdoptionState, MeasureInput, PriorityListState } from '../workflows/messages.js';
-export { AdoptionRequest, MeasureInput as MeasureInputSchema, MeasurePatch as MeasurePatchSchema, VoteRequest } from '../schema/api.js';
+export {
+  AdoptionRequest,
+  MeasureInput as MeasureInputSchema,
+  MeasurePatch as MeasurePatchSchema,
+  VoteRequest,
+} from '../schema/api.js';
 export type { FieldError, ProblemKind } from '../core/problem.js';
 
 import type { UpdateDefinition } from '@temporalio/common';
@@ -35,11 +47,20 @@ import type { WebContext as Ctx } from './env.js';
  * typed refusals come back as problems (core/cycle-commands.ts updateCycle); after any outcome the
  * cycle's next read is fresh.
  */
-export async function updateCycleOnce<Ret, Arg>(ctx: Ctx, cycleId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId: string): Promise<Ret> {
+export async function updateCycleOnce<Ret, Arg>(
+  ctx: Ctx,
+  cycleId: string,
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+  updateId: string,
+): Promise<Ret> {
   // Bounded as the API's actions are (ACTION_TIMEOUT_MS): then a 503 that says the outcome is unknown.
   const budget = ctx.config.ACTION_TIMEOUT_MS;
   try {
-    return await withinBudget(ctx.temporal.withDeadline(Date.now() + budget, () => updateCycle(ctx, cycleId, update, arg, updateId)), budget);
+    return await withinBudget(
+      ctx.temporal.withDeadline(Date.now() + budget, () => updateCycle(ctx, cycleId, update, arg, updateId)),
+      budget,
+    );
   } catch (err) {
     if (err instanceof BudgetExceeded) throw unavailable(`no answer from the workflow within ${budget / 1000} s`, true);
     const outage = outageOf(err);

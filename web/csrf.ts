@@ -13,10 +13,12 @@ export const CSRF_FIELD = '_csrf';
 /** Why the request is cross-site, or null when it is not. */
 export function crossSiteReason(c: Context<WebEnv>, appOrigin: string): string | null {
   const site = c.req.header('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') return `the browser says the form came from another site (${site})`;
+  if (site && site !== 'same-origin' && site !== 'none')
+    return `the browser says the form came from another site (${site})`;
   const origin = c.req.header('origin');
   // "null" is what a browser sends when its referrer policy withholds the origin: it says nothing.
-  if (origin && origin !== 'null' && origin !== appOrigin && origin !== new URL(c.req.url).origin) return `the form came from ${origin}`;
+  if (origin && origin !== 'null' && origin !== appOrigin && origin !== new URL(c.req.url).origin)
+    return `the form came from ${origin}`;
   return null;
 }
 

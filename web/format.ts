@@ -30,7 +30,20 @@ export function formatNok(money: string): string {
   return `${formatAmount(money)}${NBSP}kr`;
 }
 
-export const MONTHS = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'desember'] as const;
+export const MONTHS = [
+  'januar',
+  'februar',
+  'mars',
+  'april',
+  'mai',
+  'juni',
+  'juli',
+  'august',
+  'september',
+  'oktober',
+  'november',
+  'desember',
+] as const;
 
 const osloParts = new Intl.DateTimeFormat('en-US', {
   timeZone: 'Europe/Oslo',
@@ -45,7 +58,13 @@ const osloParts = new Intl.DateTimeFormat('en-US', {
 /** The calendar fields of an instant on the clocks in Oslo. */
 export function inOslo(t: number): { year: number; month: number; day: number; hour: number; minute: number } {
   const parts = Object.fromEntries(osloParts.formatToParts(t).map((p) => [p.type, p.value]));
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour) % 24, minute: Number(parts.minute) };
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour) % 24,
+    minute: Number(parts.minute),
+  };
 }
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -110,7 +129,8 @@ export const ADOPTION_DECISION_NAMES: Record<string, string> = {
 };
 
 /** "Øyer" -> "Øyer kommune"; the configuration holds the short names. */
-export const municipalityName = (shortName: string): string => (/ kommune$/i.test(shortName) ? shortName : `${shortName} kommune`);
+export const municipalityName = (shortName: string): string =>
+  / kommune$/i.test(shortName) ? shortName : `${shortName} kommune`;
 
 export const ROLE_NAMES: Record<string, string> = {
   admin: 'administrator',

@@ -87,9 +87,9 @@ export function updateIdFor(personSub: string, action: string, key: string): str
 
 /** The hidden fields every action form carries. */
 export function hiddenFields(csrfToken: string, key: string, extra: Record<string, string> = {}): Html {
-  return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrfToken}"><input type="hidden" name="${KEY_FIELD}" value="${key}">${Object.entries(extra).map(
-    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
-  )}`;
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrfToken}"><input type="hidden" name="${KEY_FIELD}" value="${key}">${Object.entries(
+    extra,
+  ).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}`;
 }
 
 // ── fields ───────────────────────────────────────────────────────────────────
@@ -125,9 +125,11 @@ export function textField(o: FieldOptions): Html {
   return html`<div class="ds-field${o.short ? ' field-short' : ''}">
   <label class="ds-label" for="${id}">${o.label}</label>
   ${o.description ? html`<div data-field="description" id="${id}-beskrivelse">${o.description}</div>` : ''}
-  ${o.multiline
-    ? html`<textarea ${attrs} rows="5">${value}</textarea>`
-    : html`<input type="text" ${attrs} value="${value}"${o.inputmode ? html` inputmode="${o.inputmode}"` : ''}>`}
+  ${
+    o.multiline
+      ? html`<textarea ${attrs} rows="5">${value}</textarea>`
+      : html`<input type="text" ${attrs} value="${value}"${o.inputmode ? html` inputmode="${o.inputmode}"` : ''}>`
+  }
   ${error ? html`<div class="ds-validation-message" data-color="danger" id="${id}-feil">${error}</div>` : ''}
 </div>`;
 }
@@ -172,7 +174,8 @@ export function choiceField(o: {
   <legend class="ds-label">${o.legend}</legend>
   ${o.description ? html`<p class="ds-paragraph" data-field="description">${o.description}</p>` : ''}
   ${o.groups.map(
-    (g, gi) => html`${g.heading ? html`<p class="ds-paragraph choice-group"><strong>${g.heading}</strong></p>` : ''}${g.choices.map((ch, ci) => input(ch, `${gi}-${ci}`))}`,
+    (g, gi) =>
+      html`${g.heading ? html`<p class="ds-paragraph choice-group"><strong>${g.heading}</strong></p>` : ''}${g.choices.map((ch, ci) => input(ch, `${gi}-${ci}`))}`,
   )}
   ${error ? html`<div class="ds-validation-message" data-color="danger" id="${id}-feil">${error}</div>` : ''}
 </fieldset>`;
@@ -256,7 +259,11 @@ ${next ?? ''}`;
 }
 
 /** A submit button; `secondary` for "Avbryt"-like choices. */
-export function submitButton(label: string, variant: 'primary' | 'secondary' = 'primary', extra?: { name: string; value: string }): Html {
+export function submitButton(
+  label: string,
+  variant: 'primary' | 'secondary' = 'primary',
+  extra?: { name: string; value: string },
+): Html {
   return html`<button class="ds-button" data-variant="${variant}" type="submit"${extra ? html` name="${extra.name}" value="${extra.value}"` : ''}>${label}</button>`;
 }
 

@@ -48,10 +48,14 @@ const DECISION_SENTENCES: Record<string, string> = {
 
 /** The "why" of a phase change, by the templates of workflows/cycle.ts. */
 function phaseChange(ctx: Context, phase: string, why: string): { text: string; untranslated: string | null } {
-  if (why === 'proposals closed early by an administrator') return done('Forslagsrunden ble lukket før fristen, og prioriteringen i IPR begynte.');
+  if (why === 'proposals closed early by an administrator')
+    return done('Forslagsrunden ble lukket før fristen, og prioriteringen i IPR begynte.');
   if (why === 'proposal deadline passed') return done('Forslagsfristen gikk ut, og prioriteringen i IPR begynte.');
   let m = /^priority list (\d+) adopted; (\d+) council\(s\) to adopt in round (\d+)$/.exec(why);
-  if (m) return done(`Behandlingen i kommunestyrene begynte: ${m[2]} kommunestyrer skal vedta sin andel av prioriteringsliste ${m[1]} (runde ${m[3]}).`);
+  if (m)
+    return done(
+      `Behandlingen i kommunestyrene begynte: ${m[2]} kommunestyrer skal vedta sin andel av prioriteringsliste ${m[1]} (runde ${m[3]}).`,
+    );
   m = /^all councils adopted; priority list (\d+) is the binding plan$/.exec(why);
   if (m) return done(`Alle kommunestyrene har vedtatt. Prioriteringsliste ${m[1]} er den bindende planen for året.`);
   m = /^(.+): re-prioritise within the lowered frames$/.exec(why);
@@ -59,12 +63,16 @@ function phaseChange(ctx: Context, phase: string, why: string): { text: string; 
     const parts = m[1]!.split(', ').map((p) => /^(\d{4}) (reduced|rejected)$/.exec(p));
     if (parts.every((p) => p !== null)) {
       const who = parts.map((p) => `${councilOf(ctx, p![1]!)} ${DECISION_SENTENCES[p![2]!]}`).join(', og ');
-      return done(`${who[0]!.toUpperCase()}${who.slice(1)}. Saken gikk tilbake til IPR for ny prioritering innenfor de lavere rammene.`);
+      return done(
+        `${who[0]!.toUpperCase()}${who.slice(1)}. Saken gikk tilbake til IPR for ny prioritering innenfor de lavere rammene.`,
+      );
     }
   }
-  if (why === 'year closed; unspent money carried over to the next year') return done('Året ble avsluttet. Ubrukte midler ble overført til neste år.');
+  if (why === 'year closed; unspent money carried over to the next year')
+    return done('Året ble avsluttet. Ubrukte midler ble overført til neste år.');
   if (why === 'year closed; unspent money released') return done('Året ble avsluttet. Ubrukte midler ble frigitt.');
-  if (why === 'cancelled in Temporal, not through the engine') return done('Syklusen ble avbrutt direkte i Temporal, utenom motoren.');
+  if (why === 'cancelled in Temporal, not through the engine')
+    return done('Syklusen ble avbrutt direkte i Temporal, utenom motoren.');
   // An administrator's own reason for cancelling: their words, as they wrote them.
   if (phase === 'cancelled') return done(`Syklusen ble avbrutt. Begrunnelse: «${why}»`);
   return done(`Syklusen gikk over til fasen «${phaseName(phase)}». Begrunnelsen kunne ikke oversettes.`, why);
@@ -88,11 +96,21 @@ function fromWorkflow(ctx: Context, action: string): { text: string; untranslate
     if (name) return done(`Fristen for ${name} ble flyttet til ${formatDateTime(m[2]!)}.`);
   }
   m = /^priority list (\d+) put to the vote(?:, replacing (\d+))?$/.exec(action);
-  if (m) return done(`Prioriteringsliste ${m[1]} ble lagt fram til avstemning i IPR${m[2] ? ` og erstatter liste ${m[2]}` : ''}.`);
+  if (m)
+    return done(
+      `Prioriteringsliste ${m[1]} ble lagt fram til avstemning i IPR${m[2] ? ` og erstatter liste ${m[2]}` : ''}.`,
+    );
   m = /^priority list (\d+) (adopted|rejected) \((\d+) for, (\d+) against\)$/.exec(action);
-  if (m) return done(`IPR ${m[2] === 'adopted' ? 'vedtok' : 'avviste'} prioriteringsliste ${m[1]} (${m[3]} for, ${m[4]} mot).`);
+  if (m)
+    return done(
+      `IPR ${m[2] === 'adopted' ? 'vedtok' : 'avviste'} prioriteringsliste ${m[1]} (${m[3]} for, ${m[4]} mot).`,
+    );
   m = /^the adoption workflow of (\d{4}) ended without a decision \((.*)\); started again$/s.exec(action);
-  if (m) return done(`Behandlingen av vedtaket i ${councilOf(ctx, m[1]!)} stoppet uten vedtak og ble startet på nytt. Den tekniske årsaken er ikke oversatt.`, m[2]!);
+  if (m)
+    return done(
+      `Behandlingen av vedtaket i ${councilOf(ctx, m[1]!)} stoppet uten vedtak og ble startet på nytt. Den tekniske årsaken er ikke oversatt.`,
+      m[2]!,
+    );
   m = /^council (adopted|reduced|rejected)$/.exec(action);
   if (m) return done(`Kommunestyret ${DECISION_SENTENCES[m[1]!]}.`);
   return null;
@@ -116,7 +134,11 @@ const AUDIT_ACTIONS: Record<string, string> = {
 };
 
 /** An entry of the records' audit log (a cycle whose workflow is no longer there). */
-function fromRecords(ctx: Context, action: string, ref: string | null): { text: string; untranslated: string | null } | null {
+function fromRecords(
+  ctx: Context,
+  action: string,
+  ref: string | null,
+): { text: string; untranslated: string | null } | null {
   const phase = /^phase:(\w+)$/.exec(action)?.[1];
   if (phase) return done(`Syklusen gikk over til fasen «${phaseName(phase)}».`);
   if (action === 'deadline:move') {
@@ -136,10 +158,23 @@ function basisOf(action: string, ref: string | null): string | null {
   return null;
 }
 
-export function historyLines(config: PartnershipConfig, entries: readonly HistoryEntry[], actorName: (actor: string) => string): HistoryLine[] {
+export function historyLines(
+  config: PartnershipConfig,
+  entries: readonly HistoryEntry[],
+  actorName: (actor: string) => string,
+): HistoryLine[] {
   const ctx: Context = { councils: new Map(config.municipalities.map((m) => [m.id, municipalityName(m.name)])) };
   return entries.map((e) => {
-    const said = fromWorkflow(ctx, e.action) ?? fromRecords(ctx, e.action, e.ref) ?? done('Hendelsen kunne ikke oversettes.', e.action);
-    return { at: e.at, actor: actorName(e.actor), text: said.text, basis: basisOf(e.action, e.ref), untranslated: said.untranslated };
+    const said =
+      fromWorkflow(ctx, e.action) ??
+      fromRecords(ctx, e.action, e.ref) ??
+      done('Hendelsen kunne ikke oversettes.', e.action);
+    return {
+      at: e.at,
+      actor: actorName(e.actor),
+      text: said.text,
+      basis: basisOf(e.action, e.ref),
+      untranslated: said.untranslated,
+    };
   });
 }

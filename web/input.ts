@@ -34,11 +34,15 @@ export function parseMoneyInput(typed: string): Parsed<string | null> {
   let s = typed.trim();
   if (s === '') return ok(null);
   // "kr", "kr.", "NOK" before or after; "1250,-" for whole kroner.
-  s = s.replace(/^(kr\.?|nok)\s*/i, '').replace(/\s*(kr\.?|nok)$/i, '').trim();
+  s = s
+    .replace(/^(kr\.?|nok)\s*/i, '')
+    .replace(/\s*(kr\.?|nok)$/i, '')
+    .trim();
   s = s.replace(/,-$/, '');
   if (/^[-\u2212]/.test(s)) return no('Beløpet kan ikke være negativt.');
   if (s === '') return no('Skriv et beløp i kroner, for eksempel 1 250 000 eller 1 250 000,50.');
-  if (/[^\d\s\u00a0\u202f\u2009.,]/.test(s)) return no('Beløpet kan bare ha sifre, mellomrom og komma, for eksempel 1 250 000,50.');
+  if (/[^\d\s\u00a0\u202f\u2009.,]/.test(s))
+    return no('Beløpet kan bare ha sifre, mellomrom og komma, for eksempel 1 250 000,50.');
 
   const commas = (s.match(/,/g) ?? []).length;
   const dots = (s.match(/\./g) ?? []).length;
@@ -49,21 +53,28 @@ export function parseMoneyInput(typed: string): Parsed<string | null> {
     const [left = '', right = ''] = s.split(',');
     if (!/^\d{1,2}$/.test(right)) {
       return /^\d{3}$/.test(right)
-        ? no('Komma med tre sifre etter kan leses to måter. Skriv tusener med mellomrom (1 250) og øre med komma (1,25).')
+        ? no(
+            'Komma med tre sifre etter kan leses to måter. Skriv tusener med mellomrom (1 250) og øre med komma (1,25).',
+          )
         : no('Etter kommaet kommer øre: ett eller to sifre, for eksempel 1 250 000,50.');
     }
     // "1.250.000,50": dots between thousands, comma before øre, as on the continent.
-    if (dots > 0 && !/^\d{1,3}(\.\d{3})+$/.test(left.replace(SPACES, ''))) return no('Punktum og komma i samme beløp: skriv tusener med mellomrom og øre med komma, for eksempel 1 250 000,50.');
+    if (dots > 0 && !/^\d{1,3}(\.\d{3})+$/.test(left.replace(SPACES, '')))
+      return no(
+        'Punktum og komma i samme beløp: skriv tusener med mellomrom og øre med komma, for eksempel 1 250 000,50.',
+      );
     whole = left.replace(/\./g, '');
     ore = right;
   } else if (dots === 1) {
     const [left = '', right = ''] = s.split('.');
-    if (/^\d{3}$/.test(right)) return no('Punktum med tre sifre etter kan leses som tusen eller som øre. Skriv 1 250 eller 1,25.');
+    if (/^\d{3}$/.test(right))
+      return no('Punktum med tre sifre etter kan leses som tusen eller som øre. Skriv 1 250 eller 1,25.');
     if (!/^\d{1,2}$/.test(right)) return no('Øre skrives med komma og ett eller to sifre, for eksempel 1 250 000,50.');
     whole = left;
     ore = right;
   } else if (dots > 1) {
-    if (!/^\d{1,3}(\.\d{3})+$/.test(s.replace(SPACES, ''))) return no('Punktum brukes her bare mellom tusener, for eksempel 1.250.000; skriv helst 1 250 000.');
+    if (!/^\d{1,3}(\.\d{3})+$/.test(s.replace(SPACES, '')))
+      return no('Punktum brukes her bare mellom tusener, for eksempel 1.250.000; skriv helst 1 250 000.');
     whole = s.replace(/\./g, '');
   } else {
     whole = s;
@@ -72,7 +83,8 @@ export function parseMoneyInput(typed: string): Parsed<string | null> {
   // Spaces only between groups of three: "1 250 000", not "12 50".
   const compact = whole.trim();
   if (SPACE.test(compact)) {
-    if (!/^\d{1,3}([\u0020\u00a0\u202f\u2009]\d{3})+$/.test(compact)) return no('Mellomrom brukes bare mellom tusener, for eksempel 1 250 000.');
+    if (!/^\d{1,3}([\u0020\u00a0\u202f\u2009]\d{3})+$/.test(compact))
+      return no('Mellomrom brukes bare mellom tusener, for eksempel 1 250 000.');
   }
   const digits = compact.replace(SPACES, '');
   if (!/^\d+$/.test(digits)) return no('Skriv et beløp i kroner, for eksempel 1 250 000 eller 1 250 000,50.');
@@ -95,7 +107,11 @@ export function parseDateInput(typed: string): Parsed<string> {
   if (s === '') return no('Skriv en dato, for eksempel 15.03.2027.');
   const nb = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(s);
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  const [y, m, d] = nb ? [Number(nb[3]), Number(nb[2]), Number(nb[1])] : iso ? [Number(iso[1]), Number(iso[2]), Number(iso[3])] : [NaN, NaN, NaN];
+  const [y, m, d] = nb
+    ? [Number(nb[3]), Number(nb[2]), Number(nb[1])]
+    : iso
+      ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+      : [NaN, NaN, NaN];
   if (Number.isNaN(y)) return no('Skriv datoen som dag.måned.år, for eksempel 15.03.2027.');
   if (!realDate(y, m, d)) return no('Den datoen finnes ikke i kalenderen.');
   if (y < 1900) return no('Datoen må være fra 1900 eller senere.');
@@ -138,7 +154,13 @@ export function parseOsloDateTime(typed: string): Parsed<string> {
       const o = inOslo(t);
       return o.year === y && o.month === mo && o.day === d && o.hour === h && o.minute === mi;
     });
-  if (hits.length === 0) return no(`Klokken ${two(h)}:${two(mi)} finnes ikke den dagen i Norge (klokken stilles fram til sommertid). Velg et annet klokkeslett.`);
-  if (hits.length > 1) return no(`Klokken ${two(h)}:${two(mi)} finnes to ganger den dagen i Norge (klokken stilles tilbake). Velg et klokkeslett utenom timen mellom 02:00 og 03:00.`);
+  if (hits.length === 0)
+    return no(
+      `Klokken ${two(h)}:${two(mi)} finnes ikke den dagen i Norge (klokken stilles fram til sommertid). Velg et annet klokkeslett.`,
+    );
+  if (hits.length > 1)
+    return no(
+      `Klokken ${two(h)}:${two(mi)} finnes to ganger den dagen i Norge (klokken stilles tilbake). Velg et klokkeslett utenom timen mellom 02:00 og 03:00.`,
+    );
   return ok(new Date(hits[0] as number).toISOString());
 }

@@ -47,7 +47,8 @@ function breadcrumbs(crumbs: Crumb[]): Html {
 }
 
 function signedInAs(person: Person | null, csrfToken: string): Html {
-  if (!person) return html`<div class="who"><a class="ds-button" data-variant="secondary" data-size="sm" href="/logg-inn">Logg inn</a></div>`;
+  if (!person)
+    return html`<div class="who"><a class="ds-button" data-variant="secondary" data-size="sm" href="/logg-inn">Logg inn</a></div>`;
   return html`<div class="who">
   <span>Innlogget som <strong>${person.name}</strong></span>
   <form method="post" action="/logg-ut">

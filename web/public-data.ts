@@ -63,7 +63,10 @@ export interface PublicCycle {
 const sum = (values: Money[]) => formatMoney(sumMoney(values.map(parseMoney)));
 
 /** The public view of a cycle, or null when there is no such cycle or it is not decided. */
-export async function loadPublicCycle(ctx: WebContext, cycleId: string): Promise<{ version: string; view: PublicCycle } | null> {
+export async function loadPublicCycle(
+  ctx: WebContext,
+  cycleId: string,
+): Promise<{ version: string; view: PublicCycle } | null> {
   const snapshot = await ctx.allocations.get(cycleId);
   if (!snapshot) return null;
   const a = snapshot.allocations;
@@ -125,7 +128,9 @@ async function build(ctx: WebContext, cycleId: string, a: Allocations): Promise<
     measures,
     totals: { granted: a.totals.granted, all: a.totals.allocated },
     goals: a.goals.map((g) => ({ goal: g.goal, title: g.title, granted: g.granted })),
-    ipr: binding ? { priorityList: binding.version, meetingDate: binding.meeting.date, caseNumber: binding.meeting.caseNumber } : null,
+    ipr: binding
+      ? { priorityList: binding.version, meetingDate: binding.meeting.date, caseNumber: binding.meeting.caseNumber }
+      : null,
     councils: status.adoptions
       .filter((x) => x.decision !== null && x.caseNumber !== null && x.decidedOn !== null)
       .map((x) => {
@@ -147,7 +152,9 @@ async function build(ctx: WebContext, cycleId: string, a: Allocations): Promise<
 
 /** The years a council's lower amount names: those below what it was asked for (the records keep every year). */
 function loweredYears(requested: YearMap, amounts: YearMap): YearMap {
-  return Object.fromEntries(Object.entries(amounts).filter(([y, amount]) => parseMoney(amount).lt(parseMoney(requested[y] ?? '0.00'))));
+  return Object.fromEntries(
+    Object.entries(amounts).filter(([y, amount]) => parseMoney(amount).lt(parseMoney(requested[y] ?? '0.00'))),
+  );
 }
 
 /** The decision of each council that the binding plan rests on: its latest. */

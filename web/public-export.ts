@@ -17,8 +17,19 @@ export function publicJson(view: PublicCycle): string {
 export function publicCsv(view: PublicCycle): string {
   const councils = latestCouncilDecisions(view);
   const header = [
-    'Partnerskap', 'År', 'Tiltak', 'Ansvarlig', 'Strategier', 'Budsjettår', 'Finansiør', 'Andel (kr)', 'Tilskudd til tiltaket i året (kr)',
-    'IPR-sak', 'IPR-møte', 'Kommunestyrets sak', 'Kommunestyrets vedtaksdato',
+    'Partnerskap',
+    'År',
+    'Tiltak',
+    'Ansvarlig',
+    'Strategier',
+    'Budsjettår',
+    'Finansiør',
+    'Andel (kr)',
+    'Tilskudd til tiltaket i året (kr)',
+    'IPR-sak',
+    'IPR-møte',
+    'Kommunestyrets sak',
+    'Kommunestyrets vedtaksdato',
   ].map((h) => csvCell(h, 'text'));
   const lines = [header.join(';')];
   for (const m of view.measures) {

@@ -57,7 +57,8 @@ export class SessionStore {
     const csrfToken = newId();
     const { idleMinutes, absoluteHours } = this.times;
     // Ended sessions are cleared here, at the rare moment of a sign-in, not by a timer.
-    await this.sql`delete from web_sessions where expires_at < now() or last_seen_at < now() - make_interval(mins => ${idleMinutes})`;
+    await this
+      .sql`delete from web_sessions where expires_at < now() or last_seen_at < now() - make_interval(mins => ${idleMinutes})`;
     await this.sql`
       insert into web_sessions (id_hash, person, csrf_token, id_token, expires_at)
       values (${hash(id)}, ${this.sql.json(person as never)}, ${csrfToken}, ${idToken}, now() + make_interval(hours => ${absoluteHours}))`;
@@ -75,13 +76,19 @@ export class SessionStore {
     const person = StoredPerson.safeParse(row.person);
     if (!person.success) return null;
     const { municipality, ...rest } = person.data;
-    return { person: { ...rest, ...(municipality ? { municipality } : {}) }, csrfToken: row.csrf_token, idToken: row.id_token };
+    return {
+      person: { ...rest, ...(municipality ? { municipality } : {}) },
+      csrfToken: row.csrf_token,
+      idToken: row.id_token,
+    };
   }
 
   /** Ends the session; returns its ID token for signing out at the provider. */
   async destroy(id: string | undefined): Promise<{ idToken: string | null } | null> {
     if (!id || !COOKIE_ID.test(id)) return null;
-    const [row] = await this.sql<{ id_token: string | null }[]>`delete from web_sessions where id_hash = ${hash(id)} returning id_token`;
+    const [row] = await this.sql<
+      { id_token: string | null }[]
+    >`delete from web_sessions where id_hash = ${hash(id)} returning id_token`;
     return row ? { idToken: row.id_token } : null;
   }
 
@@ -100,6 +107,8 @@ export class SessionStore {
     const [row] = await this.sql<{ state: string; nonce: string; code_verifier: string; return_to: string }[]>`
       delete from web_sign_ins where id_hash = ${hash(id)} and created_at > now() - make_interval(mins => ${SIGN_IN_MINUTES})
       returning state, nonce, code_verifier, return_to`;
-    return row ? { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to } : null;
+    return row
+      ? { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to }
+      : null;
   }
 }

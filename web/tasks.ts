@@ -24,7 +24,10 @@ export interface TaskMeasure {
 }
 
 export interface TaskCycle {
-  status: Pick<CycleStatus, 'id' | 'year' | 'phase' | 'deadlines' | 'overdue' | 'priorityLists' | 'adoptions' | 'measures'>;
+  status: Pick<
+    CycleStatus,
+    'id' | 'year' | 'phase' | 'deadlines' | 'overdue' | 'priorityLists' | 'adoptions' | 'measures'
+  >;
   /** the cycle's measures with their titles (records); without them, a proposer's tasks name none */
   measures?: TaskMeasure[];
 }
@@ -69,7 +72,14 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
     if (!ACTIVE.has(s.phase)) continue;
     const href = `/sykluser/${encodeURIComponent(s.id)}`;
     const add = (text: string, dueAt: string | null, flagged = false) =>
-      tasks.push({ cycleId: s.id, year: s.year, text, dueAt, overdue: flagged || (dueAt !== null && Date.parse(dueAt) < now), href });
+      tasks.push({
+        cycleId: s.id,
+        year: s.year,
+        text,
+        dueAt,
+        overdue: flagged || (dueAt !== null && Date.parse(dueAt) < now),
+        href,
+      });
     const underVote = s.phase === 'prioritisation' ? s.priorityLists.find((l) => l.status === 'voting') : undefined;
     const undecided = s.phase === 'adoption' ? s.adoptions.filter((a) => a.decision === null) : [];
     const councilName = (id: string) => municipalities.get(id) ?? `kommune ${id}`;
@@ -86,7 +96,11 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
     }
 
     if (isVoter && underVote && !underVote.voters[person.sub]) {
-      add(`Stem over prioriteringslisten for ${s.year} (versjon ${underVote.version}, sak ${underVote.meeting.caseNumber})`, s.deadlines.ipr, s.overdue.includes('ipr'));
+      add(
+        `Stem over prioriteringslisten for ${s.year} (versjon ${underVote.version}, sak ${underVote.meeting.caseNumber})`,
+        s.deadlines.ipr,
+        s.overdue.includes('ipr'),
+      );
     }
 
     if (has('admin')) {
@@ -100,7 +114,12 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
           break;
         }
         case 'prioritisation':
-          if (!underVote) add(`Legg fram en prioriteringsliste for ${s.year} til avstemning i IPR`, s.deadlines.ipr, s.overdue.includes('ipr'));
+          if (!underVote)
+            add(
+              `Legg fram en prioriteringsliste for ${s.year} til avstemning i IPR`,
+              s.deadlines.ipr,
+              s.overdue.includes('ipr'),
+            );
           else {
             const cast = voters.filter((r) => underVote.voters[r.id]).length;
             add(
@@ -128,9 +147,13 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
     if (has('proposer')) {
       const mine = measures.filter((m) => m.proposedBy === person.sub);
       if (s.phase === 'proposals') {
-        if (mine.every((m) => m.status === 'withdrawn')) add(`Send inn tiltak til handlings- og økonomiplanen for ${s.year}`, s.deadlines.proposals);
+        if (mine.every((m) => m.status === 'withdrawn'))
+          add(`Send inn tiltak til handlings- og økonomiplanen for ${s.year}`, s.deadlines.proposals);
         for (const m of mine.filter((m) => m.status === 'proposed')) {
-          add(`Tiltaket «${m.title}» er sendt inn for ${s.year}; du kan endre eller trekke det til forslagsfristen`, s.deadlines.proposals);
+          add(
+            `Tiltaket «${m.title}» er sendt inn for ${s.year}; du kan endre eller trekke det til forslagsfristen`,
+            s.deadlines.proposals,
+          );
         }
       }
       if (s.phase === 'adopted') {

@@ -3,8 +3,18 @@
  * It is plain JSON so it can be carried across continue-as-new.
  */
 import type {
-  AdoptionState, CycleInput, CycleStatus, Deadlines, FunderYearMap, HistoryEntry, MeasureState,
-  PendingAction, Phase, PriorityListState, Recommendation, YearMap,
+  AdoptionState,
+  CycleInput,
+  CycleStatus,
+  Deadlines,
+  FunderYearMap,
+  HistoryEntry,
+  MeasureState,
+  PendingAction,
+  Phase,
+  PriorityListState,
+  Recommendation,
+  YearMap,
 } from './messages.js';
 
 export interface StandingAdoption {
@@ -97,7 +107,11 @@ export function pendingActions(cfg: CycleConfig, state: CycleState): PendingActi
     case 'adoption':
       return state.adoptions
         .filter((a) => a.decision === null)
-        .map((a) => ({ actor: `municipality:${a.municipality}`, action: `adopt the contribution (round ${a.round})`, dueAt: a.dueAt }));
+        .map((a) => ({
+          actor: `municipality:${a.municipality}`,
+          action: `adopt the contribution (round ${a.round})`,
+          dueAt: a.dueAt,
+        }));
     case 'adopted':
       return [
         { actor: 'proposer', action: 'report progress and money spent', dueAt: null },

@@ -30,7 +30,9 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   } catch (e) {
     // Cancelled in Temporal (an operator), not through the engine: the records say so as well.
     if (isCancellation(e) && !ended(cycle)) {
-      await CancellationScope.nonCancellable(() => setPhase(cycle, 'cancelled', 'system', 'cancelled in Temporal, not through the engine'));
+      await CancellationScope.nonCancellable(() =>
+        setPhase(cycle, 'cancelled', 'system', 'cancelled in Temporal, not through the engine'),
+      );
     }
     throw e;
   }
@@ -58,10 +60,19 @@ async function started(cycle: Cycle): Promise<void> {
   const { cfg, state } = cycle;
   if (state.recorded) return;
   const entry = audit(cycle, cfg.startedBy.sub, 'cycle:start', null, { carryOver: cfg.carryOver });
-  await cycle.records.start(() => write.recordCycle({
-    cycleId: cfg.cycleId, partnershipId: cfg.partnership.id, year: cfg.year, config: cfg.partnership, frames: state.frames,
-    deadlines: state.deadlines, carryOver: cfg.carryOver, startedBy: cfg.startedBy.sub, audit: entry,
-  }));
+  await cycle.records.start(() =>
+    write.recordCycle({
+      cycleId: cfg.cycleId,
+      partnershipId: cfg.partnership.id,
+      year: cfg.year,
+      config: cfg.partnership,
+      frames: state.frames,
+      deadlines: state.deadlines,
+      carryOver: cfg.carryOver,
+      startedBy: cfg.startedBy.sub,
+      audit: entry,
+    }),
+  );
   decided(cycle, cfg.startedBy.sub, `cycle started for ${cfg.year}`);
   state.recorded = true;
 }

@@ -17,4 +17,5 @@ export const forbidden = (message: string) => refuse(RejectionType.forbidden, me
 export const notFound = (message: string) => refuse(RejectionType.notFound, message);
 export const conflict = (message: string) => refuse(RejectionType.conflict, message);
 export const movingOn = (message: string) => refuse(RejectionType.movingOn, message);
-export const frameExceeded = (message: string, violations: unknown[]) => refuse(RejectionType.frame, message, violations);
+export const frameExceeded = (message: string, violations: unknown[]) =>
+  refuse(RejectionType.frame, message, violations);

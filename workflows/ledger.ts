@@ -6,15 +6,30 @@
  */
 import { Decimal } from 'decimal.js';
 import {
-  checkFrames, CostSharingError, grantUnitOf, membersOf as fundersOf, largestRemainder, recommend as recommendList, rejectedInEveryYear,
-  shareMeasure, sumShares, type OutOfSplit,
+  checkFrames,
+  CostSharingError,
+  grantUnitOf,
+  membersOf as fundersOf,
+  largestRemainder,
+  recommend as recommendList,
+  rejectedInEveryYear,
+  shareMeasure,
+  sumShares,
+  type OutOfSplit,
 } from '../domain/cost-sharing.js';
 import { formatMoney, parseMoney } from '../domain/money.js';
 import { paysInOf, yearEndRow, type YearEndRow } from '../domain/year-end.js';
 import type { CycleConfig, CycleState } from './cycle-state.js';
 import { years } from './cycle-state.js';
 import { frameExceeded } from './failures.js';
-import type { AdoptionDecision, FunderYearMap, MeasureState, PriorityItem, Recommendation, YearMap } from './messages.js';
+import type {
+  AdoptionDecision,
+  FunderYearMap,
+  MeasureState,
+  PriorityItem,
+  Recommendation,
+  YearMap,
+} from './messages.js';
 
 const membersOf = (cfg: CycleConfig) => fundersOf(cfg.partnership);
 
@@ -44,14 +59,18 @@ export type MoneyState = Pick<CycleState, 'frames' | 'standing'>;
  * is every year of the cycle (docs/domain.md, decisions of 2026-12-01).
  */
 export function outOfSplit(cfg: CycleConfig, s: Pick<CycleState, 'standing'>): OutOfSplit {
-  const rejecting = cfg.partnership.municipalities.filter((mu) => s.standing[mu.id]?.decision === 'rejected').map((mu) => mu.id);
+  const rejecting = cfg.partnership.municipalities
+    .filter((mu) => s.standing[mu.id]?.decision === 'rejected')
+    .map((mu) => mu.id);
   return rejectedInEveryYear(years(cfg), rejecting);
 }
 
 /** Each measure's shares per funder and year, for the grants of a list. */
 export function shareList(cfg: CycleConfig, s: MoneyState, items: PriorityItem[]): Record<string, FunderYearMap> {
   const out = outOfSplit(cfg, s);
-  return Object.fromEntries(items.map((i) => [i.measureId, shareMeasure(i.grants, cfg.partnership.sharing, membersOf(cfg), s.frames, out)]));
+  return Object.fromEntries(
+    items.map((i) => [i.measureId, shareMeasure(i.grants, cfg.partnership.sharing, membersOf(cfg), s.frames, out)]),
+  );
 }
 
 /** Throws FrameExceeded naming every funder and year a list would break. */
@@ -62,7 +81,8 @@ export function frameViolations(cfg: CycleConfig, s: MoneyState, items: Priority
   } catch (e) {
     // A pro-rata rule cannot split money in a year where every funder's frame is zero, nor any rule
     // the municipal part of a year in which every council rejected.
-    if (e instanceof CostSharingError) throw frameExceeded(`The priority list grants money no frame can carry: ${e.message}`, []);
+    if (e instanceof CostSharingError)
+      throw frameExceeded(`The priority list grants money no frame can carry: ${e.message}`, []);
     throw e;
   }
   const violations = checkFrames(totals, s.frames);
@@ -94,7 +114,12 @@ export function risesAbove(requested: YearMap, adopted: YearMap | undefined): bo
  *   frame is 0.00 in every year of the cycle;
  * - adopted: unchanged.
  */
-export function lowerFrame(cfg: CycleConfig, frame: YearMap, requested: YearMap, outcome: { decision: AdoptionDecision; amounts: YearMap }): YearMap {
+export function lowerFrame(
+  cfg: CycleConfig,
+  frame: YearMap,
+  requested: YearMap,
+  outcome: { decision: AdoptionDecision; amounts: YearMap },
+): YearMap {
   if (outcome.decision === 'rejected') return Object.fromEntries(years(cfg).map((y) => [String(y), '0.00']));
   const next = { ...frame };
   if (outcome.decision === 'adopted') return next;
@@ -126,7 +151,10 @@ export function recommend(cfg: CycleConfig, s: CycleState): Recommendation {
   });
 }
 
-export function measureStatuses(measures: MeasureState[], items: PriorityItem[]): Record<string, MeasureState['status']> {
+export function measureStatuses(
+  measures: MeasureState[],
+  items: PriorityItem[],
+): Record<string, MeasureState['status']> {
   const grants = new Map(items.map((i) => [i.measureId, i.grants]));
   const statuses: Record<string, MeasureState['status']> = {};
   for (const m of measures) {
@@ -143,10 +171,15 @@ export function measureStatuses(measures: MeasureState[], items: PriorityItem[])
 /** The adopted list's grants per measure (undefined when the measure got nothing). */
 export function adoptedGrants(s: CycleState): Record<string, YearMap> {
   const list = s.lists.find((l) => l.version === s.adoptedListVersion);
-  return Object.fromEntries((list?.items ?? []).filter((i) => Object.values(i.grants).some((g) => parseMoney(g).greaterThan(0))).map((i) => [i.measureId, i.grants]));
+  return Object.fromEntries(
+    (list?.items ?? [])
+      .filter((i) => Object.values(i.grants).some((g) => parseMoney(g).greaterThan(0)))
+      .map((i) => [i.measureId, i.grants]),
+  );
 }
 
-export const addMoney = (a: string | undefined, b: string): string => formatMoney(parseMoney(a ?? '0.00').plus(parseMoney(b)));
+export const addMoney = (a: string | undefined, b: string): string =>
+  formatMoney(parseMoney(a ?? '0.00').plus(parseMoney(b)));
 
 /**
  * Year-end for year Y, per funder (domain/year-end.ts): its frame, allocated shares and shares of the
@@ -161,7 +194,11 @@ export function yearEndFor(cfg: CycleConfig, s: CycleState, carryOver: boolean):
   const y = String(cfg.year);
   const funders = [cfg.partnership.county.id, ...cfg.partnership.municipalities.map((m) => m.id)];
   const list = s.lists.find((l) => l.version === s.adoptedListVersion);
-  const shares = shareList(cfg, s, (list?.items ?? []).map((i) => ({ ...i, grants: { [y]: i.grants[y] ?? '0.00' } })));
+  const shares = shareList(
+    cfg,
+    s,
+    (list?.items ?? []).map((i) => ({ ...i, grants: { [y]: i.grants[y] ?? '0.00' } })),
+  );
   const allocated = sumShares(Object.values(shares));
   const spentShares = Object.entries(s.spent).map(([measureId, byYear]): FunderYearMap => {
     const share = shares[measureId];

@@ -5,11 +5,31 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { FunderYearMap, Money, YearMap } from '../domain/money.js';
-import type { AdoptionDecision, Deadlines, MeasureInput, MeasureStatus, Meeting, Phase, PriorityItem, Role, YearEndRow } from '../domain/values.js';
+import type {
+  AdoptionDecision,
+  Deadlines,
+  MeasureInput,
+  MeasureStatus,
+  Meeting,
+  Phase,
+  PriorityItem,
+  Role,
+  YearEndRow,
+} from '../domain/values.js';
 import type { PartnershipConfig } from '../schema/partnership.js';
 
 export type { FunderYearMap, Money, YearMap } from '../domain/money.js';
-export type { AdoptionDecision, Deadlines, MeasureInput, MeasureStatus, Meeting, Phase, PriorityItem, Role, YearEndRow } from '../domain/values.js';
+export type {
+  AdoptionDecision,
+  Deadlines,
+  MeasureInput,
+  MeasureStatus,
+  Meeting,
+  Phase,
+  PriorityItem,
+  Role,
+  YearEndRow,
+} from '../domain/values.js';
 
 /** Who acts, as the API authenticated them. */
 export interface Actor {
@@ -132,15 +152,33 @@ export const RejectionType = {
 // Updates: the validator refuses before anything is recorded; the handler returns once the
 // workflow has written the action's record (after the server accepted the Update).
 export const submitMeasure = defineUpdate<{ id: string }, [{ actor: Actor; measure: MeasureInput }]>('submitMeasure');
-export const editMeasure = defineUpdate<{ id: string }, [{ actor: Actor; measureId: string; measure: Partial<MeasureInput> }]>('editMeasure');
+export const editMeasure = defineUpdate<
+  { id: string },
+  [{ actor: Actor; measureId: string; measure: Partial<MeasureInput> }]
+>('editMeasure');
 export const withdrawMeasure = defineUpdate<{ id: string }, [{ actor: Actor; measureId: string }]>('withdrawMeasure');
 export const closeProposals = defineUpdate<CycleStatus, [{ actor: Actor }]>('closeProposals');
-export const moveDeadline = defineUpdate<Deadlines, [{ actor: Actor; deadline: keyof Deadlines | `adoption:${string}`; to: string }]>('moveDeadline');
-export const proposePriorityList = defineUpdate<PriorityListState, [{ actor: Actor; items: PriorityItem[]; meeting: Meeting }]>('proposePriorityList');
-export const castVote = defineUpdate<PriorityListState, [{ actor: Actor; version: number; vote: 'approve' | 'reject' }]>('castVote');
-export const recordAdoption = defineUpdate<AdoptionState, [{ actor: Actor; adoption: AdoptionInput }]>('recordAdoption');
-export const reportProgress = defineUpdate<{ id: string }, [{ actor: Actor; report: ProgressReportInput }]>('reportProgress');
-export const reportIndicators = defineUpdate<{ count: number }, [{ actor: Actor; indicators: IndicatorInput }]>('reportIndicators');
+export const moveDeadline = defineUpdate<
+  Deadlines,
+  [{ actor: Actor; deadline: keyof Deadlines | `adoption:${string}`; to: string }]
+>('moveDeadline');
+export const proposePriorityList = defineUpdate<
+  PriorityListState,
+  [{ actor: Actor; items: PriorityItem[]; meeting: Meeting }]
+>('proposePriorityList');
+export const castVote = defineUpdate<
+  PriorityListState,
+  [{ actor: Actor; version: number; vote: 'approve' | 'reject' }]
+>('castVote');
+export const recordAdoption = defineUpdate<AdoptionState, [{ actor: Actor; adoption: AdoptionInput }]>(
+  'recordAdoption',
+);
+export const reportProgress = defineUpdate<{ id: string }, [{ actor: Actor; report: ProgressReportInput }]>(
+  'reportProgress',
+);
+export const reportIndicators = defineUpdate<{ count: number }, [{ actor: Actor; indicators: IndicatorInput }]>(
+  'reportIndicators',
+);
 export const closeCycle = defineUpdate<CycleStatus, [{ actor: Actor; carryOver: boolean }]>('closeCycle');
 export const cancelCycle = defineUpdate<CycleStatus, [{ actor: Actor; reason: string }]>('cancelCycle');
 

@@ -10,13 +10,23 @@ import { listUnderVote, votingMembers, years, type CycleConfig, type CycleState 
 import { conflict, forbidden, invalid, movingOn, notFound, wrongPhase, type FieldError } from './failures.js';
 import { frameViolations } from './ledger.js';
 import type {
-  Actor, AdoptionInput, Deadlines, IndicatorInput, MeasureInput, Meeting, Phase, PriorityItem, ProgressReportInput, YearMap,
+  Actor,
+  AdoptionInput,
+  Deadlines,
+  IndicatorInput,
+  MeasureInput,
+  Meeting,
+  Phase,
+  PriorityItem,
+  ProgressReportInput,
+  YearMap,
 } from './messages.js';
 
 const isAdmin = (a: Actor) => a.roles.includes('admin');
 
 function requirePhase(state: CycleState, phase: Phase, what: string): void {
-  if (state.phase !== phase) throw wrongPhase(`${what} is only possible in phase '${phase}'; the cycle is in '${state.phase}'`);
+  if (state.phase !== phase)
+    throw wrongPhase(`${what} is only possible in phase '${phase}'; the cycle is in '${state.phase}'`);
 }
 
 function requireRole(a: Actor, roles: Actor['roles'], what: string): void {
@@ -39,7 +49,8 @@ function checkDate(errors: FieldError[], path: string, value: unknown): void {
 /** Proposals are open until their deadline, even while the workflow has yet to act on the timer. */
 function requireProposalsOpen(state: CycleState, what: string, now: number): void {
   requirePhase(state, 'proposals', what);
-  if (Date.parse(state.deadlines.proposals) <= now) throw wrongPhase(`${what}: the proposal deadline ${state.deadlines.proposals} has passed`);
+  if (Date.parse(state.deadlines.proposals) <= now)
+    throw wrongPhase(`${what}: the proposal deadline ${state.deadlines.proposals} has passed`);
 }
 
 function checkMoney(errors: FieldError[], path: string, value: unknown): boolean {
@@ -61,8 +72,14 @@ function checkYearMap(errors: FieldError[], path: string, map: unknown, cfg: Cyc
   const allowed = years(cfg).map(String);
   let total = 0n;
   for (const [year, amount] of Object.entries(map)) {
-    if (!allowed.includes(year)) errors.push({ path: `${path}.${year}`, message: `year must be one of ${allowed.join(', ')}` });
-    else if (checkMoney(errors, `${path}.${year}`, amount)) total += BigInt(parseMoney(amount as string).times(100).toFixed(0));
+    if (!allowed.includes(year))
+      errors.push({ path: `${path}.${year}`, message: `year must be one of ${allowed.join(', ')}` });
+    else if (checkMoney(errors, `${path}.${year}`, amount))
+      total += BigInt(
+        parseMoney(amount as string)
+          .times(100)
+          .toFixed(0),
+      );
   }
   if (positive && total === 0n) errors.push({ path, message: 'at least one year must have an amount above zero' });
 }
@@ -74,21 +91,25 @@ function checkMeasureFields(cfg: CycleConfig, m: Partial<MeasureInput>, partial:
   if (has('description')) checkText(errors, 'description', m.description, 10_000);
   if (has('responsible')) checkText(errors, 'responsible', m.responsible, 200);
   if (has('strategies')) {
-    if (!Array.isArray(m.strategies) || m.strategies.length === 0) errors.push({ path: 'strategies', message: 'at least one strategy code' });
+    if (!Array.isArray(m.strategies) || m.strategies.length === 0)
+      errors.push({ path: 'strategies', message: 'at least one strategy code' });
     else {
       m.strategies.forEach((code, i) => {
-        if (!cfg.strategyCodes.includes(code)) errors.push({ path: `strategies.${i}`, message: `unknown strategy code '${code}' in the plan` });
+        if (!cfg.strategyCodes.includes(code))
+          errors.push({ path: `strategies.${i}`, message: `unknown strategy code '${code}' in the plan` });
       });
-      if (new Set(m.strategies).size !== m.strategies.length) errors.push({ path: 'strategies', message: 'strategy codes must be unique' });
+      if (new Set(m.strategies).size !== m.strategies.length)
+        errors.push({ path: 'strategies', message: 'strategy codes must be unique' });
     }
   }
   if (has('amounts')) checkYearMap(errors, 'amounts', m.amounts, cfg, true);
   if (has('cofunding')) {
     if (!Array.isArray(m.cofunding)) errors.push({ path: 'cofunding', message: 'must be a list of {source, amount}' });
-    else m.cofunding.forEach((c, i) => {
-      checkText(errors, `cofunding.${i}.source`, c?.source, 200);
-      checkMoney(errors, `cofunding.${i}.amount`, c?.amount);
-    });
+    else
+      m.cofunding.forEach((c, i) => {
+        checkText(errors, `cofunding.${i}.source`, c?.source, 200);
+        checkMoney(errors, `cofunding.${i}.amount`, c?.amount);
+      });
   }
   return errors;
 }
@@ -103,12 +124,20 @@ export function validateSubmit(cfg: CycleConfig, state: CycleState, a: Actor, m:
 function ownMeasure(state: CycleState, a: Actor, measureId: string, what: string) {
   const measure = state.measures.find((m) => m.id === measureId);
   if (!measure) throw notFound(`No measure '${measureId}' in this cycle`);
-  if (!isAdmin(a) && measure.proposedBy !== a.sub) throw forbidden(`${what}: only its proposer or an administrator may`);
+  if (!isAdmin(a) && measure.proposedBy !== a.sub)
+    throw forbidden(`${what}: only its proposer or an administrator may`);
   if (measure.status === 'withdrawn') throw conflict(`Measure '${measureId}' is withdrawn`);
   return measure;
 }
 
-export function validateEdit(cfg: CycleConfig, state: CycleState, a: Actor, measureId: string, patch: Partial<MeasureInput>, now: number): void {
+export function validateEdit(
+  cfg: CycleConfig,
+  state: CycleState,
+  a: Actor,
+  measureId: string,
+  patch: Partial<MeasureInput>,
+  now: number,
+): void {
   requireRole(a, ['proposer', 'admin'], 'Editing a measure');
   requireProposalsOpen(state, 'Editing a measure', now);
   ownMeasure(state, a, measureId, 'Editing a measure');
@@ -126,12 +155,16 @@ export function validateWithdraw(state: CycleState, a: Actor, measureId: string,
 export const phaseEnded = (phase: Phase) => wrongPhase(`The cycle is already ${phase}`);
 /** A step that must not be interrupted is under way; the same action may succeed in a moment. */
 export const busy = (what: string) => conflict(`${what}; try again when it is done`);
-export const movingOnToNewRun = () => movingOn('The cycle is moving on to a new run of its history; try again in a moment');
+export const movingOnToNewRun = () =>
+  movingOn('The cycle is moving on to a new run of its history; try again in a moment');
 
 export function checkReason(reason: unknown): void {
   const errors: FieldError[] = [];
   checkText(errors, 'reason', reason, 2000);
-  if (errors.length) throw invalid(errors.map((e) => (e.message.startsWith('required') ? { ...e, message: 'say why the cycle is cancelled' } : e)));
+  if (errors.length)
+    throw invalid(
+      errors.map((e) => (e.message.startsWith('required') ? { ...e, message: 'say why the cycle is cancelled' } : e)),
+    );
 }
 
 export function validateAdmin(state: CycleState, a: Actor, phase: Phase | null, what: string): void {
@@ -155,13 +188,18 @@ export function validateMoveDeadline(state: CycleState, a: Actor, deadline: stri
   if (deadline.startsWith('adoption:')) {
     const municipality = deadline.slice('adoption:'.length);
     const pending = state.adoptions.find((x) => x.municipality === municipality && x.decision === null);
-    if (state.phase !== 'adoption' || !pending) throw wrongPhase(`No adoption pending for municipality ${municipality}`);
+    if (state.phase !== 'adoption' || !pending)
+      throw wrongPhase(`No adoption pending for municipality ${municipality}`);
   } else if (deadline === 'proposals' || deadline === 'ipr' || deadline === 'adoption') {
-    if (!OPEN_OR_AHEAD[deadline].includes(state.phase)) throw wrongPhase(`The ${deadline} deadline is behind the cycle (phase '${state.phase}'); moving it would change nothing`);
+    if (!OPEN_OR_AHEAD[deadline].includes(state.phase))
+      throw wrongPhase(
+        `The ${deadline} deadline is behind the cycle (phase '${state.phase}'); moving it would change nothing`,
+      );
     // Passing, the proposal deadline closes the proposals. The others only flag a step overdue, and
     // that step may get a new date while it is still open or ahead: an IPR meeting or a council that
     // is late, or the round that follows a loop-back to IPR after the first round's dates.
-    if (deadline === 'proposals' && Date.parse(state.deadlines.proposals) <= now) throw wrongPhase('The proposals deadline has already passed');
+    if (deadline === 'proposals' && Date.parse(state.deadlines.proposals) <= now)
+      throw wrongPhase('The proposals deadline has already passed');
   } else {
     throw invalid([{ path: 'deadline', message: 'must be proposals, ipr, adoption or adoption:<municipality>' }]);
   }
@@ -177,11 +215,20 @@ export function validateMoveDeadline(state: CycleState, a: Actor, deadline: stri
   }
 }
 
-export function validatePriorityList(cfg: CycleConfig, state: CycleState, a: Actor, items: PriorityItem[], meeting: Meeting): void {
+export function validatePriorityList(
+  cfg: CycleConfig,
+  state: CycleState,
+  a: Actor,
+  items: PriorityItem[],
+  meeting: Meeting,
+): void {
   requireRole(a, ['admin', 'ipr_member'], 'Putting a priority list to the vote');
   requirePhase(state, 'prioritisation', 'Putting a priority list to the vote');
   const adopted = state.lists.find((l) => l.status === 'adopted' && l.version > state.listInAdoption);
-  if (adopted) throw wrongPhase(`Priority list ${adopted.version} is adopted and goes to the municipal councils; no new list until they have decided`);
+  if (adopted)
+    throw wrongPhase(
+      `Priority list ${adopted.version} is adopted and goes to the municipal councils; no new list until they have decided`,
+    );
   const errors: FieldError[] = [];
   checkDate(errors, 'meeting.date', meeting?.date);
   checkText(errors, 'meeting.caseNumber', meeting?.caseNumber, 50);
@@ -190,10 +237,13 @@ export function validatePriorityList(cfg: CycleConfig, state: CycleState, a: Act
   const seenRanks = new Set<number>();
   items.forEach((item, i) => {
     const measure = state.measures.find((m) => m.id === item.measureId);
-    if (!measure || measure.status === 'withdrawn') errors.push({ path: `items.${i}.measureId`, message: `no proposed measure '${item.measureId}'` });
-    if (seenMeasures.has(item.measureId)) errors.push({ path: `items.${i}.measureId`, message: 'measure listed twice' });
+    if (!measure || measure.status === 'withdrawn')
+      errors.push({ path: `items.${i}.measureId`, message: `no proposed measure '${item.measureId}'` });
+    if (seenMeasures.has(item.measureId))
+      errors.push({ path: `items.${i}.measureId`, message: 'measure listed twice' });
     seenMeasures.add(item.measureId);
-    if (!Number.isInteger(item.rank) || item.rank < 1) errors.push({ path: `items.${i}.rank`, message: 'must be a positive integer' });
+    if (!Number.isInteger(item.rank) || item.rank < 1)
+      errors.push({ path: `items.${i}.rank`, message: 'must be a positive integer' });
     if (seenRanks.has(item.rank)) errors.push({ path: `items.${i}.rank`, message: 'ranks must be unique' });
     seenRanks.add(item.rank);
     const before = errors.length;
@@ -202,7 +252,10 @@ export function validatePriorityList(cfg: CycleConfig, state: CycleState, a: Act
       for (const [year, grant] of Object.entries(item.grants)) {
         const requested = measure.amounts[year] ?? '0.00';
         if (parseMoney(grant).greaterThan(parseMoney(requested))) {
-          errors.push({ path: `items.${i}.grants.${year}`, message: `grant ${grant} exceeds the requested ${requested}` });
+          errors.push({
+            path: `items.${i}.grants.${year}`,
+            message: `grant ${grant} exceeds the requested ${requested}`,
+          });
         }
       }
     }
@@ -227,19 +280,24 @@ export function validateVote(cfg: CycleConfig, state: CycleState, a: Actor, vers
 }
 
 export function validateAdoption(cfg: CycleConfig, state: CycleState, a: Actor, x: AdoptionInput): void {
-  if (!cfg.partnership.municipalities.some((m) => m.id === x.municipality)) throw notFound(`No municipality ${x.municipality} in this partnership`);
+  if (!cfg.partnership.municipalities.some((m) => m.id === x.municipality))
+    throw notFound(`No municipality ${x.municipality} in this partnership`);
   requireRole(a, ['municipal_clerk'], 'Recording an adoption');
-  if (a.municipality !== x.municipality) throw forbidden(`A clerk of ${a.municipality ?? 'no municipality'} cannot record ${x.municipality}'s decision`);
+  if (a.municipality !== x.municipality)
+    throw forbidden(`A clerk of ${a.municipality ?? 'no municipality'} cannot record ${x.municipality}'s decision`);
   requirePhase(state, 'adoption', 'Recording an adoption');
   const pending = state.adoptions.find((p) => p.municipality === x.municipality);
   if (!pending) throw conflict(`Municipality ${x.municipality} need not adopt again in round ${state.round}`);
-  if (pending.decision !== null) throw conflict(`Municipality ${x.municipality} has already decided in round ${state.round}`);
+  if (pending.decision !== null)
+    throw conflict(`Municipality ${x.municipality} has already decided in round ${state.round}`);
   const errors: FieldError[] = [];
-  if (!['adopted', 'reduced', 'rejected'].includes(x.decision)) errors.push({ path: 'decision', message: 'must be adopted, reduced or rejected' });
+  if (!['adopted', 'reduced', 'rejected'].includes(x.decision))
+    errors.push({ path: 'decision', message: 'must be adopted, reduced or rejected' });
   checkText(errors, 'caseNumber', x.caseNumber, 50);
   checkDate(errors, 'decidedOn', x.decidedOn);
   // Date.now() is the workflow's own clock here (deterministic on replay).
-  if (isCalendarDate(x.decidedOn) && isAfterOsloToday(x.decidedOn, Date.now())) errors.push({ path: 'decidedOn', message: FUTURE_DECISION_MESSAGE });
+  if (isCalendarDate(x.decidedOn) && isAfterOsloToday(x.decidedOn, Date.now()))
+    errors.push({ path: 'decidedOn', message: FUTURE_DECISION_MESSAGE });
   if (x.decision === 'reduced') {
     const before = errors.length;
     checkYearMap(errors, 'amounts', x.amounts, cfg, false);
@@ -247,10 +305,15 @@ export function validateAdoption(cfg: CycleConfig, state: CycleState, a: Actor, 
       let lower = false;
       for (const [year, amount] of Object.entries(x.amounts ?? {})) {
         const asked = parseMoney(pending.requested[year] ?? '0.00');
-        if (parseMoney(amount).greaterThan(asked)) errors.push({ path: `amounts.${year}`, message: `above the requested ${asked.toFixed(2)}` });
+        if (parseMoney(amount).greaterThan(asked))
+          errors.push({ path: `amounts.${year}`, message: `above the requested ${asked.toFixed(2)}` });
         if (parseMoney(amount).lessThan(asked)) lower = true;
       }
-      if (!lower && errors.length === before) errors.push({ path: 'amounts', message: 'a reduced decision must lower at least one year; use adopted otherwise' });
+      if (!lower && errors.length === before)
+        errors.push({
+          path: 'amounts',
+          message: 'a reduced decision must lower at least one year; use adopted otherwise',
+        });
     }
   } else if (x.amounts !== undefined && Object.keys(x.amounts).length > 0) {
     errors.push({ path: 'amounts', message: `amounts are given only with decision 'reduced'` });
@@ -258,12 +321,19 @@ export function validateAdoption(cfg: CycleConfig, state: CycleState, a: Actor, 
   if (errors.length) throw invalid(errors);
 }
 
-export function validateProgress(cfg: CycleConfig, state: CycleState, a: Actor, r: ProgressReportInput, grants: YearMap | undefined): void {
+export function validateProgress(
+  cfg: CycleConfig,
+  state: CycleState,
+  a: Actor,
+  r: ProgressReportInput,
+  grants: YearMap | undefined,
+): void {
   requireRole(a, ['proposer', 'admin'], 'Reporting progress');
   requirePhase(state, 'adopted', 'Reporting progress');
   const measure = state.measures.find((m) => m.id === r.measureId);
   if (!measure) throw notFound(`No measure '${r.measureId}' in this cycle`);
-  if (!isAdmin(a) && measure.proposedBy !== a.sub) throw forbidden('Only its proposer or an administrator may report on a measure');
+  if (!isAdmin(a) && measure.proposedBy !== a.sub)
+    throw forbidden('Only its proposer or an administrator may report on a measure');
   if (!grants) throw conflict(`Measure '${r.measureId}' was not granted money`);
   const errors: FieldError[] = [];
   checkText(errors, 'progress', r.progress, 10_000);
@@ -273,7 +343,11 @@ export function validateProgress(cfg: CycleConfig, state: CycleState, a: Actor, 
     for (const [year, amount] of Object.entries(r.spent)) {
       const total = parseMoney(spentBefore[year] ?? '0.00').plus(parseMoney(amount));
       const granted = parseMoney(grants[year] ?? '0.00');
-      if (total.greaterThan(granted)) errors.push({ path: `spent.${year}`, message: `total spent ${total.toFixed(2)} would exceed the grant ${granted.toFixed(2)}` });
+      if (total.greaterThan(granted))
+        errors.push({
+          path: `spent.${year}`,
+          message: `total spent ${total.toFixed(2)} would exceed the grant ${granted.toFixed(2)}`,
+        });
     }
   }
   if (errors.length) throw invalid(errors);
@@ -282,20 +356,29 @@ export function validateProgress(cfg: CycleConfig, state: CycleState, a: Actor, 
 /** Values for the cycle's year or an earlier one (a baseline), for indicators of the partnership's plan. */
 export function validateIndicators(cfg: CycleConfig, state: CycleState, a: Actor, x: IndicatorInput): void {
   requireRole(a, ['admin'], 'Reporting indicators');
-  if (state.phase !== 'adopted') throw wrongPhase(`Indicators are reported while the plan is adopted; the cycle is in '${state.phase}'`);
+  if (state.phase !== 'adopted')
+    throw wrongPhase(`Indicators are reported while the plan is adopted; the cycle is in '${state.phase}'`);
   const errors: FieldError[] = [];
-  if (!Number.isInteger(x.year) || x.year < 2000 || x.year > cfg.year) errors.push({ path: 'year', message: `must be a year from 2000 to ${cfg.year}` });
-  if (!Array.isArray(x.values) || x.values.length === 0) errors.push({ path: 'values', message: 'at least one indicator value' });
+  if (!Number.isInteger(x.year) || x.year < 2000 || x.year > cfg.year)
+    errors.push({ path: 'year', message: `must be a year from 2000 to ${cfg.year}` });
+  if (!Array.isArray(x.values) || x.values.length === 0)
+    errors.push({ path: 'values', message: 'at least one indicator value' });
   else {
     const seen = new Set<string>();
     x.values.forEach((v, i) => {
-      if (typeof v.indicator !== 'string' || !v.indicator) errors.push({ path: `values.${i}.indicator`, message: 'required' });
-      else if (!cfg.indicatorIds.includes(v.indicator)) errors.push({ path: `values.${i}.indicator`, message: `no indicator '${v.indicator}' in the plan` });
+      if (typeof v.indicator !== 'string' || !v.indicator)
+        errors.push({ path: `values.${i}.indicator`, message: 'required' });
+      else if (!cfg.indicatorIds.includes(v.indicator))
+        errors.push({ path: `values.${i}.indicator`, message: `no indicator '${v.indicator}' in the plan` });
       else if (seen.has(v.indicator)) errors.push({ path: `values.${i}.indicator`, message: 'indicator given twice' });
       seen.add(v.indicator);
-      if (typeof v.value !== 'string' || !/^-?\d{1,15}(\.\d{1,6})?$/.test(v.value)) errors.push({ path: `values.${i}.value`, message: 'must be a decimal string' });
+      if (typeof v.value !== 'string' || !/^-?\d{1,15}(\.\d{1,6})?$/.test(v.value))
+        errors.push({ path: `values.${i}.value`, message: 'must be a decimal string' });
       if (v.note !== undefined && (typeof v.note !== 'string' || v.note.length > 2000 || unstorableText(v.note))) {
-        errors.push({ path: `values.${i}.note`, message: 'text of at most 2000 characters, without control characters' });
+        errors.push({
+          path: `values.${i}.note`,
+          message: 'text of at most 2000 characters, without control characters',
+        });
       }
     });
   }

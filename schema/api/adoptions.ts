@@ -12,8 +12,10 @@ export const AdoptionRequest = named(
       decidedOn: CalendarDate.refine((d) => !isAfterOsloToday(d, Date.now()), FUTURE_DECISION_MESSAGE),
     })
     .superRefine((a, ctx) => {
-      if (a.decision === 'reduced' && a.amounts === undefined) ctx.addIssue({ code: 'custom', path: ['amounts'], message: 'required when the decision is "reduced"' });
-      if (a.decision !== 'reduced' && a.amounts !== undefined) ctx.addIssue({ code: 'custom', path: ['amounts'], message: 'only with the decision "reduced"' });
+      if (a.decision === 'reduced' && a.amounts === undefined)
+        ctx.addIssue({ code: 'custom', path: ['amounts'], message: 'required when the decision is "reduced"' });
+      if (a.decision !== 'reduced' && a.amounts !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['amounts'], message: 'only with the decision "reduced"' });
     }),
   'AdoptionRequest',
   "A municipal council's decision on its contribution.",

@@ -14,7 +14,10 @@ export const StartCycleRequest = named(
     year: Year,
     frames: z.record(FunderId, YearMap).describe('every funder of the partnership, each with exactly the years Y..Y+3'),
     deadlines: DeadlinesInput,
-    carryOver: z.boolean().default(false).describe("bring in the unspent money year Y-1 carried over at its year-end close"),
+    carryOver: z
+      .boolean()
+      .default(false)
+      .describe('bring in the unspent money year Y-1 carried over at its year-end close'),
   }),
   'StartCycleRequest',
   'Start the cycle for budget year Y.',
@@ -25,7 +28,10 @@ export const MoveDeadlineRequest = named(
   z.strictObject({
     deadline: z
       .string()
-      .regex(/^(proposals|ipr|adoption(:\d{4})?)$/, 'one of "proposals", "ipr", "adoption" or "adoption:{municipality number}"'),
+      .regex(
+        /^(proposals|ipr|adoption(:\d{4})?)$/,
+        'one of "proposals", "ipr", "adoption" or "adoption:{municipality number}"',
+      ),
     to: Instant,
   }),
   'MoveDeadlineRequest',
@@ -47,4 +53,9 @@ export const CloseCycleRequest = named(
   'request',
 );
 
-export const CancelCycleRequest = named(z.strictObject({ reason: Text(2000) }), 'CancelCycleRequest', 'Stop a cycle.', 'request');
+export const CancelCycleRequest = named(
+  z.strictObject({ reason: Text(2000) }),
+  'CancelCycleRequest',
+  'Stop a cycle.',
+  'request',
+);

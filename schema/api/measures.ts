@@ -5,7 +5,10 @@ import { Money, named, storable, Text, YearMap } from './fields.js';
 const measureFields = {
   title: Text(200),
   description: Text(10_000),
-  strategies: z.array(storable(z.string().min(1).max(20))).min(1, 'at least one strategy code').describe('strategy codes of the plan, e.g. ["2.1"]'),
+  strategies: z
+    .array(storable(z.string().min(1).max(20)))
+    .min(1, 'at least one strategy code')
+    .describe('strategy codes of the plan, e.g. ["2.1"]'),
   responsible: Text(200),
   amounts: YearMap.describe('requested from the partnership, per year within Y..Y+3'),
   cofunding: z.array(z.strictObject({ source: Text(200), amount: Money })).describe('other money, outside the split'),
@@ -19,7 +22,10 @@ export const MeasureInput = named(
 );
 
 export const MeasurePatch = named(
-  z.strictObject(measureFields).partial().refine((m) => Object.keys(m).length > 0, 'name at least one field to change'),
+  z
+    .strictObject(measureFields)
+    .partial()
+    .refine((m) => Object.keys(m).length > 0, 'name at least one field to change'),
   'MeasurePatch',
   'The fields of a measure to change; the others stay.',
   'request',

@@ -19,7 +19,12 @@ export const PriorityListRequest = named(
       list.items.forEach((item, i) => {
         for (const field of ['rank', 'measureId'] as const) {
           const set = seen[field] as Set<unknown>;
-          if (set.has(item[field])) ctx.addIssue({ code: 'custom', path: ['items', i, field], message: `${field} ${item[field]} appears twice` });
+          if (set.has(item[field]))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['items', i, field],
+              message: `${field} ${item[field]} appears twice`,
+            });
           set.add(item[field]);
         }
       });
@@ -29,4 +34,9 @@ export const PriorityListRequest = named(
   'request',
 );
 
-export const VoteRequest = named(z.strictObject({ vote: z.enum(['approve', 'reject']) }), 'VoteRequest', 'One vote per member per list.', 'request');
+export const VoteRequest = named(
+  z.strictObject({ vote: z.enum(['approve', 'reject']) }),
+  'VoteRequest',
+  'One vote per member per list.',
+  'request',
+);

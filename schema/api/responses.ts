@@ -18,9 +18,19 @@ export const ProblemSchema = named(
   'response',
 );
 
-export const Deadlines = named(z.object({ proposals: z.string(), ipr: z.string(), adoption: z.string() }), 'Deadlines', 'ISO 8601 instants.', 'response');
+export const Deadlines = named(
+  z.object({ proposals: z.string(), ipr: z.string(), adoption: z.string() }),
+  'Deadlines',
+  'ISO 8601 instants.',
+  'response',
+);
 
-const PriorityItem = named(z.object({ measureId: z.string(), rank: z.int(), grants: YearMapOut }), 'PriorityItem', 'A ranked measure and its grants per year.', 'response');
+const PriorityItem = named(
+  z.object({ measureId: z.string(), rank: z.int(), grants: YearMapOut }),
+  'PriorityItem',
+  'A ranked measure and its grants per year.',
+  'response',
+);
 
 export const PriorityListSchema = named(
   z.object({
@@ -66,7 +76,15 @@ export const CycleStatusSchema = named(
     pendingActions: z.array(z.object({ actor: z.string(), action: z.string(), dueAt: z.string().nullable() })),
     history: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), ref: z.string().nullable() })),
     frames: FunderYearMapOut.describe('frames in force now, carry-over included'),
-    measures: z.array(z.object({ id: z.string(), proposedBy: z.string(), amounts: YearMapOut, strategies: z.array(z.string()), status: MeasureStatus })),
+    measures: z.array(
+      z.object({
+        id: z.string(),
+        proposedBy: z.string(),
+        amounts: YearMapOut,
+        strategies: z.array(z.string()),
+        status: MeasureStatus,
+      }),
+    ),
     priorityLists: z.array(PriorityListSchema),
     adoptions: z.array(AdoptionSchema),
     adoptionRound: z.int(),
@@ -151,9 +169,18 @@ export const AllocationsSchema = named(
     phase: PhaseSchema,
     basis: z.object({ priorityListVersion: z.int().nullable(), status: z.enum(['adopted', 'voting', 'none']) }),
     years: z.array(z.int()),
-    funders: z.array(z.object({ id: z.string(), name: z.string(), frame: YearMapOut, allocated: YearMapOut, remaining: YearMapOut })),
+    funders: z.array(
+      z.object({ id: z.string(), name: z.string(), frame: YearMapOut, allocated: YearMapOut, remaining: YearMapOut }),
+    ),
     measures: z.array(
-      z.object({ id: z.string(), title: z.string(), strategies: z.array(z.string()), rank: z.int().nullable(), grants: YearMapOut, shares: FunderYearMapOut }),
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        strategies: z.array(z.string()),
+        rank: z.int().nullable(),
+        grants: YearMapOut,
+        shares: FunderYearMapOut,
+      }),
     ),
     goals: z.array(z.object({ goal: z.string(), title: z.string(), granted: YearMapOut })),
     strategies: z.array(z.object({ strategy: z.string(), title: z.string(), granted: YearMapOut })),
@@ -169,15 +196,25 @@ export const AllocationsSchema = named(
   [
     'What each funder pays, per measure and year, against its frame.',
     'Once the cycle is adopted the figures are the binding allocation rows; before that they are computed from the list under vote (basis.status "voting") and are not binding.',
-    "Every share is rounded by the largest-remainder rule at øre precision (county first, then the municipalities by the key); every total is the sum of the rounded shares it covers.",
+    'Every share is rounded by the largest-remainder rule at øre precision (county first, then the municipalities by the key); every total is the sum of the rounded shares it covers.',
     "A measure's money counts towards the goal and strategy of its FIRST listed strategy, so the goal totals add up to the grand total.",
   ].join(' '),
   'response',
 );
 
-named(PartnershipConfigSchema, 'Partnership', 'A partnership: members, cost-sharing rule and key, IPR roster.', 'response');
+named(
+  PartnershipConfigSchema,
+  'Partnership',
+  'A partnership: members, cost-sharing rule and key, IPR roster.',
+  'response',
+);
 named(PlanSchema, 'Plan', 'The strategic plan: goals with strategies, and indicators.', 'response');
 named(StrategySchema, 'Strategy', 'A strategy of the plan, possibly with sub-strategies.', 'response');
 
 export const CreatedSchema = named(z.object({ id: z.string() }), 'Created', 'The id of what was created.', 'response');
-export const IndicatorsRecordedSchema = named(z.object({ count: z.int() }), 'IndicatorsRecorded', 'How many values were recorded.', 'response');
+export const IndicatorsRecordedSchema = named(
+  z.object({ count: z.int() }),
+  'IndicatorsRecorded',
+  'How many values were recorded.',
+  'response',
+);

@@ -7,7 +7,13 @@ import { PartnershipConfigSchema, type PartnershipConfig, type RosterMember } fr
 const INNLANDET = { id: 'county', name: 'Innlandet fylkeskommune', orgName: 'IFK' } as const;
 
 function mayors(municipalities: { id: string; name: string }[]): RosterMember[] {
-  return municipalities.map((m) => ({ id: `mayor-${m.id}`, name: `Ordfører i ${m.name}`, role: 'mayor', municipality: m.id, votes: true }));
+  return municipalities.map((m) => ({
+    id: `mayor-${m.id}`,
+    name: `Ordfører i ${m.name}`,
+    role: 'mayor',
+    municipality: m.id,
+    votes: true,
+  }));
 }
 
 function countyPoliticians(): RosterMember[] {

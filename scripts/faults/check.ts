@@ -31,16 +31,23 @@ export async function recordsBeyondWorkflow(sql: postgres.Sql, cycleId: string, 
     if (!measures.has(id)) out.push(`measure ${id}`);
   }
   const lists = new Map(view.priorityLists.map((l) => [l.version, l]));
-  for (const { version } of await sql<{ version: number }[]>`select version from priority_lists where cycle_id = ${cycleId}`) {
+  for (const { version } of await sql<
+    { version: number }[]
+  >`select version from priority_lists where cycle_id = ${cycleId}`) {
     if (!lists.has(version)) out.push(`priority list ${version}`);
   }
-  for (const v of await sql<{ version: number; member: string }[]>`select version, member_id as member from votes where cycle_id = ${cycleId}`) {
+  for (const v of await sql<
+    { version: number; member: string }[]
+  >`select version, member_id as member from votes where cycle_id = ${cycleId}`) {
     if (!lists.get(v.version)?.voters[v.member]) out.push(`vote of ${v.member} on list ${v.version}`);
   }
   const decided = new Set(view.adoptions.filter((a) => a.decision !== null).map((a) => `${a.round}:${a.municipality}`));
   const rounds = new Set(view.adoptions.map((a) => a.round));
-  for (const a of await sql<{ round: number; municipality: string }[]>`select round, municipality from adoptions where cycle_id = ${cycleId}`) {
-    if (rounds.has(a.round) && !decided.has(`${a.round}:${a.municipality}`)) out.push(`decision of ${a.municipality} in round ${a.round}`);
+  for (const a of await sql<
+    { round: number; municipality: string }[]
+  >`select round, municipality from adoptions where cycle_id = ${cycleId}`) {
+    if (rounds.has(a.round) && !decided.has(`${a.round}:${a.municipality}`))
+      out.push(`decision of ${a.municipality} in round ${a.round}`);
   }
   return out;
 }
@@ -70,7 +77,13 @@ export async function rowCounts(sql: postgres.Sql, tables: string[], cycleId: st
   return counts;
 }
 
-export async function checkCycle(sql: postgres.Sql, tables: string[], run: CycleResult, reference: CycleResult, referenceCounts: Record<string, number>): Promise<Verdict> {
+export async function checkCycle(
+  sql: postgres.Sql,
+  tables: string[],
+  run: CycleResult,
+  reference: CycleResult,
+  referenceCounts: Record<string, number>,
+): Promise<Verdict> {
   const v: Verdict = { lost: 0, duplicated: 0, findings: [] };
   const { cycleId, succeeded } = run;
   if (run.failure) {
@@ -78,7 +91,9 @@ export async function checkCycle(sql: postgres.Sql, tables: string[], run: Cycle
     v.findings.push(`did not run to the end: ${run.failure}`);
   } else if (run.allocations !== reference.allocations) {
     v.lost += 1;
-    v.findings.push(`allocations differ from the undisturbed run:\n${firstDifference(reference.allocations ?? '', run.allocations ?? '')}`);
+    v.findings.push(
+      `allocations differ from the undisturbed run:\n${firstDifference(reference.allocations ?? '', run.allocations ?? '')}`,
+    );
   }
 
   for (const d of run.divergences) {
@@ -93,7 +108,8 @@ export async function checkCycle(sql: postgres.Sql, tables: string[], run: Cycle
       const diff = counts[table]! - (referenceCounts[table] ?? 0);
       if (diff > 0) v.duplicated += diff;
       if (diff < 0) v.lost += -diff;
-      if (diff !== 0) v.findings.push(`${table}: ${counts[table]} rows, the undisturbed run has ${referenceCounts[table]}`);
+      if (diff !== 0)
+        v.findings.push(`${table}: ${counts[table]} rows, the undisturbed run has ${referenceCounts[table]}`);
     }
   }
 
@@ -105,16 +121,44 @@ export async function checkCycle(sql: postgres.Sql, tables: string[], run: Cycle
   };
   const n = (rows: { n: number }[]) => rows[0]!.n;
   for (const m of succeeded.measures) {
-    once(`measure ${m.id} (${m.title})`, n(await sql<{ n: number }[]>`select count(*)::int as n from measures where cycle_id = ${cycleId} and id = ${m.id}`));
+    once(
+      `measure ${m.id} (${m.title})`,
+      n(
+        await sql<
+          { n: number }[]
+        >`select count(*)::int as n from measures where cycle_id = ${cycleId} and id = ${m.id}`,
+      ),
+    );
   }
   for (const version of succeeded.lists) {
-    once(`priority list ${version}`, n(await sql<{ n: number }[]>`select count(*)::int as n from priority_lists where cycle_id = ${cycleId} and version = ${version}`));
+    once(
+      `priority list ${version}`,
+      n(
+        await sql<
+          { n: number }[]
+        >`select count(*)::int as n from priority_lists where cycle_id = ${cycleId} and version = ${version}`,
+      ),
+    );
   }
   for (const vote of succeeded.votes) {
-    once(`vote of ${vote.member} on list ${vote.version}`, n(await sql<{ n: number }[]>`select count(*)::int as n from votes where cycle_id = ${cycleId} and version = ${vote.version} and member_id = ${vote.member}`));
+    once(
+      `vote of ${vote.member} on list ${vote.version}`,
+      n(
+        await sql<
+          { n: number }[]
+        >`select count(*)::int as n from votes where cycle_id = ${cycleId} and version = ${vote.version} and member_id = ${vote.member}`,
+      ),
+    );
   }
   for (const a of succeeded.adoptions) {
-    once(`decision of ${a.municipality} in round ${a.round}`, n(await sql<{ n: number }[]>`select count(*)::int as n from adoptions where cycle_id = ${cycleId} and round = ${a.round} and municipality = ${a.municipality}`));
+    once(
+      `decision of ${a.municipality} in round ${a.round}`,
+      n(
+        await sql<
+          { n: number }[]
+        >`select count(*)::int as n from adoptions where cycle_id = ${cycleId} and round = ${a.round} and municipality = ${a.municipality}`,
+      ),
+    );
   }
   return v;
 }
@@ -122,7 +166,8 @@ export async function checkCycle(sql: postgres.Sql, tables: string[], run: Cycle
 function firstDifference(a: string, b: string): string {
   const [x, y] = [a.split('\n'), b.split('\n')];
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return `  line ${i + 1}: undisturbed ${JSON.stringify(x[i] ?? '(end)')}, this run ${JSON.stringify(y[i] ?? '(end)')}`;
+    if (x[i] !== y[i])
+      return `  line ${i + 1}: undisturbed ${JSON.stringify(x[i] ?? '(end)')}, this run ${JSON.stringify(y[i] ?? '(end)')}`;
   }
   return '  (same lines)';
 }

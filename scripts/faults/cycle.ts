@@ -67,23 +67,33 @@ export async function runCycle(ctx: CycleContext): Promise<CycleResult> {
   const [y0, y1] = years as [string, string];
   const succeeded: Succeeded = { measures: [], lists: [], votes: [], adoptions: [] };
   const result: CycleResult = { cycleId, year, variant, startedAt: Date.now(), endedAt: 0, succeeded, divergences: [] };
-  const step = (what: string) => ctx.log?.(`${cycleId} +${((Date.now() - result.startedAt) / 1000).toFixed(0)} s: ${what}`);
+  const step = (what: string) =>
+    ctx.log?.(`${cycleId} +${((Date.now() - result.startedAt) / 1000).toFixed(0)} s: ${what}`);
   const tokens = new Map<string, Promise<string>>();
   const token = (claims: Partial<TokenClaims> & { roles: TokenClaims['roles'] }) => {
     const sub = claims.sub ?? claims.roles[0]!;
     const key = `${sub}:${claims.roles.join(',')}`;
-    if (!tokens.has(key)) tokens.set(key, signLocalToken(ctx.secret, { sub, name: sub, partnership: PID, ...claims }, '4h'));
+    if (!tokens.has(key))
+      tokens.set(key, signLocalToken(ctx.secret, { sub, name: sub, partnership: PID, ...claims }, '4h'));
     return tokens.get(key)!;
   };
   const admin = () => token({ sub: 'faults-admin', roles: ['admin'] });
 
   /** 2xx, or a refusal to a retried POST that says it was carried out before (the contract returns the first outcome instead). */
-  const expect = <T>(what: string, answer: Answer<T>, ok: number, alreadyDone: number[] = []): Answer<T> | undefined => {
+  const expect = <T>(
+    what: string,
+    answer: Answer<T>,
+    ok: number,
+    alreadyDone: number[] = [],
+  ): Answer<T> | undefined => {
     if (answer.status === ok) return answer;
     if (answer.retried && alreadyDone.includes(answer.status)) return undefined;
     throw new ScriptError(`${what}: ${answer.status} ${answer.text.slice(0, 300)}`);
   };
-  type Status = { phase: string; adoptions: { round: number; municipality: string; requested: Record<string, string>; decision: string | null }[] };
+  type Status = {
+    phase: string;
+    adoptions: { round: number; municipality: string; requested: Record<string, string>; decision: string | null }[];
+  };
   const status = async () => (await client.call<Status>('GET', `/cycles/${cycleId}`, await admin())).body;
   /** Polls the status until the cycle is in one of the phases `wanted`. */
   const phase = async (...wanted: string[]) => {
@@ -95,16 +105,35 @@ export async function runCycle(ctx: CycleContext): Promise<CycleResult> {
       if (wanted.includes(last)) return s;
       await new Promise((r) => setTimeout(r, 300));
     }
-    throw new ScriptError(`${cycleId} not in ${wanted.join(' or ')} after ${ctx.phaseTimeoutMs / 1000} s (still ${last})`);
+    throw new ScriptError(
+      `${cycleId} not in ${wanted.join(' or ')} after ${ctx.phaseTimeoutMs / 1000} s (still ${last})`,
+    );
   };
   const putListToVote = async (round: number) => {
     step(`round ${round}: the recommended list put to the vote`);
     const rec = await client.call<{ items: unknown[] }>('GET', `/cycles/${cycleId}/recommendation`, await admin());
     expect('recommendation', rec, 200);
-    const list = expect('priority list', await client.call<{ version: number }>('POST', `/cycles/${cycleId}/priority-lists`, await admin(), { items: rec.body.items, meeting: { date: today(), caseNumber: `IPR ${round}/${year}` } }), 201)!;
+    const list = expect(
+      'priority list',
+      await client.call<{ version: number }>('POST', `/cycles/${cycleId}/priority-lists`, await admin(), {
+        items: rec.body.items,
+        meeting: { date: today(), caseNumber: `IPR ${round}/${year}` },
+      }),
+      201,
+    )!;
     succeeded.lists.push(list.body.version);
     for (const member of VOTERS) {
-      const voted = expect(`vote of ${member}`, await client.call('POST', `/cycles/${cycleId}/priority-lists/${list.body.version}/votes`, await token({ sub: member, roles: ['ipr_member'] }), { vote: 'approve' }), 201, [409]);
+      const voted = expect(
+        `vote of ${member}`,
+        await client.call(
+          'POST',
+          `/cycles/${cycleId}/priority-lists/${list.body.version}/votes`,
+          await token({ sub: member, roles: ['ipr_member'] }),
+          { vote: 'approve' },
+        ),
+        201,
+        [409],
+      );
       if (voted) succeeded.votes.push({ version: list.body.version, member });
     }
     step(`round ${round}: voted; waiting for adoption`);
@@ -115,7 +144,16 @@ export async function runCycle(ctx: CycleContext): Promise<CycleResult> {
   const decide = async (round: number, municipality: string, body: Record<string, unknown>) => {
     step(`round ${round}: the council of ${municipality} decides ${String(body.decision)}`);
     const clerk = await token({ sub: `clerk-${municipality}`, roles: ['municipal_clerk'], municipality });
-    const done = expect(`adoption of ${municipality}`, await client.call('POST', `/cycles/${cycleId}/adoptions/${municipality}`, clerk, { caseNumber: `K ${round}/${municipality}`, decidedOn: today(), ...body }), 201, [409]);
+    const done = expect(
+      `adoption of ${municipality}`,
+      await client.call('POST', `/cycles/${cycleId}/adoptions/${municipality}`, clerk, {
+        caseNumber: `K ${round}/${municipality}`,
+        decidedOn: today(),
+        ...body,
+      }),
+      201,
+      [409],
+    );
     if (done) succeeded.adoptions.push({ round, municipality });
   };
 
@@ -130,10 +168,12 @@ export async function runCycle(ctx: CycleContext): Promise<CycleResult> {
     step(`comparing the records with the workflow (${when})`);
     const until = Date.now() + 15_000;
     for (let waited = 0; ; waited++) {
-      const view = await client.call<WorkflowView & { phase?: string }>('GET', `/cycles/${cycleId}`, await admin()).catch((e: unknown) => {
-        if (e instanceof GaveUp) throw e;
-        return undefined;
-      });
+      const view = await client
+        .call<WorkflowView & { phase?: string }>('GET', `/cycles/${cycleId}`, await admin())
+        .catch((e: unknown) => {
+          if (e instanceof GaveUp) throw e;
+          return undefined;
+        });
       if (view?.status === 200 && view.body.source !== 'records') {
         beyond = await recordsBeyondWorkflow(sql, cycleId, view.body);
         if (beyond.length === 0 || Date.now() > until) break;
@@ -143,28 +183,58 @@ export async function runCycle(ctx: CycleContext): Promise<CycleResult> {
       }
       await new Promise((r) => setTimeout(r, 500));
     }
-    for (const b of beyond) if (!result.divergences.some((d) => d.startsWith(b))) result.divergences.push(`${b} is in Postgres but not in the workflow (${when})`);
+    for (const b of beyond)
+      if (!result.divergences.some((d) => d.startsWith(b)))
+        result.divergences.push(`${b} is in Postgres but not in the workflow (${when})`);
   };
   client.onFailedPost = (path) => compareRecords(`after a failed attempt of POST ${path}`);
 
   try {
     const byYear = (amount: string) => Object.fromEntries(years.map((y) => [y, amount]));
-    const frames = { county: byYear('3000000.00'), ...Object.fromEntries(MUNICIPALITIES.map((m) => [m, byYear('600000.00')])) };
-    const deadlines = { proposals: '2099-01-01T00:00:00Z', ipr: '2099-02-01T00:00:00Z', adoption: '2099-03-01T00:00:00Z' };
+    const frames = {
+      county: byYear('3000000.00'),
+      ...Object.fromEntries(MUNICIPALITIES.map((m) => [m, byYear('600000.00')])),
+    };
+    const deadlines = {
+      proposals: '2099-01-01T00:00:00Z',
+      ipr: '2099-02-01T00:00:00Z',
+      adoption: '2099-03-01T00:00:00Z',
+    };
     step('start');
-    expect('start', await client.call('POST', `/partnerships/${PID}/cycles`, await admin(), { year, frames, deadlines }), 201, [409]);
+    expect(
+      'start',
+      await client.call('POST', `/partnerships/${PID}/cycles`, await admin(), { year, frames, deadlines }),
+      201,
+      [409],
+    );
 
     const proposer = await token({ sub: 'faults-proposer', roles: ['proposer'] });
     for (let i = 0; i < MEASURES; i++) {
       const title = `Tiltak ${variant}-${i}`;
       const amounts: Record<string, string> = { [y0]: `${100_000 + ((i * 37 + variant * 11) % 20) * 25_000}.00` };
       if (i % 2 === 0) amounts[y1] = `${50_000 + ((i * 13 + variant) % 10) * 10_000}.00`;
-      const measure = { title, description: `Tiltak ${i} i feilprøven`, strategies: [STRATEGIES[i % STRATEGIES.length]!], responsible: 'LRV', amounts, cofunding: [] };
-      const answer = expect(`measure ${i}`, await client.call<{ id: string }>('POST', `/cycles/${cycleId}/measures`, proposer, measure), 201)!;
+      const measure = {
+        title,
+        description: `Tiltak ${i} i feilprøven`,
+        strategies: [STRATEGIES[i % STRATEGIES.length]!],
+        responsible: 'LRV',
+        amounts,
+        cofunding: [],
+      };
+      const answer = expect(
+        `measure ${i}`,
+        await client.call<{ id: string }>('POST', `/cycles/${cycleId}/measures`, proposer, measure),
+        201,
+      )!;
       succeeded.measures.push({ id: answer.body.id, title });
     }
     step(`${MEASURES} measures submitted; closing proposals`);
-    expect('close proposals', await client.call('POST', `/cycles/${cycleId}/proposals/close`, await admin(), {}), 200, [409]);
+    expect(
+      'close proposals',
+      await client.call('POST', `/cycles/${cycleId}/proposals/close`, await admin(), {}),
+      200,
+      [409],
+    );
     await phase('prioritisation');
 
     // Round 1: one council lowers its share of the first year: back to the IPR.
@@ -172,13 +242,17 @@ export async function runCycle(ctx: CycleContext): Promise<CycleResult> {
     const reducer = MUNICIPALITIES[variant % MUNICIPALITIES.length]!;
     const requested = adoption.adoptions.find((a) => a.municipality === reducer)?.requested[y0] ?? '0.00';
     const lowered = `${Math.floor((Number(requested) * 0.6) / 1000) * 1000}.00`;
-    for (const m of MUNICIPALITIES) await decide(1, m, m === reducer ? { decision: 'reduced', amounts: { [y0]: lowered } } : { decision: 'adopted' });
+    for (const m of MUNICIPALITIES)
+      await decide(1, m, m === reducer ? { decision: 'reduced', amounts: { [y0]: lowered } } : { decision: 'adopted' });
     await phase('prioritisation');
 
     // Round 2: the recommendation within the lowered frame, adopted by all.
     // Only the councils whose share rose adopt again.
     const second = await putListToVote(2);
-    const again = second.phase === 'adopted' ? [] : second.adoptions.filter((a) => a.round === 2 && a.decision === null).map((a) => a.municipality);
+    const again =
+      second.phase === 'adopted'
+        ? []
+        : second.adoptions.filter((a) => a.round === 2 && a.decision === null).map((a) => a.municipality);
     for (const m of again) await decide(2, m, { decision: 'adopted' });
     await phase('adopted');
 
@@ -198,7 +272,12 @@ export async function runCycle(ctx: CycleContext): Promise<CycleResult> {
 }
 
 /** The allocations with what differs between two runs of one script named alike: cycle id, years, measure ids (by title). */
-export function normalise(json: string, cycleId: string, years: string[], measures: { id: string; title: string }[]): string {
+export function normalise(
+  json: string,
+  cycleId: string,
+  years: string[],
+  measures: { id: string; title: string }[],
+): string {
   // Pretty first, so that a difference can be shown line by line.
   let text = JSON.stringify(JSON.parse(json), null, 1).split(cycleId).join('<cycle>');
   for (const { id, title } of measures) text = text.split(`"${id}"`).join(`"<${title}>"`);

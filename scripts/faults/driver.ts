@@ -11,7 +11,14 @@ export const FAULT_KINDS = ['worker', 'temporal', 'postgres', 'api'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** The Updates the API sends for the script's actions (workflows/messages.ts). */
-const UPDATES = ['submitMeasure', 'closeProposals', 'proposePriorityList', 'castVote', 'recordAdoption', 'cycleRecorded'];
+const UPDATES = [
+  'submitMeasure',
+  'closeProposals',
+  'proposePriorityList',
+  'castVote',
+  'recordAdoption',
+  'cycleRecorded',
+];
 /** The decisions among them: where a Temporal outage with the Update in flight lost votes and lists (issue 12). */
 const DECISIONS = ['proposePriorityList', 'castVote', 'recordAdoption'];
 
@@ -108,6 +115,8 @@ export class FaultDriver {
     this.counts[kind] += 1;
     const event = { kind, at, until: Date.now(), detail };
     this.events.push(event);
-    this.log(`  fault ${this.events.length}: ${kind} ${detail} (${((event.until - at) / 1000).toFixed(1)} s until back)`);
+    this.log(
+      `  fault ${this.events.length}: ${kind} ${detail} (${((event.until - at) / 1000).toFixed(1)} s until back)`,
+    );
   }
 }

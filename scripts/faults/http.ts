@@ -27,7 +27,17 @@ export interface Tally {
   refusedOnRetry: number;
 }
 
-export const emptyTally = (): Tally => ({ requests: 0, attempts: 0, retries: 0, unanswered: 0, hung: 0, unavailable503: 0, noRetryAfter: 0, http5xx: 0, refusedOnRetry: 0 });
+export const emptyTally = (): Tally => ({
+  requests: 0,
+  attempts: 0,
+  retries: 0,
+  unanswered: 0,
+  hung: 0,
+  unavailable503: 0,
+  noRetryAfter: 0,
+  http5xx: 0,
+  refusedOnRetry: 0,
+});
 
 export interface Answer<T = unknown> {
   status: number;
@@ -96,8 +106,10 @@ export class ApiClient {
         retried = true;
         if (method === 'POST') await this.onFailedPost?.(path);
       }
-      if (this.options.stopAt !== undefined && Date.now() > this.options.stopAt) throw new GaveUp(`${method} ${path}: the run's deadline has passed`);
-      if (Date.now() - started > this.options.giveUpMs) throw new GaveUp(`${method} ${path}: no answer but 503 or failure within ${this.options.giveUpMs / 1000} s`);
+      if (this.options.stopAt !== undefined && Date.now() > this.options.stopAt)
+        throw new GaveUp(`${method} ${path}: the run's deadline has passed`);
+      if (Date.now() - started > this.options.giveUpMs)
+        throw new GaveUp(`${method} ${path}: no answer but 503 or failure within ${this.options.giveUpMs / 1000} s`);
       this.tally.attempts += 1;
       let res: Response;
       let text: string;
@@ -116,9 +128,13 @@ export class ApiClient {
       } catch (e) {
         if ((e as Error).name === 'TimeoutError') {
           this.tally.hung += 1;
-          this.options.log?.(`${method} ${path}: HUNG, no answer within ${this.options.attemptTimeoutMs / 1000} s (at ${secs()})`);
+          this.options.log?.(
+            `${method} ${path}: HUNG, no answer within ${this.options.attemptTimeoutMs / 1000} s (at ${secs()})`,
+          );
         } else this.tally.unanswered += 1;
-        failed(`no answer (${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message})`);
+        failed(
+          `no answer (${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message})`,
+        );
         await sleep(500);
         continue;
       }
@@ -126,7 +142,9 @@ export class ApiClient {
         this.tally.unavailable503 += 1;
         const after = Number(res.headers.get('retry-after'));
         if (!res.headers.has('retry-after') || !Number.isFinite(after)) this.tally.noRetryAfter += 1;
-        failed(`503 after ${secs()} (Retry-After ${res.headers.get('retry-after') ?? 'missing'}): ${text.slice(0, 160)}`);
+        failed(
+          `503 after ${secs()} (Retry-After ${res.headers.get('retry-after') ?? 'missing'}): ${text.slice(0, 160)}`,
+        );
         await sleep(Math.min(Math.max(Number.isFinite(after) ? after : 1, 0.2), 5) * 1000);
         continue;
       }
@@ -137,7 +155,8 @@ export class ApiClient {
         await sleep(1000);
         continue;
       }
-      if (failures > 0) this.options.log?.(`${method} ${path}: answered ${res.status} after ${attempt + 1} attempts, ${secs()}`);
+      if (failures > 0)
+        this.options.log?.(`${method} ${path}: answered ${res.status} after ${attempt + 1} attempts, ${secs()}`);
       const type = res.headers.get('content-type') ?? '';
       const parsed = type.includes('json') && text ? (JSON.parse(text) as T) : (text as T);
       if (retried && method === 'POST' && (res.status === 409 || res.status === 422)) this.tally.refusedOnRetry += 1;

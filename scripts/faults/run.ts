@@ -58,11 +58,17 @@ export interface FaultReport {
 export async function runFaults(o: FaultOptions): Promise<FaultReport> {
   const log = o.log ?? console.log;
   const random = rng(o.seed);
-  log(`fault suite: seed ${o.seed} (rerun with --seed ${o.seed}), ${o.cycles} cycles, ${o.concurrency} at a time, at least ${o.minPerKind} of each fault`);
+  log(
+    `fault suite: seed ${o.seed} (rerun with --seed ${o.seed}), ${o.cycles} cycles, ${o.concurrency} at a time, at least ${o.minPerKind} of each fault`,
+  );
   const stack = await startFaultStack(log);
   const sql = createSql(stack.databaseUrl, { max: 4, applicationName: 'hoep-faults-check' });
   const secret = new TextEncoder().encode(stack.jwtSecret);
-  const clientOptions = { attemptTimeoutMs: o.attemptTimeoutMs, giveUpMs: 240_000, ...(o.deadlineMs ? { stopAt: Date.now() + o.deadlineMs } : {}) };
+  const clientOptions = {
+    attemptTimeoutMs: o.attemptTimeoutMs,
+    giveUpMs: 240_000,
+    ...(o.deadlineMs ? { stopAt: Date.now() + o.deadlineMs } : {}),
+  };
   const phaseTimeoutMs = 180_000;
   try {
     const variants = Math.min(VARIANTS, o.cycles);
@@ -70,24 +76,46 @@ export async function runFaults(o: FaultOptions): Promise<FaultReport> {
     const references = await Promise.all(
       Array.from({ length: variants }, (_, v) => {
         const progress = (line: string) => log(`    ${line}`);
-        return runCycle({ client: new ApiClient(stack.apiBase, emptyTally(), { ...clientOptions, log: progress }), secret, year: 2100 + v, variant: v, phaseTimeoutMs, sql, log: progress });
+        return runCycle({
+          client: new ApiClient(stack.apiBase, emptyTally(), { ...clientOptions, log: progress }),
+          secret,
+          year: 2100 + v,
+          variant: v,
+          phaseTimeoutMs,
+          sql,
+          log: progress,
+        });
       }),
     );
     for (const r of references) {
-      if (r.failure || r.divergences.length) throw new Error(`the undisturbed cycle ${r.cycleId} failed, so nothing can be compared: ${r.failure ?? r.divergences.join('; ')}`);
+      if (r.failure || r.divergences.length)
+        throw new Error(
+          `the undisturbed cycle ${r.cycleId} failed, so nothing can be compared: ${r.failure ?? r.divergences.join('; ')}`,
+        );
       log(`  ${r.cycleId} (variant ${r.variant}) adopted in ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s`);
     }
     const tables = await cycleTables(sql);
     const referenceCounts = await Promise.all(references.map((r) => rowCounts(sql, tables, r.cycleId)));
 
-    const driver = new FaultDriver(stack, random, { gapMs: o.gapMs, postgresOutageMs: o.postgresOutageMs, temporalDownMs: o.temporalDownMs, ...(o.faultLimit ? { limit: o.faultLimit } : {}) }, log);
+    const driver = new FaultDriver(
+      stack,
+      random,
+      {
+        gapMs: o.gapMs,
+        postgresOutageMs: o.postgresOutageMs,
+        temporalDownMs: o.temporalDownMs,
+        ...(o.faultLimit ? { limit: o.faultLimit } : {}),
+      },
+      log,
+    );
     log(`disturbed: cycles from ${2110}, faults every ${o.gapMs[0] / 1000}-${o.gapMs[1] / 1000} s`);
     driver.start();
     const runs: { result: CycleResult; tally: Tally }[] = [];
     let next = 0;
     // Bounded: a driver that cannot inject (a part that no longer starts) must not keep cycles coming.
     const more = () =>
-      (clientOptions.stopAt === undefined || Date.now() < clientOptions.stopAt) && (next < o.cycles || (!driver.covered(o.minPerKind) && next < o.cycles + 12));
+      (clientOptions.stopAt === undefined || Date.now() < clientOptions.stopAt) &&
+      (next < o.cycles || (!driver.covered(o.minPerKind) && next < o.cycles + 12));
     await Promise.all(
       Array.from({ length: o.concurrency }, async () => {
         while (more()) {
@@ -96,8 +124,18 @@ export async function runFaults(o: FaultOptions): Promise<FaultReport> {
           const year = 2110 + i;
           const progress = (line: string) => log(`    ${line.startsWith(PID) ? '' : `${PID}-${year} `}${line}`);
           const client = new ApiClient(stack.apiBase, tally, { ...clientOptions, log: progress });
-          const result = await runCycle({ client, secret, year, variant: i % variants, phaseTimeoutMs, sql, log: progress });
-          log(`  ${result.cycleId}: ${result.failure ? `FAILED ${result.failure}` : 'adopted'} in ${((result.endedAt - result.startedAt) / 1000).toFixed(1)} s`);
+          const result = await runCycle({
+            client,
+            secret,
+            year,
+            variant: i % variants,
+            phaseTimeoutMs,
+            sql,
+            log: progress,
+          });
+          log(
+            `  ${result.cycleId}: ${result.failure ? `FAILED ${result.failure}` : 'adopted'} in ${((result.endedAt - result.startedAt) / 1000).toFixed(1)} s`,
+          );
           runs.push({ result, tally });
         }
       }),
@@ -106,8 +144,19 @@ export async function runFaults(o: FaultOptions): Promise<FaultReport> {
 
     const rows: CycleRow[] = [];
     for (const { result, tally } of runs.sort((a, b) => a.result.year - b.result.year)) {
-      const verdict = await checkCycle(sql, tables, result, references[result.variant]!, referenceCounts[result.variant]!);
-      const faults = Object.fromEntries(FAULT_KINDS.map((k) => [k, driver.events.filter((e) => e.kind === k && e.at < result.endedAt && e.until > result.startedAt).length])) as Record<FaultKind, number>;
+      const verdict = await checkCycle(
+        sql,
+        tables,
+        result,
+        references[result.variant]!,
+        referenceCounts[result.variant]!,
+      );
+      const faults = Object.fromEntries(
+        FAULT_KINDS.map((k) => [
+          k,
+          driver.events.filter((e) => e.kind === k && e.at < result.endedAt && e.until > result.startedAt).length,
+        ]),
+      ) as Record<FaultKind, number>;
       rows.push({ result, tally, verdict, faults });
     }
     const summary: FaultSummary = {
@@ -126,7 +175,23 @@ export async function runFaults(o: FaultOptions): Promise<FaultReport> {
 }
 
 function table(rows: CycleRow[], events: FaultDriver['events']): string {
-  const head = ['cycle', 'var', 'secs', 'faults w/t/p/a', 'requests', 'retries', 'unanswered', '503', 'no Retry-After', 'refused on retry', '5xx', 'hung', 'lost', 'dup', 'result'];
+  const head = [
+    'cycle',
+    'var',
+    'secs',
+    'faults w/t/p/a',
+    'requests',
+    'retries',
+    'unanswered',
+    '503',
+    'no Retry-After',
+    'refused on retry',
+    '5xx',
+    'hung',
+    'lost',
+    'dup',
+    'result',
+  ];
   const body = rows.map(({ result, tally, verdict, faults }) => [
     result.cycleId,
     String(result.variant),
@@ -149,6 +214,10 @@ function table(rows: CycleRow[], events: FaultDriver['events']): string {
   const out = [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
   const findings = rows.flatMap(({ result, verdict }) => verdict.findings.map((f) => `  ${result.cycleId}: ${f}`));
   if (findings.length) out.push('', 'findings:', ...findings);
-  out.push('', 'faults:', ...events.map((e, i) => `  ${i + 1}. ${new Date(e.at).toISOString().slice(11, 19)} ${e.kind}: ${e.detail}`));
+  out.push(
+    '',
+    'faults:',
+    ...events.map((e, i) => `  ${i + 1}. ${new Date(e.at).toISOString().slice(11, 19)} ${e.kind}: ${e.detail}`),
+  );
   return out.join('\n');
 }

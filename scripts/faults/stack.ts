@@ -74,7 +74,12 @@ export async function startFaultStack(log: (line: string) => void): Promise<Faul
     const serverUrl =
       process.env.DATABASE_URL ??
       (await (async () => {
-        const pg = await startEmbeddedPostgres({ clusterDir: path.join(runDir, 'pg'), port: await freePort(), logFile: path.join(runDir, 'postgres.log'), durable: false });
+        const pg = await startEmbeddedPostgres({
+          clusterDir: path.join(runDir, 'pg'),
+          port: await freePort(),
+          logFile: path.join(runDir, 'postgres.log'),
+          durable: false,
+        });
         cleanups.push(pg.stop);
         return pg.url;
       })());
@@ -101,7 +106,13 @@ export async function startFaultStack(log: (line: string) => void): Promise<Faul
     // Temporal, on a port that stays the same across restarts.
     const cliPath = await findOrBuildTemporalCli({ log });
     const grpcPort = await freePort();
-    const temporalOptions = { cliPath, dbFile: path.join(runDir, 'temporal.db'), logFile: path.join(runDir, 'temporal.log'), grpcPort, namespace: 'default' };
+    const temporalOptions = {
+      cliPath,
+      dbFile: path.join(runDir, 'temporal.db'),
+      logFile: path.join(runDir, 'temporal.log'),
+      grpcPort,
+      namespace: 'default',
+    };
     let temporal: TemporalServer = await startTemporalServer(temporalOptions);
     cleanups.push(() => temporal.stop());
     const temporalAddress = temporal.address;
@@ -114,7 +125,13 @@ export async function startFaultStack(log: (line: string) => void): Promise<Faul
     const taskQueue = `faults-${randomBytes(4).toString('hex')}`;
     let worker: WorkerProcess;
     const startWorker = async () => {
-      worker = spawnWorkerProcess({ temporalAddress, databaseUrl: engineDatabaseUrl, taskQueue, workflowBundlePath: builtWorker.workflowBundle, logFile: path.join(runDir, 'worker.log') });
+      worker = spawnWorkerProcess({
+        temporalAddress,
+        databaseUrl: engineDatabaseUrl,
+        taskQueue,
+        workflowBundlePath: builtWorker.workflowBundle,
+        logFile: path.join(runDir, 'worker.log'),
+      });
       await worker.next('ready', 120_000);
     };
     await startWorker();
@@ -138,11 +155,20 @@ export async function startFaultStack(log: (line: string) => void): Promise<Faul
     };
     let api: ManagedProcess;
     const startApi = async () => {
-      api = await spawnManaged('api', path.join(root, 'node_modules', '.bin', 'tsx'), ['services/api/main.ts'], { cwd: root, env: apiEnv, logFile: path.join(runDir, 'api.log'), graceMs: 5_000 });
-      await waitFor(`API at ${apiBase}`, async () => {
-        const res = await fetch(`${apiBase}/healthz`, { signal: AbortSignal.timeout(2_000) });
-        if (!res.ok) throw new Error(`healthz ${res.status}`);
-      }, { timeoutMs: 60_000, giveUpWhen: api.exited.then(() => 'the API exited') });
+      api = await spawnManaged('api', path.join(root, 'node_modules', '.bin', 'tsx'), ['services/api/main.ts'], {
+        cwd: root,
+        env: apiEnv,
+        logFile: path.join(runDir, 'api.log'),
+        graceMs: 5_000,
+      });
+      await waitFor(
+        `API at ${apiBase}`,
+        async () => {
+          const res = await fetch(`${apiBase}/healthz`, { signal: AbortSignal.timeout(2_000) });
+          if (!res.ok) throw new Error(`healthz ${res.status}`);
+        },
+        { timeoutMs: 60_000, giveUpWhen: api.exited.then(() => 'the API exited') },
+      );
     };
     await startApi();
     cleanups.push(() => api.stop());

@@ -63,7 +63,14 @@ function observe(metrics: Metrics, log: Logger): MiddlewareHandler<AppEnv> {
   };
 }
 
-const HTTP_KINDS: Record<number, ProblemKind> = { 400: 'badRequest', 401: 'unauthorized', 403: 'forbidden', 404: 'notFound', 413: 'payloadTooLarge', 415: 'unsupportedMediaType' };
+const HTTP_KINDS: Record<number, ProblemKind> = {
+  400: 'badRequest',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'notFound',
+  413: 'payloadTooLarge',
+  415: 'unsupportedMediaType',
+};
 
 /** A problem built through the context, so the headers the middleware set are part of it. */
 const problemBody = (c: Context<AppEnv>, problem: Problem) =>
@@ -86,16 +93,26 @@ function errorResponse(err: Error, c: Context<AppEnv>, log: Logger, retryAfterSe
   const outage = err instanceof Problem || broke ? null : outageOf(err);
   if (err instanceof Problem) problem = err;
   else if (broke) problem = new Problem('badRequest', `the request could not be read: ${err.message}`);
-  else if (err instanceof HTTPException && HTTP_KINDS[err.status]) problem = new Problem(HTTP_KINDS[err.status]!, err.message || 'refused');
+  else if (err instanceof HTTPException && HTTP_KINDS[err.status])
+    problem = new Problem(HTTP_KINDS[err.status]!, err.message || 'refused');
   else if (outage) problem = outageProblem(outage, c.req.method !== 'GET' && c.req.method !== 'HEAD');
   else {
     const requestId = c.get('requestId');
-    log.log('error', 'unexpected error', { requestId, method: c.req.method, path: c.req.path, error: err.message, stack: err.stack });
+    log.log('error', 'unexpected error', {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      error: err.message,
+      stack: err.stack,
+    });
     problem = new Problem('internal', `something went wrong on our side; quote request id ${requestId}`);
   }
   if (problem.status === 503) c.header('retry-after', String(retryAfterSeconds));
   if (problem.status === 401) {
-    c.header('www-authenticate', c.req.header('authorization') ? 'Bearer realm="hoep", error="invalid_token"' : 'Bearer realm="hoep"');
+    c.header(
+      'www-authenticate',
+      c.req.header('authorization') ? 'Bearer realm="hoep", error="invalid_token"' : 'Bearer realm="hoep"',
+    );
   }
   return problemBody(c, problem);
 }
@@ -122,7 +139,15 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   opsRoutes(app, ctx, metrics);
   docRoutes(app);
   // /api/v1: one sub-app per resource; each route module binds its endpoints of the route table.
-  for (const resource of [partnershipApi, cycleApi, measureApi, prioritisationApi, adoptionApi, allocationApi, executionApi]) {
+  for (const resource of [
+    partnershipApi,
+    cycleApi,
+    measureApi,
+    prioritisationApi,
+    adoptionApi,
+    allocationApi,
+    executionApi,
+  ]) {
     app.route(API_BASE, resource(ctx));
   }
 

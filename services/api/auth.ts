@@ -19,7 +19,11 @@ import { unstorableText } from '../../domain/text.js';
 import { Problem } from '../../core/problem.js';
 
 /** Who acted is recorded with every write, so it must be text Postgres can store (domain/text.ts). */
-const Who = z.string().min(1).max(200).refine((s) => unstorableText(s) === null, 'must be text without control characters or lone surrogates');
+const Who = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((s) => unstorableText(s) === null, 'must be text without control characters or lone surrogates');
 
 export const Claims = z
   .object({
@@ -27,7 +31,10 @@ export const Claims = z
     name: Who,
     roles: z.array(RoleSchema).min(1),
     partnership: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a partnership slug'),
-    municipality: z.string().regex(/^\d{4}$/, 'a four-digit municipality number').optional(),
+    municipality: z
+      .string()
+      .regex(/^\d{4}$/, 'a four-digit municipality number')
+      .optional(),
   })
   .refine((c) => !c.roles.includes('municipal_clerk') || c.municipality !== undefined, {
     message: 'a municipal clerk needs a municipality',
@@ -69,14 +76,20 @@ export async function localSecret(config: Pick<Config, 'HOEP_JWT_SECRET' | 'data
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
   const stored = (await readFile(file, 'utf8')).trim();
-  if (stored.length < 32) throw new Error(`${file} holds no usable secret (under 32 characters); delete it to make a new one`);
+  if (stored.length < 32)
+    throw new Error(`${file} holds no usable secret (under 32 characters); delete it to make a new one`);
   return new TextEncoder().encode(stored);
 }
 
 /** A token the local verifier accepts. `ttl` is a jose time span such as "8h" or "30m". */
 export async function signLocalToken(secret: Uint8Array, claims: TokenClaims, ttl: string): Promise<string> {
   const { sub, ...rest } = Claims.parse(claims);
-  return new SignJWT(rest).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(sub).setIssuedAt().setExpirationTime(ttl).sign(secret);
+  return new SignJWT(rest)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(secret);
 }
 
 function principalFrom(payload: JWTPayload): Principal {
@@ -89,11 +102,16 @@ function principalFrom(payload: JWTPayload): Principal {
   return { sub, name, roles, partnership, ...(municipality ? { municipality } : {}) };
 }
 
-async function verifyWith(token: string, key: Uint8Array | JWTVerifyGetKey, options: Parameters<typeof jwtVerify>[2]): Promise<Verified> {
+async function verifyWith(
+  token: string,
+  key: Uint8Array | JWTVerifyGetKey,
+  options: Parameters<typeof jwtVerify>[2],
+): Promise<Verified> {
   let payload: JWTPayload;
   try {
     // Two call shapes because jose overloads on the key's type.
-    ({ payload } = key instanceof Uint8Array ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options));
+    ({ payload } =
+      key instanceof Uint8Array ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options));
   } catch (e) {
     throw new Problem('unauthorized', `token refused: ${(e as Error).message}`);
   }
@@ -128,7 +146,9 @@ function remembering(verify: (token: string) => Promise<Verified>): (token: stri
 export function localAuthenticator(secret: Uint8Array): Authenticator {
   return {
     mode: 'local',
-    verify: remembering((token) => verifyWith(token, secret, { algorithms: LOCAL_ALGORITHMS, requiredClaims: ['exp', 'sub'] })),
+    verify: remembering((token) =>
+      verifyWith(token, secret, { algorithms: LOCAL_ALGORITHMS, requiredClaims: ['exp', 'sub'] }),
+    ),
   };
 }
 

@@ -61,6 +61,9 @@ export function docRoutes(app: Hono<AppEnv>): void {
     if (!type) return c.notFound();
     let content = cache.get(name);
     if (!content) cache.set(name, (content = readFile(path.join(distDir, name))));
-    return c.body(new Uint8Array(await content), 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
+    return c.body(new Uint8Array(await content), 200, {
+      'content-type': type,
+      'cache-control': 'public, max-age=86400',
+    });
   });
 }

@@ -18,7 +18,15 @@ import { CYCLE_ID_PATTERN, type EndpointSpec } from '../../schema/api.js';
 import { bearerToken, type Principal } from './auth.js';
 import type { ApiContext, AppEnv } from './context.js';
 import { BudgetExceeded, outageOf, outageProblem, unavailable, withinBudget } from '../../core/outage.js';
-import { claim, IDEMPOTENCY_HEADER, idempotencyKey, idempotentRequest, remember, type IdempotentRequest, type StoredAnswer } from '../../core/idempotency.js';
+import {
+  claim,
+  IDEMPOTENCY_HEADER,
+  idempotencyKey,
+  idempotentRequest,
+  remember,
+  type IdempotentRequest,
+  type StoredAnswer,
+} from '../../core/idempotency.js';
 import { Problem, PROBLEM_CONTENT_TYPE, type FieldError } from '../../core/problem.js';
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -42,7 +50,8 @@ export type Handler<E extends EndpointSpec> = (call: Call<E>) => Promise<Respons
 export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
     const at = (path: PropertyKey[]) => path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'unknown field' }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'unknown field' }));
     return [{ path: at(issue.path), message: issue.message }];
   });
 }
@@ -60,14 +69,21 @@ function partnershipOf(params: Record<string, unknown>): string | null {
 async function authenticate(ctx: ApiContext, c: Context<AppEnv>): Promise<Principal> {
   const header = c.req.header('authorization');
   const token = bearerToken(header);
-  if (!token) throw new Problem('unauthorized', header ? 'the Authorization header is not "Bearer <token>"' : 'sign in: send Authorization: Bearer <token>');
+  if (!token)
+    throw new Problem(
+      'unauthorized',
+      header ? 'the Authorization header is not "Bearer <token>"' : 'sign in: send Authorization: Bearer <token>',
+    );
   return ctx.auth.verify(token);
 }
 
 function authorise(spec: EndpointSpec, principal: Principal): void {
   if (spec.roles === 'any') return;
   if (!spec.roles.some((r) => principal.roles.includes(r))) {
-    throw new Problem('forbidden', `this needs one of the roles ${spec.roles.join(', ')}; you have ${principal.roles.join(', ')}`);
+    throw new Problem(
+      'forbidden',
+      `this needs one of the roles ${spec.roles.join(', ')}; you have ${principal.roles.join(', ')}`,
+    );
   }
 }
 
@@ -77,7 +93,10 @@ function scope(params: Record<string, unknown>, principal: Principal): void {
     throw new Problem('forbidden', `your token is for the partnership ${principal.partnership}, not ${partnership}`);
   }
   if (typeof params.municipality === 'string' && principal.municipality !== params.municipality) {
-    throw new Problem('forbidden', `a clerk acts for their own municipality only (${principal.municipality ?? 'none'}), not ${params.municipality}`);
+    throw new Problem(
+      'forbidden',
+      `a clerk acts for their own municipality only (${principal.municipality ?? 'none'}), not ${params.municipality}`,
+    );
   }
 }
 
@@ -99,7 +118,10 @@ export function protoKeyPaths(value: unknown, at: string[] = []): string[] {
 async function readJson(c: Context<AppEnv>, schema: z.ZodType): Promise<{ raw: unknown; data: unknown }> {
   const type = c.req.header('content-type');
   if (!type || !JSON_TYPE.test(type.trim())) {
-    throw new Problem('unsupportedMediaType', `send the body as application/json (UTF-8), not ${type ?? 'without a Content-Type'}`);
+    throw new Problem(
+      'unsupportedMediaType',
+      `send the body as application/json (UTF-8), not ${type ?? 'without a Content-Type'}`,
+    );
   }
   let text: string;
   try {
@@ -119,14 +141,24 @@ async function readJson(c: Context<AppEnv>, schema: z.ZodType): Promise<{ raw: u
   }
   const proto = protoKeyPaths(value);
   if (proto.length) {
-    throw new Problem('invalidInput', 'the request body does not fit the contract', proto.map((path) => ({ path, message: '"__proto__" is not a key this API takes' })));
+    throw new Problem(
+      'invalidInput',
+      'the request body does not fit the contract',
+      proto.map((path) => ({ path, message: '"__proto__" is not a key this API takes' })),
+    );
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new Problem('invalidInput', 'the request body does not fit the contract', fieldErrors(parsed.error));
+  if (!parsed.success)
+    throw new Problem('invalidInput', 'the request body does not fit the contract', fieldErrors(parsed.error));
   return { raw: value, data: parsed.data };
 }
 
-function parseOr(kind: 'notFound' | 'badRequest', detail: string, schema: z.ZodType | undefined, input: unknown): unknown {
+function parseOr(
+  kind: 'notFound' | 'badRequest',
+  detail: string,
+  schema: z.ZodType | undefined,
+  input: unknown,
+): unknown {
   if (!schema) return undefined;
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new Problem(kind, detail, fieldErrors(parsed.error));
@@ -141,13 +173,22 @@ function replay(c: Context<AppEnv>, answer: StoredAnswer): Response {
 }
 
 /** Runs the action and keeps its final answer (a success or a refusal; not a 5xx, whose outcome is unknown) for retries. */
-async function answerOnce(ctx: ApiContext, request: IdempotentRequest, act: () => Promise<Response>): Promise<Response> {
+async function answerOnce(
+  ctx: ApiContext,
+  request: IdempotentRequest,
+  act: () => Promise<Response>,
+): Promise<Response> {
   let response: Response;
   try {
     response = await act();
   } catch (err) {
     if (err instanceof Problem && err.status < 500) {
-      await remember(ctx.sql, request, { status: err.status, contentType: PROBLEM_CONTENT_TYPE, location: null, body: JSON.stringify(err.toJSON()) });
+      await remember(ctx.sql, request, {
+        status: err.status,
+        contentType: PROBLEM_CONTENT_TYPE,
+        location: null,
+        body: JSON.stringify(err.toJSON()),
+      });
     }
     throw err;
   }
@@ -175,7 +216,8 @@ async function withinRequestBudget(ctx: ApiContext, acts: boolean, handle: () =>
   try {
     return await withinBudget(ctx.temporal.withDeadline(Date.now() + budget, handle), budget);
   } catch (err) {
-    if (err instanceof BudgetExceeded) throw unavailable(`no answer from the workflow or the database within ${budget / 1000} s`, acts);
+    if (err instanceof BudgetExceeded)
+      throw unavailable(`no answer from the workflow or the database within ${budget / 1000} s`, acts);
     const outage = outageOf(err);
     if (outage) throw outageProblem(outage, acts);
     throw err;
@@ -191,9 +233,13 @@ export function route<E extends EndpointSpec>(app: Hono<AppEnv>, ctx: ApiContext
     const principal = await authenticate(ctx, c);
     c.set('principal', principal);
     authorise(spec, principal);
-    const params = parseOr('notFound', 'the path names nothing this API knows', spec.params, c.req.param()) as Infer<E['params']>;
+    const params = parseOr('notFound', 'the path names nothing this API knows', spec.params, c.req.param()) as Infer<
+      E['params']
+    >;
     scope((params ?? {}) as Record<string, unknown>, principal);
-    const query = parseOr('badRequest', 'the query parameters are not valid', spec.query, c.req.query()) as Infer<E['query']>;
+    const query = parseOr('badRequest', 'the query parameters are not valid', spec.query, c.req.query()) as Infer<
+      E['query']
+    >;
     const json = spec.body ? await readJson(c, spec.body) : { raw: undefined, data: undefined };
     const body = json.data as Infer<E['body']>;
     const key = acts ? idempotencyKey(c.req.header(IDEMPOTENCY_HEADER)) : null;

@@ -7,7 +7,10 @@ export interface Logger {
 
 const rank: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export function jsonLogger(min: Level = 'info', write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger {
+export function jsonLogger(
+  min: Level = 'info',
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Logger {
   // The time as text, made once per millisecond: a busy API logs several requests in one.
   let lastMs = -1;
   let lastTime = '';

@@ -38,7 +38,9 @@ async function main(): Promise<void> {
   const { server, port } = await listen(app, { port: config.PORT, hostname: config.HOST, log });
   // Idempotency-Keys are request bookkeeping: forgotten after IDEMPOTENCY_KEY_TTL_H, checked hourly.
   const forgetKeys = setInterval(() => {
-    forgetOlderThan(sql, config.IDEMPOTENCY_KEY_TTL_H).catch((e: Error) => log.log('warn', 'old Idempotency-Keys not removed', { error: e.message }));
+    forgetOlderThan(sql, config.IDEMPOTENCY_KEY_TTL_H).catch((e: Error) =>
+      log.log('warn', 'old Idempotency-Keys not removed', { error: e.message }),
+    );
   }, 3600_000);
   forgetKeys.unref();
   log.log('info', 'api listening', { address: config.HOST, port, auth: auth.mode });

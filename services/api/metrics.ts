@@ -13,7 +13,10 @@ interface Histogram {
 
 /** Label values escaped as the exposition format asks: backslash, double quote, newline. */
 const label = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const labels = (pairs: Record<string, string>) => `{${Object.entries(pairs).map(([k, v]) => `${k}="${label(v)}"`).join(',')}}`;
+const labels = (pairs: Record<string, string>) =>
+  `{${Object.entries(pairs)
+    .map(([k, v]) => `${k}="${label(v)}"`)
+    .join(',')}}`;
 
 /** What is kept per method and route pattern. */
 interface Series {
@@ -31,7 +34,16 @@ export class Metrics {
   observe(method: string, route: string, status: number, seconds: number): void {
     const key = `${method} ${route}`;
     let series = this.series.get(key);
-    if (!series) this.series.set(key, (series = { method, route, statuses: new Map(), histogram: { counts: BUCKETS.map(() => 0), sum: 0, count: 0 } }));
+    if (!series)
+      this.series.set(
+        key,
+        (series = {
+          method,
+          route,
+          statuses: new Map(),
+          histogram: { counts: BUCKETS.map(() => 0), sum: 0, count: 0 },
+        }),
+      );
     series.statuses.set(status, (series.statuses.get(status) ?? 0) + 1);
     const { histogram } = series;
     let bucket = 0;
@@ -47,7 +59,8 @@ export class Metrics {
       '# TYPE hoep_http_requests_total counter',
     ];
     for (const { method, route, statuses } of this.series.values()) {
-      for (const [status, count] of statuses) lines.push(`hoep_http_requests_total${labels({ method, route, status: String(status) })} ${count}`);
+      for (const [status, count] of statuses)
+        lines.push(`hoep_http_requests_total${labels({ method, route, status: String(status) })} ${count}`);
     }
 
     lines.push('# HELP hoep_http_request_duration_seconds HTTP request latency by method and route pattern.');
@@ -56,9 +69,13 @@ export class Metrics {
       let cumulative = 0;
       BUCKETS.forEach((b, i) => {
         cumulative += histogram.counts[i]!;
-        lines.push(`hoep_http_request_duration_seconds_bucket${labels({ method, route, le: String(b) })} ${cumulative}`);
+        lines.push(
+          `hoep_http_request_duration_seconds_bucket${labels({ method, route, le: String(b) })} ${cumulative}`,
+        );
       });
-      lines.push(`hoep_http_request_duration_seconds_bucket${labels({ method, route, le: '+Inf' })} ${histogram.count}`);
+      lines.push(
+        `hoep_http_request_duration_seconds_bucket${labels({ method, route, le: '+Inf' })} ${histogram.count}`,
+      );
       lines.push(`hoep_http_request_duration_seconds_sum${labels({ method, route })} ${histogram.sum}`);
       lines.push(`hoep_http_request_duration_seconds_count${labels({ method, route })} ${histogram.count}`);
     }

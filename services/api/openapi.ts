@@ -35,7 +35,8 @@ function components(): Record<string, JsonSchema> {
   for (const side of sides) {
     for (const [id, schema] of Object.entries(side.schemas)) {
       const clean = bare(schema as JsonSchema);
-      if (all[id] && JSON.stringify(all[id]) !== JSON.stringify(clean)) throw new Error(`schema ${id} differs between requests and responses`);
+      if (all[id] && JSON.stringify(all[id]) !== JSON.stringify(clean))
+        throw new Error(`schema ${id} differs between requests and responses`);
       all[id] = clean;
     }
   }
@@ -51,7 +52,10 @@ function inline(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   return JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
 }
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
 
 function parameters(spec: EndpointSpec) {
   const of = (where: 'path' | 'query', object: z.ZodObject | undefined) =>
@@ -95,15 +99,25 @@ function responses(spec: EndpointSpec) {
     422: 'input that breaks the contract or the domain rules, with errors [{path, message}]',
     503:
       spec.method === 'get'
-        ? 'Temporal, its worker or Postgres did not answer within the read\'s budget (READ_TIMEOUT_MS); try again after Retry-After'
-        : 'Temporal, its worker or Postgres did not answer within the action\'s budget (ACTION_TIMEOUT_MS); the outcome is unknown ' +
+        ? "Temporal, its worker or Postgres did not answer within the read's budget (READ_TIMEOUT_MS); try again after Retry-After"
+        : "Temporal, its worker or Postgres did not answer within the action's budget (ACTION_TIMEOUT_MS); the outcome is unknown " +
           '(`outcome: "unknown"`): send the request again, with the same Idempotency-Key, after Retry-After',
   };
   const actionCodes = spec.method === 'get' ? [] : [400, 422];
-  const codes = new Set<number>([401, 403, ...(spec.params ? [404] : []), ...(spec.body ? [413, 415] : []), ...actionCodes, ...(spec.refusals ?? []), 503]);
+  const codes = new Set<number>([
+    401,
+    403,
+    ...(spec.params ? [404] : []),
+    ...(spec.body ? [413, 415] : []),
+    ...actionCodes,
+    ...(spec.refusals ?? []),
+    503,
+  ]);
   const documented: Record<string, unknown> = { [success.status]: { description: success.description, content } };
   [...codes].sort().forEach((code) => (documented[code] = problem(refusals[code]!)));
-  (documented[503] as { headers?: unknown }).headers = { 'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } } };
+  (documented[503] as { headers?: unknown }).headers = {
+    'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } },
+  };
   return documented;
 }
 
@@ -117,13 +131,17 @@ function operation(operationId: string, spec: EndpointSpec) {
     'x-roles': spec.roles,
     security: [{ bearer: [] }],
     parameters: parameters(spec),
-    ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: inline(spec.body, 'input') } } } } : {}),
+    ...(spec.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: inline(spec.body, 'input') } } } }
+      : {}),
     responses: responses(spec),
   };
 }
 
 const opsPaths = {
-  '/healthz': { get: { tags: ['ops'], summary: 'The process is alive', responses: { 200: { description: '{"status":"ok"}' } } } },
+  '/healthz': {
+    get: { tags: ['ops'], summary: 'The process is alive', responses: { 200: { description: '{"status":"ok"}' } } },
+  },
   '/readyz': {
     get: {
       tags: ['ops'],
@@ -131,7 +149,13 @@ const opsPaths = {
       responses: { 200: { description: 'ready' }, 503: { description: 'names what does not answer' } },
     },
   },
-  '/metrics': { get: { tags: ['ops'], summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format' } } } },
+  '/metrics': {
+    get: {
+      tags: ['ops'],
+      summary: 'Prometheus metrics',
+      responses: { 200: { description: 'text exposition format' } },
+    },
+  },
 };
 
 function build() {
@@ -149,7 +173,9 @@ function build() {
         'The yearly action-and-economy plan (HØP) of a regional business partnership. Money is a decimal string with two decimals (NOK); errors are application/problem+json.',
     },
     servers: [{ url: '/' }],
-    tags: ['partnerships', 'cycles', 'measures', 'prioritisation', 'adoptions', 'allocations', 'execution', 'ops'].map((name) => ({ name })),
+    tags: ['partnerships', 'cycles', 'measures', 'prioritisation', 'adoptions', 'allocations', 'execution', 'ops'].map(
+      (name) => ({ name }),
+    ),
     paths,
     components: {
       schemas: components(),

@@ -15,13 +15,21 @@ import type { AppEnv } from './context.js';
 import type { Logger } from './log.js';
 import { Problem, PROBLEM_CONTENT_TYPE } from '../../core/problem.js';
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 
 /** The status and detail of a refusal by Node's HTTP parser (err.code HPE_*). */
 export function parserRefusal(code: string | undefined): { status: number; detail: string } {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
-      return { status: 431, detail: 'the request line and headers are larger than this server takes (16 KB); send less in the query or the headers' };
+      return {
+        status: 431,
+        detail:
+          'the request line and headers are larger than this server takes (16 KB); send less in the query or the headers',
+      };
     case 'ERR_HTTP_REQUEST_TIMEOUT':
     case 'HPE_REQUEST_TIMEOUT':
       return { status: 408, detail: 'the request did not arrive in time' };
@@ -74,7 +82,10 @@ export interface Listening {
 }
 
 /** Serves the app on hostname:port (0: any free port); resolves once it listens. */
-export function listen(app: Hono<AppEnv>, options: { port: number; hostname: string; log: Logger }): Promise<Listening> {
+export function listen(
+  app: Hono<AppEnv>,
+  options: { port: number; hostname: string; log: Logger },
+): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname }, (info: AddressInfo) =>
       resolve({ server, port: info.port }),

@@ -31,7 +31,13 @@ const ROLES: Role[] = ['admin', 'proposer', 'ipr_member', 'municipal_clerk', 'fi
 
 function partnershipAccounts(p: (typeof referencePartnerships)[number]): LocalAccount[] {
   const section = p.name;
-  const person = (accountId: string, name: string, role: Role, municipality?: string, member = accountId): LocalAccount => ({
+  const person = (
+    accountId: string,
+    name: string,
+    role: Role,
+    municipality?: string,
+    member = accountId,
+  ): LocalAccount => ({
     accountId,
     member,
     name,
@@ -54,9 +60,20 @@ function partnershipAccounts(p: (typeof referencePartnerships)[number]): LocalAc
         m.id,
       ),
     ),
-    ...p.municipalities.map((m) => person(`clerk-${m.id}`, `Utvalgssekretær i ${m.name} kommune`, 'municipal_clerk', m.id)),
+    ...p.municipalities.map((m) =>
+      person(`clerk-${m.id}`, `Utvalgssekretær i ${m.name} kommune`, 'municipal_clerk', m.id),
+    ),
     person(`finance-county-${p.id}`, `Økonomirådgiver for ${p.name}, Innlandet fylkeskommune`, 'finance'),
-    ...(firstMunicipality ? [person(`finance-${firstMunicipality.id}`, `Økonomisjef i ${firstMunicipality.name} kommune`, 'finance', firstMunicipality.id)] : []),
+    ...(firstMunicipality
+      ? [
+          person(
+            `finance-${firstMunicipality.id}`,
+            `Økonomisjef i ${firstMunicipality.name} kommune`,
+            'finance',
+            firstMunicipality.id,
+          ),
+        ]
+      : []),
   ];
 }
 
@@ -69,7 +86,10 @@ export const NO_ROLE_ACCOUNT: LocalAccount = {
   section: 'Uten rolle i HØP',
 };
 
-export const localAccounts: readonly LocalAccount[] = Object.freeze([...referencePartnerships.flatMap(partnershipAccounts), NO_ROLE_ACCOUNT]);
+export const localAccounts: readonly LocalAccount[] = Object.freeze([
+  ...referencePartnerships.flatMap(partnershipAccounts),
+  NO_ROLE_ACCOUNT,
+]);
 
 const byId = new Map(localAccounts.map((a) => [a.accountId, a]));
 export const findLocalAccount = (accountId: string): LocalAccount | undefined => byId.get(accountId);
@@ -84,6 +104,8 @@ export const LOCAL_CLAIMS_MAPPING = {
   groupsClaim: 'groups',
   municipalityClaim: 'municipality',
   groups: Object.fromEntries(
-    referencePartnerships.flatMap((p) => ROLES.map((role) => [localGroup(p.id, role), { role, partnership: p.id }] as const)),
+    referencePartnerships.flatMap((p) =>
+      ROLES.map((role) => [localGroup(p.id, role), { role, partnership: p.id }] as const),
+    ),
   ),
 };

@@ -8,8 +8,20 @@ import { startLocalProvider } from './server.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const provider = await startLocalProvider({ host: '127.0.0.1', port: config.LOCAL_OIDC_PORT, appBaseUrls: [config.webBaseUrl] });
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'local OpenID Provider listening', issuer: provider.issuer, app: config.webBaseUrl }));
+  const provider = await startLocalProvider({
+    host: '127.0.0.1',
+    port: config.LOCAL_OIDC_PORT,
+    appBaseUrls: [config.webBaseUrl],
+  });
+  console.log(
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: 'info',
+      msg: 'local OpenID Provider listening',
+      issuer: provider.issuer,
+      app: config.webBaseUrl,
+    }),
+  );
   const stop = () => void provider.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -40,7 +40,10 @@ function loginPage(uid: string): string {
   const sections = new Map<string, LocalAccount[]>();
   for (const a of localAccounts) sections.set(a.section, [...(sections.get(a.section) ?? []), a]);
   const groups = [...sections].map(
-    ([section, accounts]) => `<section aria-labelledby="s-${esc(slug(section))}"><h2 id="s-${esc(slug(section))}">${esc(section)}</h2>
+    ([
+      section,
+      accounts,
+    ]) => `<section aria-labelledby="s-${esc(slug(section))}"><h2 id="s-${esc(slug(section))}">${esc(section)}</h2>
 <ul>${accounts.map((a) => `<li><button type="submit" name="account" value="${esc(a.accountId)}">${esc(a.name)}</button></li>`).join('\n')}</ul></section>`,
   );
   return page(
@@ -67,9 +70,17 @@ function send(res: ServerResponse, status: number, html: string): void {
   res.end(html);
 }
 
-export function createLocalProvider(options: LocalProviderOptions): { provider: Provider; handle: (req: IncomingMessage, res: ServerResponse) => void } {
+export function createLocalProvider(options: LocalProviderOptions): {
+  provider: Provider;
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
+} {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), use: 'sig', alg: 'RS256' };
+  const jwk = {
+    ...privateKey.export({ format: 'jwk' }),
+    kid: randomBytes(8).toString('hex'),
+    use: 'sig',
+    alg: 'RS256',
+  };
   const clientId = options.clientId ?? LOCAL_CLIENT_ID;
 
   const configuration: Configuration = {
@@ -142,9 +153,19 @@ ${form}
     },
     async renderError(ctx, out) {
       ctx.type = 'html';
-      ctx.body = page('Innloggingen feilet', `<h1>Innloggingen feilet</h1><p>${esc(String(out.error))}: ${esc(String(out.error_description ?? ''))}</p>`);
+      ctx.body = page(
+        'Innloggingen feilet',
+        `<h1>Innloggingen feilet</h1><p>${esc(String(out.error))}: ${esc(String(out.error_description ?? ''))}</p>`,
+      );
     },
-    ttl: { Session: 8 * 3600, Interaction: 600, Grant: 8 * 3600, IdToken: 600, AccessToken: 600, AuthorizationCode: 60 },
+    ttl: {
+      Session: 8 * 3600,
+      Interaction: 600,
+      Grant: 8 * 3600,
+      IdToken: 600,
+      AccessToken: 600,
+      AuthorizationCode: 60,
+    },
   };
 
   const provider = new Provider(options.issuer, configuration);
@@ -167,10 +188,27 @@ ${form}
           return await provider.interactionFinished(req, res, {}, { mergeWithLastSubmission: true });
         }
         const account = findLocalAccount((await readForm(req)).get('account') ?? '');
-        if (!account) return send(res, 400, page('Ukjent person', '<h1>Ukjent person</h1><p>Gå tilbake og velg en person i listen.</p>'));
-        await provider.interactionFinished(req, res, { login: { accountId: account.accountId, acr: LOCAL_ACR } }, { mergeWithLastSubmission: false });
+        if (!account)
+          return send(
+            res,
+            400,
+            page('Ukjent person', '<h1>Ukjent person</h1><p>Gå tilbake og velg en person i listen.</p>'),
+          );
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: account.accountId, acr: LOCAL_ACR } },
+          { mergeWithLastSubmission: false },
+        );
       } catch (e) {
-        send(res, 400, page('Innloggingen er utløpt', `<h1>Innloggingen er utløpt</h1><p>Gå tilbake til HØP og logg inn på nytt. (${esc((e as Error).message)})</p>`));
+        send(
+          res,
+          400,
+          page(
+            'Innloggingen er utløpt',
+            `<h1>Innloggingen er utløpt</h1><p>Gå tilbake til HØP og logg inn på nytt. (${esc((e as Error).message)})</p>`,
+          ),
+        );
       }
     })();
   };

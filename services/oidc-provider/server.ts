@@ -9,7 +9,11 @@ export interface RunningProvider {
 }
 
 /** Port 0 takes a free one; the issuer is then known only once it listens. */
-export async function startLocalProvider(options: { host: string; port: number; appBaseUrls: string[] }): Promise<RunningProvider> {
+export async function startLocalProvider(options: {
+  host: string;
+  port: number;
+  appBaseUrls: string[];
+}): Promise<RunningProvider> {
   // The provider needs its issuer, which holds the port, so it is made once the server listens.
   const ready: { handle?: (req: IncomingMessage, res: ServerResponse) => void } = {};
   const server: Server = createServer((req, res) => (ready.handle ? ready.handle(req, res) : res.writeHead(503).end()));

@@ -30,7 +30,13 @@ const shownHost = ['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config
 const apiBase = `http://${shownHost}:${config.PORT}`;
 const startedAt = performance.now();
 
-const running: { api?: ManagedProcess; worker?: ManagedProcess; oidc?: ManagedProcess; temporal?: TemporalServer; postgres?: PostgresHandle } = {};
+const running: {
+  api?: ManagedProcess;
+  worker?: ManagedProcess;
+  oidc?: ManagedProcess;
+  temporal?: TemporalServer;
+  postgres?: PostgresHandle;
+} = {};
 /** The local provider's issuer: the same host the web app is shown on, so its cookies and the app's stay apart by port only. */
 const localIssuer = `http://127.0.0.1:${config.LOCAL_OIDC_PORT}`;
 const pending = new Set<Promise<unknown>>();
@@ -65,7 +71,13 @@ async function shutdown(code: number, reason?: string): Promise<void> {
   const t = performance.now();
   // A start still under way sees the abort and stops what it spawned.
   await Promise.allSettled(pending);
-  const order = [['API', running.api], ['worker', running.worker], ['OpenID Provider', running.oidc], ['Temporal', running.temporal], ['Postgres', running.postgres]] as const;
+  const order = [
+    ['API', running.api],
+    ['worker', running.worker],
+    ['OpenID Provider', running.oidc],
+    ['Temporal', running.temporal],
+    ['Postgres', running.postgres],
+  ] as const;
   for (const [name, part] of order) {
     if (!part) continue;
     const s = performance.now();
@@ -78,7 +90,8 @@ async function shutdown(code: number, reason?: string): Promise<void> {
 
 function watch(name: string, child: ManagedProcess): void {
   void child.exited.then((info) => {
-    if (!shuttingDown) void shutdown(1, `The ${name} exited unexpectedly (${describeExit(info)}); stopping everything.`);
+    if (!shuttingDown)
+      void shutdown(1, `The ${name} exited unexpectedly (${describeExit(info)}); stopping everything.`);
   });
 }
 
@@ -89,7 +102,8 @@ async function checkPorts(): Promise<void> {
     await assertPortFree(config.TEMPORAL_UI_PORT, '127.0.0.1', 'The Temporal web UI', 'TEMPORAL_UI_PORT');
   }
   if (!config.DATABASE_URL) await assertPortFree(config.PG_PORT, '127.0.0.1', 'Embedded Postgres', 'PG_PORT');
-  if (!config.WEB_OIDC_ISSUER) await assertPortFree(config.LOCAL_OIDC_PORT, '127.0.0.1', 'The local OpenID Provider', 'LOCAL_OIDC_PORT');
+  if (!config.WEB_OIDC_ISSUER)
+    await assertPortFree(config.LOCAL_OIDC_PORT, '127.0.0.1', 'The local OpenID Provider', 'LOCAL_OIDC_PORT');
 }
 
 async function temporal(): Promise<string> {
@@ -97,7 +111,11 @@ async function temporal(): Promise<string> {
     console.log(`✓ Temporal: using ${config.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS)`);
     return config.TEMPORAL_ADDRESS;
   }
-  const cliPath = await step('Temporal CLI', () => findOrBuildTemporalCli({ signal: abort.signal }), (p) => p);
+  const cliPath = await step(
+    'Temporal CLI',
+    () => findOrBuildTemporalCli({ signal: abort.signal }),
+    (p) => p,
+  );
   // Registered inside the step, so a shutdown that waits for the step also sees the server.
   const server = await step(
     'Temporal dev server',
@@ -122,12 +140,23 @@ async function temporal(): Promise<string> {
 async function database(): Promise<string> {
   const clusterDir = path.join(config.dataDir, 'pg');
   const fresh = !config.DATABASE_URL && !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
-  const label = config.DATABASE_URL ? 'Postgres (DATABASE_URL)' : fresh ? 'Embedded Postgres (new cluster)' : 'Embedded Postgres';
+  const label = config.DATABASE_URL
+    ? 'Postgres (DATABASE_URL)'
+    : fresh
+      ? 'Embedded Postgres (new cluster)'
+      : 'Embedded Postgres';
   const pg = await step(
     label,
     async () => {
       const logFile = path.join(logsDir, 'postgres.log');
-      running.postgres = await startPostgres({ databaseUrl: config.DATABASE_URL, clusterDir, port: config.PG_PORT, database: 'hoep', logFile, signal: abort.signal });
+      running.postgres = await startPostgres({
+        databaseUrl: config.DATABASE_URL,
+        clusterDir,
+        port: config.PG_PORT,
+        database: 'hoep',
+        logFile,
+        signal: abort.signal,
+      });
       if (running.postgres.process) watch('Postgres server', running.postgres.process);
       return running.postgres;
     },
@@ -135,8 +164,16 @@ async function database(): Promise<string> {
   );
   const sql = createSql(pg.url, { max: 2, applicationName: 'hoep-start' });
   try {
-    await step('Migrations', () => migrate(sql), (r) => `${r.applied.length} applied`);
-    await step('Reference data', () => loadReferenceData(sql), (r) => `${r.partnerships} partnership(s)`);
+    await step(
+      'Migrations',
+      () => migrate(sql),
+      (r) => `${r.applied.length} applied`,
+    );
+    await step(
+      'Reference data',
+      () => loadReferenceData(sql),
+      (r) => `${r.partnerships} partnership(s)`,
+    );
   } finally {
     await sql.end();
   }
@@ -157,13 +194,21 @@ async function openIdProvider(): Promise<string> {
     'Local OpenID Provider',
     async () => {
       const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-      running.oidc = await spawnManaged('oidc', tsx, ['services/oidc-provider/main.ts'], { cwd: root, env: process.env, graceMs: 5_000 });
+      running.oidc = await spawnManaged('oidc', tsx, ['services/oidc-provider/main.ts'], {
+        cwd: root,
+        env: process.env,
+        graceMs: 5_000,
+      });
       watch('local OpenID Provider', running.oidc);
       const discovery = `${localIssuer}/.well-known/openid-configuration`;
-      await waitFor(`OpenID Provider at ${discovery}`, async () => {
-        const res = await fetch(discovery, { signal: AbortSignal.timeout(2_000) });
-        if (res.status !== 200) throw new Error(`answered ${res.status}`);
-      }, { timeoutMs: 60_000, signal: abort.signal });
+      await waitFor(
+        `OpenID Provider at ${discovery}`,
+        async () => {
+          const res = await fetch(discovery, { signal: AbortSignal.timeout(2_000) });
+          if (res.status !== 200) throw new Error(`answered ${res.status}`);
+        },
+        { timeoutMs: 60_000, signal: abort.signal },
+      );
     },
     () => `${localIssuer}, ${localAccounts.length} people, callback ${config.webBaseUrl}/logg-inn/callback`,
   );
@@ -172,9 +217,14 @@ async function openIdProvider(): Promise<string> {
 
 async function service(name: 'worker' | 'api', env: NodeJS.ProcessEnv): Promise<ManagedProcess> {
   const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-  const child = name === 'worker'
-    ? await spawnManaged(name, process.execPath, [...WORKER_NODE_ARGS, builtWorker.main], { cwd: root, env: workerEnv(env), graceMs: 20_000 })
-    : await spawnManaged(name, tsx, [`services/${name}/main.ts`], { cwd: root, env, graceMs: 20_000 });
+  const child =
+    name === 'worker'
+      ? await spawnManaged(name, process.execPath, [...WORKER_NODE_ARGS, builtWorker.main], {
+          cwd: root,
+          env: workerEnv(env),
+          graceMs: 20_000,
+        })
+      : await spawnManaged(name, tsx, [`services/${name}/main.ts`], { cwd: root, env, graceMs: 20_000 });
   running[name] = child;
   watch(name === 'api' ? 'API' : 'worker', child);
   return child;
@@ -187,7 +237,10 @@ async function workerPolling(address: string): Promise<void> {
     await waitFor(
       `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`,
       async () => {
-        const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: config.TEMPORAL_TASK_QUEUE } });
+        const { pollers } = await connection.workflowService.describeTaskQueue({
+          namespace: config.TEMPORAL_NAMESPACE,
+          taskQueue: { name: config.TEMPORAL_TASK_QUEUE },
+        });
         if (!pollers?.length) throw new Error('no poller yet');
       },
       { timeoutMs: 120_000, signal: abort.signal },
@@ -213,18 +266,36 @@ function banner(databaseUrl: string, issuer: string): void {
     ['API', `${apiBase}/api/v1`],
     ['API docs', `${apiBase}/docs`],
     ['Web UI', `${config.webBaseUrl}/`],
-    ['Sign in', `${config.webBaseUrl}/logg-inn${running.oidc ? ' (the local provider: pick a person, no password)' : ''}`],
+    [
+      'Sign in',
+      `${config.webBaseUrl}/logg-inn${running.oidc ? ' (the local provider: pick a person, no password)' : ''}`,
+    ],
     ['Provider', issuer],
     ['Temporal UI', running.temporal?.uiUrl ?? `(external Temporal at ${config.TEMPORAL_ADDRESS})`],
     ['Postgres', redact(databaseUrl)],
     ['Data folder', config.dataDir],
     ['Logs', `${logsDir} (Temporal, Postgres); worker and API print below`],
-    ['Token', `${process.env.HOEP_DATA_DIR ? `HOEP_DATA_DIR=${config.dataDir} ` : ''}npm run token -- --sub admin --roles admin --partnership lillehammer-regionen`],
+    [
+      'Token',
+      `${process.env.HOEP_DATA_DIR ? `HOEP_DATA_DIR=${config.dataDir} ` : ''}npm run token -- --sub admin --roles admin --partnership lillehammer-regionen`,
+    ],
     ['Stop', `Ctrl-C, or kill -TERM ${process.pid}`],
   ];
-  const lines = [`HØP engine is running (ready in ${secs(startedAt)})`, '', ...rows.map(([k, v]) => `  ${k.padEnd(12)} ${v}`)];
+  const lines = [
+    `HØP engine is running (ready in ${secs(startedAt)})`,
+    '',
+    ...rows.map(([k, v]) => `  ${k.padEnd(12)} ${v}`),
+  ];
   const width = Math.max(...lines.map((l) => l.length)) + 2;
-  console.log(['', `┌${'─'.repeat(width)}┐`, ...lines.map((l) => `│ ${l.padEnd(width - 2)} │`), `└${'─'.repeat(width)}┘`, ''].join('\n'));
+  console.log(
+    [
+      '',
+      `┌${'─'.repeat(width)}┐`,
+      ...lines.map((l) => `│ ${l.padEnd(width - 2)} │`),
+      `└${'─'.repeat(width)}┘`,
+      '',
+    ].join('\n'),
+  );
 }
 
 async function main(): Promise<void> {
@@ -237,27 +308,57 @@ async function main(): Promise<void> {
     step('Worker build', buildWorker, (b) => path.relative(root, b.dir) || b.dir),
     openIdProvider(),
   ]);
-  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, HOEP_DATA_DIR: config.dataDir, WEB_OIDC_ISSUER: issuer };
-  await step('Worker started', () => service('worker', env), (c) => `pid ${c.pid}, ${describeWorkerProcess(env)}, WORKER_MAX_CACHED_WORKFLOWS=${config.WORKER_MAX_CACHED_WORKFLOWS}`);
-  await step('API started', () => service('api', env), (c) => `pid ${c.pid}`);
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    HOEP_DATA_DIR: config.dataDir,
+    WEB_OIDC_ISSUER: issuer,
+  };
+  await step(
+    'Worker started',
+    () => service('worker', env),
+    (c) =>
+      `pid ${c.pid}, ${describeWorkerProcess(env)}, WORKER_MAX_CACHED_WORKFLOWS=${config.WORKER_MAX_CACHED_WORKFLOWS}`,
+  );
+  await step(
+    'API started',
+    () => service('api', env),
+    (c) => `pid ${c.pid}`,
+  );
   await Promise.all([
-    step('API ready', () => waitFor(`API at ${apiBase}/readyz`, readyz, { timeoutMs: 120_000, signal: abort.signal }), () => `${apiBase}/readyz answered 200`),
-    step('Worker ready', () => workerPolling(temporalAddress), () => `polling task queue ${config.TEMPORAL_TASK_QUEUE}`),
+    step(
+      'API ready',
+      () => waitFor(`API at ${apiBase}/readyz`, readyz, { timeoutMs: 120_000, signal: abort.signal }),
+      () => `${apiBase}/readyz answered 200`,
+    ),
+    step(
+      'Worker ready',
+      () => workerPolling(temporalAddress),
+      () => `polling task queue ${config.TEMPORAL_TASK_QUEUE}`,
+    ),
   ]);
   banner(databaseUrl, issuer);
 }
 
 function onSignal(): void {
   // tsx relays the terminal's Ctrl-C once more; only a later, impatient one gets an answer.
-  if (shuttingDown && performance.now() - shutdownStartedAt > 1_000) console.log('Already stopping; waiting for the children to exit.');
+  if (shuttingDown && performance.now() - shutdownStartedAt > 1_000)
+    console.log('Already stopping; waiting for the children to exit.');
   void shutdown(0);
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 // A failure outside any awaited promise (an 'error' event nobody listens to, a stray rejection)
 // would otherwise end the launcher at once and leave the servers it started running: stop them.
-process.on('uncaughtException', (e) => void shutdown(1, `${startedUp ? 'Unexpected error' : 'Start-up failed'}: ${e.stack ?? e.message}`));
-process.on('unhandledRejection', (e) => void shutdown(1, `${startedUp ? 'Unexpected error' : 'Start-up failed'}: ${(e as Error)?.stack ?? String(e)}`));
+process.on(
+  'uncaughtException',
+  (e) => void shutdown(1, `${startedUp ? 'Unexpected error' : 'Start-up failed'}: ${e.stack ?? e.message}`),
+);
+process.on(
+  'unhandledRejection',
+  (e) => void shutdown(1, `${startedUp ? 'Unexpected error' : 'Start-up failed'}: ${(e as Error)?.stack ?? String(e)}`),
+);
 main().then(
   () => void (startedUp = true),
   (e: Error) => shutdown(1, `Start-up failed: ${e.message}`),

@@ -55,7 +55,9 @@ export async function waitFor<T>(what: string, attempt: () => Promise<T>, option
       lastError = e;
     }
     if (Date.now() > deadline) {
-      throw new Error(`${what}: not ready after ${timeoutMs / 1000} s (last error: ${(lastError as Error)?.message ?? lastError})`);
+      throw new Error(
+        `${what}: not ready after ${timeoutMs / 1000} s (last error: ${(lastError as Error)?.message ?? lastError})`,
+      );
     }
     await sleep(intervalMs, undefined, signal ? { signal } : {}).catch(() => undefined);
   }

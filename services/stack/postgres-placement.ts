@@ -38,8 +38,12 @@ export const isRoot = (): boolean => process.getuid?.() === 0;
 export function postgresUser(): RunAs {
   const lookup = (): RunAs | undefined => {
     try {
-      const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-      const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+      const uid = Number(
+        execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+      );
+      const gid = Number(
+        execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+      );
       return { uid, gid };
     } catch {
       return undefined;
@@ -49,7 +53,11 @@ export function postgresUser(): RunAs {
   if (found) return found;
   try {
     execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' });
-    execFileSync('useradd', ['--system', '-g', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
+    execFileSync(
+      'useradd',
+      ['--system', '-g', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'],
+      { stdio: 'ignore' },
+    );
   } catch (e) {
     throw new Error(
       `Postgres refuses to run as root, and there is no \`postgres\` system user to run it as; creating one failed (${(e as Error).message}). ` +
@@ -66,7 +74,12 @@ export function postgresUser(): RunAs {
  * the kernel by running the test as that user: ACLs, group membership and every ancestor count.
  */
 export function canAs(user: RunAs, flag: '-x' | '-w' | '-r', target: string): boolean {
-  const result = spawnSync('/bin/sh', ['-c', `test ${flag} "$1"`, 'sh', target], { uid: user.uid, gid: user.gid, cwd: '/', stdio: 'ignore' });
+  const result = spawnSync('/bin/sh', ['-c', `test ${flag} "$1"`, 'sh', target], {
+    uid: user.uid,
+    gid: user.gid,
+    cwd: '/',
+    stdio: 'ignore',
+  });
   return result.status === 0;
 }
 
@@ -93,11 +106,15 @@ function safeFolder(key: string): string {
 /** The binaries where `user` can run them: in place, or a copy made once (staged, then renamed). */
 function reachableNative(nativeDir: string, user: RunAs, notes: string[]): string {
   const needed = [path.join(nativeDir, 'bin', 'postgres'), path.join(nativeDir, 'bin', 'initdb')];
-  if (needed.every((bin) => canAs(user, '-x', bin)) && canAs(user, '-r', path.join(nativeDir, 'share'))) return nativeDir;
+  if (needed.every((bin) => canAs(user, '-x', bin)) && canAs(user, '-r', path.join(nativeDir, 'share')))
+    return nativeDir;
   const real = fs.realpathSync(nativeDir);
   const version = (() => {
     try {
-      return (JSON.parse(fs.readFileSync(path.join(real, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? '';
+      return (
+        (JSON.parse(fs.readFileSync(path.join(real, '..', 'package.json'), 'utf8')) as { version?: string }).version ??
+        ''
+      );
     } catch {
       return '';
     }
@@ -111,7 +128,9 @@ function reachableNative(nativeDir: string, user: RunAs, notes: string[]): strin
     fs.rmSync(copy, { recursive: true, force: true });
     fs.renameSync(staging, copy);
   }
-  notes.push(`user postgres cannot reach ${nativeDir} (a folder above it is closed to others), so it runs a copy in ${copy}`);
+  notes.push(
+    `user postgres cannot reach ${nativeDir} (a folder above it is closed to others), so it runs a copy in ${copy}`,
+  );
   return copy;
 }
 
@@ -126,7 +145,9 @@ function reachableCluster(clusterDir: string, user: RunAs, notes: string[]): str
   if (canAs(user, '-x', parent)) return absolute;
   // A cluster already there (made by an older launcher) that postgres cannot reach is unusable anyway.
   if (st && fs.existsSync(path.join(absolute, 'PG_VERSION'))) {
-    throw new Error(`user postgres cannot reach the cluster in ${absolute} (a folder above it is closed to others). Move the data folder (HOEP_DATA_DIR) somewhere postgres can reach, or set DATABASE_URL.`);
+    throw new Error(
+      `user postgres cannot reach the cluster in ${absolute} (a folder above it is closed to others). Move the data folder (HOEP_DATA_DIR) somewhere postgres can reach, or set DATABASE_URL.`,
+    );
   }
   const real = path.join(safeFolder(absolute), 'cluster');
   if (st) fs.rmdirSync(absolute); // empty, or initialiseCluster would have refused it
@@ -140,7 +161,12 @@ export function placePostgres(nativeDir: string, clusterDir: string): Placement 
   if (!isRoot()) return { nativeDir, clusterDir: path.resolve(clusterDir), notes: [] };
   const runAs = postgresUser();
   const notes: string[] = [];
-  return { nativeDir: reachableNative(nativeDir, runAs, notes), clusterDir: reachableCluster(clusterDir, runAs, notes), runAs, notes };
+  return {
+    nativeDir: reachableNative(nativeDir, runAs, notes),
+    clusterDir: reachableCluster(clusterDir, runAs, notes),
+    runAs,
+    notes,
+  };
 }
 
 /** Removes a cluster folder, and what it links to when it was relocated. */
@@ -150,7 +176,8 @@ export function removeCluster(clusterDir: string): void {
   if (st.isSymbolicLink()) {
     const target = fs.readlinkSync(clusterDir);
     // Only our own relocations: never follow a link elsewhere.
-    if (target.startsWith(`${RELOCATION_ROOT}/hoep-pg-`)) fs.rmSync(path.dirname(target), { recursive: true, force: true });
+    if (target.startsWith(`${RELOCATION_ROOT}/hoep-pg-`))
+      fs.rmSync(path.dirname(target), { recursive: true, force: true });
     fs.unlinkSync(clusterDir);
     return;
   }

@@ -68,7 +68,16 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<P
   const place = placePostgres(options.nativeDir ?? (await nativeDir()), clusterDir);
   for (const note of place.notes) fs.appendFileSync(logFile, `[hoep] ${note}\n`);
   await initialiseCluster(place, logFile);
-  const args = ['-D', place.clusterDir, '-p', String(port), '-c', `listen_addresses=${HOST}`, '-c', 'unix_socket_directories='];
+  const args = [
+    '-D',
+    place.clusterDir,
+    '-p',
+    String(port),
+    '-c',
+    `listen_addresses=${HOST}`,
+    '-c',
+    'unix_socket_directories=',
+  ];
   if (!durable) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const child = await spawnManaged('postgres', path.join(place.nativeDir, 'bin', 'postgres'), args, {
     logFile,
@@ -85,7 +94,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<P
     await waitFor(`Postgres on port ${port}`, () => ping(url), {
       timeoutMs,
       ...(signal ? { signal } : {}),
-      giveUpWhen: child.exited.then((info) => `postgres exited (${describeExit(info)}); last lines of ${logFile}:\n${tail(logFile)}`),
+      giveUpWhen: child.exited.then(
+        (info) => `postgres exited (${describeExit(info)}); last lines of ${logFile}:\n${tail(logFile)}`,
+      ),
     });
   } catch (e) {
     await child.stop();
@@ -112,7 +123,9 @@ async function initialiseCluster(place: Placement, logFile: string): Promise<voi
   const { clusterDir, runAs } = place;
   if (fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) return;
   if (fs.existsSync(clusterDir) && fs.readdirSync(clusterDir).length > 0) {
-    throw new Error(`${clusterDir} is not empty but holds no Postgres cluster (no PG_VERSION). Move it away, or point HOEP_DATA_DIR elsewhere.`);
+    throw new Error(
+      `${clusterDir} is not empty but holds no Postgres cluster (no PG_VERSION). Move it away, or point HOEP_DATA_DIR elsewhere.`,
+    );
   }
   const staging = `${clusterDir}.init-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
@@ -126,15 +139,30 @@ async function initialiseCluster(place: Placement, logFile: string): Promise<voi
   }
   try {
     const initdb = path.join(place.nativeDir, 'bin', 'initdb');
-    const args = [`--pgdata=${staging}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'];
+    const args = [
+      `--pgdata=${staging}`,
+      '--auth=scram-sha-256',
+      `--username=${USER}`,
+      `--pwfile=${passwordFile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+    ];
     const log = fs.openSync(logFile, 'a');
-    const child = spawn(initdb, args, { cwd: '/', env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', log, log], ...(runAs ?? {}) });
+    const child = spawn(initdb, args, {
+      cwd: '/',
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', log, log],
+      ...(runAs ?? {}),
+    });
     fs.closeSync(log);
     const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-      child.once('error', (e) => reject(new Error(`could not run ${initdb}${runAs ? ' as user postgres' : ''}: ${e.message}`)));
+      child.once('error', (e) =>
+        reject(new Error(`could not run ${initdb}${runAs ? ' as user postgres' : ''}: ${e.message}`)),
+      );
       child.once('close', (code, sig) => resolve({ code, signal: sig }));
     });
-    if (exit.code !== 0) throw new Error(`initdb failed (${describeExit(exit)}); last lines of ${logFile}:\n${tail(logFile)}`);
+    if (exit.code !== 0)
+      throw new Error(`initdb failed (${describeExit(exit)}); last lines of ${logFile}:\n${tail(logFile)}`);
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;

@@ -53,7 +53,12 @@ export function describeExit(info: ExitInfo): string {
   return info.signal ? `killed by ${info.signal}` : `exit code ${info.code}`;
 }
 
-export async function spawnManaged(name: string, command: string, args: string[], options: SpawnOptions = {}): Promise<ManagedProcess> {
+export async function spawnManaged(
+  name: string,
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): Promise<ManagedProcess> {
   const { stopSignal = 'SIGTERM', signalGroup = true, graceMs = 10_000 } = options;
   const log = options.logFile ? fs.openSync(options.logFile, 'a') : undefined;
   const child = spawn(command, args, {
@@ -101,7 +106,9 @@ export async function spawnManaged(name: string, command: string, args: string[]
 
 function prefixLines(stream: Readable | null, prefix: string, out: NodeJS.WriteStream): void {
   if (!stream) return;
-  readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => out.write(prefix + line + '\n'));
+  readline
+    .createInterface({ input: stream, crlfDelay: Infinity })
+    .on('line', (line) => out.write(prefix + line + '\n'));
 }
 
 /** The last lines of a log file, to explain why a server did not come up. */

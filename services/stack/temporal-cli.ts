@@ -43,7 +43,8 @@ export interface FindOptions {
 export async function findOrBuildTemporalCli(options: FindOptions = {}): Promise<string> {
   const { log = console.log, env = process.env, signal } = options;
   if (env.TEMPORAL_CLI_PATH) {
-    if (!isExecutable(env.TEMPORAL_CLI_PATH)) throw new Error(`TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file.`);
+    if (!isExecutable(env.TEMPORAL_CLI_PATH))
+      throw new Error(`TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file.`);
     return env.TEMPORAL_CLI_PATH;
   }
   const found = onPath('temporal', env);
@@ -71,7 +72,13 @@ function notFoundHelp(cached: string): string {
  * Builds into a temporary GOBIN next to the cache and renames the binary into place, so an
  * interrupted build never leaves a half-written `temporal` that would later be taken as good.
  */
-async function build(go: string, target: string, log: (line: string) => void, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
+async function build(
+  go: string,
+  target: string,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+): Promise<void> {
   const dir = path.dirname(target);
   fs.mkdirSync(dir, { recursive: true });
   removeStaleBuilds(path.dirname(dir));
@@ -79,8 +86,18 @@ async function build(go: string, target: string, log: (line: string) => void, en
   const started = Date.now();
   const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
   log(`Temporal CLI not found: building ${MODULE} v${TEMPORAL_CLI_VERSION} with ${go} (once; usually 2-3 minutes)`);
-  const args = ['install', '-v', '-ldflags', `-X ${MODULE}/temporalcli.Version=${TEMPORAL_CLI_VERSION}`, `${MODULE}/cmd/temporal@v${TEMPORAL_CLI_VERSION}`];
-  const child = spawn(go, args, { env: { ...env, GOBIN: gobin, CGO_ENABLED: '0' }, stdio: ['ignore', 'inherit', 'pipe'], ...(signal ? { signal } : {}) });
+  const args = [
+    'install',
+    '-v',
+    '-ldflags',
+    `-X ${MODULE}/temporalcli.Version=${TEMPORAL_CLI_VERSION}`,
+    `${MODULE}/cmd/temporal@v${TEMPORAL_CLI_VERSION}`,
+  ];
+  const child = spawn(go, args, {
+    env: { ...env, GOBIN: gobin, CGO_ENABLED: '0' },
+    stdio: ['ignore', 'inherit', 'pipe'],
+    ...(signal ? { signal } : {}),
+  });
   const recent: string[] = [];
   let packages = 0;
   // `go install -v` names each package as it compiles it: one dot per package, a count now and then.
@@ -101,7 +118,9 @@ async function build(go: string, target: string, log: (line: string) => void, en
   process.stdout.write('\n');
   if (code !== 0) {
     fs.rmSync(gobin, { recursive: true, force: true });
-    throw new Error(`Building the Temporal CLI failed (go exit code ${code}) after ${elapsed()}:\n${recent.join('\n')}\n\n${notFoundHelp(target)}`);
+    throw new Error(
+      `Building the Temporal CLI failed (go exit code ${code}) after ${elapsed()}:\n${recent.join('\n')}\n\n${notFoundHelp(target)}`,
+    );
   }
   fs.renameSync(path.join(gobin, 'temporal'), target);
   fs.rmSync(gobin, { recursive: true, force: true });
@@ -112,6 +131,7 @@ async function build(go: string, target: string, log: (line: string) => void, en
 function removeStaleBuilds(parent: string): void {
   for (const name of fs.readdirSync(parent)) {
     const full = path.join(parent, name);
-    if (name.startsWith('.build-') && Date.now() - fs.statSync(full).mtimeMs > 3_600_000) fs.rmSync(full, { recursive: true, force: true });
+    if (name.startsWith('.build-') && Date.now() - fs.statSync(full).mtimeMs > 3_600_000)
+      fs.rmSync(full, { recursive: true, force: true });
   }
 }

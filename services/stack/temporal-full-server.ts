@@ -49,7 +49,9 @@ function goOnPath(env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
-export async function findOrBuildTemporalServer(options: { log?: (line: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<TemporalServerTools> {
+export async function findOrBuildTemporalServer(
+  options: { log?: (line: string) => void; env?: NodeJS.ProcessEnv } = {},
+): Promise<TemporalServerTools> {
   const { log = console.log, env = process.env } = options;
   const dir = cachedServerDir(env);
   const tools: TemporalServerTools = {
@@ -78,9 +80,19 @@ async function build(go: string, dir: string, log: (line: string) => void, env: 
   const gobin = fs.mkdtempSync(path.join(path.dirname(dir), '.build-'));
   const started = Date.now();
   const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
-  log(`Temporal server not found: building ${MODULE} v${TEMPORAL_SERVER_VERSION} and its SQL tool with ${go} (once; 5-10 minutes on 2 cores)`);
-  const args = ['install', '-v', `${MODULE}/cmd/server@v${TEMPORAL_SERVER_VERSION}`, `${MODULE}/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`];
-  const child = spawn(go, args, { env: { ...env, GOBIN: gobin, CGO_ENABLED: '0' }, stdio: ['ignore', 'inherit', 'pipe'] });
+  log(
+    `Temporal server not found: building ${MODULE} v${TEMPORAL_SERVER_VERSION} and its SQL tool with ${go} (once; 5-10 minutes on 2 cores)`,
+  );
+  const args = [
+    'install',
+    '-v',
+    `${MODULE}/cmd/server@v${TEMPORAL_SERVER_VERSION}`,
+    `${MODULE}/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`,
+  ];
+  const child = spawn(go, args, {
+    env: { ...env, GOBIN: gobin, CGO_ENABLED: '0' },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
   const recent: string[] = [];
   let packages = 0;
   readline.createInterface({ input: child.stderr }).on('line', (line) => {
@@ -96,7 +108,10 @@ async function build(go: string, dir: string, log: (line: string) => void, env: 
   });
   process.stdout.write('\n');
   try {
-    if (code !== 0) throw new Error(`Building the Temporal server failed (go exit code ${code}) after ${elapsed()}:\n${recent.join('\n')}`);
+    if (code !== 0)
+      throw new Error(
+        `Building the Temporal server failed (go exit code ${code}) after ${elapsed()}:\n${recent.join('\n')}`,
+      );
     fs.renameSync(path.join(gobin, 'server'), path.join(dir, 'temporal-server'));
     fs.renameSync(path.join(gobin, 'sql'), path.join(dir, 'temporal-sql-tool'));
   } finally {
@@ -106,7 +121,11 @@ async function build(go: string, dir: string, log: (line: string) => void, env: 
 }
 
 async function copySchema(go: string, dir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const { stdout } = await promisify(execFile)(go, ['mod', 'download', '-json', `${MODULE}@v${TEMPORAL_SERVER_VERSION}`], { env, cwd: os.tmpdir(), maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(
+    go,
+    ['mod', 'download', '-json', `${MODULE}@v${TEMPORAL_SERVER_VERSION}`],
+    { env, cwd: os.tmpdir(), maxBuffer: 1 << 20 },
+  );
   const moduleDir = (JSON.parse(stdout) as { Dir: string }).Dir;
   const staging = fs.mkdtempSync(path.join(dir, '.schema-'));
   fs.cpSync(path.join(moduleDir, 'schema', 'postgresql'), path.join(staging, 'postgresql'), { recursive: true });

@@ -33,9 +33,23 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   const { cliPath, dbFile, logFile, grpcPort, uiPort, namespace, timeoutMs = 120_000, signal } = options;
   fs.mkdirSync(path.dirname(dbFile), { recursive: true });
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const args = ['server', 'start-dev', '--db-filename', dbFile, '--ip', HOST, '--port', String(grpcPort), '--namespace', namespace, '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    dbFile,
+    '--ip',
+    HOST,
+    '--port',
+    String(grpcPort),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
+  ];
   args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort), '--headless=false']));
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const child = await spawnManaged('temporal', cliPath, args, { logFile, graceMs: 15_000 });
   const address = `${HOST}:${grpcPort}`;
   const server: TemporalServer = {
@@ -48,7 +62,9 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     await waitFor(`Temporal server at ${address}`, () => answers(address, namespace), {
       timeoutMs,
       ...(signal ? { signal } : {}),
-      giveUpWhen: child.exited.then((info) => `the server exited (${describeExit(info)}); last lines of ${logFile}:\n${tail(logFile)}`),
+      giveUpWhen: child.exited.then(
+        (info) => `the server exited (${describeExit(info)}); last lines of ${logFile}:\n${tail(logFile)}`,
+      ),
     });
   } catch (e) {
     await child.stop();

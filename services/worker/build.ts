@@ -17,7 +17,14 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { WORKER_BUILD_DIR, WORKER_ENV, WORKER_ESBUILD_OPTIONS, WORKER_NODE_ARGS, builtWorker, writeAtomically } from './launch.js';
+import {
+  WORKER_BUILD_DIR,
+  WORKER_ENV,
+  WORKER_ESBUILD_OPTIONS,
+  WORKER_NODE_ARGS,
+  builtWorker,
+  writeAtomically,
+} from './launch.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -43,7 +50,12 @@ export async function buildWorker(): Promise<BuildResult> {
   const started = performance.now();
   fs.mkdirSync(WORKER_BUILD_DIR, { recursive: true });
   const [main, workflows] = await Promise.all([
-    esbuild.build({ ...WORKER_ESBUILD_OPTIONS, entryPoints: [path.join(root, 'services', 'worker', 'main.ts')], outfile: builtWorker.main, write: false }),
+    esbuild.build({
+      ...WORKER_ESBUILD_OPTIONS,
+      entryPoints: [path.join(root, 'services', 'worker', 'main.ts')],
+      outfile: builtWorker.main,
+      write: false,
+    }),
     bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts'), logger: new DefaultLogger('WARN') }),
   ]);
   // The bundle first: a main.js on disk always has its bundle beside it.
@@ -55,7 +67,8 @@ export async function buildWorker(): Promise<BuildResult> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   buildWorker().then(
-    ({ dir, ms }) => console.log(`worker built into ${path.relative(process.cwd(), dir) || '.'} in ${(ms / 1000).toFixed(1)} s`),
+    ({ dir, ms }) =>
+      console.log(`worker built into ${path.relative(process.cwd(), dir) || '.'} in ${(ms / 1000).toFixed(1)} s`),
     (e) => {
       console.error(e);
       process.exit(1);

@@ -47,9 +47,12 @@ export function workerOptions(o: CreateWorkerOptions): WorkerOptions {
       : { workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)) }),
     activities: { ...createActivities(o.sql), ...o.activities },
     maxCachedWorkflows: cache,
-    maxConcurrentWorkflowTaskExecutions: cache === 0 ? MAX_CONCURRENT_WORKFLOW_TASKS : Math.min(MAX_CONCURRENT_WORKFLOW_TASKS, cache),
+    maxConcurrentWorkflowTaskExecutions:
+      cache === 0 ? MAX_CONCURRENT_WORKFLOW_TASKS : Math.min(MAX_CONCURRENT_WORKFLOW_TASKS, cache),
     shutdownGraceTime: '10s',
-    ...(o.stickyQueueScheduleToStartTimeout === undefined ? {} : { stickyQueueScheduleToStartTimeout: o.stickyQueueScheduleToStartTimeout }),
+    ...(o.stickyQueueScheduleToStartTimeout === undefined
+      ? {}
+      : { stickyQueueScheduleToStartTimeout: o.stickyQueueScheduleToStartTimeout }),
   };
 }
 

@@ -27,14 +27,16 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const workflowBundlePath = fs.existsSync(builtBundle) ? builtBundle : undefined;
   const worker = await createWorker({ config, sql, connection, workflowBundlePath });
-  console.log(JSON.stringify({
-    level: 'info',
-    msg: 'worker started',
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    namespace: config.TEMPORAL_NAMESPACE,
-    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-    workflows: workflowBundlePath ? 'prebuilt bundle' : 'bundled at start',
-  }));
+  console.log(
+    JSON.stringify({
+      level: 'info',
+      msg: 'worker started',
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      namespace: config.TEMPORAL_NAMESPACE,
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      workflows: workflowBundlePath ? 'prebuilt bundle' : 'bundled at start',
+    }),
+  );
   await worker.run(); // Runtime handles SIGINT/SIGTERM by shutting the worker down.
   await sql.end({ timeout: 5 });
   await connection.close();

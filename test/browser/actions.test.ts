@@ -25,10 +25,17 @@ type Who = Partial<TokenClaims> & Pick<TokenClaims, 'roles'>;
 const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
 
 async function api(method: string, path: string, claims: Who, body?: unknown): Promise<Record<string, unknown>> {
-  const token = await signLocalToken(new TextEncoder().encode(web().jwtSecret), { sub: claims.roles[0]!, name: 'Test', partnership: PID, ...claims }, '1h');
+  const token = await signLocalToken(
+    new TextEncoder().encode(web().jwtSecret),
+    { sub: claims.roles[0]!, name: 'Test', partnership: PID, ...claims },
+    '1h',
+  );
   const res = await fetch(`${web().baseUrl}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -54,9 +61,18 @@ beforeAll(async () => {
   year = await freshYear(0);
   cid = `${PID}-${year}`;
   const years = [0, 1, 2, 3].map((i) => String(year + i));
-  const frames = Object.fromEntries(['county', ...MUNICIPALITIES].map((f) => [f, Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '400000.00']))]));
+  const frames = Object.fromEntries(
+    ['county', ...MUNICIPALITIES].map((f) => [
+      f,
+      Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '400000.00'])),
+    ]),
+  );
   const soon = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  await api('POST', `/partnerships/${PID}/cycles`, ADMIN, { year, frames, deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) } });
+  await api('POST', `/partnerships/${PID}/cycles`, ADMIN, {
+    year,
+    frames,
+    deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -70,7 +86,8 @@ async function personPage(name: string): Promise<Page> {
   return page;
 }
 
-const text = async (page: Page, selector: string) => (await page.locator(selector).first().innerText()).replace(NBSP, ' ');
+const text = async (page: Page, selector: string) =>
+  (await page.locator(selector).first().innerText()).replace(NBSP, ' ');
 
 async function expectReflowAt320(page: Page): Promise<void> {
   const size = page.viewportSize();
@@ -79,7 +96,10 @@ async function expectReflowAt320(page: Page): Promise<void> {
   const widest = await page.evaluate(
     `[...document.querySelectorAll('main *')].filter((el) => !el.closest('.table-scroll')).map((el) => [el.tagName + '.' + el.className, Math.round(el.getBoundingClientRect().right)]).filter(([, r]) => r > 320).slice(-5).join('; ')`,
   );
-  expect(await page.evaluate('document.documentElement.scrollWidth'), `scroll width of ${page.url()} at 320 px (${String(widest)})`).toBeLessThanOrEqual(320);
+  expect(
+    await page.evaluate('document.documentElement.scrollWidth'),
+    `scroll width of ${page.url()} at 320 px (${String(widest)})`,
+  ).toBeLessThanOrEqual(320);
   if (size) await page.setViewportSize(size);
 }
 
@@ -95,7 +115,8 @@ async function formFields(page: Page): Promise<Record<string, string>> {
   )) as Record<string, string>;
 }
 
-const measureTitles = async () => ((await api('GET', `/cycles/${cid}/measures`, ADMIN)) as unknown as { title: string }[]).map((m) => m.title);
+const measureTitles = async () =>
+  ((await api('GET', `/cycles/${cid}/measures`, ADMIN)) as unknown as { title: string }[]).map((m) => m.title);
 
 describe('the first actions in the browser', () => {
   it('a proposer submits a measure: a mistyped amount is refused beside the field and kept, the fixed one gives a receipt', async () => {
@@ -118,10 +139,15 @@ describe('the first actions in the browser', () => {
 
     const summary = page.locator('.ds-error-summary');
     await summary.waitFor();
-    expect(await page.evaluate('document.activeElement && document.activeElement.id'), 'the summary has the focus, so a screen reader reads it first').toBe('feiloppsummering');
+    expect(
+      await page.evaluate('document.activeElement && document.activeElement.id'),
+      'the summary has the focus, so a screen reader reads it first',
+    ).toBe('feiloppsummering');
     const link = summary.getByRole('link', { name: new RegExp(`^${year}: Punktum med tre sifre`) });
     expect(await link.getAttribute('href')).toBe(`#f-amount-${year}`);
-    expect(await amounts.getByLabel(String(year), { exact: true }).inputValue(), 'what was typed is kept').toBe('300.000');
+    expect(await amounts.getByLabel(String(year), { exact: true }).inputValue(), 'what was typed is kept').toBe(
+      '300.000',
+    );
     expect(await page.getByLabel('Tittel', { exact: true }).inputValue()).toBe('Reiselivsklynge for Gausdal');
     expect(await page.getByLabel(/^1\.2 /).isChecked()).toBe(true);
     expect(await amounts.getByLabel(String(year), { exact: true }).getAttribute('aria-invalid')).toBe('true');
@@ -140,9 +166,13 @@ describe('the first actions in the browser', () => {
     expect(receipt).toContain('Medfinansiering: Sparebankstiftelsen\n50 000,50 kr');
     await checkPage(page);
 
-    const [recorded] = ((await api('GET', `/cycles/${cid}/measures`, ADMIN)) as unknown as { title: string; amounts: Record<string, string>; cofunding: unknown[] }[]).filter(
-      (m) => m.title === 'Reiselivsklynge for Gausdal',
-    );
+    const [recorded] = (
+      (await api('GET', `/cycles/${cid}/measures`, ADMIN)) as unknown as {
+        title: string;
+        amounts: Record<string, string>;
+        cofunding: unknown[];
+      }[]
+    ).filter((m) => m.title === 'Reiselivsklynge for Gausdal');
     expect(recorded?.amounts).toEqual({ [year]: '300000.00', [year + 1]: '150000.00' });
     expect(recorded?.cofunding).toEqual([{ source: 'Sparebankstiftelsen', amount: '50000.50' }]);
 
@@ -159,7 +189,10 @@ describe('the first actions in the browser', () => {
     await page.getByLabel('Beskrivelse', { exact: true }).fill('Kontorplasser og veiledning for nye bedrifter.');
     await page.getByLabel(/^2\.1 /).check();
     await page.getByLabel('Ansvarlig', { exact: true }).fill('Øyer kommune');
-    await page.getByRole('group', { name: /Beløp det søkes om/ }).getByLabel(String(year), { exact: true }).fill('1 250 000 kr');
+    await page
+      .getByRole('group', { name: /Beløp det søkes om/ })
+      .getByLabel(String(year), { exact: true })
+      .fill('1 250 000 kr');
     const fields = await formFields(page);
     const action = new URL(page.url()).pathname;
     // A double click, then the same form posted once more (a reload of the post).
@@ -178,14 +211,19 @@ describe('the first actions in the browser', () => {
     await page.getByLabel('Beskrivelse', { exact: true }).fill('Skal trekkes igjen.');
     await page.getByLabel(/^1\.1 /).check();
     await page.getByLabel('Ansvarlig', { exact: true }).fill('Lillehammer-regionen Vekst');
-    await page.getByRole('group', { name: /Beløp det søkes om/ }).getByLabel(String(year), { exact: true }).fill('10 000');
+    await page
+      .getByRole('group', { name: /Beløp det søkes om/ })
+      .getByLabel(String(year), { exact: true })
+      .fill('10 000');
     await page.getByRole('button', { name: 'Send inn tiltaket' }).click();
     await page.getByRole('heading', { name: 'Tiltaket er sendt inn', level: 1 }).waitFor();
 
     await page.goto('/mine-tiltak');
     await page.getByRole('link', { name: 'Endre «Reiselivsklynge for Gausdal»' }).click();
     await page.waitForURL(/\/tiltak\/[^/]+\/endre$/);
-    const amount = page.getByRole('group', { name: /Beløp det søkes om/ }).getByLabel(String(year + 1), { exact: true });
+    const amount = page
+      .getByRole('group', { name: /Beløp det søkes om/ })
+      .getByLabel(String(year + 1), { exact: true });
     expect(await amount.inputValue(), 'the recorded amount, as a person types it').toBe('150 000,00');
     await checkPage(page);
     await amount.fill('175 000');
@@ -206,7 +244,9 @@ describe('the first actions in the browser', () => {
     const other = await personPage('Prosjektleder, Lillehammer-regionen');
     const refused = await other.goto(editUrl);
     expect(refused?.status()).toBe(403);
-    expect(await text(other, 'main')).toContain('Bare den som sendte inn tiltaket, eller en administrator, kan endre det.');
+    expect(await text(other, 'main')).toContain(
+      'Bare den som sendte inn tiltaket, eller en administrator, kan endre det.',
+    );
     await checkPage(other);
   });
 
@@ -218,19 +258,27 @@ describe('the first actions in the browser', () => {
     await late.getByLabel('Beskrivelse', { exact: true }).fill('Kommer etter fristen.');
     await late.getByLabel(/^1\.1 /).check();
     await late.getByLabel('Ansvarlig', { exact: true }).fill('Øyer kommune');
-    await late.getByRole('group', { name: /Beløp det søkes om/ }).getByLabel(String(year), { exact: true }).fill('20 000');
+    await late
+      .getByRole('group', { name: /Beløp det søkes om/ })
+      .getByLabel(String(year), { exact: true })
+      .fill('20 000');
 
     await api('POST', `/cycles/${cid}/proposals/close`, ADMIN);
     await phaseIs(cid, 'prioritisation');
 
     await late.getByRole('button', { name: 'Send inn tiltaket' }).click();
     await late.getByRole('alert').waitFor();
-    expect(await text(late, '[role="alert"]')).toContain('Forslagsfristen er ute, eller syklusen er ikke lenger i fasen for forslag. Ingenting er endret.');
+    expect(await text(late, '[role="alert"]')).toContain(
+      'Forslagsfristen er ute, eller syklusen er ikke lenger i fasen for forslag. Ingenting er endret.',
+    );
     expect(await late.getByLabel('Tittel', { exact: true }).inputValue()).toBe('For sent ute');
     expect(await measureTitles()).not.toContain('For sent ute');
     await checkPage(late);
     const { items } = await api('GET', `/cycles/${cid}/recommendation`, ADMIN);
-    await api('POST', `/cycles/${cid}/priority-lists`, ADMIN, { items, meeting: { date: `${year - 1}-11-20`, caseNumber: `12/${String(year).slice(2)}` } });
+    await api('POST', `/cycles/${cid}/priority-lists`, ADMIN, {
+      items,
+      meeting: { date: `${year - 1}-11-20`, caseNumber: `12/${String(year).slice(2)}` },
+    });
 
     // The first by mouse, from the cycle page's link.
     const first = await personPage('Ordfører i Lillehammer');
@@ -255,16 +303,25 @@ describe('the first actions in the browser', () => {
 
     // A second vote by the same member: refused in Norwegian, nothing changed.
     const csrf = await first.locator('input[name="_csrf"]').first().inputValue();
-    const second = await first.context().request.post(`/sykluser/${cid}/avstemning/1`, { form: { _csrf: csrf, _key: randomUUID(), vote: 'reject', bekreft: 'ja' } });
+    const second = await first.context().request.post(`/sykluser/${cid}/avstemning/1`, {
+      form: { _csrf: csrf, _key: randomUUID(), vote: 'reject', bekreft: 'ja' },
+    });
     expect(second.status()).toBe(409);
     expect(await second.text()).toContain('Du har allerede stemt over denne listen');
-    const lists = (await api('GET', `/cycles/${cid}/priority-lists`, ADMIN)) as unknown as { votes: { approve: number; reject: number } }[];
+    const lists = (await api('GET', `/cycles/${cid}/priority-lists`, ADMIN)) as unknown as {
+      votes: { approve: number; reject: number };
+    }[];
     expect(lists[0]?.votes).toEqual({ approve: 1, reject: 0 });
 
     // One with the keyboard alone.
     const keyboard = await personPage('Ordfører i Øyer');
     await keyboard.goto(`/sykluser/${cid}/avstemning`);
-    for (let i = 0; i < 120 && (await keyboard.evaluate('document.activeElement && document.activeElement.id')) !== 'f-vote'; i++) await keyboard.keyboard.press('Tab');
+    for (
+      let i = 0;
+      i < 120 && (await keyboard.evaluate('document.activeElement && document.activeElement.id')) !== 'f-vote';
+      i++
+    )
+      await keyboard.keyboard.press('Tab');
     expect(await keyboard.evaluate('document.activeElement.id')).toBe('f-vote');
     await keyboard.keyboard.press('Space');
     await tabTo(keyboard, 'Gå videre');
@@ -274,7 +331,11 @@ describe('the first actions in the browser', () => {
     await keyboard.keyboard.press('Enter');
     await keyboard.getByRole('heading', { name: 'Stemmen er registrert', level: 1 }).waitFor();
 
-    for (const name of ['Ordfører i Gausdal', 'Opposisjonsrepresentant fra kommunestyret i Lillehammer', 'Opposisjonsrepresentant fra kommunestyret i Øyer']) {
+    for (const name of [
+      'Ordfører i Gausdal',
+      'Opposisjonsrepresentant fra kommunestyret i Lillehammer',
+      'Opposisjonsrepresentant fra kommunestyret i Øyer',
+    ]) {
       const page = await personPage(name);
       await page.goto(`/sykluser/${cid}/avstemning`);
       await page.getByLabel('For', { exact: true }).check();
@@ -286,7 +347,7 @@ describe('the first actions in the browser', () => {
     await phaseIs(cid, 'adoption');
   });
 
-  it("the clerk of Gausdal sees what the council is asked to adopt, records a lower amount and is told the year goes back to the IPR", async () => {
+  it('the clerk of Gausdal sees what the council is asked to adopt, records a lower amount and is told the year goes back to the IPR', async () => {
     const page = await personPage('Utvalgssekretær i Gausdal kommune');
     await page.goto(`/sykluser/${cid}`);
     await page.getByRole('link', { name: 'Registrer kommunestyrets vedtak' }).click();
@@ -298,21 +359,33 @@ describe('the first actions in the browser', () => {
     expect(asked).toContain('Til vedtak i alt');
     await checkPage(page);
 
-    const status = (await api('GET', `/cycles/${cid}`, ADMIN)) as unknown as { adoptions: { municipality: string; requested: Record<string, string> }[] };
+    const status = (await api('GET', `/cycles/${cid}`, ADMIN)) as unknown as {
+      adoptions: { municipality: string; requested: Record<string, string> }[];
+    };
     const requested = status.adoptions.find((a) => a.municipality === '3441')?.requested[String(year)];
     expect(Number(requested)).toBeGreaterThan(1000);
 
     await page.getByLabel('Vedtatt med lavere beløp', { exact: true }).check();
-    await page.getByRole('group', { name: /Vedtatte beløp per år/ }).getByLabel(String(year), { exact: true }).fill('1 000');
+    await page
+      .getByRole('group', { name: /Vedtatte beløp per år/ })
+      .getByLabel(String(year), { exact: true })
+      .fill('1 000');
     await page.getByLabel('Saksnummer', { exact: true }).fill(`PS 41/${String(year - 1).slice(2)}`);
     await page.getByLabel('Vedtaksdato', { exact: true }).fill('31.12.2999');
     await page.getByRole('button', { name: 'Gå videre' }).click();
     await page.locator('.ds-error-summary').waitFor();
     expect(await text(page, '.ds-error-summary')).toContain('Vedtaksdato: Datoen kan ikke være fram i tid.');
-    expect(await page.getByLabel('Saksnummer', { exact: true }).inputValue()).toBe(`PS 41/${String(year - 1).slice(2)}`);
+    expect(await page.getByLabel('Saksnummer', { exact: true }).inputValue()).toBe(
+      `PS 41/${String(year - 1).slice(2)}`,
+    );
     await checkPage(page);
 
-    const today = new Intl.DateTimeFormat('nb-NO', { timeZone: 'Europe/Oslo', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date());
+    const today = new Intl.DateTimeFormat('nb-NO', {
+      timeZone: 'Europe/Oslo',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+    }).format(new Date());
     await page.getByLabel('Vedtaksdato', { exact: true }).fill(today);
     await page.getByRole('button', { name: 'Gå videre' }).click();
     await page.getByRole('heading', { name: 'Bekreft kommunestyrets vedtak', level: 1 }).waitFor();
@@ -328,7 +401,12 @@ describe('the first actions in the browser', () => {
 
     // The round ends when every council has decided; then the lowered frame sends the year back.
     for (const m of ['3405', '3440']) {
-      await api('POST', `/cycles/${cid}/adoptions/${m}`, { sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m }, { decision: 'adopted', caseNumber: `PS ${m.slice(2)}/26`, decidedOn: "2026-11-10" });
+      await api(
+        'POST',
+        `/cycles/${cid}/adoptions/${m}`,
+        { sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m },
+        { decision: 'adopted', caseNumber: `PS ${m.slice(2)}/26`, decidedOn: '2026-11-10' },
+      );
     }
     await phaseIs(cid, 'prioritisation');
   });

@@ -28,12 +28,30 @@ beforeAll(async () => {
   apps.local = `http://127.0.0.1:${ports.local}`;
   provider = await startLocalProvider({ host: '127.0.0.1', port: 0, appBaseUrls: [apps.strict, apps.local] });
   const secret = 'acr-test-secret-0123456789abcdef0123';
-  for (const [which, acr] of [['strict', 'substantial high'], ['local', LOCAL_ACR]] as const) {
-    const config = loadConfig({ PORT: String(ports[which]), HOEP_JWT_SECRET: secret, WEB_OIDC_ISSUER: provider.issuer, WEB_OIDC_ACR: acr });
-    const app = createApp({ sql: sql(), temporal: await connectClient(), config, auth: localAuthenticator(new TextEncoder().encode(secret)), log: silentLogger });
-    servers.push(await new Promise<Server>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: ports[which], hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
-    }));
+  for (const [which, acr] of [
+    ['strict', 'substantial high'],
+    ['local', LOCAL_ACR],
+  ] as const) {
+    const config = loadConfig({
+      PORT: String(ports[which]),
+      HOEP_JWT_SECRET: secret,
+      WEB_OIDC_ISSUER: provider.issuer,
+      WEB_OIDC_ACR: acr,
+    });
+    const app = createApp({
+      sql: sql(),
+      temporal: await connectClient(),
+      config,
+      auth: localAuthenticator(new TextEncoder().encode(secret)),
+      log: silentLogger,
+    });
+    servers.push(
+      await new Promise<Server>((resolve) => {
+        const s = serve({ fetch: app.fetch, port: ports[which], hostname: '127.0.0.1' }, () =>
+          resolve(s as Server),
+        ) as Server;
+      }),
+    );
   }
   browser = await launchBrowser();
 });

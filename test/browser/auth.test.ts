@@ -27,7 +27,8 @@ async function freshPage(): Promise<Page> {
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
 const sessionCookie = async (page: Page) => (await page.context().cookies()).find((c) => c.name === 'hoep_session');
-const sessionRows = async (sub: string) => (await sql()<{ n: number }[]>`select count(*)::int as n from web_sessions where person->>'sub' = ${sub}`)[0]!.n;
+const sessionRows = async (sub: string) =>
+  (await sql()<{ n: number }[]>`select count(*)::int as n from web_sessions where person->>'sub' = ${sub}`)[0]!.n;
 
 /** Signed out: the header offers "Logg inn", and the front page is not "Mine oppgaver". */
 async function expectSignedOut(page: Page): Promise<void> {
@@ -43,38 +44,45 @@ describe('signing in through the provider', () => {
     { kind: 'proposer', name: 'Næringsrådgiver, Lillehammer-regionen', sub: 'proposer-1-lillehammer-regionen' },
     { kind: 'IPR member', name: 'Ordfører i Lillehammer', sub: 'mayor-3405' },
     { kind: 'municipal clerk', name: 'Utvalgssekretær i Øyer kommune', sub: 'clerk-3440' },
-    { kind: 'finance officer', name: 'Økonomirådgiver for Lillehammer-regionen, Innlandet fylkeskommune', sub: 'finance-county-lillehammer-regionen' },
+    {
+      kind: 'finance officer',
+      name: 'Økonomirådgiver for Lillehammer-regionen, Innlandet fylkeskommune',
+      sub: 'finance-county-lillehammer-regionen',
+    },
   ];
 
-  it.each(people)('the $kind signs in, sees "Mine oppgaver" with their name, and signs out here and at the provider', async ({ name, sub }) => {
-    const page = await freshPage();
-    await expectSignedOut(page);
-    await expectNoAxeViolations(page);
-    await signInAs(page, name, { axe: sub === people[0]!.sub });
-    expect(new URL(page.url()).pathname).toBe('/');
-    expect(await h1(page).innerText()).toBe('Mine oppgaver');
-    await expect.poll(() => page.getByText(name, { exact: true }).count()).toBeGreaterThan(0);
-    await expectNoAxeViolations(page);
+  it.each(people)(
+    'the $kind signs in, sees "Mine oppgaver" with their name, and signs out here and at the provider',
+    async ({ name, sub }) => {
+      const page = await freshPage();
+      await expectSignedOut(page);
+      await expectNoAxeViolations(page);
+      await signInAs(page, name, { axe: sub === people[0]!.sub });
+      expect(new URL(page.url()).pathname).toBe('/');
+      expect(await h1(page).innerText()).toBe('Mine oppgaver');
+      await expect.poll(() => page.getByText(name, { exact: true }).count()).toBeGreaterThan(0);
+      await expectNoAxeViolations(page);
 
-    const cookie = await sessionCookie(page);
-    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
-    // an opaque id, not a token: no dots, nothing to decode
-    expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(await sessionRows(sub)).toBeGreaterThan(0);
+      const cookie = await sessionCookie(page);
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+      // an opaque id, not a token: no dots, nothing to decode
+      expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(await sessionRows(sub)).toBeGreaterThan(0);
 
-    await page.getByRole('button', { name: 'Logg ut', exact: true }).click();
-    await page.waitForURL((url) => url.href.startsWith(web().issuer));
-    if (sub === people[0]!.sub) await expectNoAxeViolations(page);
-    await page.getByRole('button', { name: 'Logg ut', exact: true }).click();
-    await page.waitForURL((url) => url.href.startsWith(web().baseUrl));
-    expect(await sessionCookie(page)).toBeUndefined();
-    await expectSignedOut(page);
+      await page.getByRole('button', { name: 'Logg ut', exact: true }).click();
+      await page.waitForURL((url) => url.href.startsWith(web().issuer));
+      if (sub === people[0]!.sub) await expectNoAxeViolations(page);
+      await page.getByRole('button', { name: 'Logg ut', exact: true }).click();
+      await page.waitForURL((url) => url.href.startsWith(web().baseUrl));
+      expect(await sessionCookie(page)).toBeUndefined();
+      await expectSignedOut(page);
 
-    // Signed out at the provider too: the next sign-in asks who again instead of signing the same person in.
-    await page.goto('/logg-inn');
-    await page.waitForURL((url) => url.href.startsWith(`${web().issuer}/interaction/`));
-    expect(await page.getByRole('button', { name, exact: true }).count()).toBe(1);
-  });
+      // Signed out at the provider too: the next sign-in asks who again instead of signing the same person in.
+      await page.goto('/logg-inn');
+      await page.waitForURL((url) => url.href.startsWith(`${web().issuer}/interaction/`));
+      expect(await page.getByRole('button', { name, exact: true }).count()).toBe(1);
+    },
+  );
 
   it('rotates the session at sign-in: an id the browser held before is worth nothing after', async () => {
     const page = await freshPage();
@@ -97,7 +105,9 @@ describe('signing in through the provider', () => {
     // A real attempt, answered with another state than the one this browser was given.
     await page.goto('/logg-inn');
     await page.waitForURL((url) => url.href.startsWith(`${web().issuer}/interaction/`));
-    const forged = await page.goto(`${web().baseUrl}/logg-inn/callback?code=abc&state=forged&iss=${encodeURIComponent(web().issuer)}`);
+    const forged = await page.goto(
+      `${web().baseUrl}/logg-inn/callback?code=abc&state=forged&iss=${encodeURIComponent(web().issuer)}`,
+    );
     expect(forged!.status()).toBe(400);
     expect(await sessionCookie(page)).toBeUndefined();
   });
@@ -127,7 +137,9 @@ describe('a session that should not sign anyone in', () => {
     const real = (await sessionCookie(page))!.value;
     const flipped = `${real.slice(0, 10)}${real[10] === 'A' ? 'B' : 'A'}${real.slice(11)}`;
     for (const value of [flipped, `${real}x`, 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.', "' or 1=1 --"]) {
-      await page.context().addCookies([{ name: 'hoep_session', value: value.replace(/[;\s]/g, '_'), url: web().baseUrl }]);
+      await page
+        .context()
+        .addCookies([{ name: 'hoep_session', value: value.replace(/[;\s]/g, '_'), url: web().baseUrl }]);
       await expectSignedOut(page);
     }
     // the real one still works
@@ -153,7 +165,10 @@ describe('form posts', () => {
       }),
     );
     await page.goto(`${evil}/side`);
-    const [refused] = await Promise.all([page.waitForResponse((r) => r.url() === `${web().baseUrl}/logg-ut`), page.getByRole('button', { name: 'Go' }).click()]);
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${web().baseUrl}/logg-ut`),
+      page.getByRole('button', { name: 'Go' }).click(),
+    ]);
     expect(refused.status()).toBe(403);
     await page.waitForURL(`${web().baseUrl}/logg-ut`);
     expect(await h1(page).innerText()).toBe('Skjemaet ble avvist');
@@ -163,7 +178,9 @@ describe('form posts', () => {
     // Our own origin, but no token (a form injected into the page): refused too.
     const [noToken] = await Promise.all([
       page.waitForResponse((r) => r.url() === `${web().baseUrl}/logg-ut`),
-      page.evaluate(`(() => { const f = document.createElement('form'); f.method = 'post'; f.action = '/logg-ut'; document.body.append(f); f.submit(); })()`),
+      page.evaluate(
+        `(() => { const f = document.createElement('form'); f.method = 'post'; f.action = '/logg-ut'; document.body.append(f); f.submit(); })()`,
+      ),
     ]);
     expect(noToken.status()).toBe(403);
     await page.waitForURL(`${web().baseUrl}/logg-ut`);

@@ -25,10 +25,17 @@ let voting: number;
 let awaitingOyer: number;
 
 async function api(method: string, path: string, claims: Who, body?: unknown): Promise<Record<string, unknown>> {
-  const token = await signLocalToken(new TextEncoder().encode(web().jwtSecret), { sub: claims.roles[0]!, name: 'Test', partnership: PID, ...claims }, '1h');
+  const token = await signLocalToken(
+    new TextEncoder().encode(web().jwtSecret),
+    { sub: claims.roles[0]!, name: 'Test', partnership: PID, ...claims },
+    '1h',
+  );
   const res = await fetch(`${web().baseUrl}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -40,7 +47,11 @@ type Who = Partial<TokenClaims> & Pick<TokenClaims, 'roles'>;
 const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
 const PROPOSER: Who = { sub: 'proposer-1-lillehammer-regionen', roles: ['proposer'] };
 const member = (sub: string) => ({ sub, roles: ['ipr_member'] as TokenClaims['roles'] });
-const clerk = (m: string) => ({ sub: `clerk-${m}`, roles: ['municipal_clerk'] as TokenClaims['roles'], municipality: m });
+const clerk = (m: string) => ({
+  sub: `clerk-${m}`,
+  roles: ['municipal_clerk'] as TokenClaims['roles'],
+  municipality: m,
+});
 
 async function phaseIs(cid: string, phase: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -51,30 +62,57 @@ async function phaseIs(cid: string, phase: string): Promise<void> {
 }
 
 /** A year through proposals to a list under vote (case 12/YY); returns the cycle id. */
-async function toVote(year: number, measures: { title: string; amount: string; strategies: string[] }[]): Promise<string> {
+async function toVote(
+  year: number,
+  measures: { title: string; amount: string; strategies: string[] }[],
+): Promise<string> {
   const years = [0, 1, 2, 3].map((i) => String(year + i));
-  const frames = Object.fromEntries(['county', ...MUNICIPALITIES].map((f) => [f, Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '400000.00']))]));
+  const frames = Object.fromEntries(
+    ['county', ...MUNICIPALITIES].map((f) => [
+      f,
+      Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '400000.00'])),
+    ]),
+  );
   const soon = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  await api('POST', `/partnerships/${PID}/cycles`, ADMIN, { year, frames, deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) } });
+  await api('POST', `/partnerships/${PID}/cycles`, ADMIN, {
+    year,
+    frames,
+    deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) },
+  });
   const cid = `${PID}-${year}`;
   for (const { title, amount, strategies } of measures) {
-    await api('POST', `/cycles/${cid}/measures`, PROPOSER, { title, strategies, description: 'Beskrivelse', responsible: 'Lillehammer-regionen Vekst', amounts: { [year]: amount }, cofunding: [] });
+    await api('POST', `/cycles/${cid}/measures`, PROPOSER, {
+      title,
+      strategies,
+      description: 'Beskrivelse',
+      responsible: 'Lillehammer-regionen Vekst',
+      amounts: { [year]: amount },
+      cofunding: [],
+    });
   }
   await api('POST', `/cycles/${cid}/proposals/close`, ADMIN);
   await phaseIs(cid, 'prioritisation');
   const { items } = await api('GET', `/cycles/${cid}/recommendation`, ADMIN);
-  await api('POST', `/cycles/${cid}/priority-lists`, ADMIN, { items, meeting: { date: `${year - 1}-11-20`, caseNumber: `12/${String(year).slice(2)}` } });
+  await api('POST', `/cycles/${cid}/priority-lists`, ADMIN, {
+    items,
+    meeting: { date: `${year - 1}-11-20`, caseNumber: `12/${String(year).slice(2)}` },
+  });
   return cid;
 }
 
 async function iprAdopts(cid: string): Promise<void> {
-  for (const sub of ['mayor-3405', 'mayor-3440', 'mayor-3441', 'opposition-3405', 'opposition-3440']) await api('POST', `/cycles/${cid}/priority-lists/1/votes`, member(sub), { vote: 'approve' });
+  for (const sub of ['mayor-3405', 'mayor-3440', 'mayor-3441', 'opposition-3405', 'opposition-3440'])
+    await api('POST', `/cycles/${cid}/priority-lists/1/votes`, member(sub), { vote: 'approve' });
   await phaseIs(cid, 'adoption');
 }
 
 const councilCase = (m: string, year: number) => `PS ${m.slice(2)}/${String(year).slice(2)}`;
 const councilAdopts = (cid: string, year: number, m: string) =>
-  api('POST', `/cycles/${cid}/adoptions/${m}`, clerk(m), { decision: 'adopted', caseNumber: councilCase(m, year), decidedOn: `2026-11-1${MUNICIPALITIES.indexOf(m)}` });
+  api('POST', `/cycles/${cid}/adoptions/${m}`, clerk(m), {
+    decision: 'adopted',
+    caseNumber: councilCase(m, year),
+    decidedOn: `2026-11-1${MUNICIPALITIES.indexOf(m)}`,
+  });
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -105,13 +143,27 @@ async function freshPage(): Promise<Page> {
 
 const text = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(NBSP, ' ');
 const rowOf = async (page: Page, table: string, header: string) =>
-  (await page.getByRole('table', { name: table }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: header, exact: true }) }).allInnerTexts()).map((t) => t.replace(NBSP, ' ').split('\t').map((c) => c.trim()));
+  (
+    await page
+      .getByRole('table', { name: table })
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: header, exact: true }) })
+      .allInnerTexts()
+  ).map((t) =>
+    t
+      .replace(NBSP, ' ')
+      .split('\t')
+      .map((c) => c.trim()),
+  );
 
 /** The page at 320 CSS pixels: everything in view without scrolling sideways (WCAG 1.4.10). */
 async function expectReflowAt320(page: Page): Promise<void> {
   const size = page.viewportSize();
   await page.setViewportSize({ width: 320, height: 800 });
-  expect(await page.evaluate('document.documentElement.scrollWidth'), `scroll width of ${page.url()} at 320 px`).toBeLessThanOrEqual(320);
+  expect(
+    await page.evaluate('document.documentElement.scrollWidth'),
+    `scroll width of ${page.url()} at 320 px`,
+  ).toBeLessThanOrEqual(320);
   if (size) await page.setViewportSize(size);
 }
 
@@ -128,19 +180,27 @@ describe('the public pages, signed out', () => {
     await page.getByRole('link', { name: 'Lillehammer-regionen', exact: true }).click();
     await page.waitForURL(`**/offentlig/${PID}`);
     await checkPage(page);
-    expect(await page.getByRole('link', { name: `Plan for ${voting}` }).count(), 'a year under way is not listed').toBe(0);
+    expect(await page.getByRole('link', { name: `Plan for ${voting}` }).count(), 'a year under way is not listed').toBe(
+      0,
+    );
     await page.getByRole('link', { name: `Plan for ${adopted}` }).click();
     await page.waitForURL(`**/offentlig/${PID}/${adopted}`);
     await checkPage(page);
 
     expect(await text(page, 'h1')).toBe(`Handlings- og økonomiplan ${adopted} for Lillehammer-regionen`);
-    expect(await text(page, 'main')).toContain(`Prioriteringsliste 1, vedtatt i møtet 20. november ${adopted - 1}, sak 12/${String(adopted).slice(2)}`);
-    expect(await rowOf(page, 'Kommunestyrenes vedtak', 'Øyer kommune')).toEqual([['Øyer kommune', 'Vedtatt', councilCase('3440', adopted), "11. november 2026", '–']]);
+    expect(await text(page, 'main')).toContain(
+      `Prioriteringsliste 1, vedtatt i møtet 20. november ${adopted - 1}, sak 12/${String(adopted).slice(2)}`,
+    );
+    expect(await rowOf(page, 'Kommunestyrenes vedtak', 'Øyer kommune')).toEqual([
+      ['Øyer kommune', 'Vedtatt', councilCase('3440', adopted), '11. november 2026', '–'],
+    ]);
     // 200 000.00 splits into 133 333.33 (county) and 22 222.23 / 22 222.22 / 22 222.22 (3405, 3440, 3441): DOMAIN.md.
     expect(await rowOf(page, 'Andel per tiltak, finansiør og år', 'Næringshage i Gausdal')).toEqual([
       ['Næringshage i Gausdal', String(adopted), '133 333,33 kr', '22 222,23 kr', '22 222,22 kr', '22 222,22 kr'],
     ]);
-    expect((await rowOf(page, `Tilskudd per tiltak og år (2 tiltak)`, 'Tech Valley-programmet'))[0]).toContain('1 000 000,00 kr');
+    expect((await rowOf(page, `Tilskudd per tiltak og år (2 tiltak)`, 'Tech Valley-programmet'))[0]).toContain(
+      '1 000 000,00 kr',
+    );
   });
 
   it('say a year that is not adopted does not exist, in the page, the JSON and the CSV', async () => {
@@ -168,7 +228,10 @@ describe('the public pages, signed out', () => {
     expect(skip.text).toBe('Hopp til hovedinnholdet');
     expect(skip.width).toBeGreaterThan(50);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(`getComputedStyle(document.activeElement).outlineStyle`), 'focus ring on the next link').not.toBe('none');
+    expect(
+      await page.evaluate(`getComputedStyle(document.activeElement).outlineStyle`),
+      'focus ring on the next link',
+    ).not.toBe('none');
     await page.goto('/');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
@@ -188,9 +251,14 @@ describe('signed in', () => {
     const page = await freshPage();
     await signInAs(page, 'Ordfører i Lillehammer');
     expect(await text(page, 'h1')).toBe('Mine oppgaver');
-    const vote = page.getByRole('link', { name: `Stem over prioriteringslisten for ${voting} (versjon 1, sak 12/${String(voting).slice(2)})` });
+    const vote = page.getByRole('link', {
+      name: `Stem over prioriteringslisten for ${voting} (versjon 1, sak 12/${String(voting).slice(2)})`,
+    });
     expect(await vote.count()).toBe(1);
-    expect(await page.getByRole('link', { name: new RegExp(`Stem over prioriteringslisten for ${adopted}`) }).count(), 'a list already adopted waits for no one').toBe(0);
+    expect(
+      await page.getByRole('link', { name: new RegExp(`Stem over prioriteringslisten for ${adopted}`) }).count(),
+      'a list already adopted waits for no one',
+    ).toBe(0);
     await checkPage(page);
 
     await vote.click();
@@ -213,7 +281,9 @@ describe('signed in', () => {
   it("shows the clerk of Øyer their council's decision, and the administrator whom to follow up", async () => {
     const page = await freshPage();
     await signInAs(page, 'Utvalgssekretær i Øyer kommune');
-    const task = page.getByRole('listitem').filter({ hasText: `Registrer kommunestyrets vedtak om Øyer kommunes andel av handlings- og økonomiplanen for ${awaitingOyer}` });
+    const task = page.getByRole('listitem').filter({
+      hasText: `Registrer kommunestyrets vedtak om Øyer kommunes andel av handlings- og økonomiplanen for ${awaitingOyer}`,
+    });
     expect(await task.count()).toBe(1);
     expect(await task.innerText()).toMatch(/Frist: \d+\. \w+ \d{4} kl\. \d\d:\d\d/);
     await checkPage(page);
@@ -226,7 +296,9 @@ describe('signed in', () => {
     await signInAs(admin, 'Sekretariatsleder, Lillehammer-regionen');
     const tasks = await text(admin, 'ul.tasks');
     expect(tasks).toContain(`Følg opp vedtaket i kommunestyret i Øyer kommune om andelen for ${awaitingOyer}`);
-    expect(tasks).toContain(`Følg med på avstemningen i IPR om prioriteringslisten for ${voting}: 1 av 8 stemmeberettigede har stemt`);
+    expect(tasks).toContain(
+      `Følg med på avstemningen i IPR om prioriteringslisten for ${voting}: 1 av 8 stemmeberettigede har stemt`,
+    );
     expect(tasks).toContain(`Rapporter indikatorene og avslutt året ${adopted}`);
     expect(tasks).not.toMatch(/municipality:|3440|mayor-/);
     await checkPage(admin);
@@ -235,11 +307,13 @@ describe('signed in', () => {
   it('shows a proposer their measures in the years under way, with their status', async () => {
     const page = await freshPage();
     await signInAs(page, 'Næringsrådgiver, Lillehammer-regionen');
-    expect(await rowOf(page, 'Tiltakene du har sendt inn, i årene som pågår', 'Hemmelig forslag om bio-hub')).toEqual([['Hemmelig forslag om bio-hub', String(voting), 'Foreslått']]);
+    expect(await rowOf(page, 'Tiltakene du har sendt inn, i årene som pågår', 'Hemmelig forslag om bio-hub')).toEqual([
+      ['Hemmelig forslag om bio-hub', String(voting), 'Foreslått'],
+    ]);
     await checkPage(page);
   });
 
-  it("refuses a cycle of another partnership, in Norwegian", async () => {
+  it('refuses a cycle of another partnership, in Norwegian', async () => {
     const page = await freshPage();
     await signInAs(page, 'Ordfører i Lillehammer');
     const res = await page.goto(`/sykluser/gjovikregionen-${adopted}`);

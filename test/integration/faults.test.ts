@@ -33,8 +33,14 @@ describe('the engine under faults (short run)', () => {
       log: (line) => process.stderr.write(`[faults +${((Date.now() - started) / 1000).toFixed(0)} s] ${line}\n`),
     });
     const { summary } = report;
-    expect(Object.values(summary.faults).every((n) => n >= 1), report.table).toBe(true);
+    expect(
+      Object.values(summary.faults).every((n) => n >= 1),
+      report.table,
+    ).toBe(true);
     expect(summary.cycles).toBeGreaterThanOrEqual(2);
-    expect({ lost: summary.lost, duplicated: summary.duplicated, http5xx: summary.http5xx, hung: summary.hung }, report.table).toEqual({ lost: 0, duplicated: 0, http5xx: 0, hung: 0 });
+    expect(
+      { lost: summary.lost, duplicated: summary.duplicated, http5xx: summary.http5xx, hung: summary.hung },
+      report.table,
+    ).toEqual({ lost: 0, duplicated: 0, http5xx: 0, hung: 0 });
   });
 });

@@ -26,7 +26,8 @@ afterAll(() => {
   removeCluster(path.join(closed, 'start-data', 'pg'));
   fs.rmSync(closed, { recursive: true, force: true });
   // The copies of the binaries this test made (keyed by the closed folder, so none of anyone else's).
-  for (const name of relocations()) if (!before.has(name)) fs.rmSync(path.join(RELOCATION_ROOT, name), { recursive: true, force: true });
+  for (const name of relocations())
+    if (!before.has(name)) fs.rmSync(path.join(RELOCATION_ROOT, name), { recursive: true, force: true });
 });
 
 describe.runIf(root)('embedded Postgres started by root in a folder closed to others', () => {
@@ -39,7 +40,14 @@ describe.runIf(root)('embedded Postgres started by root in a folder closed to ot
     const clusterDir = path.join(closed, 'data', 'pg');
     const logFile = path.join(closed, 'data', 'logs', 'postgres.log');
 
-    const server = await startEmbeddedPostgres({ clusterDir, port: await freePort(), logFile, durable: false, nativeDir, timeoutMs: 60_000 });
+    const server = await startEmbeddedPostgres({
+      clusterDir,
+      port: await freePort(),
+      logFile,
+      durable: false,
+      nativeDir,
+      timeoutMs: 60_000,
+    });
     try {
       const sql = createSql(server.url, { max: 1 });
       try {
@@ -55,41 +63,65 @@ describe.runIf(root)('embedded Postgres started by root in a folder closed to ot
     expect(fs.lstatSync(clusterDir).isSymbolicLink()).toBe(true);
     expect(fs.existsSync(path.join(clusterDir, 'PG_VERSION'))).toBe(true);
     expect(fs.readFileSync(logFile, 'utf8')).toContain('user postgres cannot reach');
-    const again = await startEmbeddedPostgres({ clusterDir, port: await freePort(), logFile, durable: false, nativeDir });
+    const again = await startEmbeddedPostgres({
+      clusterDir,
+      port: await freePort(),
+      logFile,
+      durable: false,
+      nativeDir,
+    });
     await again.stop();
   });
 
-  it('lets `npm start` come up with its data folder there, and stop leaving nothing running', { timeout: 150_000 }, async () => {
-    const dataDir = path.join(closed, 'start-data');
-    const ports = { PORT: await freePort(), TEMPORAL_GRPC_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), PG_PORT: await freePort() };
-    const env: NodeJS.ProcessEnv = { ...process.env, HOEP_DATA_DIR: dataDir, HOST: '127.0.0.1', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
-    delete env.DATABASE_URL;
-    delete env.TEMPORAL_ADDRESS;
-    const launcher = spawn(path.resolve('node_modules/.bin/tsx'), ['services/stack/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    launcher.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    launcher.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`not running within 120 s:\n${output}`)), 120_000);
-        launcher.stdout.on('data', () => {
-          if (output.includes('HØP engine is running')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        void exited.then((code) => {
-          clearTimeout(timer);
-          reject(new Error(`the launcher exited (${code}) before it was running:\n${output}`));
-        });
+  it(
+    'lets `npm start` come up with its data folder there, and stop leaving nothing running',
+    { timeout: 150_000 },
+    async () => {
+      const dataDir = path.join(closed, 'start-data');
+      const ports = {
+        PORT: await freePort(),
+        TEMPORAL_GRPC_PORT: await freePort(),
+        TEMPORAL_UI_PORT: await freePort(),
+        PG_PORT: await freePort(),
+      };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        HOEP_DATA_DIR: dataDir,
+        HOST: '127.0.0.1',
+        ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      };
+      delete env.DATABASE_URL;
+      delete env.TEMPORAL_ADDRESS;
+      const launcher = spawn(path.resolve('node_modules/.bin/tsx'), ['services/stack/main.ts'], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-    } finally {
-      launcher.kill('SIGTERM');
-    }
-    expect(await exited, output).toBe(0);
-    // Every part it started is gone: their ports are free again.
-    for (const [name, port] of Object.entries(ports)) await expect(assertPortFree(port, '127.0.0.1', name, name)).resolves.toBeUndefined();
-    expect(fs.lstatSync(path.join(dataDir, 'pg')).isSymbolicLink()).toBe(true);
-  });
+      let output = '';
+      launcher.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      launcher.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`not running within 120 s:\n${output}`)), 120_000);
+          launcher.stdout.on('data', () => {
+            if (output.includes('HØP engine is running')) {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+          void exited.then((code) => {
+            clearTimeout(timer);
+            reject(new Error(`the launcher exited (${code}) before it was running:\n${output}`));
+          });
+        });
+      } finally {
+        launcher.kill('SIGTERM');
+      }
+      expect(await exited, output).toBe(0);
+      // Every part it started is gone: their ports are free again.
+      for (const [name, port] of Object.entries(ports))
+        await expect(assertPortFree(port, '127.0.0.1', name, name)).resolves.toBeUndefined();
+      expect(fs.lstatSync(path.join(dataDir, 'pg')).isSymbolicLink()).toBe(true);
+    },
+  );
 });

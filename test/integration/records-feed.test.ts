@@ -42,7 +42,11 @@ beforeAll(async () => {
   const years = [0, 1, 2, 3].map((i) => String(YEAR + i));
   const funders = ['county', ...config.municipalities.map((m) => m.id)];
   const frames = Object.fromEntries(funders.map((f) => [f, Object.fromEntries(years.map((y) => [y, '1000000.00']))]));
-  const deadlines = { proposals: '2099-01-01T00:00:00Z', ipr: '2099-02-01T00:00:00Z', adoption: '2099-03-01T00:00:00Z' };
+  const deadlines = {
+    proposals: '2099-01-01T00:00:00Z',
+    ipr: '2099-02-01T00:00:00Z',
+    adoption: '2099-03-01T00:00:00Z',
+  };
   await sql()`insert into partnerships (id, name, config, plan) values (${PID}, ${config.name}, ${sql().json(json(config))}, ${sql().json(json(plan))})`;
   await sql().begin(async (tx) => {
     await tx`insert into audit_log (key, at, cycle_id, actor, action) values (${`${CID}#start`}, now(), ${CID}, 'test', 'start')`;
@@ -77,7 +81,8 @@ async function rename(title: string): Promise<void> {
   });
 }
 
-const title = async () => ((await cache.get(CID))?.allocations as Allocations).measures.find((m) => m.id === 'm1')?.title;
+const title = async () =>
+  ((await cache.get(CID))?.allocations as Allocations).measures.find((m) => m.id === 'm1')?.title;
 
 /** Runs `write` and waits until the feed has the notification for the cycle. */
 async function writeAndAwaitNotification(write: () => Promise<void>): Promise<void> {
@@ -89,13 +94,18 @@ async function writeAndAwaitNotification(write: () => Promise<void>): Promise<vo
 
 /** The backend that serves the feed's listening connection. */
 async function feedBackend(): Promise<number | null> {
-  const rows = await sql()<{ pid: number }[]>`select pid from pg_stat_activity where application_name = ${FEED_NAME} and pid <> pg_backend_pid()`;
+  const rows = await sql()<
+    { pid: number }[]
+  >`select pid from pg_stat_activity where application_name = ${FEED_NAME} and pid <> pg_backend_pid()`;
   return rows.length === 1 ? rows[0]!.pid : null;
 }
 
 describe('the listening connection', () => {
   it('tells whether its session listens, as the heartbeat asks', async () => {
-    const connection = pgFeedConnection(testEnv().databaseUrl, `${FEED_NAME}-probe`)({ notify: () => {}, closed: () => {} });
+    const connection = pgFeedConnection(
+      testEnv().databaseUrl,
+      `${FEED_NAME}-probe`,
+    )({ notify: () => {}, closed: () => {} });
     try {
       expect(await connection.listening()).toBe(false);
       await connection.listen();

@@ -13,7 +13,10 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 
 const require = createRequire(import.meta.url);
 const dir = fileURLToPath(new URL('../histories/', import.meta.url));
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 type History = Parameters<typeof Worker.runReplayHistory>[1];
 type HistoryJSON = { events: Record<string, unknown>[] };
@@ -26,7 +29,10 @@ type HistoryJSON = { events: Record<string, unknown>[] };
 function historyFromJSON(json: HistoryJSON): History {
   const fromProto = createRequire(require.resolve('@temporalio/proto'));
   const { fromJson } = fromProto('protobufjs/ext/protojson') as { fromJson(type: unknown, json: unknown): History };
-  return fromJson((fromProto('./root.js') as { lookupType(name: string): unknown }).lookupType('temporal.api.history.v1.History'), json);
+  return fromJson(
+    (fromProto('./root.js') as { lookupType(name: string): unknown }).lookupType('temporal.api.history.v1.History'),
+    json,
+  );
 }
 
 const read = (file: string): HistoryJSON => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as HistoryJSON;
@@ -54,7 +60,11 @@ beforeAll(() => {
 
 describe('recorded histories', () => {
   it('cover the three reference cycles of the baseline set', () => {
-    expect(files.filter((f) => f.startsWith('2026-12-01.'))).toEqual(['2026-12-01.full-cycle.json', '2026-12-01.next-year.json', '2026-12-01.overdue-cancel.json']);
+    expect(files.filter((f) => f.startsWith('2026-12-01.'))).toEqual([
+      '2026-12-01.full-cycle.json',
+      '2026-12-01.next-year.json',
+      '2026-12-01.overdue-cancel.json',
+    ]);
   });
 
   it('replay against the current workflow code without a nondeterminism error', async () => {
@@ -65,7 +75,9 @@ describe('recorded histories', () => {
   it('would catch a change: a history whose allocation activity the code does not schedule fails to replay', async () => {
     const json = read('2026-12-01.full-cycle.json');
     type Scheduled = { activityTaskScheduledEventAttributes?: { activityType: { name: string } } };
-    const scheduled = (json.events as Scheduled[]).find((e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'recordAllocations');
+    const scheduled = (json.events as Scheduled[]).find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'recordAllocations',
+    );
     expect(scheduled).toBeDefined();
     scheduled!.activityTaskScheduledEventAttributes!.activityType.name = 'recordAllocationsRenamed';
     const failures = await replayFailures([{ name: 'full-cycle-altered', json }]);

@@ -19,7 +19,10 @@ import { connectClient, sql, testEnv } from '../support/stack.js';
 
 const run = promisify(execFile);
 const migrationsDir = fileURLToPath(new URL('../../schema/migrations/', import.meta.url));
-const migrationFiles = fs.readdirSync(migrationsDir).filter((f) => f.endsWith('.sql')).sort();
+const migrationFiles = fs
+  .readdirSync(migrationsDir)
+  .filter((f) => f.endsWith('.sql'))
+  .sort();
 
 const tempDirs: string[] = [];
 function tempDir(): string {
@@ -84,7 +87,8 @@ describe('the record schema', () => {
   });
 
   it('returns money (numeric) and bigint as exact strings, never JS numbers', async () => {
-    const [row] = await sql()`select 123456789012.35::numeric(14,2) as amount, 0.10::numeric(14,2) as small, 9007199254740993::int8 as big`;
+    const [row] =
+      await sql()`select 123456789012.35::numeric(14,2) as amount, 0.10::numeric(14,2) as small, 9007199254740993::int8 as big`;
     expect(row).toEqual({ amount: '123456789012.35', small: '0.10', big: '9007199254740993' });
   });
 
@@ -128,7 +132,9 @@ describe('Temporal CLI discovery', () => {
     fs.mkdirSync(path.dirname(cached), { recursive: true });
     fakeCli(path.dirname(cached));
     expect(await findOrBuildTemporalCli({ env })).toBe(cached);
-    expect(await findOrBuildTemporalCli({ env: { ...env, PATH: `/nonexistent${path.delimiter}${onPath}` } })).toBe(cached);
+    expect(await findOrBuildTemporalCli({ env: { ...env, PATH: `/nonexistent${path.delimiter}${onPath}` } })).toBe(
+      cached,
+    );
     const pathCli = fakeCli(onPath);
     expect(await findOrBuildTemporalCli({ env })).toBe(pathCli);
     const explicitCli = fakeCli(explicit);
@@ -138,7 +144,9 @@ describe('Temporal CLI discovery', () => {
   it('says what to do when there is no CLI and no Go to build it', async () => {
     const env = { PATH: tempDir(), XDG_CACHE_HOME: tempDir() };
     await expect(findOrBuildTemporalCli({ env })).rejects.toThrow(/TEMPORAL_CLI_PATH[\s\S]*install Go/);
-    await expect(findOrBuildTemporalCli({ env: { ...env, TEMPORAL_CLI_PATH: '/nonexistent/temporal' } })).rejects.toThrow(/TEMPORAL_CLI_PATH=\/nonexistent\/temporal/);
+    await expect(
+      findOrBuildTemporalCli({ env: { ...env, TEMPORAL_CLI_PATH: '/nonexistent/temporal' } }),
+    ).rejects.toThrow(/TEMPORAL_CLI_PATH=\/nonexistent\/temporal/);
   });
 });
 

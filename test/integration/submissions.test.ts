@@ -27,7 +27,13 @@ beforeAll(async () => {
   client = await connectClient();
   taskQueue = (await startWorker()).taskQueue;
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, HOEP_JWT_SECRET: SECRET });
-  app = createApp({ sql: sql(), temporal: client, config, auth: localAuthenticator(new TextEncoder().encode(SECRET)), log: silentLogger });
+  app = createApp({
+    sql: sql(),
+    temporal: client,
+    config,
+    auth: localAuthenticator(new TextEncoder().encode(SECRET)),
+    log: silentLogger,
+  });
 });
 
 const p = lillehammer();
@@ -40,14 +46,24 @@ const measureRows = (cycleId: string) =>
   sql()<{ id: string; title: string; description: string; status: string; amounts: m.YearMap }[]>`
     select id, title, description, status, amounts from measures where cycle_id = ${cycleId} order by id`;
 const submitEntries = async (cycleId: string) =>
-  (await sql()<{ n: number }[]>`select count(*)::int as n from audit_log where cycle_id = ${cycleId} and action = 'measure:submit'`)[0]!.n;
+  (
+    await sql()<
+      { n: number }[]
+    >`select count(*)::int as n from audit_log where cycle_id = ${cycleId} and action = 'measure:submit'`
+  )[0]!.n;
 const listRows = (cycleId: string) =>
-  sql()<{ version: number; status: string }[]>`select version, status from priority_lists where cycle_id = ${cycleId} order by version`;
+  sql()<
+    { version: number; status: string }[]
+  >`select version, status from priority_lists where cycle_id = ${cycleId} order by version`;
 
 /** The kinds of the events in the cycle's history, e.g. 'workflowExecutionUpdateAccepted'. */
 async function eventKinds(h: Cycle): Promise<string[]> {
   const events = (await h.fetchHistory()).events ?? [];
-  return events.map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes'))!.replace(/EventAttributes$/, ''));
+  return events.map((e) =>
+    Object.keys(e)
+      .find((k) => k.endsWith('EventAttributes'))!
+      .replace(/EventAttributes$/, ''),
+  );
 }
 
 /** An activity that stops at its door until let through, each call counted. */
@@ -64,10 +80,17 @@ function gate<A extends (input: never) => Promise<unknown>>(real: A) {
   return { activity, reached, open };
 }
 
-const bearer = () => signLocalToken(new TextEncoder().encode(SECRET), { sub: 'kari', name: 'Kari', partnership: p.id, roles: ['proposer'] }, '1h');
+const bearer = () =>
+  signLocalToken(
+    new TextEncoder().encode(SECRET),
+    { sub: 'kari', name: 'Kari', partnership: p.id, roles: ['proposer'] },
+    '1h',
+  );
 const submitThroughApi = async (cycleId: string, body: m.MeasureInput, token: string) => {
   const res = await app.request(`/api/v1/cycles/${cycleId}/measures`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   return { status: res.status, ...((await res.json()) as { id?: string }) };
 };
@@ -77,20 +100,46 @@ describe('a submitted measure', () => {
     const { h, year } = await cycle();
     const answer = await submitThroughApi(h.workflowId, measure(year, '1500000.00'), await bearer());
     expect(answer).toEqual({ status: 201, id: 'm0001' });
-    expect(await measureRows(h.workflowId)).toEqual([{ id: 'm0001', title: 'Tiltak 1500000.00', description: 'Beskrivelse', status: 'proposed', amounts: { [year]: '1500000.00' } }]);
+    expect(await measureRows(h.workflowId)).toEqual([
+      {
+        id: 'm0001',
+        title: 'Tiltak 1500000.00',
+        description: 'Beskrivelse',
+        status: 'proposed',
+        amounts: { [year]: '1500000.00' },
+      },
+    ]);
     expect(await submitEntries(h.workflowId)).toBe(1);
   });
 
   it('edited or withdrawn: Postgres has the edit or withdrawal when its Update returns, and the edit keeps the other fields', async () => {
     const { h, year } = await cycle();
     const alice = proposer('alice');
-    const { id: edited } = await h.executeUpdate(m.submitMeasure, { args: [{ actor: alice, measure: measure(year, '300000.00') }] });
-    const { id: withdrawn } = await h.executeUpdate(m.submitMeasure, { args: [{ actor: alice, measure: measure(year, '200000.00') }] });
-    await h.executeUpdate(m.editMeasure, { args: [{ actor: alice, measureId: edited, measure: { title: 'Nytt navn' } }] });
+    const { id: edited } = await h.executeUpdate(m.submitMeasure, {
+      args: [{ actor: alice, measure: measure(year, '300000.00') }],
+    });
+    const { id: withdrawn } = await h.executeUpdate(m.submitMeasure, {
+      args: [{ actor: alice, measure: measure(year, '200000.00') }],
+    });
+    await h.executeUpdate(m.editMeasure, {
+      args: [{ actor: alice, measureId: edited, measure: { title: 'Nytt navn' } }],
+    });
     await h.executeUpdate(m.withdrawMeasure, { args: [{ actor: alice, measureId: withdrawn }] });
     expect(await measureRows(h.workflowId)).toEqual([
-      { id: edited, title: 'Nytt navn', description: 'Beskrivelse', status: 'proposed', amounts: { [year]: '300000.00' } },
-      { id: withdrawn, title: 'Tiltak 200000.00', description: 'Beskrivelse', status: 'withdrawn', amounts: { [year]: '200000.00' } },
+      {
+        id: edited,
+        title: 'Nytt navn',
+        description: 'Beskrivelse',
+        status: 'proposed',
+        amounts: { [year]: '300000.00' },
+      },
+      {
+        id: withdrawn,
+        title: 'Tiltak 200000.00',
+        description: 'Beskrivelse',
+        status: 'withdrawn',
+        amounts: { [year]: '200000.00' },
+      },
     ]);
   });
 
@@ -100,11 +149,15 @@ describe('a submitted measure', () => {
       for (const amount of ['100000.00', '200000.00', '300000.00']) {
         await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(year, amount) }] });
       }
-      const status = end === 'close'
-        ? await h.executeUpdate(m.closeProposals, { args: [{ actor: admin }] })
-        : await h.executeUpdate(m.cancelCycle, { args: [{ actor: admin, reason: 'Feil år' }] });
+      const status =
+        end === 'close'
+          ? await h.executeUpdate(m.closeProposals, { args: [{ actor: admin }] })
+          : await h.executeUpdate(m.cancelCycle, { args: [{ actor: admin, reason: 'Feil år' }] });
       expect(status.phase).toBe(end === 'close' ? 'prioritisation' : 'cancelled');
-      expect((await measureRows(h.workflowId)).map((r) => r.amounts[year]), end).toEqual(['100000.00', '200000.00', '300000.00']);
+      expect(
+        (await measureRows(h.workflowId)).map((r) => r.amounts[year]),
+        end,
+      ).toEqual(['100000.00', '200000.00', '300000.00']);
       const [row] = await sql()<{ phase: string }[]>`select phase from cycles where id = ${h.workflowId}`;
       expect(row!.phase).toBe(status.phase);
     }
@@ -131,12 +184,14 @@ describe('a submitted measure', () => {
     const total = 1_600;
     let next = 0;
     const answers: { status: number; id?: string }[] = [];
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next < total) {
-        next += 1;
-        answers.push(await submitThroughApi(h.workflowId, measure(year, '10.00'), token));
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < total) {
+          next += 1;
+          answers.push(await submitThroughApi(h.workflowId, measure(year, '10.00'), token));
+        }
+      }),
+    );
     expect(answers.filter((a) => a.status !== 201)).toEqual([]);
     const ids = answers.map((a) => a.id!).sort();
     expect(ids).toEqual(Array.from({ length: total }, (_, i) => `m${String(i + 1).padStart(4, '0')}`));
@@ -148,12 +203,14 @@ describe('a submitted measure', () => {
     expect((await h.describe()).runId).not.toBe(firstRun);
     const events = (await client.workflow.getHandle(h.workflowId, firstRun).fetchHistory()).events ?? [];
     const lastTask = events.map((e) => !!e.workflowTaskCompletedEventAttributes).lastIndexOf(true);
-    const kinds = (from: number, to?: number) => events.slice(from, to).map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes'))!);
+    const kinds = (from: number, to?: number) =>
+      events.slice(from, to).map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes'))!);
     expect(kinds(lastTask + 1).at(-1)).toBe('workflowExecutionContinuedAsNewEventAttributes');
     expect(kinds(lastTask + 1).filter((k) => k.startsWith('workflowExecutionUpdate'))).toEqual([]);
     expect(kinds(0).filter((k) => k.startsWith('workflowExecutionUpdate')).length).toBeGreaterThan(0);
     // ... the task a 1 ms timer asked for (workflows/cycle/run-control.ts).
-    const oneMs = (t: unknown) => String(t ?? '').replace(/^0*/, '') === '0.001s' || (t as { nanos?: number } | null)?.nanos === 1_000_000;
+    const oneMs = (t: unknown) =>
+      String(t ?? '').replace(/^0*/, '') === '0.001s' || (t as { nanos?: number } | null)?.nanos === 1_000_000;
     expect(events.some((e) => oneMs(e.timerStartedEventAttributes?.startToFireTimeout))).toBe(true);
   }, 300_000); // about 100 s on a quiet 2-core machine: each submission is an Update and an activity
 
@@ -171,8 +228,14 @@ describe('a submitted measure', () => {
     const worker = await startWorker({ activities: unreachable });
     try {
       const { h, year } = await cycle(worker.taskQueue);
-      const submitted = h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(year, '10.00') }] });
-      await poll(async () => tries, (n) => n >= 2, 'the write tried and tried again');
+      const submitted = h.executeUpdate(m.submitMeasure, {
+        args: [{ actor: proposer(), measure: measure(year, '10.00') }],
+      });
+      await poll(
+        async () => tries,
+        (n) => n >= 2,
+        'the write tried and tried again',
+      );
       expect(await eventKinds(h)).toContain('workflowExecutionUpdateAccepted');
       // The Update is accepted (in history), its write is retried; the measure is in the workflow, not yet in Postgres.
       expect((await h.query(m.getStatus)).measures.map((x) => x.id)).toEqual(['m0001']);
@@ -194,7 +257,9 @@ describe('a record and its decision', () => {
     const worker = await startWorker({ activities: { recordMeasure: writing.activity } });
     try {
       const { h, year } = await cycle(worker.taskQueue);
-      const submitted = h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(year, '10.00') }] });
+      const submitted = h.executeUpdate(m.submitMeasure, {
+        args: [{ actor: proposer(), measure: measure(year, '10.00') }],
+      });
       await writing.reached;
       // A local activity inside the Update would run here before the workflow task completed, with
       // no acceptance in history yet: a server lost now would leave a record the workflow never took.
@@ -213,10 +278,14 @@ describe('a record and its decision', () => {
 
   it('two priority lists sent at the same moment: exactly one is under vote, in the workflow and in Postgres', async () => {
     const { h, year } = await cycle();
-    for (const amount of ['100000.00', '200000.00']) await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(year, amount) }] });
+    for (const amount of ['100000.00', '200000.00'])
+      await h.executeUpdate(m.submitMeasure, { args: [{ actor: proposer(), measure: measure(year, amount) }] });
     await h.executeUpdate(m.closeProposals, { args: [{ actor: admin }] });
     const rec = (await h.query(m.getRecommendation))!;
-    const send = (caseNumber: string) => h.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec.items, meeting: { date: `${year - 1}-11-01`, caseNumber } }] });
+    const send = (caseNumber: string) =>
+      h.executeUpdate(m.proposePriorityList, {
+        args: [{ actor: admin, items: rec.items, meeting: { date: `${year - 1}-11-01`, caseNumber } }],
+      });
     for (let round = 0; round < 3; round++) await Promise.all([send(`${round}/a`), send(`${round}/b`)]);
     const lists = (await h.query(m.getStatus)).priorityLists.map((l) => ({ version: l.version, status: l.status }));
     expect(lists.filter((l) => l.status === 'voting')).toEqual([{ version: 6, status: 'voting' }]);

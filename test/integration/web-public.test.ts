@@ -17,7 +17,16 @@ import type { Person, WebContext, WebEnv } from '../../web/env.js';
 import { NBSP } from '../../web/format.js';
 import { pageRoutes } from '../../web/pages/index.js';
 import type { PublicCycle } from '../../web/public-data.js';
-import { ADOPTED_LIST_CASE, COUNCIL_CASES, councilsAdopt, iprAdopts, proposed, recordedPhase, REPLACED_LIST_CASE, underVote } from '../support/adopted-cycle.js';
+import {
+  ADOPTED_LIST_CASE,
+  COUNCIL_CASES,
+  councilsAdopt,
+  iprAdopts,
+  proposed,
+  recordedPhase,
+  REPLACED_LIST_CASE,
+  underVote,
+} from '../support/adopted-cycle.js';
 import { connectClient, freshYear, sql, startWorker, testEnv } from '../support/stack.js';
 import { admin, clerk, voters, lillehammer } from '../support/cycles.js';
 import { poll } from '../support/poll.js';
@@ -33,16 +42,25 @@ let underWayYear: number;
 /** A title that is markup to a browser and a formula to Excel: shown as text in both. */
 const TRICKY_TITLE = '=1+1 <script>alert(1)</script> & «kurs»';
 const nok = (s: string) => s.replaceAll(' ', NBSP);
-const phaseOf = async (cid: string) => (await sql()<{ phase: string }[]>`select phase from cycles where id = ${cid}`)[0]?.phase;
+const phaseOf = async (cid: string) =>
+  (await sql()<{ phase: string }[]>`select phase from cycles where id = ${cid}`)[0]?.phase;
 
 beforeAll(async () => {
   client = await connectClient();
   const worker = await startWorker();
-  const config = loadConfig({ TEMPORAL_TASK_QUEUE: worker.taskQueue, HOEP_JWT_SECRET: 'web-public-test-secret-0123456789abcdef' });
+  const config = loadConfig({
+    TEMPORAL_TASK_QUEUE: worker.taskQueue,
+    HOEP_JWT_SECRET: 'web-public-test-secret-0123456789abcdef',
+  });
   const generations = new Generations();
   const ctx: WebContext = {
-    sql: sql(), temporal: client, config, auth: localAuthenticator(new TextEncoder().encode('x'.repeat(32))), log: silentLogger,
-    changes: { changed: (cid: string) => generations.bump(cid) }, allocations: new AllocationCache(sql(), generations),
+    sql: sql(),
+    temporal: client,
+    config,
+    auth: localAuthenticator(new TextEncoder().encode('x'.repeat(32))),
+    log: silentLogger,
+    changes: { changed: (cid: string) => generations.bump(cid) },
+    allocations: new AllocationCache(sql(), generations),
   };
   // The pages as the frame mounts them: for a reader who is not signed in, or (x-test-signed-in) the mayor.
   web = new Hono<WebEnv>();
@@ -65,7 +83,9 @@ beforeAll(async () => {
   await recordedPhase(() => phaseOf(adopted.cycleId), 'adopted');
 
   // A cycle under way: its list is under vote, with two votes cast.
-  const underWay = await proposed(client, worker.taskQueue, underWayYear, [{ title: 'Hemmelig forslag om bio-hub', amount: '300000.00', strategies: ['3.3'] }]);
+  const underWay = await proposed(client, worker.taskQueue, underWayYear, [
+    { title: 'Hemmelig forslag om bio-hub', amount: '300000.00', strategies: ['3.3'] },
+  ]);
   await iprAdopts(underWay, await underVote(underWay), 2);
 }, 180_000);
 
@@ -94,11 +114,12 @@ describe('the public pages', () => {
     expect(page).toContain(`sak ${ADOPTED_LIST_CASE}`);
     expect(page).toContain(`20. november ${adoptedYear - 1}`);
     for (const [m, caseNumber] of Object.entries(COUNCIL_CASES)) expect(page, m).toContain(caseNumber);
-    expect(page).toContain("10. november 2026");
+    expect(page).toContain('10. november 2026');
     expect(page).toContain('Øyer kommune');
     expect(page).toContain('Næringshage i Gausdal');
     // 200 000.00 splits into 133 333.33 for the county and 22 222.23 / 22 222.22 / 22 222.22 (DOMAIN.md).
-    for (const share of ['200 000,00 kr', '133 333,33 kr', '22 222,23 kr', '22 222,22 kr']) expect(page, share).toContain(nok(share));
+    for (const share of ['200 000,00 kr', '133 333,33 kr', '22 222,23 kr', '22 222,22 kr'])
+      expect(page, share).toContain(nok(share));
   });
 
   it('answer an unchanged page with 304', async () => {
@@ -110,15 +131,28 @@ describe('the public pages', () => {
   it('give the same figures as JSON and as CSV for Norwegian Excel', async () => {
     const json = (await (await get(`/offentlig/${PID}/${adoptedYear}.json`)).json()) as PublicCycle;
     const hub = json.measures.find((m) => m.title === 'Næringshage i Gausdal');
-    expect(hub?.shares).toMatchObject({ county: { [adoptedYear]: '133333.33' }, 3405: { [adoptedYear]: '22222.23' }, 3440: { [adoptedYear]: '22222.22' }, 3441: { [adoptedYear]: '22222.22' } });
-    expect(json.ipr).toEqual({ priorityList: 2, meetingDate: `${adoptedYear - 1}-11-20`, caseNumber: ADOPTED_LIST_CASE });
+    expect(hub?.shares).toMatchObject({
+      county: { [adoptedYear]: '133333.33' },
+      3405: { [adoptedYear]: '22222.23' },
+      3440: { [adoptedYear]: '22222.22' },
+      3441: { [adoptedYear]: '22222.22' },
+    });
+    expect(json.ipr).toEqual({
+      priorityList: 2,
+      meetingDate: `${adoptedYear - 1}-11-20`,
+      caseNumber: ADOPTED_LIST_CASE,
+    });
     expect(json.councils.map((d) => d.caseNumber).sort()).toEqual(Object.values(COUNCIL_CASES).sort());
 
     const res = await get(`/offentlig/${PID}/${adoptedYear}.csv`);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
     expect(csv.startsWith('\uFEFF')).toBe(true);
-    const rows = csv.slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
+    const rows = csv
+      .slice(1)
+      .trimEnd()
+      .split('\r\n')
+      .map((l) => l.split(';'));
     expect(rows[0]).toContain('Andel (kr)');
     const hubRows = rows.filter((r) => r[2] === 'Næringshage i Gausdal');
     expect(hubRows.map((r) => [r[6], r[7], r[11]])).toEqual([
@@ -167,98 +201,162 @@ describe('the cycle page', () => {
   it("shows an IPR member the funders' frames and the allocations' downloads", async () => {
     const page = await (await get(`/sykluser/${PID}-${adoptedYear}`, { 'x-test-signed-in': '1' })).text();
     expect(page).toContain('Fra prioriteringsliste 2, vedtatt av IPR.');
-    expect(page).toContain(`<th scope="row">Øyer kommune</th><td>${adoptedYear}</td><td class="num">${nok('400 000,00 kr')}</td>`);
+    expect(page).toContain(
+      `<th scope="row">Øyer kommune</th><td>${adoptedYear}</td><td class="num">${nok('400 000,00 kr')}</td>`,
+    );
     const csv = await get(`/sykluser/${PID}-${adoptedYear}/tildelinger.csv`, { 'x-test-signed-in': '1' });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="tildelinger-${PID}-${adoptedYear}.csv"`);
     expect(await csv.text()).toContain('133333,33');
-    expect((await get(`/sykluser/${PID}-${adoptedYear}/tildelinger.xlsx`, { 'x-test-signed-in': '1' })).status).toBe(200);
+    expect((await get(`/sykluser/${PID}-${adoptedYear}/tildelinger.xlsx`, { 'x-test-signed-in': '1' })).status).toBe(
+      200,
+    );
     expect((await get(`/sykluser/${PID}-${adoptedYear}/tildelinger.csv`)).status, 'not signed in').toBe(401);
   });
 
-  it('is a 503 with Retry-After, in bounded time, when the workflow of a cycle under way cannot answer', { timeout: 60_000 }, async () => {
-    const lone = await startWorker();
-    const year = await freshYear(1);
-    const c = await proposed(client, lone.taskQueue, year, [{ title: 'Uten arbeider', amount: '100000.00' }]);
-    const shown = await get(`/sykluser/${c.cycleId}`, { 'x-test-signed-in': '1' });
-    expect(shown.status, await shown.text()).toBe(200);
-    await lone.stop();
-    const started = Date.now();
-    const res = await get(`/sykluser/${c.cycleId}`, { 'x-test-signed-in': '1' });
-    expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toBe('5');
-    expect(await res.text()).toContain('Ingenting er endret. Prøv igjen om litt.');
-    expect(Date.now() - started).toBeLessThan(9_000);
-  });
+  it(
+    'is a 503 with Retry-After, in bounded time, when the workflow of a cycle under way cannot answer',
+    { timeout: 60_000 },
+    async () => {
+      const lone = await startWorker();
+      const year = await freshYear(1);
+      const c = await proposed(client, lone.taskQueue, year, [{ title: 'Uten arbeider', amount: '100000.00' }]);
+      const shown = await get(`/sykluser/${c.cycleId}`, { 'x-test-signed-in': '1' });
+      expect(shown.status, await shown.text()).toBe(200);
+      await lone.stop();
+      const started = Date.now();
+      const res = await get(`/sykluser/${c.cycleId}`, { 'x-test-signed-in': '1' });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(await res.text()).toContain('Ingenting er endret. Prøv igjen om litt.');
+      expect(Date.now() - started).toBeLessThan(9_000);
+    },
+  );
 });
 
 describe('the public page after a loop-back', () => {
-  it("shows the list the plan rests on and every council's decision, the lower amount included", { timeout: 120_000 }, async () => {
-    const worker = await startWorker();
-    const year = await freshYear(1);
-    const y = String(year);
-    const c = await proposed(client, worker.taskQueue, year, [
-      { title: 'Stort tiltak', amount: '1500000.00' },
-      { title: 'Mellomstort tiltak', amount: '1200000.00', strategies: ['5.1.3'] },
-    ]);
-    await iprAdopts(c, await underVote(c, false));
-    await poll(() => c.handle.query(m.getStatus), (s) => s.phase === 'adoption' && s.adoptions.length === 3, 'adoption round 1');
-    const decide = (municipality: string, decision: m.AdoptionDecision, caseNumber: string, amounts?: m.YearMap) =>
-      c.handle.executeUpdate(m.recordAdoption, { args: [{ actor: clerk(municipality), adoption: { municipality, decision, caseNumber, decidedOn: "2026-11-10", ...(amounts ? { amounts } : {}) } }] });
-    await decide('3405', 'adopted', 'PS 1/L');
-    await decide('3440', 'reduced', 'PS 2/L', { [y]: '200000.00' });
-    await decide('3441', 'adopted', 'PS 3/L');
-    await poll(() => c.handle.query(m.getStatus), (s) => s.phase === 'prioritisation', 'loop back to prioritisation');
-    const rec = await c.handle.query(m.getRecommendation);
-    const list = await c.handle.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec!.items, meeting: { date: `${year - 1}-12-20`, caseNumber: 'IPR 15/L' } }] });
-    for (const v of voters(lillehammer()).slice(0, 5)) await c.handle.executeUpdate(m.castVote, { args: [{ actor: v, version: list.version, vote: 'approve' }] });
-    await recordedPhase(() => phaseOf(c.cycleId), 'adopted');
+  it(
+    "shows the list the plan rests on and every council's decision, the lower amount included",
+    { timeout: 120_000 },
+    async () => {
+      const worker = await startWorker();
+      const year = await freshYear(1);
+      const y = String(year);
+      const c = await proposed(client, worker.taskQueue, year, [
+        { title: 'Stort tiltak', amount: '1500000.00' },
+        { title: 'Mellomstort tiltak', amount: '1200000.00', strategies: ['5.1.3'] },
+      ]);
+      await iprAdopts(c, await underVote(c, false));
+      await poll(
+        () => c.handle.query(m.getStatus),
+        (s) => s.phase === 'adoption' && s.adoptions.length === 3,
+        'adoption round 1',
+      );
+      const decide = (municipality: string, decision: m.AdoptionDecision, caseNumber: string, amounts?: m.YearMap) =>
+        c.handle.executeUpdate(m.recordAdoption, {
+          args: [
+            {
+              actor: clerk(municipality),
+              adoption: {
+                municipality,
+                decision,
+                caseNumber,
+                decidedOn: '2026-11-10',
+                ...(amounts ? { amounts } : {}),
+              },
+            },
+          ],
+        });
+      await decide('3405', 'adopted', 'PS 1/L');
+      await decide('3440', 'reduced', 'PS 2/L', { [y]: '200000.00' });
+      await decide('3441', 'adopted', 'PS 3/L');
+      await poll(
+        () => c.handle.query(m.getStatus),
+        (s) => s.phase === 'prioritisation',
+        'loop back to prioritisation',
+      );
+      const rec = await c.handle.query(m.getRecommendation);
+      const list = await c.handle.executeUpdate(m.proposePriorityList, {
+        args: [{ actor: admin, items: rec!.items, meeting: { date: `${year - 1}-12-20`, caseNumber: 'IPR 15/L' } }],
+      });
+      for (const v of voters(lillehammer()).slice(0, 5))
+        await c.handle.executeUpdate(m.castVote, { args: [{ actor: v, version: list.version, vote: 'approve' }] });
+      await recordedPhase(() => phaseOf(c.cycleId), 'adopted');
 
-    const json = (await (await get(`/offentlig/${PID}/${year}.json`)).json()) as PublicCycle;
-    expect(json.ipr).toEqual({ priorityList: list.version, meetingDate: `${year - 1}-12-20`, caseNumber: 'IPR 15/L' });
-    expect(json.councils.map((d) => [d.name, d.round, d.decision, d.caseNumber, d.amounts])).toEqual([
-      ['Lillehammer kommune', 1, 'adopted', 'PS 1/L', null],
-      ['Øyer kommune', 1, 'reduced', 'PS 2/L', { [y]: '200000.00' }],
-      ['Gausdal kommune', 1, 'adopted', 'PS 3/L', null],
-    ]);
-    const html = await (await get(`/offentlig/${PID}/${year}`)).text();
-    expect(html).toContain('Vedtatt med lavere beløp');
-    expect(html).toContain(`${y}: ${nok('200 000,00 kr')}`);
-    expect(html).not.toContain(ADOPTED_LIST_CASE);
-  });
+      const json = (await (await get(`/offentlig/${PID}/${year}.json`)).json()) as PublicCycle;
+      expect(json.ipr).toEqual({
+        priorityList: list.version,
+        meetingDate: `${year - 1}-12-20`,
+        caseNumber: 'IPR 15/L',
+      });
+      expect(json.councils.map((d) => [d.name, d.round, d.decision, d.caseNumber, d.amounts])).toEqual([
+        ['Lillehammer kommune', 1, 'adopted', 'PS 1/L', null],
+        ['Øyer kommune', 1, 'reduced', 'PS 2/L', { [y]: '200000.00' }],
+        ['Gausdal kommune', 1, 'adopted', 'PS 3/L', null],
+      ]);
+      const html = await (await get(`/offentlig/${PID}/${year}`)).text();
+      expect(html).toContain('Vedtatt med lavere beløp');
+      expect(html).toContain(`${y}: ${nok('200 000,00 kr')}`);
+      expect(html).not.toContain(ADOPTED_LIST_CASE);
+    },
+  );
 });
 
 describe('the kept public page, with the records feed listening', () => {
-  it('is answered from memory while nothing changes, and anew once the cycle is written to', { timeout: 60_000 }, async () => {
-    const feed = startRecordsFeed({ url: testEnv().databaseUrl, log: silentLogger });
-    try {
-      await feed.listening();
-      const config = loadConfig({ HOEP_JWT_SECRET: 'web-public-test-secret-0123456789abcdef' });
-      const ctx: WebContext = {
-        sql: sql(), temporal: client, config, auth: localAuthenticator(new TextEncoder().encode('x'.repeat(32))), log: silentLogger,
-        records: feed, changes: feed, allocations: new AllocationCache(sql(), feed.generations),
-      };
-      const live = new Hono<WebEnv>();
-      live.use('*', async (c, next) => {
-        c.set('person', null);
-        c.set('csrfToken', '');
-        await next();
-      });
-      live.route('/', pageRoutes(ctx));
-      const path = `/offentlig/${PID}/${adoptedYear}`;
-      const first = await live.request(path);
-      const again = await live.request(path);
-      expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
-      expect(await again.text()).toBe(await first.text());
+  it(
+    'is answered from memory while nothing changes, and anew once the cycle is written to',
+    { timeout: 60_000 },
+    async () => {
+      const feed = startRecordsFeed({ url: testEnv().databaseUrl, log: silentLogger });
+      try {
+        await feed.listening();
+        const config = loadConfig({ HOEP_JWT_SECRET: 'web-public-test-secret-0123456789abcdef' });
+        const ctx: WebContext = {
+          sql: sql(),
+          temporal: client,
+          config,
+          auth: localAuthenticator(new TextEncoder().encode('x'.repeat(32))),
+          log: silentLogger,
+          records: feed,
+          changes: feed,
+          allocations: new AllocationCache(sql(), feed.generations),
+        };
+        const live = new Hono<WebEnv>();
+        live.use('*', async (c, next) => {
+          c.set('person', null);
+          c.set('csrfToken', '');
+          await next();
+        });
+        live.route('/', pageRoutes(ctx));
+        const path = `/offentlig/${PID}/${adoptedYear}`;
+        const first = await live.request(path);
+        const again = await live.request(path);
+        expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+        expect(await again.text()).toBe(await first.text());
 
-      // A progress report is a write to the cycle's records: the next answer is made again.
-      const { id } = (await sql()<{ id: string }[]>`select id from measures where cycle_id = ${`${PID}-${adoptedYear}`} and title = 'Næringshage i Gausdal'`)[0]!;
-      await client.workflow.getHandle(`${PID}-${adoptedYear}`).executeUpdate(m.reportProgress, {
-        args: [{ actor: { sub: 'lrv-admin', name: 'Sekretariatet', roles: ['admin'] }, report: { measureId: id, progress: 'I gang', spent: { [adoptedYear]: '1000.00' } } }],
-      });
-      await poll(async () => (await live.request(path)).headers.get('etag'), (etag) => etag !== first.headers.get('etag'), 'a new ETag after the write', 10_000);
-    } finally {
-      await feed.close();
-    }
-  });
+        // A progress report is a write to the cycle's records: the next answer is made again.
+        const { id } = (
+          await sql()<
+            { id: string }[]
+          >`select id from measures where cycle_id = ${`${PID}-${adoptedYear}`} and title = 'Næringshage i Gausdal'`
+        )[0]!;
+        await client.workflow.getHandle(`${PID}-${adoptedYear}`).executeUpdate(m.reportProgress, {
+          args: [
+            {
+              actor: { sub: 'lrv-admin', name: 'Sekretariatet', roles: ['admin'] },
+              report: { measureId: id, progress: 'I gang', spent: { [adoptedYear]: '1000.00' } },
+            },
+          ],
+        });
+        await poll(
+          async () => (await live.request(path)).headers.get('etag'),
+          (etag) => etag !== first.headers.get('etag'),
+          'a new ETag after the write',
+          10_000,
+        );
+      } finally {
+        await feed.close();
+      }
+    },
+  );
 });

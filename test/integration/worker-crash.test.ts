@@ -37,43 +37,85 @@ const framesFor = (year: number) => frames(p, year, '1500000.00', '400000.00');
 async function driveToAdoption(cycle: Cycle, year: number): Promise<void> {
   for (const amounts of requests(year)) {
     await cycle.executeUpdate(m.submitMeasure, {
-      args: [{ actor: proposer(), measure: { title: 'Tiltak', description: 'Beskrivelse', strategies: ['2.1'], responsible: 'LRV', amounts, cofunding: [] } }],
+      args: [
+        {
+          actor: proposer(),
+          measure: {
+            title: 'Tiltak',
+            description: 'Beskrivelse',
+            strategies: ['2.1'],
+            responsible: 'LRV',
+            amounts,
+            cofunding: [],
+          },
+        },
+      ],
     });
   }
   await cycle.executeUpdate(m.closeProposals, { args: [{ actor: admin }] });
   const recommendation = await cycle.query(m.getRecommendation);
   const list = await cycle.executeUpdate(m.proposePriorityList, {
-    args: [{ actor: admin, items: recommendation!.items, meeting: { date: `${year - 1}-11-01`, caseNumber: `12/${year - 1}` } }],
+    args: [
+      {
+        actor: admin,
+        items: recommendation!.items,
+        meeting: { date: `${year - 1}-11-01`, caseNumber: `12/${year - 1}` },
+      },
+    ],
   });
   for (const voter of voters(p).slice(0, 5)) {
     await cycle.executeUpdate(m.castVote, { args: [{ actor: voter, version: list.version, vote: 'approve' }] });
   }
-  const status = await poll(() => cycle.query(m.getStatus), (s) => s.phase === 'adoption', 'the adoption phase');
+  const status = await poll(
+    () => cycle.query(m.getStatus),
+    (s) => s.phase === 'adoption',
+    'the adoption phase',
+  );
   for (const { municipality } of status.adoptions) {
     await cycle.executeUpdate(m.recordAdoption, {
-      args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: `40/${year - 1}`, decidedOn: '2026-11-10' } }],
+      args: [
+        {
+          actor: clerk(municipality),
+          adoption: { municipality, decision: 'adopted', caseNumber: `40/${year - 1}`, decidedOn: '2026-11-10' },
+        },
+      ],
     });
   }
 }
 
-const phaseInPostgres = async (cycleId: string) => (await sql()<{ phase: string }[]>`select phase from cycles where id = ${cycleId}`)[0]?.phase;
-const untilAdopted = (cycleId: string) => poll(() => phaseInPostgres(cycleId), (phase) => phase === 'adopted', `${cycleId} adopted`, ADOPTED_WITHIN_MS);
+const phaseInPostgres = async (cycleId: string) =>
+  (await sql()<{ phase: string }[]>`select phase from cycles where id = ${cycleId}`)[0]?.phase;
+const untilAdopted = (cycleId: string) =>
+  poll(
+    () => phaseInPostgres(cycleId),
+    (phase) => phase === 'adopted',
+    `${cycleId} adopted`,
+    ADOPTED_WITHIN_MS,
+  );
 
 async function rowCount(table: (typeof TABLES)[number], cycleId: string, where = sql()`true`): Promise<number> {
   const db = sql();
-  const [row] = await db<{ n: number }[]>`select count(*)::int as n from ${db(table)} where ${db(table === 'cycles' ? 'id' : 'cycle_id')} = ${cycleId} and ${where}`;
+  const [row] = await db<
+    { n: number }[]
+  >`select count(*)::int as n from ${db(table)} where ${db(table === 'cycles' ? 'id' : 'cycle_id')} = ${cycleId} and ${where}`;
   return row!.n;
 }
 
 /** What the cycle left in Postgres, with its id and years made relative so two cycles compare. */
 async function recordsOf(cycleId: string, year: number) {
   const relative = (text: string) => text.replaceAll(cycleId, 'C').replaceAll(String(year - 1), 'Y-1');
-  const counts = Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await rowCount(t, cycleId)] as const)));
+  const counts = Object.fromEntries(
+    await Promise.all(TABLES.map(async (t) => [t, await rowCount(t, cycleId)] as const)),
+  );
   const allocations = await sql()<{ row: string }[]>`
     select concat_ws(' ', measure_id, 'Y+' || (year - ${year}), funder_id, amount, 'v' || priority_list_version, adoption_refs::text) as row
     from allocations where cycle_id = ${cycleId} order by measure_id, year, funder_id`;
-  const measures = await sql()<{ row: string }[]>`select id || ' ' || status as row from measures where cycle_id = ${cycleId} order by id`;
-  const audit = await sql()<{ entry: string }[]>`select key || ' ' || action as entry from audit_log where cycle_id = ${cycleId} order by key`;
+  const measures = await sql()<
+    { row: string }[]
+  >`select id || ' ' || status as row from measures where cycle_id = ${cycleId} order by id`;
+  const audit = await sql()<
+    { entry: string }[]
+  >`select key || ' ' || action as entry from audit_log where cycle_id = ${cycleId} order by key`;
   return {
     counts,
     measures: measures.map((r) => r.row),
@@ -92,13 +134,19 @@ async function allocatedPerMeasure(cycleId: string): Promise<Record<string, m.Ye
 }
 
 const uncommittedTransactions = async (worker: WorkerProcess) =>
-  (await sql()<{ n: number }[]>`
-    select count(*)::int as n from pg_stat_activity where application_name = ${`hoep-worker-${worker.pid}`} and state = 'idle in transaction'`)[0]!.n;
+  (
+    await sql()<{ n: number }[]>`
+    select count(*)::int as n from pg_stat_activity where application_name = ${`hoep-worker-${worker.pid}`} and state = 'idle in transaction'`
+  )[0]!.n;
 
 /** Attempt numbers of an ordinary activity, as the history records them. */
 async function attempts(cycle: Cycle, activityType: string): Promise<number[]> {
   const events = (await cycle.fetchHistory()).events ?? [];
-  const scheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityType).map((e) => String(e.eventId)));
+  const scheduled = new Set(
+    events
+      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityType)
+      .map((e) => String(e.eventId)),
+  );
   return events
     .filter((e) => scheduled.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId)))
     .map((e) => e.activityTaskStartedEventAttributes!.attempt!);
@@ -119,7 +167,15 @@ beforeAll(async () => {
 function workerProcess(taskQueue: string, pause?: Pause): WorkerProcess {
   const { temporalAddress, databaseUrl, namespace } = testEnv();
   // A short sticky timeout: the dead worker's cached workflows go to the next worker after 2 s, not 10.
-  return spawnWorkerProcess({ temporalAddress, databaseUrl, namespace, taskQueue, workflowBundlePath: inject('hoep').workflowBundlePath, stickyTimeout: '2s', pause });
+  return spawnWorkerProcess({
+    temporalAddress,
+    databaseUrl,
+    namespace,
+    taskQueue,
+    workflowBundlePath: inject('hoep').workflowBundlePath,
+    stickyTimeout: '2s',
+    pause,
+  });
 }
 
 /**
@@ -155,8 +211,15 @@ async function killedDuring(
     expect(records).toEqual(uninterrupted);
     expect(await rowCount('audit_log', cycle.workflowId, sql()`action = 'allocations:lock'`)).toBe(1);
     const adopted = (await cycle.query(m.getStatus)).priorityLists.find((l) => l.status === 'adopted')!;
-    const grants = Object.fromEntries(adopted.items.map((i) => [i.measureId, Object.fromEntries(Object.entries(i.grants).filter(([, g]) => g !== '0.00'))]));
-    expect(await allocatedPerMeasure(cycle.workflowId)).toEqual(Object.fromEntries(Object.entries(grants).filter(([, g]) => Object.keys(g).length > 0)));
+    const grants = Object.fromEntries(
+      adopted.items.map((i) => [
+        i.measureId,
+        Object.fromEntries(Object.entries(i.grants).filter(([, g]) => g !== '0.00')),
+      ]),
+    );
+    expect(await allocatedPerMeasure(cycle.workflowId)).toEqual(
+      Object.fromEntries(Object.entries(grants).filter(([, g]) => Object.keys(g).length > 0)),
+    );
     await o.thenWhileRunning?.(cycle);
     return cycle;
   } finally {
@@ -174,10 +237,13 @@ describe.concurrent('a worker killed (SIGKILL) in the middle of an activity, the
   });
 
   it('inside recordAllocations before COMMIT: the open transaction dies with it and the retry writes the rows', async () => {
-    const cycle = await killedDuring({ activity: 'recordAllocations', at: 'before-commit' }, async (cycleId, worker) => {
-      expect(await uncommittedTransactions(worker)).toBe(1);
-      expect(await rowCount('allocations', cycleId)).toBe(0);
-    });
+    const cycle = await killedDuring(
+      { activity: 'recordAllocations', at: 'before-commit' },
+      async (cycleId, worker) => {
+        expect(await uncommittedTransactions(worker)).toBe(1);
+        expect(await rowCount('allocations', cycleId)).toBe(0);
+      },
+    );
     expect(await attempts(cycle, 'recordAllocations')).toEqual([2]);
   }, 300_000);
 

@@ -30,16 +30,31 @@ export interface DrivenCycle {
   ids: string[];
 }
 
-const proposerActor: m.Actor = { sub: 'proposer-1-lillehammer-regionen', name: 'Næringsrådgiver, Lillehammer-regionen', roles: ['proposer'] };
+const proposerActor: m.Actor = {
+  sub: 'proposer-1-lillehammer-regionen',
+  name: 'Næringsrådgiver, Lillehammer-regionen',
+  roles: ['proposer'],
+};
 
 /**
  * Starts the cycle and submits the measures (in batches, as many proposers would). A cycle of
  * hundreds of measures continues as new on the way and refuses Updates for that moment: they are
  * sent again, as the API does (services/moving-on.ts).
  */
-export async function proposed(client: Client, taskQueue: string, year: number, plan: MeasurePlan[], county = '2000000.00', municipality = '400000.00'): Promise<DrivenCycle> {
+export async function proposed(
+  client: Client,
+  taskQueue: string,
+  year: number,
+  plan: MeasurePlan[],
+  county = '2000000.00',
+  municipality = '400000.00',
+): Promise<DrivenCycle> {
   const p = lillehammer();
-  const handle = await startCycle(client, taskQueue, { year, frames: frames(p, year, county, municipality), deadlines: { proposals: inSeconds(3600), ipr: inSeconds(7200), adoption: inSeconds(10800) } });
+  const handle = await startCycle(client, taskQueue, {
+    year,
+    frames: frames(p, year, county, municipality),
+    deadlines: { proposals: inSeconds(3600), ipr: inSeconds(7200), adoption: inSeconds(10800) },
+  });
   const ids: string[] = [];
   for (let i = 0; i < plan.length; i += 10) {
     const batch = plan.slice(i, i + 10);
@@ -47,7 +62,19 @@ export async function proposed(client: Client, taskQueue: string, year: number, 
       batch.map((x) =>
         sendWhileMovingOn(() =>
           handle.executeUpdate(m.submitMeasure, {
-            args: [{ actor: proposerActor, measure: { title: x.title, description: 'Beskrivelse', strategies: x.strategies ?? ['2.1'], responsible: x.responsible ?? 'LRV', amounts: { [String(year)]: x.amount }, cofunding: [] } }],
+            args: [
+              {
+                actor: proposerActor,
+                measure: {
+                  title: x.title,
+                  description: 'Beskrivelse',
+                  strategies: x.strategies ?? ['2.1'],
+                  responsible: x.responsible ?? 'LRV',
+                  amounts: { [String(year)]: x.amount },
+                  cofunding: [],
+                },
+              },
+            ],
           }),
         ),
       ),
@@ -62,19 +89,34 @@ export async function underVote(c: DrivenCycle, votesOnReplaced = true): Promise
   await sendWhileMovingOn(() => c.handle.executeUpdate(m.closeProposals, { args: [{ actor: admin }] }));
   const rec = await c.handle.query(m.getRecommendation);
   const meeting = (caseNumber: string) => ({ date: `${c.year - 1}-11-20`, caseNumber });
-  const v1 = await sendWhileMovingOn(() => c.handle.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec!.items, meeting: meeting(REPLACED_LIST_CASE) }] }));
+  const v1 = await sendWhileMovingOn(() =>
+    c.handle.executeUpdate(m.proposePriorityList, {
+      args: [{ actor: admin, items: rec!.items, meeting: meeting(REPLACED_LIST_CASE) }],
+    }),
+  );
   const ipr = voters(lillehammer());
   if (votesOnReplaced) {
-    await sendWhileMovingOn(() => c.handle.executeUpdate(m.castVote, { args: [{ actor: ipr[6]!, version: v1.version, vote: 'approve' }] }));
-    await sendWhileMovingOn(() => c.handle.executeUpdate(m.castVote, { args: [{ actor: ipr[7]!, version: v1.version, vote: 'reject' }] }));
+    await sendWhileMovingOn(() =>
+      c.handle.executeUpdate(m.castVote, { args: [{ actor: ipr[6]!, version: v1.version, vote: 'approve' }] }),
+    );
+    await sendWhileMovingOn(() =>
+      c.handle.executeUpdate(m.castVote, { args: [{ actor: ipr[7]!, version: v1.version, vote: 'reject' }] }),
+    );
   }
-  const v2 = await sendWhileMovingOn(() => c.handle.executeUpdate(m.proposePriorityList, { args: [{ actor: admin, items: rec!.items, meeting: meeting(ADOPTED_LIST_CASE) }] }));
+  const v2 = await sendWhileMovingOn(() =>
+    c.handle.executeUpdate(m.proposePriorityList, {
+      args: [{ actor: admin, items: rec!.items, meeting: meeting(ADOPTED_LIST_CASE) }],
+    }),
+  );
   return v2.version;
 }
 
 /** Approvals of the list under vote; five (the default) adopt it and the councils' adoption begins. */
 export async function iprAdopts(c: DrivenCycle, version: number, approvals = 5): Promise<void> {
-  for (const v of voters(lillehammer()).slice(0, approvals)) await sendWhileMovingOn(() => c.handle.executeUpdate(m.castVote, { args: [{ actor: v, version, vote: 'approve' }] }));
+  for (const v of voters(lillehammer()).slice(0, approvals))
+    await sendWhileMovingOn(() =>
+      c.handle.executeUpdate(m.castVote, { args: [{ actor: v, version, vote: 'approve' }] }),
+    );
 }
 
 /** Every council adopts, each with its case number and a date in December of Y-1. */
@@ -83,14 +125,28 @@ export async function councilsAdopt(c: DrivenCycle): Promise<void> {
   for (const municipality of ['3405', '3440', '3441']) {
     await sendWhileMovingOn(() =>
       c.handle.executeUpdate(m.recordAdoption, {
-        args: [{ actor: clerk(municipality), adoption: { municipality, decision: 'adopted', caseNumber: COUNCIL_CASES[municipality]!, decidedOn: `2026-11-${days[municipality]}` } }],
+        args: [
+          {
+            actor: clerk(municipality),
+            adoption: {
+              municipality,
+              decision: 'adopted',
+              caseNumber: COUNCIL_CASES[municipality]!,
+              decidedOn: `2026-11-${days[municipality]}`,
+            },
+          },
+        ],
       }),
     );
   }
 }
 
 /** Waits until the records say the cycle has the phase (the workflow writes them in the background). */
-export async function recordedPhase(read: () => Promise<string | undefined>, phase: string, timeoutMs = 60_000): Promise<void> {
+export async function recordedPhase(
+  read: () => Promise<string | undefined>,
+  phase: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const giveUp = Date.now() + timeoutMs;
   for (;;) {
     if ((await read()) === phase) return;

@@ -33,7 +33,13 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-const SYSTEM_CHROMIUMS = ['/usr/lib/chromium/chromium', 'chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+const SYSTEM_CHROMIUMS = [
+  '/usr/lib/chromium/chromium',
+  'chromium',
+  'chromium-browser',
+  'google-chrome',
+  'google-chrome-stable',
+];
 
 function onPath(name: string): string | null {
   if (name.startsWith('/')) return fs.existsSync(name) ? name : null;
@@ -143,7 +149,10 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   const line = `[axe] ${where.origin === web().issuer ? 'provider ' : ''}${where.pathname}: ${violations.length} violation(s), ${result.passes} rule(s) passed`;
   axeLog.push(line);
   console.log(line);
-  const described = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join('\n')}`);
+  const described = violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join('\n')}`,
+  );
   expect(described, `axe on ${page.url()}`).toEqual([]);
 }
 
@@ -151,7 +160,9 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
 export async function tabTo(page: Page, name: string | RegExp, limit = 80): Promise<void> {
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press('Tab');
-    const focused = (await page.evaluate(`(() => { const el = document.activeElement; return el ? (el.getAttribute('aria-label') ?? el.innerText ?? '').trim() : ''; })()`)) as string;
+    const focused = (await page.evaluate(
+      `(() => { const el = document.activeElement; return el ? (el.getAttribute('aria-label') ?? el.innerText ?? '').trim() : ''; })()`,
+    )) as string;
     if (typeof name === 'string' ? focused === name : name.test(focused)) return;
   }
   throw new Error(`no element named ${String(name)} within ${limit} presses of Tab`);

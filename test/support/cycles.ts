@@ -14,7 +14,12 @@ export const lillehammer = (): PartnershipConfig => referencePartnership('lilleh
 
 export const admin: m.Actor = { sub: 'lrv-admin', name: 'Sekretariatet', roles: ['admin'] };
 export const proposer = (sub = 'lrv-proposer'): m.Actor => ({ sub, name: sub, roles: ['proposer'] });
-export const clerk = (municipality: string): m.Actor => ({ sub: `clerk-${municipality}`, name: `Clerk ${municipality}`, roles: ['municipal_clerk'], municipality });
+export const clerk = (municipality: string): m.Actor => ({
+  sub: `clerk-${municipality}`,
+  name: `Clerk ${municipality}`,
+  roles: ['municipal_clerk'],
+  municipality,
+});
 export const voters = (p: PartnershipConfig): m.Actor[] =>
   p.ipr.roster.filter((r) => r.votes).map((r) => ({ sub: r.id, name: r.name, roles: ['ipr_member'] }));
 
@@ -37,7 +42,8 @@ export async function unusedYear(client: Client, partnershipId: string, span = 1
   for (;;) {
     const year = 2100 + randomInt(90 - span);
     const years = Array.from({ length: span + 1 }, (_, i) => year + i);
-    if (!(await Promise.all(years.map((y) => workflowExists(client, `${partnershipId}-${y}`)))).some(Boolean)) return year;
+    if (!(await Promise.all(years.map((y) => workflowExists(client, `${partnershipId}-${y}`)))).some(Boolean))
+      return year;
   }
 }
 
@@ -57,24 +63,41 @@ export interface StartOptions {
   carryOver?: Record<string, string>;
 }
 
-export async function startCycle(client: Client, taskQueue: string, o: StartOptions): Promise<WorkflowHandle<typeof cycleWorkflow>> {
+export async function startCycle(
+  client: Client,
+  taskQueue: string,
+  o: StartOptions,
+): Promise<WorkflowHandle<typeof cycleWorkflow>> {
   const p = o.partnership ?? lillehammer();
   const cycleId = `${p.id}-${o.year}`;
   const input: m.CycleInput = {
-    cycleId, partnership: p, strategyCodes: strategyCodes(referencePlan(lillehammer().id)),
-    indicatorIds: referencePlan(lillehammer().id).indicators.map((i) => String(i.id)), year: o.year, frames: o.frames,
+    cycleId,
+    partnership: p,
+    strategyCodes: strategyCodes(referencePlan(lillehammer().id)),
+    indicatorIds: referencePlan(lillehammer().id).indicators.map((i) => String(i.id)),
+    year: o.year,
+    frames: o.frames,
     deadlines: { proposals: inSeconds(3600), ipr: inSeconds(7200), adoption: inSeconds(10800), ...o.deadlines },
-    carryOver: o.carryOver ?? {}, startedBy: admin,
+    carryOver: o.carryOver ?? {},
+    startedBy: admin,
   };
   const handle = await client.workflow.start<typeof cycleWorkflow>('cycleWorkflow', {
-    workflowId: cycleId, taskQueue, args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    workflowId: cycleId,
+    taskQueue,
+    args: [input],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
   });
   await handle.executeUpdate(m.cycleRecorded);
   return handle;
 }
 
 export const measure = (year: number, amount: string, strategies = ['2.1']): m.MeasureInput => ({
-  title: `Tiltak ${amount}`, description: 'Beskrivelse', strategies, responsible: 'LRV', amounts: { [String(year)]: amount }, cofunding: [],
+  title: `Tiltak ${amount}`,
+  description: 'Beskrivelse',
+  strategies,
+  responsible: 'LRV',
+  amounts: { [String(year)]: amount },
+  cofunding: [],
 });
 
 /** The ApplicationFailure type a rejected Update carried. */

@@ -32,7 +32,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = performance.now();
   const cleanups: Cleanup[] = [];
   const teardown = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => console.error(`[stack] teardown: ${e.message}`));
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((e: Error) => console.error(`[stack] teardown: ${e.message}`));
   };
   try {
     removeStaleRunDirs();
@@ -43,10 +44,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     cleanups.push(async () => removeRunDir(runDir));
     const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
     // allSettled, not all: a failure must not tear down before the other starts have registered their cleanups.
-    const results = await Promise.allSettled([temporal(runDir, namespace, cleanups), database(runDir, project.name, cleanups), bundle(runDir)]);
+    const results = await Promise.allSettled([
+      temporal(runDir, namespace, cleanups),
+      database(runDir, project.name, cleanups),
+      bundle(runDir),
+    ]);
     const failure = results.find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;
-    const [temporalAddress, databaseUrl, workflowBundlePath] = results.map((r) => (r as PromiseFulfilledResult<string>).value) as [string, string, string];
+    const [temporalAddress, databaseUrl, workflowBundlePath] = results.map(
+      (r) => (r as PromiseFulfilledResult<string>).value,
+    ) as [string, string, string];
     const harness: Harness = { temporalAddress, databaseUrl, namespace, workflowBundlePath };
     project.provide('hoep', harness);
     if (project.name === 'browser') {
@@ -55,7 +62,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       project.provide('hoepWeb', web.harness);
       console.log(`[stack] web app ${web.harness.baseUrl}, local OpenID Provider ${web.harness.issuer}`);
     }
-    console.log(`[stack] ready in ${((performance.now() - started) / 1000).toFixed(1)} s: Temporal ${temporalAddress}, database ${new URL(databaseUrl).pathname.slice(1)}`);
+    console.log(
+      `[stack] ready in ${((performance.now() - started) / 1000).toFixed(1)} s: Temporal ${temporalAddress}, database ${new URL(databaseUrl).pathname.slice(1)}`,
+    );
   } catch (e) {
     await teardown();
     throw e;
@@ -108,7 +117,9 @@ async function embeddedPostgres(runDir: string, projectName: string, cleanups: C
   // The cluster is ours alone now; test databases in it were left by interrupted runs.
   const sql = createSql(server.url, { max: 1 });
   try {
-    for (const { datname } of await sql<{ datname: string }[]>`select datname from pg_database where starts_with(datname, 'hoep_test_')`) {
+    for (const { datname } of await sql<
+      { datname: string }[]
+    >`select datname from pg_database where starts_with(datname, 'hoep_test_')`) {
       await dropDatabase(server.url, datname);
     }
   } finally {
@@ -154,7 +165,10 @@ function removeRunDir(runDir: string): void {
 }
 
 async function bundle(runDir: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(root, 'workflows', 'index.ts'),
+    logger: new DefaultLogger('WARN'),
+  });
   const file = path.join(runDir, 'workflow-bundle.js');
   fs.writeFileSync(file, code);
   return file;

@@ -43,13 +43,17 @@ export function sql(): postgres.Sql {
 
 /** A year Y such that no other test in this run uses Y..Y+span (a counter in the test database). */
 export async function freshYear(span = 1): Promise<number> {
-  const [row] = await sql()<{ year: number }[]>`update test_years set next = next + ${span + 1} returning next - ${span + 1} as year`;
+  const [row] = await sql()<
+    { year: number }[]
+  >`update test_years set next = next + ${span + 1} returning next - ${span + 1} as year`;
   return row!.year;
 }
 
 export function connectClient(): Promise<Client> {
   const { temporalAddress, namespace } = testEnv();
-  sharedClient ??= Connection.connect({ address: temporalAddress }).then((connection) => new Client({ connection, namespace }));
+  sharedClient ??= Connection.connect({ address: temporalAddress }).then(
+    (connection) => new Client({ connection, namespace }),
+  );
   return sharedClient;
 }
 
@@ -82,7 +86,13 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   const connection = await NativeConnection.connect({ address: temporalAddress });
   // The production worker (services/worker/create.ts) with the defaults of the configuration.
   const config = { ...loadConfig({}), TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: taskQueue };
-  const worker = await createWorker({ config, sql: sql(), connection, workflowBundlePath, ...(options.activities ? { activities: options.activities } : {}) });
+  const worker = await createWorker({
+    config,
+    sql: sql(),
+    connection,
+    workflowBundlePath,
+    ...(options.activities ? { activities: options.activities } : {}),
+  });
   const running = worker.run();
   // A worker that fails is reported by stop(); until then, no unhandled rejection.
   running.catch(() => undefined);

@@ -31,7 +31,12 @@ export interface WebHarness {
   idleMinutes: number;
 }
 
-export async function startWebStack(base: { temporalAddress: string; databaseUrl: string; namespace: string; workflowBundlePath: string }): Promise<{ harness: WebHarness; stop: () => Promise<void> }> {
+export async function startWebStack(base: {
+  temporalAddress: string;
+  databaseUrl: string;
+  namespace: string;
+  workflowBundlePath: string;
+}): Promise<{ harness: WebHarness; stop: () => Promise<void> }> {
   const stops: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e: Error) => console.error(`[web-stack] stop: ${e.message}`));
@@ -63,7 +68,14 @@ export async function startWebStack(base: { temporalAddress: string; databaseUrl
     const connection = await Connection.connect({ address: base.temporalAddress });
     stops.push(() => connection.close());
     const temporal = new Client({ connection, namespace: base.namespace });
-    const app = createApp({ sql, temporal, config, auth: await createAuthenticator(config), log: silentLogger, records });
+    const app = createApp({
+      sql,
+      temporal,
+      config,
+      auth: await createAuthenticator(config),
+      log: silentLogger,
+      records,
+    });
     const server = await new Promise<Server>((resolve) => {
       const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
     });
@@ -77,7 +89,12 @@ export async function startWebStack(base: { temporalAddress: string; databaseUrl
 
     Runtime.install({ logger: new DefaultLogger('WARN') });
     const workerConnection = await NativeConnection.connect({ address: base.temporalAddress });
-    const worker = await createWorker({ config, sql, connection: workerConnection, workflowBundlePath: base.workflowBundlePath });
+    const worker = await createWorker({
+      config,
+      sql,
+      connection: workerConnection,
+      workflowBundlePath: base.workflowBundlePath,
+    });
     const running = worker.run();
     running.catch((e: Error) => console.error(`[web-stack] worker failed: ${e.message}`));
     // stopped first (the list runs backwards): it still needs Postgres and Temporal while it finishes
@@ -87,7 +104,10 @@ export async function startWebStack(base: { temporalAddress: string; databaseUrl
       await workerConnection.close();
     });
 
-    return { harness: { baseUrl, issuer: provider.issuer, jwtSecret, idleMinutes: config.WEB_SESSION_IDLE_MINUTES }, stop };
+    return {
+      harness: { baseUrl, issuer: provider.issuer, jwtSecret, idleMinutes: config.WEB_SESSION_IDLE_MINUTES },
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

@@ -35,7 +35,13 @@ import { createActivities } from '../../activities/index.js';
 import { loadConfigOrExit } from '../../services/config.js';
 import { createSql } from '../../services/db.js';
 import { createWorker } from '../../services/worker/create.js';
-import { WORKER_BUILD_DIR, WORKER_ESBUILD_OPTIONS, WORKER_NODE_ARGS, workerEnv, writeAtomically } from '../../services/worker/launch.js';
+import {
+  WORKER_BUILD_DIR,
+  WORKER_ESBUILD_OPTIONS,
+  WORKER_NODE_ARGS,
+  workerEnv,
+  writeAtomically,
+} from '../../services/worker/launch.js';
 
 type Activities = ReturnType<typeof createActivities>;
 export type ActivityName = keyof Activities;
@@ -62,7 +68,8 @@ function required(name: string): string {
 function parsePause(text: string | undefined): Pause | undefined {
   if (!text) return undefined;
   const [activity, at, call] = text.split(':');
-  if (at !== 'before-commit' && at !== 'after-commit') throw new Error(`worker-process: HOEP_PAUSE=${text}: say before-commit or after-commit`);
+  if (at !== 'before-commit' && at !== 'after-commit')
+    throw new Error(`worker-process: HOEP_PAUSE=${text}: say before-commit or after-commit`);
   return { activity: activity as ActivityName, at, call: call ? Number(call) : 1 };
 }
 
@@ -84,7 +91,8 @@ function pausing(sql: postgres.Sql, pause: Pause | undefined): Activities {
     await new Promise<never>(() => {});
   };
   // Before commit: the activity's own writes run on a pool whose transactions wait before they commit.
-  const own = pause.at === 'before-commit' ? createActivities(waitingBeforeCommit(sql, stopHere))[pause.activity] : real;
+  const own =
+    pause.at === 'before-commit' ? createActivities(waitingBeforeCommit(sql, stopHere))[pause.activity] : real;
   const wrapped = (input: never) =>
     context.run((calls += 1), async () => {
       const result = await (own as (a: never) => Promise<unknown>)(input);
@@ -105,12 +113,17 @@ function waitingBeforeCommit(sql: postgres.Sql, beforeCommit: () => Promise<void
       return result;
     });
   };
-  return new Proxy(sql, { get: (target, key, receiver) => (key === 'begin' ? begin : Reflect.get(target, key, receiver)) });
+  return new Proxy(sql, {
+    get: (target, key, receiver) => (key === 'begin' ? begin : Reflect.get(target, key, receiver)),
+  });
 }
 
 async function main(): Promise<void> {
   const metrics = process.env.HOEP_METRICS_ADDRESS;
-  Runtime.install({ logger: new DefaultLogger('WARN'), ...(metrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metrics } } } } : {}) });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    ...(metrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metrics } } } } : {}),
+  });
   const config = loadConfigOrExit();
   required('TEMPORAL_TASK_QUEUE');
   const sql = createSql(required('DATABASE_URL'), { applicationName: `hoep-worker-${process.pid}` });
@@ -202,7 +215,10 @@ export function spawnWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
     HOEP_METRICS_ADDRESS: o.metricsAddress ?? '',
   };
   // node itself, with the production flags: the pid is the worker, not a launcher in front of it.
-  const child = spawn(process.execPath, [...WORKER_NODE_ARGS, builtScript()], { env: workerEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...WORKER_NODE_ARGS, builtScript()], {
+    env: workerEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const pid = child.pid!;
   live.add(pid);
   const output = (stream: NodeJS.WriteStream, line: string) =>

@@ -18,30 +18,70 @@ const cycle: CycleRecord = {
   startedAt: '2026-11-01T00:00:00Z',
   closedAt: null,
 };
-const measure = (id: string, strategies: string[], amount: string, status: MeasureRecord['status'] = 'proposed'): MeasureRecord => ({
-  id, title: `Tiltak ${id}`, description: '', strategies, responsible: 'LRV', amounts: { 2027: amount }, cofunding: [], status, proposedBy: 'kari',
-  proposedAt: '2026-11-02T00:00:00Z', updatedAt: '2026-11-02T00:00:00Z',
+const measure = (
+  id: string,
+  strategies: string[],
+  amount: string,
+  status: MeasureRecord['status'] = 'proposed',
+): MeasureRecord => ({
+  id,
+  title: `Tiltak ${id}`,
+  description: '',
+  strategies,
+  responsible: 'LRV',
+  amounts: { 2027: amount },
+  cofunding: [],
+  status,
+  proposedBy: 'kari',
+  proposedAt: '2026-11-02T00:00:00Z',
+  updatedAt: '2026-11-02T00:00:00Z',
 });
-const measures = [measure('mA', ['4.2.1', '2.1'], '600000.00'), measure('mB', ['2.1'], '300000.00'), measure('mC', ['1.1'], '50000.00', 'withdrawn'), measure('mD', ['5.4'], '70000.00')];
+const measures = [
+  measure('mA', ['4.2.1', '2.1'], '600000.00'),
+  measure('mB', ['2.1'], '300000.00'),
+  measure('mC', ['1.1'], '50000.00', 'withdrawn'),
+  measure('mD', ['5.4'], '70000.00'),
+];
 const list = (status: PriorityListRecord['status']): PriorityListRecord => ({
   version: 1,
-  items: [{ measureId: 'mB', rank: 1, grants: { 2027: '300000.00' } }, { measureId: 'mA', rank: 2, grants: { 2027: '200000.00' } }],
+  items: [
+    { measureId: 'mB', rank: 1, grants: { 2027: '300000.00' } },
+    { measureId: 'mA', rank: 2, grants: { 2027: '200000.00' } },
+  ],
   meeting: { date: '2027-01-20', caseNumber: 'IPR 1/27' },
   votes: { approve: 0, reject: 0 },
   voters: {},
   status,
 });
-const sources = (patch: Partial<AllocationSources>): AllocationSources => ({ cycle, plan: referencePlan(PID), measures, lists: [], rows: [], ...patch });
-const in2027 = (byFunder: Record<string, Record<string, string>>) => Object.fromEntries(Object.entries(byFunder).map(([id, y]) => [id, y['2027']]));
+const sources = (patch: Partial<AllocationSources>): AllocationSources => ({
+  cycle,
+  plan: referencePlan(PID),
+  measures,
+  lists: [],
+  rows: [],
+  ...patch,
+});
+const in2027 = (byFunder: Record<string, Record<string, string>>) =>
+  Object.fromEntries(Object.entries(byFunder).map(([id, y]) => [id, y['2027']]));
 
 describe('allocations after a council rejected', () => {
   it('leave it out of the split, as the workflow does: the others share the municipal part', () => {
     const out = { 2027: ['3440'], 2028: ['3440'], 2029: ['3440'], 2030: ['3440'] };
     const a = computeAllocations(sources({ lists: [list('voting')], outOfSplit: out }));
     // 300 000.00: 200 000.00 county, 100 000.00 / 2 = 50 000.00 / 0.00 / 50 000.00
-    expect(in2027(a.measures[0]!.shares)).toEqual({ county: '200000.00', 3405: '50000.00', 3440: '0.00', 3441: '50000.00' });
+    expect(in2027(a.measures[0]!.shares)).toEqual({
+      county: '200000.00',
+      3405: '50000.00',
+      3440: '0.00',
+      3441: '50000.00',
+    });
     // 200 000.00: 133 333.33 county, 66 666.67 = 33 333.34 / 33 333.33, the odd øre to the first listed that takes part
-    expect(in2027(a.measures[1]!.shares)).toEqual({ county: '133333.33', 3405: '33333.34', 3440: '0.00', 3441: '33333.33' });
+    expect(in2027(a.measures[1]!.shares)).toEqual({
+      county: '133333.33',
+      3405: '33333.34',
+      3440: '0.00',
+      3441: '33333.33',
+    });
   });
 });
 
@@ -70,7 +110,13 @@ describe('allocations from the list under vote', () => {
   });
 
   it('counts a measure towards the goal and strategy of its first strategy only', () => {
-    expect(a.goals.map((g) => [g.goal, g.granted['2027']])).toEqual([['1', '0.00'], ['2', '300000.00'], ['3', '0.00'], ['4', '200000.00'], ['5', '0.00']]);
+    expect(a.goals.map((g) => [g.goal, g.granted['2027']])).toEqual([
+      ['1', '0.00'],
+      ['2', '300000.00'],
+      ['3', '0.00'],
+      ['4', '200000.00'],
+      ['5', '0.00'],
+    ]);
     const byStrategy = Object.fromEntries(a.strategies.map((s) => [s.strategy, s.granted['2027']]));
     expect([byStrategy['2.1'], byStrategy['4.2'], byStrategy['4.2.1']]).toEqual(['300000.00', '0.00', '200000.00']);
     expect(a.strategies.find((s) => s.strategy === '4.2.1')!.title).not.toBe('');
@@ -86,7 +132,11 @@ describe('allocations once adopted', () => {
     ];
     const a = computeAllocations(sources({ cycle: { ...cycle, phase: 'adopted' }, lists: [list('adopted')], rows }));
     expect(a.basis).toEqual({ priorityListVersion: 1, status: 'adopted' });
-    expect(a.measures[0]).toMatchObject({ id: 'mB', rank: 1, grants: { 2027: '12.01', 2028: '0.99', 2029: '0.00', 2030: '0.00' } });
+    expect(a.measures[0]).toMatchObject({
+      id: 'mB',
+      rank: 1,
+      grants: { 2027: '12.01', 2028: '0.99', 2029: '0.00', 2030: '0.00' },
+    });
     expect(a.measures[0]!.shares['3441']).toEqual(year('0.00'));
     expect(a.totals.allocated).toBe('13.00');
   });
@@ -111,16 +161,35 @@ describe('allocations without a list', () => {
 describe('allocations of a pro-rata partnership with every frame of a year at zero', () => {
   // hamarregionen (schema/reference/) splits pro rata of the year's frames; 2028 has none at all.
   const HAMAR = 'hamarregionen';
-  const frames = { county: { ...year('600000.00') }, 3403: year('200000.00'), 3412: year('100000.00'), 3413: year('100000.00') };
-  const hamar: CycleRecord = { ...cycle, id: `${HAMAR}-2027`, partnership: HAMAR, config: referencePartnership(HAMAR), frames };
+  const frames = {
+    county: { ...year('600000.00') },
+    3403: year('200000.00'),
+    3412: year('100000.00'),
+    3413: year('100000.00'),
+  };
+  const hamar: CycleRecord = {
+    ...cycle,
+    id: `${HAMAR}-2027`,
+    partnership: HAMAR,
+    config: referencePartnership(HAMAR),
+    frames,
+  };
   const items = [
     { measureId: 'mB', rank: 1, grants: { 2027: '300000.00', 2028: '50000.00' } },
     { measureId: 'mA', rank: 2, grants: { 2027: '100000.00', 2028: '0.00' } },
   ];
-  const a = computeAllocations({ cycle: hamar, plan: referencePlan(HAMAR), measures, lists: [{ ...list('voting'), items }], rows: [] });
+  const a = computeAllocations({
+    cycle: hamar,
+    plan: referencePlan(HAMAR),
+    measures,
+    lists: [{ ...list('voting'), items }],
+    rows: [],
+  });
 
   it('answers instead of throwing, and names the grant that cannot be split', () => {
-    expect(a.unsplit).toEqual([{ measureId: 'mB', year: 2028, grant: '50000.00', reason: expect.stringMatching(/pro-rata.*zero/) }]);
+    expect(a.unsplit).toEqual([
+      { measureId: 'mB', year: 2028, grant: '50000.00', reason: expect.stringMatching(/pro-rata.*zero/) },
+    ]);
   });
 
   it('gives that grant no funder, splits the rest, and totals only what is split', () => {

@@ -6,12 +6,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerToken, localAuthenticator, localSecret, oidcAuthenticator, signLocalToken } from '../../services/api/auth.js';
+import {
+  bearerToken,
+  localAuthenticator,
+  localSecret,
+  oidcAuthenticator,
+  signLocalToken,
+} from '../../services/api/auth.js';
 import { Problem } from '../../core/problem.js';
 
 const claims = { name: 'Kari', roles: ['proposer' as const], partnership: 'lillehammer-regionen' };
 const refusal = async (p: Promise<unknown>) => {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(Problem);
   return e as Problem;
 };
@@ -53,22 +62,94 @@ describe('local verification', () => {
 
   it('accepts a token it signed and returns the caller', async () => {
     const token = await signLocalToken(secret, { sub: 'kari', ...claims }, '5m');
-    expect(await auth.verify(token)).toEqual({ sub: 'kari', name: 'Kari', roles: ['proposer'], partnership: 'lillehammer-regionen' });
+    expect(await auth.verify(token)).toEqual({
+      sub: 'kari',
+      name: 'Kari',
+      roles: ['proposer'],
+      partnership: 'lillehammer-regionen',
+    });
   });
 
   it.each([
-    ['expired', () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('k').setExpirationTime(now - 10).sign(secret)],
+    [
+      'expired',
+      () =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('k')
+          .setExpirationTime(now - 10)
+          .sign(secret),
+    ],
     ['without exp', () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('k').sign(secret)],
-    ['without sub', () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(secret)],
-    ['signed with another secret', () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('k').setExpirationTime('5m').sign(new TextEncoder().encode('z'.repeat(40)))],
-    ['HS384', () => new SignJWT(claims).setProtectedHeader({ alg: 'HS384' }).setSubject('k').setExpirationTime('5m').sign(new Uint8Array(48).fill(7))],
+    [
+      'without sub',
+      () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(secret),
+    ],
+    [
+      'signed with another secret',
+      () =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('k')
+          .setExpirationTime('5m')
+          .sign(new TextEncoder().encode('z'.repeat(40))),
+    ],
+    [
+      'HS384',
+      () =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS384' })
+          .setSubject('k')
+          .setExpirationTime('5m')
+          .sign(new Uint8Array(48).fill(7)),
+    ],
     ['alg none', async () => new UnsecuredJWT(claims).setSubject('k').setExpirationTime('5m').encode()],
-    ['with an unknown role', () => new SignJWT({ ...claims, roles: ['mayor'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('k').setExpirationTime('5m').sign(secret)],
-    ['of a clerk without municipality', () => new SignJWT({ ...claims, roles: ['municipal_clerk'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('k').setExpirationTime('5m').sign(secret)],
-    ['without partnership', () => new SignJWT({ name: 'Kari', roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('k').setExpirationTime('5m').sign(secret)],
+    [
+      'with an unknown role',
+      () =>
+        new SignJWT({ ...claims, roles: ['mayor'] })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('k')
+          .setExpirationTime('5m')
+          .sign(secret),
+    ],
+    [
+      'of a clerk without municipality',
+      () =>
+        new SignJWT({ ...claims, roles: ['municipal_clerk'] })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('k')
+          .setExpirationTime('5m')
+          .sign(secret),
+    ],
+    [
+      'without partnership',
+      () =>
+        new SignJWT({ name: 'Kari', roles: ['admin'] })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('k')
+          .setExpirationTime('5m')
+          .sign(secret),
+    ],
     // sub and name are recorded as who acted: text Postgres cannot store would wedge the cycle's write
-    ['whose name holds NUL', () => new SignJWT({ ...claims, name: 'Ka\u0000ri' }).setProtectedHeader({ alg: 'HS256' }).setSubject('k').setExpirationTime('5m').sign(secret)],
-    ['whose sub is a lone surrogate', () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('\ud800').setExpirationTime('5m').sign(secret)],
+    [
+      'whose name holds NUL',
+      () =>
+        new SignJWT({ ...claims, name: 'Ka\u0000ri' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('k')
+          .setExpirationTime('5m')
+          .sign(secret),
+    ],
+    [
+      'whose sub is a lone surrogate',
+      () =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('\ud800')
+          .setExpirationTime('5m')
+          .sign(secret),
+    ],
   ])('refuses a token %s with 401', async (_what, make) => {
     expect((await refusal(auth.verify(await make()))).status).toBe(401);
   });
@@ -92,11 +173,17 @@ describe('OIDC verification', () => {
   beforeAll(async () => {
     rsa = await generateKeyPair('RS256');
     ec = await generateKeyPair('ES256');
-    const jwks = { keys: [{ ...(await exportJWK(rsa.publicKey)), kid: 'rsa', alg: 'RS256', use: 'sig' }, { ...(await exportJWK(ec.publicKey)), kid: 'ec', alg: 'ES256', use: 'sig' }] };
+    const jwks = {
+      keys: [
+        { ...(await exportJWK(rsa.publicKey)), kid: 'rsa', alg: 'RS256', use: 'sig' },
+        { ...(await exportJWK(ec.publicKey)), kid: 'ec', alg: 'ES256', use: 'sig' },
+      ],
+    };
     server = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
       if (discoveryDown) res.writeHead(500).end('{}');
-      else if (req.url === '/.well-known/openid-configuration') res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
+      else if (req.url === '/.well-known/openid-configuration')
+        res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
       else if (req.url === '/jwks') res.end(JSON.stringify(jwks));
       else res.writeHead(404).end('{}');
     });
@@ -106,7 +193,13 @@ describe('OIDC verification', () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   const signed = (alg: 'RS256' | 'ES256', key: CryptoKey, kid: string, iss = issuer, aud = 'hoep') =>
-    new SignJWT(claims).setProtectedHeader({ alg, kid }).setSubject('kari').setIssuer(iss).setAudience(aud).setExpirationTime('5m').sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg, kid })
+      .setSubject('kari')
+      .setIssuer(iss)
+      .setAudience(aud)
+      .setExpirationTime('5m')
+      .sign(key);
 
   it('accepts RS256 and ES256 tokens from the issuer for the audience', async () => {
     const auth = oidcAuthenticator(issuer, 'hoep');
@@ -117,9 +210,18 @@ describe('OIDC verification', () => {
 
   it('refuses another issuer, another audience, and an HS256 token keyed with the public key', async () => {
     const auth = oidcAuthenticator(issuer, 'hoep');
-    expect((await refusal(auth.verify(await signed('RS256', rsa.privateKey, 'rsa', 'http://elsewhere')))).status).toBe(401);
-    expect((await refusal(auth.verify(await signed('RS256', rsa.privateKey, 'rsa', issuer, 'other')))).status).toBe(401);
-    const confused = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'rsa' }).setSubject('kari').setIssuer(issuer).setAudience('hoep').setExpirationTime('5m')
+    expect((await refusal(auth.verify(await signed('RS256', rsa.privateKey, 'rsa', 'http://elsewhere')))).status).toBe(
+      401,
+    );
+    expect((await refusal(auth.verify(await signed('RS256', rsa.privateKey, 'rsa', issuer, 'other')))).status).toBe(
+      401,
+    );
+    const confused = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: 'rsa' })
+      .setSubject('kari')
+      .setIssuer(issuer)
+      .setAudience('hoep')
+      .setExpirationTime('5m')
       .sign(new TextEncoder().encode(await exportSPKI(rsa.publicKey)));
     expect((await refusal(auth.verify(confused))).status).toBe(401);
   });

@@ -11,10 +11,23 @@ const allocations: Allocations = {
   basis: { priorityListVersion: 2, status: 'adopted' },
   years: [2027, 2028],
   funders: [
-    { id: 'county', name: 'Innlandet fylkeskommune', frame: { 2027: '999999999999.99', 2028: '0.00' }, allocated: { 2027: '0.01', 2028: '0.00' }, remaining: { 2027: '999999999999.98', 2028: '-5.00' } },
+    {
+      id: 'county',
+      name: 'Innlandet fylkeskommune',
+      frame: { 2027: '999999999999.99', 2028: '0.00' },
+      allocated: { 2027: '0.01', 2028: '0.00' },
+      remaining: { 2027: '999999999999.98', 2028: '-5.00' },
+    },
   ],
   measures: [
-    { id: 'm0001', title: '=HYPERLINK("http://evil")', strategies: ['4.2.1', '5.1'], rank: 1, grants: { 2027: '1250000.00', 2028: '0.10' }, shares: { county: { 2027: '1250000.00', 2028: '0.10' } } },
+    {
+      id: 'm0001',
+      title: '=HYPERLINK("http://evil")',
+      strategies: ['4.2.1', '5.1'],
+      rank: 1,
+      grants: { 2027: '1250000.00', 2028: '0.10' },
+      shares: { county: { 2027: '1250000.00', 2028: '0.10' } },
+    },
     { id: 'm0002', title: 'Messe; "Lillehammer" i\nnord', strategies: ['2.1'], rank: null, grants: {}, shares: {} },
   ],
   goals: [{ goal: '4', title: '@SUM(A1)', granted: { 2027: '1250000.00', 2028: '0.10' } }],
@@ -31,15 +44,36 @@ const awkward: Allocations = {
   ...allocations,
   funders: [
     allocations.funders[0]!,
-    { id: '3405', name: 'Lillehammer', frame: { 2027: '765432109876.54', 2028: '0.29' }, allocated: { 2027: '123456789012.35', 2028: '1.15' }, remaining: { 2027: '641975320864.19', 2028: '-0.86' } },
+    {
+      id: '3405',
+      name: 'Lillehammer',
+      frame: { 2027: '765432109876.54', 2028: '0.29' },
+      allocated: { 2027: '123456789012.35', 2028: '1.15' },
+      remaining: { 2027: '641975320864.19', 2028: '-0.86' },
+    },
   ],
   measures: [
-    { ...allocations.measures[0]!, grants: { 2027: '100000000000.01', 2028: '0.07' }, shares: { county: { 2027: '66666666666.67', 2028: '0.05' }, 3405: { 2027: '33333333333.34', 2028: '0.02' } } },
-    { ...allocations.measures[1]!, grants: { 2027: '0.57', 2028: '4.35' }, shares: { county: { 2027: '0.38', 2028: '2.90' }, 3405: { 2027: '0.19', 2028: '1.45' } } },
+    {
+      ...allocations.measures[0]!,
+      grants: { 2027: '100000000000.01', 2028: '0.07' },
+      shares: { county: { 2027: '66666666666.67', 2028: '0.05' }, 3405: { 2027: '33333333333.34', 2028: '0.02' } },
+    },
+    {
+      ...allocations.measures[1]!,
+      grants: { 2027: '0.57', 2028: '4.35' },
+      shares: { county: { 2027: '0.38', 2028: '2.90' }, 3405: { 2027: '0.19', 2028: '1.45' } },
+    },
   ],
   goals: [{ goal: '4', title: 'Arbeidskraft', granted: { 2027: '999999999999.99', 2028: '8.20' } }],
   strategies: [{ strategy: '4.2.1', title: 'Utdanning', granted: { 2027: '0.01', 2028: '9007199254.99' } }],
-  unsplit: [{ measureId: 'm0002', year: 2028, grant: '1234.56', reason: 'pro-rata split impossible: the county and municipal frames are all zero' }],
+  unsplit: [
+    {
+      measureId: 'm0002',
+      year: 2028,
+      grant: '1234.56',
+      reason: 'pro-rata split impossible: the county and municipal frames are all zero',
+    },
+  ],
 };
 
 /** Each sheet's rows below the header, as arrays of cell values (ExcelJS rows are 1-based). */
@@ -98,10 +132,26 @@ describe('the XLSX workbook', () => {
     const funders = workbook.getWorksheet('Finansiører')!;
     expect(funders.getRow(1).values).toEqual([undefined, 'Finansiør', 'Navn', 'År', 'Ramme', 'Tildelt', 'Gjenstår']);
     const amounts = [2, 3].flatMap((r) => [4, 5, 6].map((c) => funders.getRow(r).getCell(c)));
-    expect(amounts.map((cell) => (cell.value as number).toFixed(2))).toEqual(['999999999999.99', '0.01', '999999999999.98', '0.00', '0.00', '-5.00']);
+    expect(amounts.map((cell) => (cell.value as number).toFixed(2))).toEqual([
+      '999999999999.99',
+      '0.01',
+      '999999999999.98',
+      '0.00',
+      '0.00',
+      '-5.00',
+    ]);
     expect(amounts.every((cell) => cell.numFmt === MONEY_FORMAT)).toBe(true);
     const measures = workbook.getWorksheet('Tiltak')!;
-    expect(measures.getRow(2).values).toEqual([undefined, 'm0001', '=HYPERLINK("http://evil")', '4.2.1, 5.1', 1, 2027, 1250000, 1250000]);
+    expect(measures.getRow(2).values).toEqual([
+      undefined,
+      'm0001',
+      '=HYPERLINK("http://evil")',
+      '4.2.1, 5.1',
+      1,
+      2027,
+      1250000,
+      1250000,
+    ]);
     expect(measures.getCell('B2').type).toBe(ExcelJS.ValueType.String);
   });
 
@@ -113,18 +163,24 @@ describe('the XLSX workbook', () => {
     const years = a.years.map(String);
     const zero = '0.00';
     const expected = {
-      Tiltak: a.measures.flatMap((m) => years.map((y) => [m.id, y, m.grants[y] ?? zero, ...a.funders.map((f) => m.shares[f.id]?.[y] ?? zero)])),
+      Tiltak: a.measures.flatMap((m) =>
+        years.map((y) => [m.id, y, m.grants[y] ?? zero, ...a.funders.map((f) => m.shares[f.id]?.[y] ?? zero)]),
+      ),
       Finansiører: a.funders.flatMap((f) => years.map((y) => [f.id, y, f.frame[y], f.allocated[y], f.remaining[y]])),
       Delmål: a.goals.flatMap((g) => years.map((y) => [g.goal, y, g.granted[y]])),
       Strategier: a.strategies.flatMap((s) => years.map((y) => [s.strategy, y, s.granted[y]])),
       ...(a.unsplit.length ? { 'Ikke fordelt': a.unsplit.map((u) => [u.measureId, String(u.year), u.grant]) } : {}),
     };
     const found = {
-      Tiltak: sheets.get('Tiltak')!.map((r) => [r[0], String(r[4]), ore(r[5]), ...a.funders.map((_, i) => ore(r[6 + i]))]),
+      Tiltak: sheets
+        .get('Tiltak')!
+        .map((r) => [r[0], String(r[4]), ore(r[5]), ...a.funders.map((_, i) => ore(r[6 + i]))]),
       Finansiører: sheets.get('Finansiører')!.map((r) => [r[0], String(r[2]), ore(r[3]), ore(r[4]), ore(r[5])]),
       Delmål: sheets.get('Delmål')!.map((r) => [r[0], String(r[2]), ore(r[3])]),
       Strategier: sheets.get('Strategier')!.map((r) => [r[0], String(r[2]), ore(r[3])]),
-      ...(a.unsplit.length ? { 'Ikke fordelt': sheets.get('Ikke fordelt')!.map((r) => [r[0], String(r[1]), ore(r[2])]) } : {}),
+      ...(a.unsplit.length
+        ? { 'Ikke fordelt': sheets.get('Ikke fordelt')!.map((r) => [r[0], String(r[1]), ore(r[2])]) }
+        : {}),
     };
     expect([...sheets.keys()]).toEqual(Object.keys(expected));
     expect(found).toEqual(expected);
@@ -132,7 +188,9 @@ describe('the XLSX workbook', () => {
 
   it('lists the grants that cannot be split in a sheet and a table of their own, only when there are any', async () => {
     expect([...(await readWorkbook(allocations)).keys()]).not.toContain('Ikke fordelt');
-    expect((await readWorkbook(awkward)).get('Ikke fordelt')).toEqual([['m0002', 2028, 1234.56, awkward.unsplit[0]!.reason]]);
+    expect((await readWorkbook(awkward)).get('Ikke fordelt')).toEqual([
+      ['m0002', 2028, 1234.56, awkward.unsplit[0]!.reason],
+    ]);
     const csv = allocationsCsv(awkward);
     expect(csv).toContain('\r\n\r\nTiltak;År;Tilskudd;Årsak\r\nm0002;2028;1234,56;pro-rata split impossible');
     expect(allocationsCsv(allocations)).not.toContain('Årsak');

@@ -17,7 +17,9 @@ import { createSql } from '../../services/db.js';
 const SECRET = 'api-http-parser-secret-0123456789-abcdefgh';
 const secret = new TextEncoder().encode(SECRET);
 const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-const log: Logger = { log: (level, message, fields) => void lines.push({ level, message, ...(fields ? { fields } : {}) }) };
+const log: Logger = {
+  log: (level, message, fields) => void lines.push({ level, message, ...(fields ? { fields } : {}) }),
+};
 
 let listening: Listening;
 let bearer: string;
@@ -25,9 +27,19 @@ const sql = createSql('postgres://nobody@127.0.0.1:9/none', { connectTimeoutSeco
 const connection = Connection.lazy({ address: '127.0.0.1:9' });
 
 beforeAll(async () => {
-  const app = createApp({ sql, temporal: new Client({ connection }), config: loadConfig({ HOEP_JWT_SECRET: SECRET }), auth: localAuthenticator(secret), log });
+  const app = createApp({
+    sql,
+    temporal: new Client({ connection }),
+    config: loadConfig({ HOEP_JWT_SECRET: SECRET }),
+    auth: localAuthenticator(secret),
+    log,
+  });
   listening = await listen(app, { port: 0, hostname: '127.0.0.1', log });
-  bearer = await signLocalToken(secret, { sub: 'kari', name: 'Kari', roles: ['proposer'], partnership: 'lillehammer-regionen' }, '1h');
+  bearer = await signLocalToken(
+    secret,
+    { sub: 'kari', name: 'Kari', roles: ['proposer'], partnership: 'lillehammer-regionen' },
+    '1h',
+  );
 });
 
 afterAll(async () => {
@@ -49,7 +61,9 @@ function raw(...parts: string[]): Promise<{ status: number; headers: Record<stri
       const text = Buffer.concat(chunks).toString('utf8');
       const [head = '', ...rest] = text.split('\r\n\r\n');
       const [statusLine = '', ...headerLines] = head.split('\r\n');
-      const headers = Object.fromEntries(headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
     });
     parts.forEach((part, i) => setTimeout(() => socket.writable && socket.write(part), i * 50));
@@ -60,8 +74,16 @@ const path = '/api/v1/cycles/lillehammer-regionen-2099/measures';
 
 describe("refusals by Node's HTTP parser", () => {
   it.each([
-    ['a malformed chunked body', `POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer BEARER\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n`, 400],
-    ['Content-Length with Transfer-Encoding', `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`, 400],
+    [
+      'a malformed chunked body',
+      `POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer BEARER\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n`,
+      400,
+    ],
+    [
+      'Content-Length with Transfer-Encoding',
+      `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`,
+      400,
+    ],
     ['a NUL in a header', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Evil: a\u0000b\r\n\r\n`, 400],
     ['a 100 KB query', `GET /api/v1/partnerships?q=${'x'.repeat(100 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431],
     ['a 60 KB header', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'x'.repeat(60 * 1024)}\r\n\r\n`, 431],
@@ -70,7 +92,11 @@ describe("refusals by Node's HTTP parser", () => {
     const res = await raw(request.replace('BEARER', bearer));
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toBe('application/problem+json');
-    expect(JSON.parse(res.body)).toMatchObject({ type: expect.stringMatching(/^urn:hoep:problem:/), status, detail: expect.any(String) });
+    expect(JSON.parse(res.body)).toMatchObject({
+      type: expect.stringMatching(/^urn:hoep:problem:/),
+      status,
+      detail: expect.any(String),
+    });
     expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
     // Give the app the moment it takes to see the body fail, then: nothing logged as an error.
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -81,7 +107,10 @@ describe("refusals by Node's HTTP parser", () => {
   it('answers a chunked body that goes bad while the API reads it with 400, and neither logs nor counts a 500', async () => {
     lines.length = 0;
     // The headers and a good first chunk: the request reaches the app, which waits for the rest of the body.
-    const res = await raw(`POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${bearer}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n`, 'QQ\r\n');
+    const res = await raw(
+      `POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${bearer}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n`,
+      'QQ\r\n',
+    );
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toBe('application/problem+json');
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -29,9 +29,12 @@ describe('Swagger UI assets', () => {
   const app = new Hono<AppEnv>();
   docRoutes(app);
 
-  it.each(['constructor', '__proto__', 'hasOwnProperty', 'toString', 'package.json'])('/docs/%s is not found', async (name) => {
-    expect((await app.request(`/docs/${name}`)).status).toBe(404);
-  });
+  it.each(['constructor', '__proto__', 'hasOwnProperty', 'toString', 'package.json'])(
+    '/docs/%s is not found',
+    async (name) => {
+      expect((await app.request(`/docs/${name}`)).status).toBe(404);
+    },
+  );
 
   it('serves the files it names', async () => {
     const css = await app.request('/docs/swagger-ui.css');
@@ -60,8 +63,12 @@ describe('Prometheus metrics', () => {
     metrics.observe('GET', 'a"b\\c', 404, 20);
     const text = metrics.render({ adopted: 2 });
     expect(text).toContain('hoep_http_requests_total{method="GET",route="/api/v1/cycles/:cid",status="200"} 2');
-    expect(text).toContain('hoep_http_request_duration_seconds_bucket{method="GET",route="/api/v1/cycles/:cid",le="0.005"} 1');
-    expect(text).toContain('hoep_http_request_duration_seconds_bucket{method="GET",route="/api/v1/cycles/:cid",le="0.25"} 2');
+    expect(text).toContain(
+      'hoep_http_request_duration_seconds_bucket{method="GET",route="/api/v1/cycles/:cid",le="0.005"} 1',
+    );
+    expect(text).toContain(
+      'hoep_http_request_duration_seconds_bucket{method="GET",route="/api/v1/cycles/:cid",le="0.25"} 2',
+    );
     expect(text).toContain('hoep_http_request_duration_seconds_bucket{method="GET",route="a\\"b\\\\c",le="10"} 0');
     expect(text).toContain('hoep_http_request_duration_seconds_bucket{method="GET",route="a\\"b\\\\c",le="+Inf"} 1');
     expect(text).toContain('hoep_cycles{phase="adopted"} 2');

@@ -26,10 +26,13 @@ describe('an Idempotency-Key', () => {
 });
 
 describe('the fingerprint of a request', () => {
-  const fingerprint = (body: unknown, method = 'POST', path = '/api/v1/cycles/x-2027/measures') => idempotentRequest('kari', 'k', method, path, body).fingerprint;
+  const fingerprint = (body: unknown, method = 'POST', path = '/api/v1/cycles/x-2027/measures') =>
+    idempotentRequest('kari', 'k', method, path, body).fingerprint;
 
   it('does not depend on the order of keys', () => {
-    expect(fingerprint({ a: 1, b: { c: [1, { d: 2, e: 3 }] } })).toBe(fingerprint({ b: { c: [1, { e: 3, d: 2 }] }, a: 1 }));
+    expect(fingerprint({ a: 1, b: { c: [1, { d: 2, e: 3 }] } })).toBe(
+      fingerprint({ b: { c: [1, { e: 3, d: 2 }] }, a: 1 }),
+    );
   });
 
   it('differs with the body, the method or the path', () => {
@@ -42,7 +45,8 @@ describe('the fingerprint of a request', () => {
   });
 
   it('gives one Temporal operation id per caller, method, path and key, whatever the body', () => {
-    const id = (sub: string, key: string, body: unknown = {}) => idempotentRequest(sub, key, 'POST', '/p', body).operationId;
+    const id = (sub: string, key: string, body: unknown = {}) =>
+      idempotentRequest(sub, key, 'POST', '/p', body).operationId;
     expect(id('kari', 'k')).toBe(id('kari', 'k', { other: true }));
     expect(id('kari', 'k')).not.toBe(id('per', 'k'));
     expect(id('kari', 'k')).not.toBe(id('kari', 'k2'));

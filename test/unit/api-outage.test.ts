@@ -4,8 +4,10 @@ import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { BudgetExceeded, outageOf, withinBudget } from '../../core/outage.js';
 
 const grpc = (code: number, details = 'x') => Object.assign(new Error(details), { code, details, metadata: {} });
-const pg = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'FATAL', name: 'PostgresError' });
-const node = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code, errno: -111, syscall: 'connect' });
+const pg = (code: string, message: string) =>
+  Object.assign(new Error(message), { code, severity: 'FATAL', name: 'PostgresError' });
+const node = (code: string) =>
+  Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code, errno: -111, syscall: 'connect' });
 
 describe('an outage', () => {
   it.each([
@@ -14,15 +16,31 @@ describe('an outage', () => {
     ['gRPC CANCELLED at the deadline', grpc(1), 'temporal'],
     ['gRPC UNAVAILABLE wrapped by the SDK', new Error('Failed to query', { cause: grpc(14) }), 'temporal'],
     ['an Update the client timed out', new WorkflowUpdateRPCTimeoutOrCancelledError('timeout'), 'temporal'],
-    ['Postgres not accepting connections (57P03)', pg('57P03', 'the database system is not currently accepting connections'), 'postgres'],
+    [
+      'Postgres not accepting connections (57P03)',
+      pg('57P03', 'the database system is not currently accepting connections'),
+      'postgres',
+    ],
     ['Postgres shutting down (57P01)', pg('57P01', 'terminating connection due to administrator command'), 'postgres'],
     ['a statement timeout (57014)', pg('57014', 'canceling statement due to statement timeout'), 'postgres'],
     ['too many connections (53300)', pg('53300', 'sorry, too many clients already'), 'postgres'],
     ['a connection exception (08006)', pg('08006', 'connection failure'), 'postgres'],
     ['connection refused', node('ECONNREFUSED'), 'postgres'],
-    ['connection refused on every address', Object.assign(new AggregateError([node('ECONNREFUSED'), node('ECONNREFUSED')]), { code: 'ECONNREFUSED' }), 'postgres'],
-    ['postgres.js connect timeout', Object.assign(new Error('write CONNECT_TIMEOUT 127.0.0.1:5432'), { code: 'CONNECT_TIMEOUT' }), 'postgres'],
-    ['a connection cut', Object.assign(new Error('write CONNECTION_CLOSED'), { code: 'CONNECTION_CLOSED' }), 'postgres'],
+    [
+      'connection refused on every address',
+      Object.assign(new AggregateError([node('ECONNREFUSED'), node('ECONNREFUSED')]), { code: 'ECONNREFUSED' }),
+      'postgres',
+    ],
+    [
+      'postgres.js connect timeout',
+      Object.assign(new Error('write CONNECT_TIMEOUT 127.0.0.1:5432'), { code: 'CONNECT_TIMEOUT' }),
+      'postgres',
+    ],
+    [
+      'a connection cut',
+      Object.assign(new Error('write CONNECTION_CLOSED'), { code: 'CONNECTION_CLOSED' }),
+      'postgres',
+    ],
   ])('%s is an outage of %s', (_what, err, dependency) => {
     expect(outageOf(err)?.dependency).toBe(dependency);
   });

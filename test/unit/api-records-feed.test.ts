@@ -92,11 +92,13 @@ function cacheUnderTest() {
       return result.promise;
     },
   });
-  const settle = (title: string | null, revision = 'r1') => loads[loads.length - 1]!.result.resolve(title === null ? null : loaded(title, revision));
+  const settle = (title: string | null, revision = 'r1') =>
+    loads[loads.length - 1]!.result.resolve(title === null ? null : loaded(title, revision));
   return { generations, cache, loads, settle, setRevision: (r: string | null) => (revision = r) };
 }
 
-const titleOf = async (p: Promise<{ allocations: Allocations } | null>) => ((await p)?.allocations.measures[0] as { title: string } | undefined)?.title ?? null;
+const titleOf = async (p: Promise<{ allocations: Allocations } | null>) =>
+  ((await p)?.allocations.measures[0] as { title: string } | undefined)?.title ?? null;
 
 describe('the allocation cache while the feed listens', () => {
   it('loads once and serves the snapshot until the cycle changes, without asking for the revision', async () => {
@@ -227,13 +229,21 @@ describe('ETags', () => {
     expect(again.etag('json', false)).toBe(a.etag('json', false));
     expect(laterRevision.etag('json', false)).not.toBe(a.etag('json', false));
     expect(otherContent.etag('json', false)).not.toBe(a.etag('json', false));
-    expect(new Set([a.etag('json', false), a.etag('json', true), a.etag('csv', false), a.etag('csv', true)]).size).toBe(4);
+    expect(new Set([a.etag('json', false), a.etag('json', true), a.etag('csv', false), a.etag('csv', true)]).size).toBe(
+      4,
+    );
   });
 });
 
 /** A stand-in connection per attempt: the test decides when LISTEN answers, closes it, and answers heartbeats. */
 class FakeConnections {
-  readonly opened: { events: FeedEvents; listen: ReturnType<typeof deferred<void>>; listening: boolean; hang: boolean; ended: boolean }[] = [];
+  readonly opened: {
+    events: FeedEvents;
+    listen: ReturnType<typeof deferred<void>>;
+    listening: boolean;
+    hang: boolean;
+    ended: boolean;
+  }[] = [];
 
   open = (events: FeedEvents): FeedConnection => {
     const c = { events, listen: deferred<void>(), listening: true, hang: false, ended: false };
@@ -255,7 +265,13 @@ class FakeConnections {
 describe('the records feed', () => {
   const feedUnderTest = (options: { heartbeatMs?: number } = {}) => {
     const connections = new FakeConnections();
-    const feed = new RecordsFeed(connections.open, silentLogger, { retryMs: 1, maxRetryMs: 4, heartbeatMs: 60_000, heartbeatTimeoutMs: 20, ...options }).start();
+    const feed = new RecordsFeed(connections.open, silentLogger, {
+      retryMs: 1,
+      maxRetryMs: 4,
+      heartbeatMs: 60_000,
+      heartbeatTimeoutMs: 20,
+      ...options,
+    }).start();
     return { connections, feed };
   };
 
@@ -344,11 +360,19 @@ describe('the records feed', () => {
 });
 
 describe('actions through the API', () => {
-  const principal: Principal = { sub: 'lrv-admin', name: 'Admin', roles: ['admin'], partnership: 'lillehammer-regionen' };
+  const principal: Principal = {
+    sub: 'lrv-admin',
+    name: 'Admin',
+    roles: ['admin'],
+    partnership: 'lillehammer-regionen',
+  };
   const appWith = (handler: () => Promise<Response>) => {
     const changed: string[] = [];
     const ctx = {
-      auth: { mode: 'local', verify: async (token: string) => (token === 'good' ? principal : Promise.reject(new Error('refused'))) },
+      auth: {
+        mode: 'local',
+        verify: async (token: string) => (token === 'good' ? principal : Promise.reject(new Error('refused'))),
+      },
       changes: { changed: (cycleId: string) => changed.push(cycleId) },
       config: loadConfig({}),
       // route() runs each request under a Temporal deadline; these handlers call no Temporal.
@@ -366,7 +390,8 @@ describe('actions through the API', () => {
     route(api, ctx, endpoints.startCycle, wrapped);
     app.route(API_BASE, api);
     app.onError((_e, c) => c.text('failed', 500));
-    const send = (method: string, path: string, token = 'good') => app.request(path, { method, headers: { authorization: `Bearer ${token}` } });
+    const send = (method: string, path: string, token = 'good') =>
+      app.request(path, { method, headers: { authorization: `Bearer ${token}` } });
     return { app, changed, seenByHandler, send };
   };
 

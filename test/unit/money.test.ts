@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Decimal } from 'decimal.js';
-import { formatMoney, fromOre, isMoney, MONEY_PATTERN, MoneyError, parseMoney, sumMoney, toOre, ZERO } from '../../domain/money.js';
+import {
+  formatMoney,
+  fromOre,
+  isMoney,
+  MONEY_PATTERN,
+  MoneyError,
+  parseMoney,
+  sumMoney,
+  toOre,
+  ZERO,
+} from '../../domain/money.js';
 
 describe('parseMoney', () => {
   it.each(['0', '0.5', '12.30', '1250000.00', '999999999999.99'])('accepts %s', (s) => {

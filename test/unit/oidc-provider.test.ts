@@ -25,7 +25,10 @@ describe('the callback address', () => {
     const provider = await startLocalProvider({ host: '127.0.0.1', port: 0, appBaseUrls: [webBaseUrl] });
     running.push(provider);
     const auth = (params: Record<string, string>) =>
-      fetch(`${provider.issuer}/auth?${new URLSearchParams({ client_id: 'hoep-web', response_type: 'code', scope: 'openid profile', state: 's', nonce: 'n', ...params })}`, { redirect: 'manual' });
+      fetch(
+        `${provider.issuer}/auth?${new URLSearchParams({ client_id: 'hoep-web', response_type: 'code', scope: 'openid profile', state: 's', nonce: 'n', ...params })}`,
+        { redirect: 'manual' },
+      );
     const challenge = { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
 
     const ok = await auth({ redirect_uri: `${webBaseUrl}/logg-inn/callback`, ...challenge });
@@ -37,7 +40,11 @@ describe('the callback address', () => {
     // without PKCE the provider sends the browser back with an error, never a code
     const noPkce = await auth({ redirect_uri: `${webBaseUrl}/logg-inn/callback` });
     expect(noPkce.headers.get('location') ?? '').toMatch(/error=invalid_request/);
-    const plain = await auth({ redirect_uri: `${webBaseUrl}/logg-inn/callback`, code_challenge: 'x'.repeat(43), code_challenge_method: 'plain' });
+    const plain = await auth({
+      redirect_uri: `${webBaseUrl}/logg-inn/callback`,
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'plain',
+    });
     expect(plain.headers.get('location') ?? '').toMatch(/error=invalid_request/);
   });
 });

@@ -39,7 +39,10 @@ describe('reference partnerships', () => {
       { id: '3440', name: 'Øyer' },
       { id: '3441', name: 'Gausdal' },
     ]);
-    expect(p.sharing).toEqual({ countyFraction: { type: 'fixed', numerator: 2, denominator: 3 }, key: { type: 'equal' } });
+    expect(p.sharing).toEqual({
+      countyFraction: { type: 'fixed', numerator: 2, denominator: 3 },
+      key: { type: 'equal' },
+    });
     expect(p.example).toBe(false);
   });
 
@@ -47,19 +50,37 @@ describe('reference partnerships', () => {
     const p = referencePartnership('lillehammer-regionen');
     expect(votingMembers(p)).toHaveLength(8);
     expect(majorityOf(p)).toBe(5);
-    const roles = (votes: boolean) => p.ipr.roster.filter((r) => r.votes === votes).map((r) => r.role).sort();
-    expect(roles(true)).toEqual(['county-politician', 'county-politician', 'mayor', 'mayor', 'mayor', 'opposition', 'opposition', 'opposition']);
+    const roles = (votes: boolean) =>
+      p.ipr.roster
+        .filter((r) => r.votes === votes)
+        .map((r) => r.role)
+        .sort();
+    expect(roles(true)).toEqual([
+      'county-politician',
+      'county-politician',
+      'mayor',
+      'mayor',
+      'mayor',
+      'opposition',
+      'opposition',
+      'opposition',
+    ]);
     expect(roles(false)).toEqual(['chief-executive', 'chief-executive', 'chief-executive', 'county-adviser']);
     // one mayor and one opposition member per council
     for (const m of ['3405', '3440', '3441']) {
-      expect(p.ipr.roster.filter((r) => r.votes && r.municipality === m).map((r) => r.role).sort()).toEqual(['mayor', 'opposition']);
+      expect(
+        p.ipr.roster
+          .filter((r) => r.votes && r.municipality === m)
+          .map((r) => r.role)
+          .sort(),
+      ).toEqual(['mayor', 'opposition']);
     }
     // stable ids, used as the token subject of IPR members
     expect(p.ipr.roster.map((r) => r.id)).toContain('mayor-3405');
     expect(p.ipr.roster.find((r) => r.id === 'mayor-3405')?.name).toBe('Ordfører i Lillehammer');
   });
 
-  it('Gjøvikregionen and Hamarregionen are the documents\' members, marked as example configuration', () => {
+  it("Gjøvikregionen and Hamarregionen are the documents' members, marked as example configuration", () => {
     const gjovik = referencePartnership('gjovikregionen');
     expect(gjovik.municipalities.map((m) => m.id)).toEqual(['3407', '3442', '3443', '3447', '3448']);
     const hamar = referencePartnership('hamarregionen');
@@ -67,7 +88,11 @@ describe('reference partnerships', () => {
     for (const p of [gjovik, hamar]) {
       expect(p.example).toBe(true);
       expect(p.note).toMatch(/example/i);
-      expect(votingMembers(p).map((r) => r.role).filter((r) => r === 'county-politician')).toHaveLength(2);
+      expect(
+        votingMembers(p)
+          .map((r) => r.role)
+          .filter((r) => r === 'county-politician'),
+      ).toHaveLength(2);
       expect(votingMembers(p).filter((r) => r.role === 'mayor')).toHaveLength(p.municipalities.length);
     }
     expect(hamar.sharing.countyFraction).toEqual({ type: 'pro-rata' });
@@ -89,7 +114,10 @@ describe('partnership schema refuses a bad config', () => {
   });
 
   it('a county fraction outside (0, 1)', () => {
-    for (const [numerator, denominator] of [[3, 3], [4, 3]]) {
+    for (const [numerator, denominator] of [
+      [3, 3],
+      [4, 3],
+    ]) {
       const c = lillehammer();
       c.sharing.countyFraction = { type: 'fixed', numerator: numerator!, denominator: denominator! };
       expectRefused(c, ['sharing', 'countyFraction'], /strictly between 0 and 1/);
@@ -104,7 +132,12 @@ describe('partnership schema refuses a bad config', () => {
 
   it('key figures or weights that do not cover exactly the municipalities', () => {
     const missing = lillehammer();
-    missing.sharing.key = { type: 'population', asOf: '2025-01-01', source: 'SSB', figures: { '3405': 29000, '3440': 5000 } };
+    missing.sharing.key = {
+      type: 'population',
+      asOf: '2025-01-01',
+      source: 'SSB',
+      figures: { '3405': 29000, '3440': 5000 },
+    };
     expectRefused(missing, ['sharing', 'key', 'figures'], /3441/);
     const extra = lillehammer();
     extra.sharing.key = { type: 'fixed', weights: { '3405': 1, '3440': 1, '3441': 1, '3403': 1 } };
@@ -116,7 +149,12 @@ describe('partnership schema refuses a bad config', () => {
 
   it('a population key without a valid date', () => {
     const c = lillehammer();
-    c.sharing.key = { type: 'population', asOf: '2025-13-01', source: 'SSB', figures: { '3405': 1, '3440': 1, '3441': 1 } };
+    c.sharing.key = {
+      type: 'population',
+      asOf: '2025-13-01',
+      source: 'SSB',
+      figures: { '3405': 1, '3440': 1, '3441': 1 },
+    };
     expect(PartnershipConfigSchema.safeParse(c).success).toBe(false);
   });
 
@@ -144,17 +182,28 @@ describe('partnership schema refuses a bad config', () => {
 describe('the money settings of a partnership', () => {
   it('need no configuration: the county pays its frame in, a municipality its adopted share; partial grants in whole thousands', () => {
     const p = referencePartnership('lillehammer-regionen');
-    expect(['county', '3405', '3440', '3441'].map((id) => paysInOf(p, id))).toEqual(['frame', 'adopted-share', 'adopted-share', 'adopted-share']);
+    expect(['county', '3405', '3440', '3441'].map((id) => paysInOf(p, id))).toEqual([
+      'frame',
+      'adopted-share',
+      'adopted-share',
+      'adopted-share',
+    ]);
     expect(grantUnitOf(p)).toBe('1000.00');
   });
 
   it('are set per funder, and a grant unit is an amount above 0.00', () => {
     const p = lillehammer();
-    const configured = { ...p, grantUnit: '500.00', county: { ...p.county, paysIn: 'adopted-share' }, municipalities: p.municipalities.map((m) => ({ ...m, paysIn: 'frame' })) };
+    const configured = {
+      ...p,
+      grantUnit: '500.00',
+      county: { ...p.county, paysIn: 'adopted-share' },
+      municipalities: p.municipalities.map((m) => ({ ...m, paysIn: 'frame' })),
+    };
     const parsed = PartnershipConfigSchema.parse(configured);
     expect(['county', '3405'].map((id) => paysInOf(parsed, id))).toEqual(['adopted-share', 'frame']);
     expect(grantUnitOf(parsed)).toBe('500.00');
-    for (const grantUnit of ['0.00', '0', '-1.00', '1000.001', '1 000']) expectRefused({ ...p, grantUnit }, ['grantUnit'], /./);
+    for (const grantUnit of ['0.00', '0', '-1.00', '1000.001', '1 000'])
+      expectRefused({ ...p, grantUnit }, ['grantUnit'], /./);
     expectRefused({ ...p, county: { ...p.county, paysIn: 'everything' } }, ['county', 'paysIn'], /./);
   });
 });
@@ -171,11 +220,34 @@ describe('strategic plans', () => {
     expect(plan.example).toBe(false);
     expect(plan.goals.map((g) => g.code)).toEqual(['1', '2', '3', '4', '5']);
     expect(strategyCodes(plan)).toEqual([
-      '1.1', '1.2', '1.3', '1.4', '1.5', '1.6',
-      '2.1', '2.2', '2.3', '2.4', '2.5',
-      '3.1', '3.2', '3.3',
-      '4.1', '4.2', '4.2.1', '4.2.2', '4.2.3',
-      '5.1', '5.1.1', '5.1.2', '5.1.3', '5.2', '5.3', '5.4', '5.5', '5.6',
+      '1.1',
+      '1.2',
+      '1.3',
+      '1.4',
+      '1.5',
+      '1.6',
+      '2.1',
+      '2.2',
+      '2.3',
+      '2.4',
+      '2.5',
+      '3.1',
+      '3.2',
+      '3.3',
+      '4.1',
+      '4.2',
+      '4.2.1',
+      '4.2.2',
+      '4.2.3',
+      '5.1',
+      '5.1.1',
+      '5.1.2',
+      '5.1.3',
+      '5.2',
+      '5.3',
+      '5.4',
+      '5.5',
+      '5.6',
     ]);
     expect(plan.goals[4]!.title).toBe('Lillehammer-regionen skal ha høy attraktivitet som bosted og reisemål.');
   });
@@ -184,10 +256,19 @@ describe('strategic plans', () => {
     const plan = referencePlan('lillehammer-regionen');
     expect(plan.indicators.map((i) => i.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     const byId = (id: number) => plan.indicators.find((i) => i.id === id)!;
-    expect(byId(4)).toMatchObject({ baseline: expect.stringContaining('12,6 %'), target: expect.stringContaining('15 %') });
-    expect(byId(5)).toMatchObject({ baseline: expect.stringContaining('2,8 %'), target: expect.stringContaining('5 %') });
+    expect(byId(4)).toMatchObject({
+      baseline: expect.stringContaining('12,6 %'),
+      target: expect.stringContaining('15 %'),
+    });
+    expect(byId(5)).toMatchObject({
+      baseline: expect.stringContaining('2,8 %'),
+      target: expect.stringContaining('5 %'),
+    });
     expect(byId(6)).toMatchObject({ baseline: '83,6 % (2023)', target: expect.stringContaining('88 %') });
-    expect(byId(7)).toMatchObject({ baseline: expect.stringContaining('4,6 %'), target: expect.stringContaining('5 %') });
+    expect(byId(7)).toMatchObject({
+      baseline: expect.stringContaining('4,6 %'),
+      target: expect.stringContaining('5 %'),
+    });
     expect(byId(2).baseline).toContain('2026');
     expect(byId(8).title).toContain('Rada Reiseliv');
   });
@@ -215,11 +296,17 @@ describe('strategic plans', () => {
 
     const misplaced = clone(referencePlan('lillehammer-regionen'));
     misplaced.goals[3]!.strategies[1]!.strategies!.push({ code: '4.3.1', title: 'Feil sted' });
-    expect(PlanSchema.safeParse(misplaced).error?.issues.some((i) => /4\.3\.1 is not a direct child of 4\.2/.test(i.message))).toBe(true);
+    expect(
+      PlanSchema.safeParse(misplaced).error?.issues.some((i) =>
+        /4\.3\.1 is not a direct child of 4\.2/.test(i.message),
+      ),
+    ).toBe(true);
 
     const wrongGoal = clone(referencePlan('lillehammer-regionen'));
     wrongGoal.goals[0]!.strategies.push({ code: '2.9', title: 'Feil delmål' });
-    expect(PlanSchema.safeParse(wrongGoal).error?.issues.some((i) => /2\.9 is not a direct child of 1/.test(i.message))).toBe(true);
+    expect(
+      PlanSchema.safeParse(wrongGoal).error?.issues.some((i) => /2\.9 is not a direct child of 1/.test(i.message)),
+    ).toBe(true);
   });
 });
 

@@ -6,7 +6,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCalendarDate, unstorableText } from '../../domain/text.js';
 import { initialState, type CycleConfig, type CycleState } from '../../workflows/cycle-state.js';
-import { framesWithCarryOver, lowerFrame, municipalRequests, outOfSplit, recommend, risesAbove, shareList, yearEndFor } from '../../workflows/ledger.js';
+import {
+  framesWithCarryOver,
+  lowerFrame,
+  municipalRequests,
+  outOfSplit,
+  recommend,
+  risesAbove,
+  shareList,
+  yearEndFor,
+} from '../../workflows/ledger.js';
 import * as m from '../../workflows/messages.js';
 import * as rules from '../../workflows/rules.js';
 import { admin, clerk, frames, lillehammer, proposer, voters } from '../support/cycles.js';
@@ -19,13 +28,23 @@ const hours = (h: number) => new Date(NOW + h * 3_600_000).toISOString();
 function config(over: Partial<CycleConfig> = {}): CycleConfig {
   const partnership = lillehammer();
   return {
-    cycleId: `${partnership.id}-${Y}`, partnership, strategyCodes: ['2.1', '5.1.3'], indicatorIds: ['1', '6'], year: Y,
-    frames: frames(partnership, Y, '2000000.00', '400000.00'), deadlines: { proposals: hours(1), ipr: hours(2), adoption: hours(3) },
-    carryOver: {}, startedBy: admin, ...over,
+    cycleId: `${partnership.id}-${Y}`,
+    partnership,
+    strategyCodes: ['2.1', '5.1.3'],
+    indicatorIds: ['1', '6'],
+    year: Y,
+    frames: frames(partnership, Y, '2000000.00', '400000.00'),
+    deadlines: { proposals: hours(1), ipr: hours(2), adoption: hours(3) },
+    carryOver: {},
+    startedBy: admin,
+    ...over,
   };
 }
 
-const stateOf = (cfg: CycleConfig, over: Partial<CycleState> = {}): CycleState => ({ ...initialState(cfg, framesWithCarryOver(cfg)), ...over });
+const stateOf = (cfg: CycleConfig, over: Partial<CycleState> = {}): CycleState => ({
+  ...initialState(cfg, framesWithCarryOver(cfg)),
+  ...over,
+});
 
 /** The failure type a validator throws, or 'accepted'. */
 function verdict(check: () => void): string {
@@ -47,7 +66,13 @@ const fieldErrors = (check: () => void): { path: string; message: string }[] => 
 };
 
 const measure = (over: Partial<m.MeasureInput> = {}): m.MeasureInput => ({
-  title: 'Tiltak', description: 'Beskrivelse', strategies: ['2.1'], responsible: 'LRV', amounts: { [y]: '100.00' }, cofunding: [], ...over,
+  title: 'Tiltak',
+  description: 'Beskrivelse',
+  strategies: ['2.1'],
+  responsible: 'LRV',
+  amounts: { [y]: '100.00' },
+  cofunding: [],
+  ...over,
 });
 
 describe('text and dates Postgres can store', () => {
@@ -61,7 +86,11 @@ describe('text and dates Postgres can store', () => {
 
   it('takes only dates that exist', () => {
     expect(['2027-02-28', '2028-02-29', '1900-01-01'].filter(isCalendarDate)).toHaveLength(3);
-    expect(['2027-02-29', '2027-02-30', '2027-13-01', '0000-01-01', '1899-12-31', '2027-1-1', '2027-01-01T00:00:00Z'].filter(isCalendarDate)).toEqual([]);
+    expect(
+      ['2027-02-29', '2027-02-30', '2027-13-01', '0000-01-01', '1899-12-31', '2027-1-1', '2027-01-01T00:00:00Z'].filter(
+        isCalendarDate,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -69,11 +98,21 @@ describe('proposals', () => {
   const cfg = config();
   it('are refused once the deadline has passed, even before the workflow acts on its timer', () => {
     expect(verdict(() => rules.validateSubmit(cfg, stateOf(cfg), proposer(), measure(), NOW))).toBe('accepted');
-    expect(verdict(() => rules.validateSubmit(cfg, stateOf(cfg), proposer(), measure(), Date.parse(hours(1))))).toBe(m.RejectionType.phase);
+    expect(verdict(() => rules.validateSubmit(cfg, stateOf(cfg), proposer(), measure(), Date.parse(hours(1))))).toBe(
+      m.RejectionType.phase,
+    );
   });
 
   it('refuse text Postgres cannot store, naming the field', () => {
-    const errors = fieldErrors(() => rules.validateSubmit(cfg, stateOf(cfg), proposer(), measure({ title: 'a\ud800', cofunding: [{ source: 'x\u0000', amount: '1.00' }] }), NOW));
+    const errors = fieldErrors(() =>
+      rules.validateSubmit(
+        cfg,
+        stateOf(cfg),
+        proposer(),
+        measure({ title: 'a\ud800', cofunding: [{ source: 'x\u0000', amount: '1.00' }] }),
+        NOW,
+      ),
+    );
     expect(errors.map((e) => e.path)).toEqual(['title', 'cofunding.0.source']);
   });
 });
@@ -81,10 +120,16 @@ describe('proposals', () => {
 describe('priority lists and votes', () => {
   const cfg = config();
   const list = (version: number, status: m.PriorityListState['status']): m.PriorityListState => ({
-    version, items: [{ measureId: 'm0001', rank: 1, grants: { [y]: '100.00' } }], meeting: { date: '2026-11-01', caseNumber: '1/26' },
-    votes: { approve: 5, reject: 0 }, voters: {}, status,
+    version,
+    items: [{ measureId: 'm0001', rank: 1, grants: { [y]: '100.00' } }],
+    meeting: { date: '2026-11-01', caseNumber: '1/26' },
+    votes: { approve: 5, reject: 0 },
+    voters: {},
+    status,
   });
-  const measures: m.MeasureState[] = [{ id: 'm0001', proposedBy: 'lrv-proposer', amounts: { [y]: '100.00' }, strategies: ['2.1'], status: 'proposed' }];
+  const measures: m.MeasureState[] = [
+    { id: 'm0001', proposedBy: 'lrv-proposer', amounts: { [y]: '100.00' }, strategies: ['2.1'], status: 'proposed' },
+  ];
   const meeting = { date: '2026-11-02', caseNumber: '2/26' };
   const items = [{ measureId: 'm0001', rank: 1, grants: { [y]: '50.00' } }];
 
@@ -92,12 +137,18 @@ describe('priority lists and votes', () => {
     const s = stateOf(cfg, { phase: 'prioritisation', measures, lists: [list(1, 'adopted')], listInAdoption: 0 });
     expect(verdict(() => rules.validatePriorityList(cfg, s, admin, items, meeting))).toBe(m.RejectionType.phase);
     // After the councils' round (listInAdoption = 1), a loop-back takes a new list.
-    expect(verdict(() => rules.validatePriorityList(cfg, { ...s, listInAdoption: 1 }, admin, items, meeting))).toBe('accepted');
+    expect(verdict(() => rules.validatePriorityList(cfg, { ...s, listInAdoption: 1 }, admin, items, meeting))).toBe(
+      'accepted',
+    );
   });
 
   it('refuse meeting dates that do not exist', () => {
     const s = stateOf(cfg, { phase: 'prioritisation', measures });
-    expect(fieldErrors(() => rules.validatePriorityList(cfg, s, admin, items, { date: '2026-02-30', caseNumber: '2/26' })).map((e) => e.path)).toEqual(['meeting.date']);
+    expect(
+      fieldErrors(() =>
+        rules.validatePriorityList(cfg, s, admin, items, { date: '2026-02-30', caseNumber: '2/26' }),
+      ).map((e) => e.path),
+    ).toEqual(['meeting.date']);
   });
 
   it('refuse a vote that is neither approve nor reject', () => {
@@ -110,27 +161,52 @@ describe('priority lists and votes', () => {
 
 describe('adoption', () => {
   const cfg = config();
-  const pending: m.AdoptionState = { round: 1, municipality: '3405', requested: { [y]: '100.00' }, decision: null, amounts: null, caseNumber: null, decidedOn: null, dueAt: hours(3), overdue: false };
-  const decision: m.AdoptionInput = { municipality: '3405', decision: 'adopted', caseNumber: '7/26', decidedOn: '2026-11-10' };
+  const pending: m.AdoptionState = {
+    round: 1,
+    municipality: '3405',
+    requested: { [y]: '100.00' },
+    decision: null,
+    amounts: null,
+    caseNumber: null,
+    decidedOn: null,
+    dueAt: hours(3),
+    overdue: false,
+  };
+  const decision: m.AdoptionInput = {
+    municipality: '3405',
+    decision: 'adopted',
+    caseNumber: '7/26',
+    decidedOn: '2026-11-10',
+  };
 
   it('refuses a second decision in the same round', () => {
     const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
     expect(verdict(() => rules.validateAdoption(cfg, s, clerk('3405'), decision))).toBe('accepted');
-    const decided = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [{ ...pending, decision: 'adopted', amounts: pending.requested, caseNumber: '7/26', decidedOn: '2026-12-10' }] });
+    const decided = stateOf(cfg, {
+      phase: 'adoption',
+      round: 1,
+      adoptions: [
+        { ...pending, decision: 'adopted', amounts: pending.requested, caseNumber: '7/26', decidedOn: '2026-12-10' },
+      ],
+    });
     expect(verdict(() => rules.validateAdoption(cfg, decided, clerk('3405'), decision))).toBe(m.RejectionType.conflict);
   });
 
   it('refuses a decision date that does not exist', () => {
     const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
-    expect(fieldErrors(() => rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: '0000-01-01' })).map((e) => e.path)).toEqual(['decidedOn']);
+    expect(
+      fieldErrors(() => rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: '0000-01-01' })).map(
+        (e) => e.path,
+      ),
+    ).toEqual(['decidedOn']);
   });
 
-  it('refuses a decision dated after today in Norway (the workflow\'s clock)', () => {
+  it("refuses a decision dated after today in Norway (the workflow's clock)", () => {
     const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
     const tomorrow = new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
-    expect(fieldErrors(() => rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: tomorrow }))).toEqual([
-      { path: 'decidedOn', message: expect.stringMatching(/future/) },
-    ]);
+    expect(
+      fieldErrors(() => rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: tomorrow })),
+    ).toEqual([{ path: 'decidedOn', message: expect.stringMatching(/future/) }]);
   });
 });
 
@@ -145,17 +221,35 @@ describe('deadlines', () => {
 
   it('moves a passed IPR or adoption deadline while its step is open or ahead, never a passed proposal deadline', () => {
     const passed = { proposals: hours(-3), ipr: hours(-2), adoption: hours(-1) };
-    const late = { round: 2, municipality: '3405', requested: { [y]: '100.00' }, decision: null, amounts: null, caseNumber: null, decidedOn: null, dueAt: hours(-1), overdue: true };
+    const late = {
+      round: 2,
+      municipality: '3405',
+      requested: { [y]: '100.00' },
+      decision: null,
+      amounts: null,
+      caseNumber: null,
+      decidedOn: null,
+      dueAt: hours(-1),
+      overdue: true,
+    };
     // After a loop-back: the councils' date first, then the IPR meeting's, each kept in order.
     const prioritising = stateOf(cfg, { phase: 'prioritisation', deadlines: passed, overdue: ['ipr'] });
     expect(verdict(() => rules.validateMoveDeadline(prioritising, admin, 'adoption', hours(9), NOW))).toBe('accepted');
-    expect(fieldErrors(() => rules.validateMoveDeadline(prioritising, admin, 'ipr', hours(5), NOW)).map((e) => e.message)).toEqual(['deadlines must stay in order: ipr before adoption']);
-    const adoptionMoved = stateOf(cfg, { phase: 'prioritisation', deadlines: { ...passed, adoption: hours(9) }, overdue: ['ipr'] });
+    expect(
+      fieldErrors(() => rules.validateMoveDeadline(prioritising, admin, 'ipr', hours(5), NOW)).map((e) => e.message),
+    ).toEqual(['deadlines must stay in order: ipr before adoption']);
+    const adoptionMoved = stateOf(cfg, {
+      phase: 'prioritisation',
+      deadlines: { ...passed, adoption: hours(9) },
+      overdue: ['ipr'],
+    });
     expect(verdict(() => rules.validateMoveDeadline(adoptionMoved, admin, 'ipr', hours(5), NOW))).toBe('accepted');
     const adopting = stateOf(cfg, { phase: 'adoption', round: 2, deadlines: passed, adoptions: [late] });
     expect(verdict(() => rules.validateMoveDeadline(adopting, admin, 'adoption:3405', hours(5), NOW))).toBe('accepted');
     const proposing = stateOf(cfg, { phase: 'proposals', deadlines: passed });
-    expect(verdict(() => rules.validateMoveDeadline(proposing, admin, 'proposals', hours(5), NOW))).toBe(m.RejectionType.phase);
+    expect(verdict(() => rules.validateMoveDeadline(proposing, admin, 'proposals', hours(5), NOW))).toBe(
+      m.RejectionType.phase,
+    );
   });
 
   it('keeps in order only the deadlines of steps still open or ahead', () => {
@@ -164,16 +258,28 @@ describe('deadlines', () => {
     const closedEarly = stateOf(cfg, { phase: 'prioritisation', deadlines });
     expect(verdict(() => rules.validateMoveDeadline(closedEarly, admin, 'ipr', hours(1), NOW))).toBe('accepted');
     const open = stateOf(cfg, { phase: 'proposals', deadlines });
-    expect(fieldErrors(() => rules.validateMoveDeadline(open, admin, 'ipr', hours(1), NOW)).map((e) => e.message)).toEqual(['deadlines must stay in order: proposals before ipr']);
+    expect(
+      fieldErrors(() => rules.validateMoveDeadline(open, admin, 'ipr', hours(1), NOW)).map((e) => e.message),
+    ).toEqual(['deadlines must stay in order: proposals before ipr']);
   });
 });
 
 describe('indicators', () => {
   const cfg = config();
   const s = stateOf(cfg, { phase: 'adopted' });
-  it('take values for the plan\'s indicators, for the cycle year or before', () => {
-    expect(verdict(() => rules.validateIndicators(cfg, s, admin, { year: Y, values: [{ indicator: '6', value: '84.1' }] }))).toBe('accepted');
-    const errors = fieldErrors(() => rules.validateIndicators(cfg, s, admin, { year: Y + 1, values: [{ indicator: '99', value: '1' }, { indicator: '6', value: '1', note: 'a\u0000' }] }));
+  it("take values for the plan's indicators, for the cycle year or before", () => {
+    expect(
+      verdict(() => rules.validateIndicators(cfg, s, admin, { year: Y, values: [{ indicator: '6', value: '84.1' }] })),
+    ).toBe('accepted');
+    const errors = fieldErrors(() =>
+      rules.validateIndicators(cfg, s, admin, {
+        year: Y + 1,
+        values: [
+          { indicator: '99', value: '1' },
+          { indicator: '6', value: '1', note: 'a\u0000' },
+        ],
+      }),
+    );
     expect(errors.map((e) => e.path)).toEqual(['year', 'values.0.indicator', 'values.1.note']);
   });
 });
@@ -181,28 +287,52 @@ describe('indicators', () => {
 describe('the recommendation after a council lowered its share', () => {
   it('follows the order of the list IPR adopted last, then the measures it left out', () => {
     const cfg = config();
-    const ms: m.MeasureState[] = ['m0001', 'm0002', 'm0003'].map((id) => ({ id, proposedBy: 'p', amounts: { [y]: '900000.00' }, strategies: ['2.1'], status: 'proposed' }));
+    const ms: m.MeasureState[] = ['m0001', 'm0002', 'm0003'].map((id) => ({
+      id,
+      proposedBy: 'p',
+      amounts: { [y]: '900000.00' },
+      strategies: ['2.1'],
+      status: 'proposed',
+    }));
     const adopted: m.PriorityListState = {
-      version: 1, items: [{ measureId: 'm0003', rank: 1, grants: { [y]: '900000.00' } }, { measureId: 'm0001', rank: 2, grants: { [y]: '900000.00' } }],
-      meeting: { date: '2026-11-01', caseNumber: '1/26' }, votes: { approve: 5, reject: 0 }, voters: {}, status: 'adopted',
+      version: 1,
+      items: [
+        { measureId: 'm0003', rank: 1, grants: { [y]: '900000.00' } },
+        { measureId: 'm0001', rank: 2, grants: { [y]: '900000.00' } },
+      ],
+      meeting: { date: '2026-11-01', caseNumber: '1/26' },
+      votes: { approve: 5, reject: 0 },
+      voters: {},
+      status: 'adopted',
     };
     const lowered = { ...framesWithCarryOver(cfg), '3440': { [y]: '200000.00' } };
     const r = recommend(cfg, stateOf(cfg, { measures: ms, lists: [adopted], frames: lowered }));
     // Øyer's 200 000.00 carries two measures' 100 000.00 each: IPR's first two, not the first two submitted.
-    expect(r.items.map((i) => [i.measureId, i.rank, i.grants[y]])).toEqual([['m0003', 1, '900000.00'], ['m0001', 2, '900000.00']]);
+    expect(r.items.map((i) => [i.measureId, i.rank, i.grants[y]])).toEqual([
+      ['m0003', 1, '900000.00'],
+      ['m0001', 2, '900000.00'],
+    ]);
   });
 });
 
 describe('year-end', () => {
   // A fixed key 7:3:1 with a county fraction of 1/2: largest remainder is not monotone here
   // (a municipal part of 0.05 splits 0.03/0.01/0.01, one of 0.06 splits 0.04/0.02/0.00).
-  const partnership = { ...lillehammer(), sharing: { countyFraction: { type: 'fixed' as const, numerator: 1, denominator: 2 }, key: { type: 'fixed' as const, weights: { '3405': 7, '3440': 3, '3441': 1 } } } };
+  const partnership = {
+    ...lillehammer(),
+    sharing: {
+      countyFraction: { type: 'fixed' as const, numerator: 1, denominator: 2 },
+      key: { type: 'fixed' as const, weights: { '3405': 7, '3440': 3, '3441': 1 } },
+    },
+  };
   const cfg = config({ partnership, frames: frames(partnership, Y, '999999.00', '999999.00') });
   const funders = ['county', '3405', '3440', '3441'];
   const ore = (s: string) => BigInt(s.replace('.', ''));
 
   // [grant, spent] in øre, small, where rounding decides
-  const grantAndSpent = fc.integer({ min: 1, max: 300 }).chain((g) => fc.tuple(fc.constant(g), fc.integer({ min: 0, max: g })));
+  const grantAndSpent = fc
+    .integer({ min: 1, max: 300 })
+    .chain((g) => fc.tuple(fc.constant(g), fc.integer({ min: 0, max: g })));
   const measures = fc.array(grantAndSpent, { minLength: 1, maxLength: 4 });
   const money = (cents: number) => (cents / 100).toFixed(2);
 
@@ -211,7 +341,14 @@ describe('year-end', () => {
       fc.property(measures, (ms) => {
         const items = ms.map(([grant], i) => ({ measureId: `m${i}`, rank: i + 1, grants: { [y]: money(grant) } }));
         const spent = Object.fromEntries(ms.map(([, sp], i) => [`m${i}`, { [y]: money(sp) }]));
-        const list: m.PriorityListState = { version: 1, items, meeting: { date: '2026-11-01', caseNumber: '1' }, votes: { approve: 5, reject: 0 }, voters: {}, status: 'adopted' };
+        const list: m.PriorityListState = {
+          version: 1,
+          items,
+          meeting: { date: '2026-11-01', caseNumber: '1' },
+          votes: { approve: 5, reject: 0 },
+          voters: {},
+          status: 'adopted',
+        };
         const s = stateOf(cfg, { lists: [list], adoptedListVersion: 1, spent });
         const rows = yearEndFor(cfg, s, true);
         expect(rows.map((r) => r.funderId)).toEqual(funders);
@@ -235,8 +372,19 @@ describe('year-end', () => {
     // 0.12 splits 0.06 | 0.04/0.02/0.00 and 0.10 splits 0.05 | 0.03/0.01/0.01: split by the rule, 3441
     // would have spent 0.01 of the 0.00 it was allocated.
     const items = [{ measureId: 'a', rank: 1, grants: { [y]: '0.12' } }];
-    const list: m.PriorityListState = { version: 1, items, meeting: { date: '2026-11-01', caseNumber: '1' }, votes: { approve: 5, reject: 0 }, voters: {}, status: 'adopted' };
-    const rows = yearEndFor(cfg, stateOf(cfg, { lists: [list], adoptedListVersion: 1, spent: { a: { [y]: '0.10' } } }), true);
+    const list: m.PriorityListState = {
+      version: 1,
+      items,
+      meeting: { date: '2026-11-01', caseNumber: '1' },
+      votes: { approve: 5, reject: 0 },
+      voters: {},
+      status: 'adopted',
+    };
+    const rows = yearEndFor(
+      cfg,
+      stateOf(cfg, { lists: [list], adoptedListVersion: 1, spent: { a: { [y]: '0.10' } } }),
+      true,
+    );
     expect(rows.map((r) => [r.funderId, r.allocated, r.spent, r.grantedUnspent])).toEqual([
       ['county', '0.06', '0.05', '0.01'],
       ['3405', '0.04', '0.03', '0.01'],
@@ -245,27 +393,56 @@ describe('year-end', () => {
     ]);
   });
 
-  it('bears a measure\'s spending as its funders paid for it (docs/domain.md\'s 200 000.00, a quarter spent)', () => {
+  it("bears a measure's spending as its funders paid for it (docs/domain.md's 200 000.00, a quarter spent)", () => {
     const ref = config();
     const items = [{ measureId: 'm0001', rank: 1, grants: { [y]: '200000.00' } }];
-    const list: m.PriorityListState = { version: 1, items, meeting: { date: '2026-11-01', caseNumber: '1' }, votes: { approve: 5, reject: 0 }, voters: {}, status: 'adopted' };
-    const rows = yearEndFor(ref, stateOf(ref, { lists: [list], adoptedListVersion: 1, spent: { m0001: { [y]: '50000.00' } } }), false);
+    const list: m.PriorityListState = {
+      version: 1,
+      items,
+      meeting: { date: '2026-11-01', caseNumber: '1' },
+      votes: { approve: 5, reject: 0 },
+      voters: {},
+      status: 'adopted',
+    };
+    const rows = yearEndFor(
+      ref,
+      stateOf(ref, { lists: [list], adoptedListVersion: 1, spent: { m0001: { [y]: '50000.00' } } }),
+      false,
+    );
     // 133 333.33 / 22 222.23 / 22 222.22 / 22 222.22, a quarter each: 33 333.33 / 5 555.56 / 5 555.56 / 5 555.55
-    expect(rows.map((r) => [r.funderId, r.allocated, r.spent, r.grantedUnspent, r.disposition, r.carriedOver])).toEqual([
-      ['county', '133333.33', '33333.33', '100000.00', 'released', '0.00'],
-      ['3405', '22222.23', '5555.56', '16666.67', 'released', '0.00'],
-      ['3440', '22222.22', '5555.56', '16666.66', 'released', '0.00'],
-      ['3441', '22222.22', '5555.55', '16666.67', 'released', '0.00'],
-    ]);
+    expect(rows.map((r) => [r.funderId, r.allocated, r.spent, r.grantedUnspent, r.disposition, r.carriedOver])).toEqual(
+      [
+        ['county', '133333.33', '33333.33', '100000.00', 'released', '0.00'],
+        ['3405', '22222.23', '5555.56', '16666.67', 'released', '0.00'],
+        ['3440', '22222.22', '5555.56', '16666.66', 'released', '0.00'],
+        ['3441', '22222.22', '5555.55', '16666.67', 'released', '0.00'],
+      ],
+    );
   });
 
   it('reports the unspent money in two parts, and carries over both for the county, the granted-but-unspent part for a municipality', () => {
     // Frames 2 000 000.00 (county, with 150 000.00 carried in: 2 150 000.00) and 400 000.00 each; 200 000.00 granted, a quarter spent.
     const ref = config({ carryOver: { county: '150000.00' } });
     const items = [{ measureId: 'm0001', rank: 1, grants: { [y]: '200000.00' } }];
-    const list: m.PriorityListState = { version: 1, items, meeting: { date: '2026-11-01', caseNumber: '1' }, votes: { approve: 5, reject: 0 }, voters: {}, status: 'adopted' };
+    const list: m.PriorityListState = {
+      version: 1,
+      items,
+      meeting: { date: '2026-11-01', caseNumber: '1' },
+      votes: { approve: 5, reject: 0 },
+      voters: {},
+      status: 'adopted',
+    };
     const s = stateOf(ref, { lists: [list], adoptedListVersion: 1, spent: { m0001: { [y]: '50000.00' } } });
-    const row = (r: ReturnType<typeof yearEndFor>[number]) => [r.funderId, r.frame, r.allocated, r.spent, r.neverAllocated, r.grantedUnspent, r.unspent, r.carriedOver];
+    const row = (r: ReturnType<typeof yearEndFor>[number]) => [
+      r.funderId,
+      r.frame,
+      r.allocated,
+      r.spent,
+      r.neverAllocated,
+      r.grantedUnspent,
+      r.unspent,
+      r.carriedOver,
+    ];
     expect(yearEndFor(ref, s, true).map(row)).toEqual([
       ['county', '2150000.00', '133333.33', '33333.33', '2016666.67', '100000.00', '2116666.67', '2116666.67'],
       ['3405', '400000.00', '22222.23', '5555.56', '377777.77', '16666.67', '394444.44', '16666.67'],
@@ -273,20 +450,33 @@ describe('year-end', () => {
       ['3441', '400000.00', '22222.22', '5555.55', '377777.78', '16666.67', '394444.45', '16666.67'],
     ]);
     // Closed with carryOver=false, everything is released.
-    expect(yearEndFor(ref, s, false).map((r) => [r.disposition, r.carriedOver])).toEqual(Array(4).fill(['released', '0.00']));
+    expect(yearEndFor(ref, s, false).map((r) => [r.disposition, r.carriedOver])).toEqual(
+      Array(4).fill(['released', '0.00']),
+    );
     // What carries over follows what each funder is configured to pay in.
     const p = lillehammer();
     const configured = config({
       carryOver: { county: '150000.00' },
-      partnership: { ...p, county: { ...p.county, paysIn: 'adopted-share' }, municipalities: p.municipalities.map((mu) => (mu.id === '3441' ? { ...mu, paysIn: 'frame' as const } : mu)) },
+      partnership: {
+        ...p,
+        county: { ...p.county, paysIn: 'adopted-share' },
+        municipalities: p.municipalities.map((mu) => (mu.id === '3441' ? { ...mu, paysIn: 'frame' as const } : mu)),
+      },
     });
-    expect(yearEndFor(configured, stateOf(configured, { lists: [list], adoptedListVersion: 1, spent: s.spent }), true).map((r) => [r.funderId, r.carriedOver])).toEqual([
-      ['county', '100000.00'], ['3405', '16666.67'], ['3440', '16666.66'], ['3441', '394444.45'],
+    expect(
+      yearEndFor(configured, stateOf(configured, { lists: [list], adoptedListVersion: 1, spent: s.spent }), true).map(
+        (r) => [r.funderId, r.carriedOver],
+      ),
+    ).toEqual([
+      ['county', '100000.00'],
+      ['3405', '16666.67'],
+      ['3440', '16666.66'],
+      ['3441', '394444.45'],
     ]);
   });
 });
 
-describe('a council\'s lower amount', () => {
+describe("a council's lower amount", () => {
   const cfg = config();
   const [y1, y2, y3] = [Y + 1, Y + 2, Y + 3].map(String) as [string, string, string];
   const frame = { [y]: '400000.00', [y1]: '400000.00', [y2]: '400000.00', [y3]: '400000.00' };
@@ -295,12 +485,19 @@ describe('a council\'s lower amount', () => {
   const adopted = { ...requested, [y]: '300000.00' };
 
   it('caps its frame only in the years the decision names', () => {
-    expect(lowerFrame(cfg, frame, requested, { decision: 'reduced', amounts: adopted })).toEqual({ ...frame, [y]: '300000.00' });
+    expect(lowerFrame(cfg, frame, requested, { decision: 'reduced', amounts: adopted })).toEqual({
+      ...frame,
+      [y]: '300000.00',
+    });
   });
 
   it('caps every year it names lower, and never raises a frame', () => {
     const both = { ...adopted, [y2]: '50000.00' };
-    expect(lowerFrame(cfg, { ...frame, [y2]: '20000.00' }, requested, { decision: 'reduced', amounts: both })).toEqual({ ...frame, [y]: '300000.00', [y2]: '20000.00' });
+    expect(lowerFrame(cfg, { ...frame, [y2]: '20000.00' }, requested, { decision: 'reduced', amounts: both })).toEqual({
+      ...frame,
+      [y]: '300000.00',
+      [y2]: '20000.00',
+    });
   });
 
   it('leaves the frame of a council that adopted as it was', () => {
@@ -311,14 +508,28 @@ describe('a council\'s lower amount', () => {
 describe('a council that rejects', () => {
   const cfg = config();
   const years4 = [Y, Y + 1, Y + 2, Y + 3].map(String);
-  const rejected = { '3440': { decision: 'rejected' as const, amounts: { [y]: '0.00' }, round: 1, caseNumber: 'K 1', decidedOn: '2026-12-01' } };
+  const rejected = {
+    '3440': {
+      decision: 'rejected' as const,
+      amounts: { [y]: '0.00' },
+      round: 1,
+      caseNumber: 'K 1',
+      decidedOn: '2026-12-01',
+    },
+  };
   const items = [{ measureId: 'm0001', rank: 1, grants: { [y]: '900000.00', [String(Y + 1)]: '300000.00' } }];
 
   it('takes no part in the split of any year of the cycle, and its frame is 0.00', () => {
     expect(outOfSplit(cfg, { standing: rejected })).toEqual(Object.fromEntries(years4.map((yr) => [yr, ['3440']])));
     expect(outOfSplit(cfg, { standing: {} })).toEqual({});
-    expect(lowerFrame(cfg, frames(cfg.partnership, Y, '1.00', '400000.00')['3440']!, { [y]: '100000.00' }, { decision: 'rejected', amounts: { [y]: '0.00' } }))
-      .toEqual(Object.fromEntries(years4.map((yr) => [yr, '0.00'])));
+    expect(
+      lowerFrame(
+        cfg,
+        frames(cfg.partnership, Y, '1.00', '400000.00')['3440']!,
+        { [y]: '100000.00' },
+        { decision: 'rejected', amounts: { [y]: '0.00' } },
+      ),
+    ).toEqual(Object.fromEntries(years4.map((yr) => [yr, '0.00'])));
   });
 
   it('leaves the municipal part to the others by the key renormalised, and their share rises so they adopt again', () => {
@@ -338,18 +549,32 @@ describe('a council that rejects', () => {
   });
 
   it('is left out of the recommendation, which the others can then carry (an equal key no longer leaves nothing grantable)', () => {
-    const s = stateOf(cfg, { standing: rejected, measures: [{ id: 'm0001', proposedBy: 'p', amounts: { [y]: '900000.00' }, strategies: ['2.1'], status: 'proposed' }] });
+    const s = stateOf(cfg, {
+      standing: rejected,
+      measures: [
+        { id: 'm0001', proposedBy: 'p', amounts: { [y]: '900000.00' }, strategies: ['2.1'], status: 'proposed' },
+      ],
+    });
     s.frames['3440'] = Object.fromEntries(years4.map((yr) => [yr, '0.00']));
-    expect(recommend(cfg, s).items).toEqual([{ measureId: 'm0001', rank: 1, grants: { [y]: '900000.00', [String(Y + 1)]: '0.00', [String(Y + 2)]: '0.00', [String(Y + 3)]: '0.00' } }]);
+    expect(recommend(cfg, s).items).toEqual([
+      {
+        measureId: 'm0001',
+        rank: 1,
+        grants: { [y]: '900000.00', [String(Y + 1)]: '0.00', [String(Y + 2)]: '0.00', [String(Y + 3)]: '0.00' },
+      },
+    ]);
   });
 });
 
-describe('the recommendation\'s partial grants', () => {
-  it('are whole units of the partnership\'s grantUnit, 1 000.00 unless configured', () => {
-    const measures: m.MeasureState[] = [{ id: 'm0001', proposedBy: 'p', amounts: { [y]: '1300000.00' }, strategies: ['2.1'], status: 'proposed' }];
+describe("the recommendation's partial grants", () => {
+  it("are whole units of the partnership's grantUnit, 1 000.00 unless configured", () => {
+    const measures: m.MeasureState[] = [
+      { id: 'm0001', proposedBy: 'p', amounts: { [y]: '1300000.00' }, strategies: ['2.1'], status: 'proposed' },
+    ];
     // Øyer's 133 333.33 carries at most 9 × 133 333.33 = 1 199 999.97, exactly to the øre
     const lowered = (cfg: CycleConfig) => ({ ...framesWithCarryOver(cfg), '3440': { [y]: '133333.33' } });
-    const grant = (cfg: CycleConfig) => recommend(cfg, stateOf(cfg, { measures, frames: lowered(cfg) })).items[0]!.grants[y];
+    const grant = (cfg: CycleConfig) =>
+      recommend(cfg, stateOf(cfg, { measures, frames: lowered(cfg) })).items[0]!.grants[y];
     expect(grant(config())).toBe('1199000.00');
     expect(grant(config({ partnership: { ...lillehammer(), grantUnit: '50000.00' } }))).toBe('1150000.00');
     expect(grant(config({ partnership: { ...lillehammer(), grantUnit: '0.01' } }))).toBe('1199999.97');

@@ -36,7 +36,16 @@ describe('npm run token', { timeout: 30_000 }, () => {
   });
 
   it('stops with exit 2 for a municipality outside the partnership', () => {
-    const run = token('--sub', 'c', '--roles', 'municipal_clerk', '--partnership', 'lillehammer-regionen', '--municipality', '0301');
+    const run = token(
+      '--sub',
+      'c',
+      '--roles',
+      'municipal_clerk',
+      '--partnership',
+      'lillehammer-regionen',
+      '--municipality',
+      '0301',
+    );
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('0301 is not a member of lillehammer-regionen');

@@ -15,7 +15,14 @@ describe('the style sheet', () => {
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const css = await res.text();
     expect(css.startsWith('@layer ds.theme, ds.base, ds.components;')).toBe(true);
-    for (const rule of ['.ds-button', '.ds-table', '.ds-skip-link', '--ds-color-accent-base-default', '.steps li[aria-current="step"]']) expect(css, rule).toContain(rule);
+    for (const rule of [
+      '.ds-button',
+      '.ds-table',
+      '.ds-skip-link',
+      '--ds-color-accent-base-default',
+      '.steps li[aria-current="step"]',
+    ])
+      expect(css, rule).toContain(rule);
     expect(css).not.toMatch(/@import|url\((?!["']?data:)/);
   });
 

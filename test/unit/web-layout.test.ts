@@ -3,9 +3,25 @@ import { describe, expect, it } from 'vitest';
 import type { Person } from '../../web/env.js';
 import { layout } from '../../web/layout.js';
 
-const mayor: Person = { sub: 'mayor-3405', name: 'Ordfører i Lillehammer', roles: ['ipr_member'], partnership: 'lillehammer-regionen' };
-const page = async (person: Person | null, crumbs = [{ label: 'Mine oppgaver', href: '/' }, { label: 'Lillehammer-regionen 2027' }]) =>
-  String(await layout({ title: 'Lillehammer-regionen 2027', person, csrfToken: 'tok-123', breadcrumbs: crumbs, body: html`<p>${'<b>innhold</b>'}</p>` }));
+const mayor: Person = {
+  sub: 'mayor-3405',
+  name: 'Ordfører i Lillehammer',
+  roles: ['ipr_member'],
+  partnership: 'lillehammer-regionen',
+};
+const page = async (
+  person: Person | null,
+  crumbs = [{ label: 'Mine oppgaver', href: '/' }, { label: 'Lillehammer-regionen 2027' }],
+) =>
+  String(
+    await layout({
+      title: 'Lillehammer-regionen 2027',
+      person,
+      csrfToken: 'tok-123',
+      breadcrumbs: crumbs,
+      body: html`<p>${'<b>innhold</b>'}</p>`,
+    }),
+  );
 
 describe('the page frame', () => {
   it('has a skip link to main, the landmarks, one h1 and the statement in the footer', async () => {
@@ -13,7 +29,8 @@ describe('the page frame', () => {
     expect(p).toMatch(/^<!doctype html>\n<html lang="nb"/);
     expect(p).toContain('<a class="ds-skip-link" href="#hovedinnhold">');
     expect(p).toContain('<main id="hovedinnhold"');
-    for (const landmark of ['<header', '<nav class="page-nav" aria-label="Hovedmeny">', '<footer']) expect(p).toContain(landmark);
+    for (const landmark of ['<header', '<nav class="page-nav" aria-label="Hovedmeny">', '<footer'])
+      expect(p).toContain(landmark);
     expect(p.match(/<h1[\s>]/g)).toHaveLength(1);
     expect(p).toMatch(/<footer[\s\S]*href="\/tilgjengelighet"/);
     expect(p).toMatch(/<link rel="stylesheet" href="\/assets\/hoep\.[A-Za-z0-9_-]{16}\.css">/);
@@ -33,7 +50,9 @@ describe('the page frame', () => {
     expect(out).not.toContain('Logg ut');
     const signed = await page(mayor);
     expect(signed).toContain('<strong>Ordfører i Lillehammer</strong>');
-    expect(signed).toMatch(/<form method="post" action="\/logg-ut">\s*<input type="hidden" name="_csrf" value="tok-123">\s*<button[^>]*type="submit">Logg ut<\/button>/);
+    expect(signed).toMatch(
+      /<form method="post" action="\/logg-ut">\s*<input type="hidden" name="_csrf" value="tok-123">\s*<button[^>]*type="submit">Logg ut<\/button>/,
+    );
   });
 
   it('escapes what it is given', async () => {

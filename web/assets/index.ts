@@ -43,8 +43,15 @@ export function assetRoutes(web: Hono<WebEnv>): void {
       etag,
       vary: 'Accept-Encoding',
     };
-    if (c.req.header('if-none-match')?.split(',').some((t) => t.trim() === etag)) return c.body(null, 304, headers);
-    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) return c.body(gzipped, 200, { ...headers, 'content-encoding': 'gzip' });
+    if (
+      c.req
+        .header('if-none-match')
+        ?.split(',')
+        .some((t) => t.trim() === etag)
+    )
+      return c.body(null, 304, headers);
+    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? ''))
+      return c.body(gzipped, 200, { ...headers, 'content-encoding': 'gzip' });
     return c.body(css, 200, headers);
   });
 }

@@ -41,11 +41,19 @@ export class RelyingParty {
       const { issuer, clientId, clientSecret } = this.options;
       const url = new URL(issuer);
       try {
-        const config = await client.discovery(url, clientId, clientSecret, clientSecret ? client.ClientSecretBasic(clientSecret) : client.None(), {
-          timeout: TIMEOUT_SECONDS,
-          // plain http only for a provider on this machine (the local one); never elsewhere
-          ...(url.protocol === 'http:' && isLoopback(url.hostname) ? { execute: [client.allowInsecureRequests] } : {}),
-        });
+        const config = await client.discovery(
+          url,
+          clientId,
+          clientSecret,
+          clientSecret ? client.ClientSecretBasic(clientSecret) : client.None(),
+          {
+            timeout: TIMEOUT_SECONDS,
+            // plain http only for a provider on this machine (the local one); never elsewhere
+            ...(url.protocol === 'http:' && isLoopback(url.hostname)
+              ? { execute: [client.allowInsecureRequests] }
+              : {}),
+          },
+        );
         config.timeout = TIMEOUT_SECONDS;
         const endSession = config.serverMetadata().end_session_endpoint;
         if (endSession) this.endSessionOrigin = new URL(endSession).origin;
@@ -80,7 +88,10 @@ export class RelyingParty {
   }
 
   /** Checks the callback, exchanges the code and returns the validated ID token's claims. */
-  async finish(callbackQuery: string, expected: { state: string; nonce: string; codeVerifier: string }): Promise<{ claims: Record<string, unknown>; idToken: string }> {
+  async finish(
+    callbackQuery: string,
+    expected: { state: string; nonce: string; codeVerifier: string },
+  ): Promise<{ claims: Record<string, unknown>; idToken: string }> {
     const config = await this.config();
     let tokens;
     try {
@@ -91,14 +102,17 @@ export class RelyingParty {
         idTokenExpected: true,
       });
     } catch (e) {
-      if (e instanceof client.AuthorizationResponseError || e instanceof client.ResponseBodyError) throw new SignInRefused(`${e.error}: ${e.error_description ?? ''}`);
-      if (e instanceof TypeError || (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError') throw new ProviderUnavailable((e as Error).message);
+      if (e instanceof client.AuthorizationResponseError || e instanceof client.ResponseBodyError)
+        throw new SignInRefused(`${e.error}: ${e.error_description ?? ''}`);
+      if (e instanceof TypeError || (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError')
+        throw new ProviderUnavailable((e as Error).message);
       throw new SignInRefused((e as Error).message);
     }
     const claims = tokens.claims();
     if (!claims || !tokens.id_token) throw new SignInRefused('no ID token');
     const { acrValues } = this.options;
-    if (acrValues.length && !acrValues.includes(String(claims.acr ?? ''))) throw new SignInRefused(`acr ${String(claims.acr)} is not one of ${acrValues.join(', ')}`);
+    if (acrValues.length && !acrValues.includes(String(claims.acr ?? '')))
+      throw new SignInRefused(`acr ${String(claims.acr)} is not one of ${acrValues.join(', ')}`);
     return { claims: claims as Record<string, unknown>, idToken: tokens.id_token };
   }
 
@@ -123,7 +137,9 @@ export class RelyingParty {
    * end_session_endpoint (the issuer's origin until discovery has told where that is).
    */
   formActionOrigins(): string[] {
-    return [...new Set([new URL(this.options.issuer).origin, ...(this.endSessionOrigin ? [this.endSessionOrigin] : [])])];
+    return [
+      ...new Set([new URL(this.options.issuer).origin, ...(this.endSessionOrigin ? [this.endSessionOrigin] : [])]),
+    ];
   }
 }
 

@@ -3,7 +3,8 @@ import { html } from 'hono/html';
 import { layout, type Html } from '../layout.js';
 import type { Person } from '../env.js';
 
-const frame = (title: string, person: Person | null, csrfToken: string, body: Html) => layout({ title, person, csrfToken, body });
+const frame = (title: string, person: Person | null, csrfToken: string, body: Html) =>
+  layout({ title, person, csrfToken, body });
 
 export const signInFailedPage = (why: string): Html =>
   frame(

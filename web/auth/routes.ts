@@ -26,7 +26,14 @@ const RETRY_AFTER_SECONDS = '10';
 
 /** Only a path on this site (not "//elsewhere", not a URL), so /logg-inn?til= is no open redirect. */
 export function safeReturnPath(value: string | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.startsWith('/logg-')) return '/';
+  if (
+    !value ||
+    !value.startsWith('/') ||
+    value.startsWith('//') ||
+    value.startsWith('/\\') ||
+    value.startsWith('/logg-')
+  )
+    return '/';
   return /^[\x21-\x7e]{1,500}$/.test(value) ? value : '/';
 }
 
@@ -75,7 +82,8 @@ export function authRoutes(web: Hono<WebEnv>, deps: AuthDeps): void {
     }
     const mapped = personFromClaims(result.claims, mapping);
     // A person with no role is signed in too (so the page can name them and they can sign out), with no roles.
-    const person = mapped.kind === 'person' ? mapped.person : { sub: mapped.sub, name: mapped.name, roles: [], partnership: '' };
+    const person =
+      mapped.kind === 'person' ? mapped.person : { sub: mapped.sub, name: mapped.name, roles: [], partnership: '' };
     if (mapped.kind === 'no-role') deps.log('info', 'signed in with no role', { sub: mapped.sub, why: mapped.why });
     else deps.log('info', 'signed in', { sub: person.sub, roles: person.roles, partnership: person.partnership });
     // Rotation: whatever session the browser had ends; the new one has a new id.

@@ -70,7 +70,9 @@ brødsmuler, synlig fokus, og tabeller med tittel og kolonneoverskrifter. Løsni
 <h2 class="ds-heading" data-size="md">Tilsyn</h2>
 <p class="ds-paragraph">Tilsynet for universell utforming av IKT (Uutilsynet) fører tilsyn med at kravene følges. Får du ikke svar fra oss,
 eller er du ikke fornøyd med svaret, kan du melde fra til Uutilsynet på <a class="ds-link" href="https://www.uutilsynet.no/">uutilsynet.no</a>.</p>`;
-      return render(c, 'Tilgjengelighetserklæring', body, { breadcrumbs: [{ label: 'Forside', href: '/' }, { label: 'Tilgjengelighetserklæring' }] });
+      return render(c, 'Tilgjengelighetserklæring', body, {
+        breadcrumbs: [{ label: 'Forside', href: '/' }, { label: 'Tilgjengelighetserklæring' }],
+      });
     }),
   );
 }

@@ -13,7 +13,8 @@ export async function cycleOf(ctx: WebContext, c: PageContext, person: Person): 
   const cid = c.req.param('cid') ?? '';
   const pid = CYCLE_ID_PATTERN.exec(cid)?.[1];
   if (!pid) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
-  if (pid !== person.partnership) throw new Problem('forbidden', 'Denne syklusen hører til et annet partnerskap enn ditt.');
+  if (pid !== person.partnership)
+    throw new Problem('forbidden', 'Denne syklusen hører til et annet partnerskap enn ditt.');
   const cycle = await records.cycle(ctx.sql, cid);
   if (!cycle) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
   return cycle;
@@ -21,15 +22,22 @@ export async function cycleOf(ctx: WebContext, c: PageContext, person: Person): 
 
 /** The person as the workflow knows an actor (the same fields the API's token gives it). */
 export function actorOf(person: Person): Actor {
-  return { sub: person.sub, name: person.name, roles: person.roles, ...(person.municipality ? { municipality: person.municipality } : {}) };
+  return {
+    sub: person.sub,
+    name: person.name,
+    roles: person.roles,
+    ...(person.municipality ? { municipality: person.municipality } : {}),
+  };
 }
 
 /** The four years a cycle's amounts are for: Y..Y+3. */
-export const planYears = (cycle: Pick<CycleRecord, 'year'>): string[] => [0, 1, 2, 3].map((i) => String(cycle.year + i));
+export const planYears = (cycle: Pick<CycleRecord, 'year'>): string[] =>
+  [0, 1, 2, 3].map((i) => String(cycle.year + i));
 
 export const cycleHref = (cycle: Pick<CycleRecord, 'id'>) => `/sykluser/${encodeURIComponent(cycle.id)}`;
 
 export const cycleTitle = (cycle: Pick<CycleRecord, 'config' | 'year'>) => `${cycle.config.name} ${cycle.year}`;
 
 /** Whether measures can still be proposed, edited or withdrawn: phase "forslag" and its deadline ahead. */
-export const proposalsOpen = (cycle: Pick<CycleRecord, 'phase' | 'deadlines'>, now = Date.now()) => cycle.phase === 'proposals' && Date.parse(cycle.deadlines.proposals) > now;
+export const proposalsOpen = (cycle: Pick<CycleRecord, 'phase' | 'deadlines'>, now = Date.now()) =>
+  cycle.phase === 'proposals' && Date.parse(cycle.deadlines.proposals) > now;

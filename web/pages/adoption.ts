@@ -12,7 +12,17 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { AdoptionRequest, cycleStatus, Problem, records, recordAdoption, updateCycleOnce, type AdoptionState, type CycleRecord, type WebContext } from '../core.js';
+import {
+  AdoptionRequest,
+  cycleStatus,
+  Problem,
+  records,
+  recordAdoption,
+  updateCycleOnce,
+  type AdoptionState,
+  type CycleRecord,
+  type WebContext,
+} from '../core.js';
 import type { Person, WebEnv } from '../env.js';
 import { ADOPTION_DECISION_NAMES, formatDate, formatDateTime, formatNok, municipalityName } from '../format.js';
 import {
@@ -43,7 +53,8 @@ import type { AdoptionDecision } from '../../workflows/messages.js';
 import type { Allocations } from '../../schema/allocations.js';
 
 const REFUSED = {
-  conflict: 'Kommunestyrets vedtak for denne runden er allerede registrert, eller kommunen trenger ikke vedta på nytt i denne runden.',
+  conflict:
+    'Kommunestyrets vedtak for denne runden er allerede registrert, eller kommunen trenger ikke vedta på nytt i denne runden.',
   forbidden: 'Du kan bare registrere vedtak for din egen kommune.',
   wrongPhase: 'Syklusen venter ikke på kommunestyrenes vedtak nå.',
 } as const;
@@ -60,15 +71,24 @@ interface Asked {
 }
 
 function clerkMunicipality(person: Person): string {
-  if (!person.roles.includes('municipal_clerk') || !person.municipality) throw new Problem('forbidden', 'Vedtak registreres av saksbehandleren i kommunen.');
+  if (!person.roles.includes('municipal_clerk') || !person.municipality)
+    throw new Problem('forbidden', 'Vedtak registreres av saksbehandleren i kommunen.');
   return person.municipality;
 }
 
 async function asked(ctx: WebContext, cycle: CycleRecord, municipality: string): Promise<Asked> {
-  const [status, lists, snapshot] = await Promise.all([cycleStatus(ctx, cycle.id), records.priorityLists(ctx.sql, cycle.id), ctx.allocations.get(cycle.id)]);
-  const adoption = status.adoptions.filter((a) => a.municipality === municipality).sort((a, b) => b.round - a.round)[0] ?? null;
+  const [status, lists, snapshot] = await Promise.all([
+    cycleStatus(ctx, cycle.id),
+    records.priorityLists(ctx.sql, cycle.id),
+    ctx.allocations.get(cycle.id),
+  ]);
+  const adoption =
+    status.adoptions.filter((a) => a.municipality === municipality).sort((a, b) => b.round - a.round)[0] ?? null;
   // adoptedListVersion is set once the year is adopted; during adoption the list is the one the IPR adopted.
-  const version = status.adoptedListVersion ?? [...status.priorityLists].reverse().find((l) => l.status === 'adopted')?.version ?? null;
+  const version =
+    status.adoptedListVersion ??
+    [...status.priorityLists].reverse().find((l) => l.status === 'adopted')?.version ??
+    null;
   const list = version === null ? null : (lists.find((l) => l.version === version) ?? null);
   const m = cycle.config.municipalities.find((x) => x.id === municipality);
   return {
@@ -85,7 +105,9 @@ async function asked(ctx: WebContext, cycle: CycleRecord, municipality: string):
 /** The municipality's share of every granted measure per year, and the total asked of the council. */
 function askedTable(a: Asked): Html {
   const years = planYears(a.cycle);
-  const rows = (a.allocations?.measures ?? []).filter((m) => years.some((y) => (m.shares[a.municipality]?.[y] ?? '0.00') !== '0.00'));
+  const rows = (a.allocations?.measures ?? []).filter((m) =>
+    years.some((y) => (m.shares[a.municipality]?.[y] ?? '0.00') !== '0.00'),
+  );
   const requested = a.adoption?.requested ?? {};
   return scrollTable(
     'andel',
@@ -122,11 +144,15 @@ ${errorSummary(errors)}
     type: 'radio',
     values,
     errors,
-    groups: [{ choices: [
-      { value: 'adopted', label: 'Vedtatt som foreslått' },
-      { value: 'reduced', label: 'Vedtatt med lavere beløp', description: 'Skriv de vedtatte beløpene nedenfor.' },
-      { value: 'rejected', label: 'Avvist' },
-    ] }],
+    groups: [
+      {
+        choices: [
+          { value: 'adopted', label: 'Vedtatt som foreslått' },
+          { value: 'reduced', label: 'Vedtatt med lavere beløp', description: 'Skriv de vedtatte beløpene nedenfor.' },
+          { value: 'rejected', label: 'Avvist' },
+        ],
+      },
+    ],
   })}
   <fieldset class="ds-fieldset">
     <legend class="ds-label">Vedtatte beløp per år (bare ved lavere beløp)</legend>
@@ -147,10 +173,15 @@ interface Decision {
 }
 
 /** The decision the form describes, checked as the API checks it (schema/api.ts AdoptionRequest), or its errors. */
-export function decisionFromForm(values: FormValues, years: string[], now = Date.now()): { decision: Decision } | { errors: FormError[] } {
+export function decisionFromForm(
+  values: FormValues,
+  years: string[],
+  now = Date.now(),
+): { decision: Decision } | { errors: FormError[] } {
   const errors: FormError[] = [];
   const decision = text(values, 'decision');
-  if (!['adopted', 'reduced', 'rejected'].includes(decision)) errors.push({ field: 'decision', message: 'Velg hva kommunestyret vedtok.' });
+  if (!['adopted', 'reduced', 'rejected'].includes(decision))
+    errors.push({ field: 'decision', message: 'Velg hva kommunestyret vedtok.' });
   const amounts: Record<string, string> = {};
   if (decision === 'reduced') {
     for (const y of years) {
@@ -164,14 +195,31 @@ export function decisionFromForm(values: FormValues, years: string[], now = Date
   }
   const date = parsePastDateInput(text(values, 'decidedOn'), now);
   if (!date.ok) errors.push({ field: 'decidedOn', message: `Vedtaksdato: ${date.message}` });
-  const candidate = { decision, ...(decision === 'reduced' ? { amounts } : {}), caseNumber: text(values, 'caseNumber'), decidedOn: date.ok ? date.value : '1900-01-01' };
+  const candidate = {
+    decision,
+    ...(decision === 'reduced' ? { amounts } : {}),
+    caseNumber: text(values, 'caseNumber'),
+    decidedOn: date.ok ? date.value : '1900-01-01',
+  };
   const parsed = AdoptionRequest.safeParse(candidate);
   if (!parsed.success) {
     const seen = new Set(errors.map((e) => e.field));
     const fromSchema = formErrors(
       zodPaths(parsed.error),
-      (p) => (p.startsWith('caseNumber') ? 'caseNumber' : p.startsWith('decision') ? 'decision' : p.startsWith('amounts') ? amountField(p.split('.')[1] ?? years[0] ?? '') : null),
-      (f) => (f === 'caseNumber' ? 'Skriv saksnummeret (høyst 50 tegn).' : f === 'decision' ? 'Velg hva kommunestyret vedtok.' : 'Beløpet kan ikke registreres.'),
+      (p) =>
+        p.startsWith('caseNumber')
+          ? 'caseNumber'
+          : p.startsWith('decision')
+            ? 'decision'
+            : p.startsWith('amounts')
+              ? amountField(p.split('.')[1] ?? years[0] ?? '')
+              : null,
+      (f) =>
+        f === 'caseNumber'
+          ? 'Skriv saksnummeret (høyst 50 tegn).'
+          : f === 'decision'
+            ? 'Velg hva kommunestyret vedtok.'
+            : 'Beløpet kan ikke registreres.',
       ['decision', ...years.map(amountField), 'caseNumber', 'decidedOn'],
       'decision',
     ).filter((e) => !seen.has(e.field));
@@ -185,15 +233,19 @@ export function decisionFromForm(values: FormValues, years: string[], now = Date
 }
 
 function nextStep(d: AdoptionDecision, name: string): string {
-  if (d === 'adopted') return `${name}s andel er vedtatt. Når alle kommunestyrene har vedtatt sine andeler, er årets plan vedtatt.`;
-  if (d === 'reduced') return `Et lavere beløp gjør rammen mindre: året går tilbake til IPR, som må prioritere på nytt innenfor de nye rammene og stemme over en ny liste. Kommuner som da får en høyere andel, må vedta på nytt.`;
+  if (d === 'adopted')
+    return `${name}s andel er vedtatt. Når alle kommunestyrene har vedtatt sine andeler, er årets plan vedtatt.`;
+  if (d === 'reduced')
+    return `Et lavere beløp gjør rammen mindre: året går tilbake til IPR, som må prioritere på nytt innenfor de nye rammene og stemme over en ny liste. Kommuner som da får en høyere andel, må vedta på nytt.`;
   return `En avvisning gjør at ${name} ikke er med i fordelingen de årene vedtaket gjelder: året går tilbake til IPR, som må prioritere på nytt og stemme over en ny liste.`;
 }
 
 function decisionLines(d: Decision, years: string[]): [string, string][] {
   return [
     ['Vedtak', ADOPTION_DECISION_NAMES[d.decision] ?? d.decision],
-    ...years.filter((y) => d.amounts?.[y] !== undefined).map((y): [string, string] => [`Vedtatt for ${y}`, formatNok(d.amounts?.[y] as string)]),
+    ...years
+      .filter((y) => d.amounts?.[y] !== undefined)
+      .map((y): [string, string] => [`Vedtatt for ${y}`, formatNok(d.amounts?.[y] as string)]),
     ['Saksnummer', d.caseNumber],
     ['Vedtaksdato', formatDate(d.decidedOn)],
   ];
@@ -203,7 +255,9 @@ export function adoptionPages(web: Hono<WebEnv>, ctx: WebContext): void {
   const crumbs = (cycle: CycleRecord, last?: string) => [
     { label: 'Mine oppgaver', href: '/' },
     { label: cycleTitle(cycle), href: cycleHref(cycle) },
-    ...(last ? [{ label: 'Kommunestyrets vedtak', href: `${cycleHref(cycle)}/vedtak` }, { label: last }] : [{ label: 'Kommunestyrets vedtak' }]),
+    ...(last
+      ? [{ label: 'Kommunestyrets vedtak', href: `${cycleHref(cycle)}/vedtak` }, { label: last }]
+      : [{ label: 'Kommunestyrets vedtak' }]),
   ];
   const page = (c: PageContext, a: Asked, values: FormValues, errors: FormError[], refusal?: string, status = 200) => {
     const pending = a.cycle.phase === 'adoption' && a.adoption !== null && a.adoption.decision === null;
@@ -241,14 +295,20 @@ ${pending ? decisionForm(c, a, values, errors) : done}`,
       const a = await asked(ctx, cycle, municipality);
       const years = planYears(cycle);
       const key = postedKey(values);
-      if (!key) return page(c, a, values, [], 'Skjemaet manglet sin engangsnøkkel. Send det på nytt fra denne siden.', 400);
+      if (!key)
+        return page(c, a, values, [], 'Skjemaet manglet sin engangsnøkkel. Send det på nytt fra denne siden.', 400);
       const read = decisionFromForm(values, years);
       if ('errors' in read) return page(c, a, values, read.errors, undefined, 422);
       const d = read.decision;
 
       if (text(values, 'bekreft') !== 'ja') {
         // Confirmation: what will be recorded and what follows; the values go on as hidden fields, read again the same way.
-        const carried: Record<string, string> = { decision: d.decision, caseNumber: d.caseNumber, decidedOn: d.decidedOn, bekreft: 'ja' };
+        const carried: Record<string, string> = {
+          decision: d.decision,
+          caseNumber: d.caseNumber,
+          decidedOn: d.decidedOn,
+          bekreft: 'ja',
+        };
         for (const [y, amount] of Object.entries(d.amounts ?? {})) carried[amountField(y)] = amount;
         return render(
           c,
@@ -265,13 +325,24 @@ ${pending ? decisionForm(c, a, values, errors) : done}`,
 
       let recorded: AdoptionState;
       try {
-        recorded = await updateCycleOnce(ctx, cycle.id, recordAdoption, { actor: actorOf(person), adoption: { municipality, ...d } }, updateIdFor(person.sub, `recordAdoption-${municipality}`, key));
+        recorded = await updateCycleOnce(
+          ctx,
+          cycle.id,
+          recordAdoption,
+          { actor: actorOf(person), adoption: { municipality, ...d } },
+          updateIdFor(person.sub, `recordAdoption-${municipality}`, key),
+        );
       } catch (err) {
         if (!isRefusal(err)) throw err;
         if (err.kind === 'invalidInput' && err.errors?.length) {
           const errors = formErrors(
             err.errors,
-            (p) => (p.startsWith('amounts') ? amountField(p.split('.')[1] ?? years[0] ?? '') : p === 'caseNumber' || p === 'decidedOn' || p === 'decision' ? p : null),
+            (p) =>
+              p.startsWith('amounts')
+                ? amountField(p.split('.')[1] ?? years[0] ?? '')
+                : p === 'caseNumber' || p === 'decidedOn' || p === 'decision'
+                  ? p
+                  : null,
             (f, p) =>
               f.startsWith('amount-')
                 ? p === 'amounts'
@@ -289,7 +360,18 @@ ${pending ? decisionForm(c, a, values, errors) : done}`,
       }
       // What the workflow recorded (the first post's, when this form was posted twice); years a lower decision left out keep the requested amount.
       const shown: Decision = recorded.decision
-        ? { decision: recorded.decision, ...(recorded.decision === 'reduced' && d.amounts ? { amounts: Object.fromEntries(Object.keys(d.amounts).map((y) => [y, recorded.amounts?.[y] ?? d.amounts?.[y] ?? '0.00'])) } : {}), caseNumber: recorded.caseNumber ?? d.caseNumber, decidedOn: recorded.decidedOn ?? d.decidedOn }
+        ? {
+            decision: recorded.decision,
+            ...(recorded.decision === 'reduced' && d.amounts
+              ? {
+                  amounts: Object.fromEntries(
+                    Object.keys(d.amounts).map((y) => [y, recorded.amounts?.[y] ?? d.amounts?.[y] ?? '0.00']),
+                  ),
+                }
+              : {}),
+            caseNumber: recorded.caseNumber ?? d.caseNumber,
+            decidedOn: recorded.decidedOn ?? d.decidedOn,
+          }
         : d;
       return render(
         c,

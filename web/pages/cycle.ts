@@ -11,7 +11,17 @@ import type { Allocations } from '../../schema/allocations.js';
 import { formatMoney, parseMoney, sumMoney } from '../../domain/money.js';
 import type { PartnershipConfig } from '../../schema/partnership.js';
 import type { CycleStatus } from '../../workflows/messages.js';
-import { cycleStatus, exportFileName, knownPeople, Problem, records, type CycleRecord, type CycleStatusView, type MeasureRecord, type WebContext } from '../core.js';
+import {
+  cycleStatus,
+  exportFileName,
+  knownPeople,
+  Problem,
+  records,
+  type CycleRecord,
+  type CycleStatusView,
+  type MeasureRecord,
+  type WebContext,
+} from '../core.js';
 import type { Person, WebEnv } from '../env.js';
 import { formatDateTime, formatNok, MEASURE_STATUS_NAMES, municipalityName, PHASE_NAMES } from '../format.js';
 import { historyLines } from '../history.js';
@@ -31,7 +41,8 @@ async function ownCycle(ctx: WebContext, c: PageContext, person: Person): Promis
   const cid = c.req.param('cid') ?? '';
   const pid = CYCLE_ID_PATTERN.exec(cid)?.[1];
   if (!pid) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
-  if (pid !== person.partnership) throw new Problem('forbidden', 'Denne syklusen hører til et annet partnerskap enn ditt.');
+  if (pid !== person.partnership)
+    throw new Problem('forbidden', 'Denne syklusen hører til et annet partnerskap enn ditt.');
   const cycle = await records.cycle(ctx.sql, cid);
   if (!cycle) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
   return cycle;
@@ -59,34 +70,50 @@ export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
     '/sykluser/:cid/:file{tildelinger\\.(?:csv|xlsx)}',
     signedIn(async (c, person) => {
       const cycle = await ownCycle(ctx, c, person);
-      if (!mayReadAllocations(person)) throw new Problem('forbidden', 'Tildelingene vises for økonomi, administrator og medlemmer av IPR.');
+      if (!mayReadAllocations(person))
+        throw new Problem('forbidden', 'Tildelingene vises for økonomi, administrator og medlemmer av IPR.');
       const format = c.req.param('file')?.endsWith('.csv') ? 'csv' : 'xlsx';
       const snapshot = await ctx.allocations.get(cycle.id);
       if (!snapshot) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
       return c.body(await snapshot.body(format, false), 200, {
-        'content-type': format === 'csv' ? 'text/csv; charset=utf-8; header=present' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-type':
+          format === 'csv'
+            ? 'text/csv; charset=utf-8; header=present'
+            : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         'content-disposition': `attachment; filename="${exportFileName(cycle.id, format)}"`,
       });
     }),
   );
 }
 
-function body(config: PartnershipConfig, status: CycleStatusView, measures: MeasureRecord[], person: Person, names: ActorNames, allocations: Allocations | null): Html {
+function body(
+  config: PartnershipConfig,
+  status: CycleStatusView,
+  measures: MeasureRecord[],
+  person: Person,
+  names: ActorNames,
+  allocations: Allocations | null,
+): Html {
   const now = Date.now();
   const mine = tasksFor({ person, partnership: config, cycles: [{ status, measures }], now });
-  return html`${status.source === 'records'
-    ? html`<div class="ds-alert" data-color="info"><p class="ds-paragraph">Syklusen er avsluttet. Siden viser det som er arkivert; historikken er revisjonsloggen.</p></div>`
-    : ''}
+  return html`${
+    status.source === 'records'
+      ? html`<div class="ds-alert" data-color="info"><p class="ds-paragraph">Syklusen er avsluttet. Siden viser det som er arkivert; historikken er revisjonsloggen.</p></div>`
+      : ''
+  }
 <h2 class="ds-heading" data-size="md">Fase</h2>
 ${steps(status.phase)}
 <h2 class="ds-heading" data-size="md">Frister</h2>
 ${deadlines(config, status, now)}
 <h2 class="ds-heading" data-size="md">Dine oppgaver i denne syklusen</h2>
-${mine.length === 0
-  ? html`<p class="ds-paragraph">Ingen akkurat nå.</p>`
-  : html`<ul class="tasks">${mine.map(
-      (t) => html`<li class="${t.overdue ? 'overdue' : ''}">${t.text}<p class="task-meta">${t.dueAt ? html`<span>Frist: <time datetime="${t.dueAt}">${formatDateTime(t.dueAt)}</time></span>` : ''}${t.overdue ? html` <span class="ds-tag" data-color="danger">Forfalt</span>` : ''}</p></li>`,
-    )}</ul>`}
+${
+  mine.length === 0
+    ? html`<p class="ds-paragraph">Ingen akkurat nå.</p>`
+    : html`<ul class="tasks">${mine.map(
+        (t) =>
+          html`<li class="${t.overdue ? 'overdue' : ''}">${t.text}<p class="task-meta">${t.dueAt ? html`<span>Frist: <time datetime="${t.dueAt}">${formatDateTime(t.dueAt)}</time></span>` : ''}${t.overdue ? html` <span class="ds-tag" data-color="danger">Forfalt</span>` : ''}</p></li>`,
+      )}</ul>`
+}
 ${actionLinks(status, person)}
 <h2 class="ds-heading" data-size="md">Tiltak</h2>
 ${measureTable(measures, names)}
@@ -100,9 +127,15 @@ function actionLinks(s: CycleStatus, person: Person): Html {
   const base = `/sykluser/${encodeURIComponent(s.id)}`;
   const has = (r: Person['roles'][number]) => person.roles.includes(r);
   const links: [string, string][] = [];
-  if (s.phase === 'proposals' && (has('proposer') || has('admin'))) links.push([`${base}/tiltak/nytt`, 'Meld inn nytt tiltak'], ['/mine-tiltak', 'Mine tiltak']);
-  if (s.phase === 'prioritisation' && s.priorityLists.length > 0) links.push([`${base}/avstemning`, has('ipr_member') ? 'Prioriteringslisten og avstemningen' : 'Prioriteringslisten']);
-  if (s.phase === 'adoption' && has('municipal_clerk') && person.municipality) links.push([`${base}/vedtak`, 'Registrer kommunestyrets vedtak']);
+  if (s.phase === 'proposals' && (has('proposer') || has('admin')))
+    links.push([`${base}/tiltak/nytt`, 'Meld inn nytt tiltak'], ['/mine-tiltak', 'Mine tiltak']);
+  if (s.phase === 'prioritisation' && s.priorityLists.length > 0)
+    links.push([
+      `${base}/avstemning`,
+      has('ipr_member') ? 'Prioriteringslisten og avstemningen' : 'Prioriteringslisten',
+    ]);
+  if (s.phase === 'adoption' && has('municipal_clerk') && person.municipality)
+    links.push([`${base}/vedtak`, 'Registrer kommunestyrets vedtak']);
   if (links.length === 0) return html``;
   return html`<ul class="ds-list action-links">${links.map(([href, label]) => html`<li><a class="ds-link" href="${href}">${label}</a></li>`)}</ul>`;
 }
@@ -123,7 +156,9 @@ ${STEPS.map((step, i) =>
 
 function deadlines(config: PartnershipConfig, s: CycleStatus, now: number): Html {
   const overdueTag = (flag: string, dueAt: string) =>
-    s.overdue.includes(flag) || (Date.parse(dueAt) < now && isOpen(s, flag)) ? html` <span class="ds-tag" data-color="danger">Forfalt</span>` : '';
+    s.overdue.includes(flag) || (Date.parse(dueAt) < now && isOpen(s, flag))
+      ? html` <span class="ds-tag" data-color="danger">Forfalt</span>`
+      : '';
   const round = s.adoptions.filter((a) => a.round === s.adoptionRound);
   const council = (id: string) => municipalityName(config.municipalities.find((m) => m.id === id)?.name ?? id);
   return html`<dl class="facts">
@@ -131,9 +166,14 @@ function deadlines(config: PartnershipConfig, s: CycleStatus, now: number): Html
   <dt>IPRs vedtak</dt><dd><time datetime="${s.deadlines.ipr}">${formatDateTime(s.deadlines.ipr)}</time>${overdueTag('ipr', s.deadlines.ipr)}</dd>
   <dt>Kommunestyrenes vedtak</dt><dd><time datetime="${s.deadlines.adoption}">${formatDateTime(s.deadlines.adoption)}</time>${overdueTag('adoption', s.deadlines.adoption)}</dd>
   ${round.map(
-    (a) => html`<dt>${council(a.municipality)}${s.adoptionRound > 1 ? ` (runde ${a.round})` : ''}</dt><dd><time datetime="${a.dueAt}">${formatDateTime(a.dueAt)}</time>${
-      a.decision ? ` – vedtatt (sak ${a.caseNumber ?? ''})` : a.overdue || s.overdue.includes(`adoption:${a.municipality}`) ? html` <span class="ds-tag" data-color="danger">Forfalt</span>` : ''
-    }</dd>`,
+    (a) =>
+      html`<dt>${council(a.municipality)}${s.adoptionRound > 1 ? ` (runde ${a.round})` : ''}</dt><dd><time datetime="${a.dueAt}">${formatDateTime(a.dueAt)}</time>${
+        a.decision
+          ? ` – vedtatt (sak ${a.caseNumber ?? ''})`
+          : a.overdue || s.overdue.includes(`adoption:${a.municipality}`)
+            ? html` <span class="ds-tag" data-color="danger">Forfalt</span>`
+            : ''
+      }</dd>`,
   )}
 </dl>`;
 }

@@ -35,14 +35,21 @@ IPR prioriterer, og hvert kommunestyre vedtar sin andel.</p>
 
 async function myTasks(c: PageContext, ctx: WebContext, person: Person) {
   const partnership = await records.partnership(ctx.sql, person.partnership);
-  if (!partnership) throw new Problem('notFound', `Partnerskapet du er knyttet til (${person.partnership}), finnes ikke i HØP. Kontakt sekretariatet.`);
+  if (!partnership)
+    throw new Problem(
+      'notFound',
+      `Partnerskapet du er knyttet til (${person.partnership}), finnes ikke i HØP. Kontakt sekretariatet.`,
+    );
   const cycles = await records.cyclesOf(ctx.sql, partnership.id);
   const active = cycles.filter((cy) => !ENDED.has(cy.phase));
   // Every cycle under way is asked at once; one that does not answer leaves out only its own tasks.
   const asked = await Promise.all(
     active.map(async (cy): Promise<TaskCycle | CycleRecord> => {
       try {
-        const [status, measures] = await Promise.all([cycleStatus(ctx, cy.id), person.roles.includes('proposer') ? records.measures(ctx.sql, cy.id) : []]);
+        const [status, measures] = await Promise.all([
+          cycleStatus(ctx, cy.id),
+          person.roles.includes('proposer') ? records.measures(ctx.sql, cy.id) : [],
+        ]);
         return { status, measures };
       } catch (err) {
         if (err instanceof Problem && err.kind === 'unavailable') return cy;
@@ -56,9 +63,11 @@ async function myTasks(c: PageContext, ctx: WebContext, person: Person) {
   const roles = person.roles.map((r) => ROLE_NAMES[r] ?? r).join(', ');
 
   const body = html`<p class="ds-paragraph">${partnership.name}${roles ? html` · du er ${roles}` : ''}</p>
-${silent.length
-  ? html`<div class="ds-alert" data-color="warning"><p class="ds-paragraph">Syklusen for ${silent.map((s) => s.year).join(', ')} svarte ikke i tide, så oppgavene derfra mangler her. Prøv igjen om litt.</p></div>`
-  : ''}
+${
+  silent.length
+    ? html`<div class="ds-alert" data-color="warning"><p class="ds-paragraph">Syklusen for ${silent.map((s) => s.year).join(', ')} svarte ikke i tide, så oppgavene derfra mangler her. Prøv igjen om litt.</p></div>`
+    : ''
+}
 ${taskList(tasks)}
 ${person.roles.includes('proposer') ? myMeasures(person, answered) : ''}
 <h2 class="ds-heading" data-size="md">Syklusene i ${partnership.name}</h2>
@@ -81,20 +90,26 @@ ${tasks.map(
 
 /** A proposer's own measures in the cycles under way, with their status. */
 function myMeasures(person: Person, cycles: TaskCycle[]): Html {
-  const rows = cycles.flatMap((cy) => (cy.measures ?? []).filter((m) => m.proposedBy === person.sub).map((m) => ({ year: cy.status.year, href: `/sykluser/${encodeURIComponent(cy.status.id)}`, ...m })));
+  const rows = cycles.flatMap((cy) =>
+    (cy.measures ?? [])
+      .filter((m) => m.proposedBy === person.sub)
+      .map((m) => ({ year: cy.status.year, href: `/sykluser/${encodeURIComponent(cy.status.id)}`, ...m })),
+  );
   return html`<h2 class="ds-heading" data-size="md">Mine tiltak</h2>
-${rows.length === 0
-  ? html`<p class="ds-paragraph">Du har ingen tiltak i årene som pågår.</p>`
-  : scrollTable(
-      'mine-tiltak',
-      html`<table class="ds-table" data-border>
+${
+  rows.length === 0
+    ? html`<p class="ds-paragraph">Du har ingen tiltak i årene som pågår.</p>`
+    : scrollTable(
+        'mine-tiltak',
+        html`<table class="ds-table" data-border>
 <caption id="mine-tiltak">Tiltakene du har sendt inn, i årene som pågår</caption>
 <thead><tr><th scope="col">Tiltak</th><th scope="col">År</th><th scope="col">Status</th></tr></thead>
 <tbody>
 ${rows.map((m) => html`<tr><th scope="row">${m.title}</th><td><a class="ds-link" href="${m.href}">${m.year}</a></td><td>${MEASURE_STATUS_NAMES[m.status] ?? m.status}</td></tr>`)}
 </tbody>
 </table>`,
-    )}`;
+      )
+}`;
 }
 
 function cycleTable(partnershipName: string, cycles: CycleRecord[]): Html {

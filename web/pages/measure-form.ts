@@ -58,7 +58,10 @@ const mayPropose = (person: Person) => person.roles.includes('proposer') || pers
 function strategyGroups(plan: Plan | null): { heading: string; choices: { value: string; label: string }[] }[] {
   if (!plan) return [];
   const flat = (list: Strategy[], depth: number): { value: string; label: string }[] =>
-    list.flatMap((s) => [{ value: s.code, label: `${depth > 0 ? '– ' : ''}${s.code} ${s.title}` }, ...flat(s.strategies ?? [], depth + 1)]);
+    list.flatMap((s) => [
+      { value: s.code, label: `${depth > 0 ? '– ' : ''}${s.code} ${s.title}` },
+      ...flat(s.strategies ?? [], depth + 1),
+    ]);
   return plan.goals.map((g) => ({ heading: `Mål ${g.code}: ${g.title}`, choices: flat(g.strategies, 0) }));
 }
 
@@ -86,7 +89,8 @@ function messageFor(years: string[]) {
       return `Beløpet for ${field.slice('amount-'.length)} kan ikke registreres. Skriv det i kroner, for eksempel 250 000.`;
     }
     if (field.startsWith('cofunding-source-')) return 'Skriv hvor medfinansieringen kommer fra (høyst 200 tegn).';
-    if (field.startsWith('cofunding-amount-')) return 'Skriv beløpet for medfinansieringen i kroner, for eksempel 100 000.';
+    if (field.startsWith('cofunding-amount-'))
+      return 'Skriv beløpet for medfinansieringen i kroner, for eksempel 100 000.';
     return 'Dette feltet kan ikke registreres slik det står.';
   };
 }
@@ -97,17 +101,28 @@ function fieldOf(years: string[]) {
     const [head, a, b] = path.split('.');
     if (head === 'title' || head === 'description' || head === 'responsible' || head === 'strategies') return head;
     if (head === 'amounts') return a && years.includes(a) ? amountField(a) : amountField(years[0] ?? '');
-    if (head === 'cofunding' && a !== undefined) return b === 'amount' ? cofundingAmountField(Number(a)) : sourceField(Number(a));
+    if (head === 'cofunding' && a !== undefined)
+      return b === 'amount' ? cofundingAmountField(Number(a)) : sourceField(Number(a));
     return null;
   };
 }
 
 function fieldOrder(years: string[], rows: number): string[] {
-  return ['title', 'description', 'strategies', 'responsible', ...years.map(amountField), ...Array.from({ length: rows }, (_, i) => [sourceField(i), cofundingAmountField(i)]).flat()];
+  return [
+    'title',
+    'description',
+    'strategies',
+    'responsible',
+    ...years.map(amountField),
+    ...Array.from({ length: rows }, (_, i) => [sourceField(i), cofundingAmountField(i)]).flat(),
+  ];
 }
 
 /** The measure the form describes, or its errors; money is read as typed, to decimal strings. */
-export function measureFromForm(values: FormValues, years: string[]): { measure: MeasureInput } | { errors: FormError[] } {
+export function measureFromForm(
+  values: FormValues,
+  years: string[],
+): { measure: MeasureInput } | { errors: FormError[] } {
   const errors: FormError[] = [];
   const amounts: Record<string, string> = {};
   for (const y of years) {
@@ -121,9 +136,12 @@ export function measureFromForm(values: FormValues, years: string[]): { measure:
     const typed = text(values, cofundingAmountField(i));
     if (source === '' && typed.trim() === '') continue;
     const parsed = parseMoneyInput(typed);
-    if (!parsed.ok) errors.push({ field: cofundingAmountField(i), message: `Medfinansiering ${i + 1}: ${parsed.message}` });
-    else if (parsed.value === null) errors.push({ field: cofundingAmountField(i), message: `Medfinansiering ${i + 1}: skriv beløpet.` });
-    if (source === '') errors.push({ field: sourceField(i), message: `Medfinansiering ${i + 1}: skriv hvor pengene kommer fra.` });
+    if (!parsed.ok)
+      errors.push({ field: cofundingAmountField(i), message: `Medfinansiering ${i + 1}: ${parsed.message}` });
+    else if (parsed.value === null)
+      errors.push({ field: cofundingAmountField(i), message: `Medfinansiering ${i + 1}: skriv beløpet.` });
+    if (source === '')
+      errors.push({ field: sourceField(i), message: `Medfinansiering ${i + 1}: skriv hvor pengene kommer fra.` });
     if (parsed.ok && parsed.value !== null) cofunding.push({ source, amount: parsed.value });
   }
   const candidate = {
@@ -138,7 +156,13 @@ export function measureFromForm(values: FormValues, years: string[]): { measure:
   const rows = cofundingRows(values);
   if (!parsed.success) {
     const typedFields = new Set(errors.map((e) => e.field));
-    const schemaErrors = formErrors(zodPaths(parsed.error), fieldOf(years), messageFor(years), fieldOrder(years, rows), 'title').filter((e) => !typedFields.has(e.field));
+    const schemaErrors = formErrors(
+      zodPaths(parsed.error),
+      fieldOf(years),
+      messageFor(years),
+      fieldOrder(years, rows),
+      'title',
+    ).filter((e) => !typedFields.has(e.field));
     errors.push(...schemaErrors);
   }
   if (errors.length) {
@@ -150,7 +174,12 @@ export function measureFromForm(values: FormValues, years: string[]): { measure:
 
 /** A recorded measure as the form's values, to edit it. */
 function valuesOf(m: MeasureRecord, years: string[]): FormValues {
-  const values: FormValues = { title: m.title, description: m.description, strategies: m.strategies, responsible: m.responsible };
+  const values: FormValues = {
+    title: m.title,
+    description: m.description,
+    strategies: m.strategies,
+    responsible: m.responsible,
+  };
   for (const y of years) values[amountField(y)] = m.amounts[y] ? formatTyped(m.amounts[y]) : '';
   m.cofunding.forEach((row, i) => {
     values[sourceField(i)] = row.source;
@@ -160,7 +189,10 @@ function valuesOf(m: MeasureRecord, years: string[]): FormValues {
 }
 
 /** "1250000.50" as a person would type it back: "1 250 000,50" (plain spaces, so it reads back). */
-const formatTyped = (money: string) => formatNok(money).replace(/\u00a0kr$/, '').replace(/\u00a0/g, ' ');
+const formatTyped = (money: string) =>
+  formatNok(money)
+    .replace(/\u00a0kr$/, '')
+    .replace(/\u00a0/g, ' ');
 
 // ── drawing the form ─────────────────────────────────────────────────────────
 
@@ -177,7 +209,9 @@ interface FormPage {
 function form(c: PageContext, p: FormPage): Html {
   const years = planYears(p.cycle);
   // The rows with something in them, then empty ones: a form shown again does not grow.
-  const filled = Array.from({ length: cofundingRows(p.values) }, (_, i) => i).filter((i) => text(p.values, sourceField(i)).trim() || text(p.values, cofundingAmountField(i)).trim());
+  const filled = Array.from({ length: cofundingRows(p.values) }, (_, i) => i).filter(
+    (i) => text(p.values, sourceField(i)).trim() || text(p.values, cofundingAmountField(i)).trim(),
+  );
   const rows = (filled.length ? (filled[filled.length - 1] as number) + 1 : 0) + EXTRA_COFUNDING_ROWS;
   const groups = strategyGroups(p.plan);
   return html`${p.refusal ? refusalBox(p.refusal) : ''}
@@ -196,10 +230,13 @@ ${errorSummary(p.errors)}
   <fieldset class="ds-fieldset">
     <legend class="ds-label">Annen medfinansiering (utenom partnerskapet)</legend>
     <p class="ds-paragraph" data-field="description">Kilde og beløp per linje. Tomme linjer hoppes over.</p>
-    ${Array.from({ length: rows }, (_, i) => html`<div class="cofunding-row">
+    ${Array.from(
+      { length: rows },
+      (_, i) => html`<div class="cofunding-row">
       ${textField({ name: sourceField(i), label: `Kilde ${i + 1}`, values: p.values, errors: p.errors })}
       ${textField({ name: cofundingAmountField(i), label: `Beløp ${i + 1}`, values: p.values, errors: p.errors, inputmode: 'decimal', short: true })}
-    </div>`)}
+    </div>`,
+    )}
   </fieldset>
   <div class="form-buttons">${submitButton(p.submitLabel)} <a class="ds-link" href="/mine-tiltak">Avbryt</a></div>
 </form>`;
@@ -216,7 +253,9 @@ export function measureReceipt(heading: string, cycle: CycleRecord, id: string, 
       ['Nummer', id],
       ['Ansvarlig', m.responsible],
       ['Strategier', m.strategies.join(', ')],
-      ...years.filter((y) => m.amounts[y]).map((y): [string, string] => [`Søkt for ${y}`, formatNok(m.amounts[y] as string)]),
+      ...years
+        .filter((y) => m.amounts[y])
+        .map((y): [string, string] => [`Søkt for ${y}`, formatNok(m.amounts[y] as string)]),
       ...m.cofunding.map((row): [string, string] => [`Medfinansiering: ${row.source}`, formatNok(row.amount)]),
     ],
     html`<p class="ds-paragraph"><a class="ds-link" href="/mine-tiltak">Mine tiltak</a> · <a class="ds-link" href="${base}/endre">Endre tiltaket</a> · <a class="ds-link" href="${cycleHref(cycle)}">${cycleTitle(cycle)}</a></p>`,
@@ -233,7 +272,16 @@ const REFUSED = {
 /** The measure as Postgres has it now, in the fields of the form. */
 async function recordedMeasure(ctx: WebContext, cycle: CycleRecord, id: string): Promise<MeasureInput | null> {
   const [m] = await records.measures(ctx.sql, cycle.id, id);
-  return m ? { title: m.title, description: m.description, strategies: m.strategies, responsible: m.responsible, amounts: m.amounts, cofunding: m.cofunding } : null;
+  return m
+    ? {
+        title: m.title,
+        description: m.description,
+        strategies: m.strategies,
+        responsible: m.responsible,
+        amounts: m.amounts,
+        cofunding: m.cofunding,
+      }
+    : null;
 }
 
 async function planOf(ctx: WebContext, cycle: CycleRecord): Promise<Plan | null> {
@@ -249,30 +297,66 @@ async function ownMeasure(ctx: WebContext, cycle: CycleRecord, person: Person, m
 
 export function measureFormPages(web: Hono<WebEnv>, ctx: WebContext): void {
   const closed = (c: PageContext, cycle: CycleRecord) =>
-    errorPage(c, 409, 'Forslag er stengt', `Forslag til ${cycleTitle(cycle)} kan ikke sendes inn eller endres nå: fristen er ute eller syklusen er i en annen fase.`);
-  const crumbs = (cycle: CycleRecord, label: string) => [{ label: 'Mine oppgaver', href: '/' }, { label: 'Mine tiltak', href: '/mine-tiltak' }, { label }];
+    errorPage(
+      c,
+      409,
+      'Forslag er stengt',
+      `Forslag til ${cycleTitle(cycle)} kan ikke sendes inn eller endres nå: fristen er ute eller syklusen er i en annen fase.`,
+    );
+  const crumbs = (cycle: CycleRecord, label: string) => [
+    { label: 'Mine oppgaver', href: '/' },
+    { label: 'Mine tiltak', href: '/mine-tiltak' },
+    { label },
+  ];
 
   web.get(
     '/sykluser/:cid/tiltak/nytt',
     signedIn(async (c, person) => {
-      if (!mayPropose(person)) throw new Problem('forbidden', 'Tiltak meldes inn av forslagsstillere og administratorer.');
+      if (!mayPropose(person))
+        throw new Problem('forbidden', 'Tiltak meldes inn av forslagsstillere og administratorer.');
       const cycle = await cycleOf(ctx, c, person);
       if (!proposalsOpen(cycle)) return closed(c, cycle);
       const title = `Nytt tiltak – ${cycleTitle(cycle)}`;
-      return render(c, title, form(c, { cycle, plan: await planOf(ctx, cycle), values: {}, errors: [], action: c.req.path, submitLabel: 'Send inn tiltaket' }), { breadcrumbs: crumbs(cycle, 'Nytt tiltak') });
+      return render(
+        c,
+        title,
+        form(c, {
+          cycle,
+          plan: await planOf(ctx, cycle),
+          values: {},
+          errors: [],
+          action: c.req.path,
+          submitLabel: 'Send inn tiltaket',
+        }),
+        { breadcrumbs: crumbs(cycle, 'Nytt tiltak') },
+      );
     }),
   );
 
   web.post(
     '/sykluser/:cid/tiltak/nytt',
     signedIn(async (c, person) => {
-      if (!mayPropose(person)) throw new Problem('forbidden', 'Tiltak meldes inn av forslagsstillere og administratorer.');
+      if (!mayPropose(person))
+        throw new Problem('forbidden', 'Tiltak meldes inn av forslagsstillere og administratorer.');
       const cycle = await cycleOf(ctx, c, person);
       const values = await readForm(c);
       const title = `Nytt tiltak – ${cycleTitle(cycle)}`;
       const plan = await planOf(ctx, cycle);
       const again = (errors: FormError[], refusal?: string, status = 422) =>
-        render(c, title, form(c, { cycle, plan, values, errors, action: c.req.path, submitLabel: 'Send inn tiltaket', ...(refusal ? { refusal } : {}) }), { status, breadcrumbs: crumbs(cycle, 'Nytt tiltak') });
+        render(
+          c,
+          title,
+          form(c, {
+            cycle,
+            plan,
+            values,
+            errors,
+            action: c.req.path,
+            submitLabel: 'Send inn tiltaket',
+            ...(refusal ? { refusal } : {}),
+          }),
+          { status, breadcrumbs: crumbs(cycle, 'Nytt tiltak') },
+        );
       const key = postedKey(values);
       if (!key) return again([], 'Skjemaet manglet sin engangsnøkkel. Send det på nytt fra denne siden.', 400);
       const years = planYears(cycle);
@@ -280,14 +364,33 @@ export function measureFormPages(web: Hono<WebEnv>, ctx: WebContext): void {
       if ('errors' in read) return again(read.errors);
       try {
         // The Update returns once the workflow has written the measure, so the receipt below finds it.
-        const { id } = await updateCycleOnce(ctx, cycle.id, submitMeasure, { actor: actorOf(person), measure: read.measure }, updateIdFor(person.sub, 'submitMeasure', key));
+        const { id } = await updateCycleOnce(
+          ctx,
+          cycle.id,
+          submitMeasure,
+          { actor: actorOf(person), measure: read.measure },
+          updateIdFor(person.sub, 'submitMeasure', key),
+        );
         // The receipt says what is recorded, not what this post said: a form posted again is answered with the first post's Update.
         const shown = (await recordedMeasure(ctx, cycle, id)) ?? read.measure;
-        return render(c, 'Tiltaket er sendt inn', measureReceipt(`«${shown.title}» er sendt inn til ${cycleTitle(cycle)}.`, cycle, id, shown), { breadcrumbs: crumbs(cycle, 'Kvittering') });
+        return render(
+          c,
+          'Tiltaket er sendt inn',
+          measureReceipt(`«${shown.title}» er sendt inn til ${cycleTitle(cycle)}.`, cycle, id, shown),
+          { breadcrumbs: crumbs(cycle, 'Kvittering') },
+        );
       } catch (err) {
         if (!isRefusal(err)) throw err;
         if (err.kind === 'invalidInput' && err.errors?.length) {
-          return again(formErrors(err.errors, fieldOf(years), messageFor(years), fieldOrder(years, cofundingRows(values)), 'title'));
+          return again(
+            formErrors(
+              err.errors,
+              fieldOf(years),
+              messageFor(years),
+              fieldOrder(years, cofundingRows(values)),
+              'title',
+            ),
+          );
         }
         return again([], refusalReason(err, REFUSED), err.status);
       }
@@ -302,9 +405,21 @@ export function measureFormPages(web: Hono<WebEnv>, ctx: WebContext): void {
       if (m.status === 'withdrawn') return errorPage(c, 409, 'Tiltaket er trukket', REFUSED.conflict);
       if (!proposalsOpen(cycle)) return closed(c, cycle);
       const title = `Endre «${m.title}»`;
-      return render(c, title, form(c, { cycle, plan: await planOf(ctx, cycle), values: valuesOf(m, planYears(cycle)), errors: [], action: c.req.path, submitLabel: 'Lagre endringene' }), {
-        breadcrumbs: crumbs(cycle, 'Endre tiltak'),
-      });
+      return render(
+        c,
+        title,
+        form(c, {
+          cycle,
+          plan: await planOf(ctx, cycle),
+          values: valuesOf(m, planYears(cycle)),
+          errors: [],
+          action: c.req.path,
+          submitLabel: 'Lagre endringene',
+        }),
+        {
+          breadcrumbs: crumbs(cycle, 'Endre tiltak'),
+        },
+      );
     }),
   );
 
@@ -317,20 +432,49 @@ export function measureFormPages(web: Hono<WebEnv>, ctx: WebContext): void {
       const plan = await planOf(ctx, cycle);
       const title = `Endre «${m.title}»`;
       const again = (errors: FormError[], refusal?: string, status = 422) =>
-        render(c, title, form(c, { cycle, plan, values, errors, action: c.req.path, submitLabel: 'Lagre endringene', ...(refusal ? { refusal } : {}) }), { status, breadcrumbs: crumbs(cycle, 'Endre tiltak') });
+        render(
+          c,
+          title,
+          form(c, {
+            cycle,
+            plan,
+            values,
+            errors,
+            action: c.req.path,
+            submitLabel: 'Lagre endringene',
+            ...(refusal ? { refusal } : {}),
+          }),
+          { status, breadcrumbs: crumbs(cycle, 'Endre tiltak') },
+        );
       const key = postedKey(values);
       if (!key) return again([], 'Skjemaet manglet sin engangsnøkkel. Send det på nytt fra denne siden.', 400);
       const years = planYears(cycle);
       const read = measureFromForm(values, years);
       if ('errors' in read) return again(read.errors);
       try {
-        await updateCycleOnce(ctx, cycle.id, editMeasure, { actor: actorOf(person), measureId: m.id, measure: read.measure }, updateIdFor(person.sub, `editMeasure-${m.id}`, key));
+        await updateCycleOnce(
+          ctx,
+          cycle.id,
+          editMeasure,
+          { actor: actorOf(person), measureId: m.id, measure: read.measure },
+          updateIdFor(person.sub, `editMeasure-${m.id}`, key),
+        );
         const shown = (await recordedMeasure(ctx, cycle, m.id)) ?? read.measure;
-        return render(c, 'Endringene er lagret', measureReceipt(`«${shown.title}» er endret.`, cycle, m.id, shown), { breadcrumbs: crumbs(cycle, 'Kvittering') });
+        return render(c, 'Endringene er lagret', measureReceipt(`«${shown.title}» er endret.`, cycle, m.id, shown), {
+          breadcrumbs: crumbs(cycle, 'Kvittering'),
+        });
       } catch (err) {
         if (!isRefusal(err)) throw err;
         if (err.kind === 'invalidInput' && err.errors?.length) {
-          return again(formErrors(err.errors, fieldOf(years), messageFor(years), fieldOrder(years, cofundingRows(values)), 'title'));
+          return again(
+            formErrors(
+              err.errors,
+              fieldOf(years),
+              messageFor(years),
+              fieldOrder(years, cofundingRows(values)),
+              'title',
+            ),
+          );
         }
         return again([], refusalReason(err, REFUSED), err.status);
       }

@@ -20,14 +20,17 @@ function cycleSection(cycle: CycleRecord, measures: MeasureRecord[], now: number
   const base = `${cycleHref(cycle)}/tiltak`;
   const captionId = `tiltak-${cycle.year}`;
   return html`<h2 class="ds-heading" data-size="md">${cycleTitle(cycle)}</h2>
-<p class="ds-paragraph">Fase: ${phaseName(cycle.phase)}. ${open
-    ? html`Forslagsfrist: <time datetime="${cycle.deadlines.proposals}">${formatDateTime(cycle.deadlines.proposals)}</time>. <a class="ds-button" data-variant="primary" data-size="sm" href="${base}/nytt">Meld inn nytt tiltak</a>`
-    : 'Forslag er stengt for dette året.'}</p>
-${measures.length === 0
-  ? html`<p class="ds-paragraph">Du har ingen tiltak dette året.</p>`
-  : scrollTable(
-      captionId,
-      html`<table class="ds-table" data-border>
+<p class="ds-paragraph">Fase: ${phaseName(cycle.phase)}. ${
+    open
+      ? html`Forslagsfrist: <time datetime="${cycle.deadlines.proposals}">${formatDateTime(cycle.deadlines.proposals)}</time>. <a class="ds-button" data-variant="primary" data-size="sm" href="${base}/nytt">Meld inn nytt tiltak</a>`
+      : 'Forslag er stengt for dette året.'
+  }</p>
+${
+  measures.length === 0
+    ? html`<p class="ds-paragraph">Du har ingen tiltak dette året.</p>`
+    : scrollTable(
+        captionId,
+        html`<table class="ds-table" data-border>
 <caption id="${captionId}">Dine tiltak i ${cycleTitle(cycle)}</caption>
 <thead><tr><th scope="col">Tiltak</th><th scope="col">Status</th><th scope="col" class="num">Søkt i alt</th><th scope="col">Endre</th></tr></thead>
 <tbody>
@@ -36,15 +39,18 @@ ${measures.map(
   <th scope="row">${m.title}</th>
   <td>${MEASURE_STATUS_NAMES[m.status] ?? m.status}</td>
   <td class="num">${formatNok(formatMoney(sumMoney(Object.values(m.amounts).map(parseMoney))))}</td>
-  <td>${open && m.status === 'proposed'
-    ? // aria-label, not a visually hidden span: an absolutely placed span in a scrolling table widens the page at 320 px.
-      html`<a class="ds-link" href="${base}/${encodeURIComponent(m.id)}/endre" aria-label="Endre «${m.title}»">Endre</a> · <a class="ds-link" href="${base}/${encodeURIComponent(m.id)}/trekk" aria-label="Trekk «${m.title}»">Trekk</a>`
-    : '–'}</td>
+  <td>${
+    open && m.status === 'proposed'
+      ? // aria-label, not a visually hidden span: an absolutely placed span in a scrolling table widens the page at 320 px.
+        html`<a class="ds-link" href="${base}/${encodeURIComponent(m.id)}/endre" aria-label="Endre «${m.title}»">Endre</a> · <a class="ds-link" href="${base}/${encodeURIComponent(m.id)}/trekk" aria-label="Trekk «${m.title}»">Trekk</a>`
+      : '–'
+  }</td>
 </tr>`,
 )}
 </tbody>
 </table>`,
-    )}`;
+      )
+}`;
 }
 
 export function myMeasuresPage(web: Hono<WebEnv>, ctx: WebContext): void {
@@ -52,14 +58,24 @@ export function myMeasuresPage(web: Hono<WebEnv>, ctx: WebContext): void {
     '/mine-tiltak',
     signedIn(async (c, person) => {
       const admin = person.roles.includes('admin');
-      if (!admin && !person.roles.includes('proposer')) throw new Problem('forbidden', 'Mine tiltak er for forslagsstillere og administratorer.');
+      if (!admin && !person.roles.includes('proposer'))
+        throw new Problem('forbidden', 'Mine tiltak er for forslagsstillere og administratorer.');
       const cycles = (await records.cyclesOf(ctx.sql, person.partnership)).filter((cy) => !ENDED.has(cy.phase));
       const measures = await Promise.all(cycles.map((cy) => records.measures(ctx.sql, cy.id)));
       const now = Date.now();
-      const body = cycles.length === 0
-        ? html`<p class="ds-paragraph">Ingen år er under arbeid nå.</p>`
-        : html`${cycles.map((cy, i) => cycleSection(cy, (measures[i] ?? []).filter((m) => admin || m.proposedBy === person.sub), now))}`;
-      return render(c, 'Mine tiltak', body, { breadcrumbs: [{ label: 'Mine oppgaver', href: '/' }, { label: 'Mine tiltak' }] });
+      const body =
+        cycles.length === 0
+          ? html`<p class="ds-paragraph">Ingen år er under arbeid nå.</p>`
+          : html`${cycles.map((cy, i) =>
+              cycleSection(
+                cy,
+                (measures[i] ?? []).filter((m) => admin || m.proposedBy === person.sub),
+                now,
+              ),
+            )}`;
+      return render(c, 'Mine tiltak', body, {
+        breadcrumbs: [{ label: 'Mine oppgaver', href: '/' }, { label: 'Mine tiltak' }],
+      });
     }),
   );
 }

@@ -5,10 +5,29 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { Problem, records, updateCycleOnce, withdrawMeasure, type CycleRecord, type MeasureRecord, type WebContext } from '../core.js';
+import {
+  Problem,
+  records,
+  updateCycleOnce,
+  withdrawMeasure,
+  type CycleRecord,
+  type MeasureRecord,
+  type WebContext,
+} from '../core.js';
 import type { Person, WebEnv } from '../env.js';
 import { formatNok } from '../format.js';
-import { formKey, hiddenFields, isRefusal, postedKey, readForm, receipt, refusalBox, refusalReason, submitButton, updateIdFor } from '../forms.js';
+import {
+  formKey,
+  hiddenFields,
+  isRefusal,
+  postedKey,
+  readForm,
+  receipt,
+  refusalBox,
+  refusalReason,
+  submitButton,
+  updateIdFor,
+} from '../forms.js';
 import type { Html } from '../layout.js';
 import { actorOf, cycleHref, cycleOf, cycleTitle, planYears, proposalsOpen } from './action-cycle.js';
 import { errorPage, render, signedIn, type PageContext } from './render.js';
@@ -31,13 +50,26 @@ function summary(cycle: CycleRecord, m: MeasureRecord): Html {
   return html`<dl class="facts">
   <dt>Tiltak</dt><dd>${m.title}</dd>
   <dt>Ansvarlig</dt><dd>${m.responsible}</dd>
-  ${planYears(cycle).filter((y) => m.amounts[y]).map((y) => html`<dt>Søkt for ${y}</dt><dd>${formatNok(m.amounts[y] as string)}</dd>`)}
+  ${planYears(cycle)
+    .filter((y) => m.amounts[y])
+    .map((y) => html`<dt>Søkt for ${y}</dt><dd>${formatNok(m.amounts[y] as string)}</dd>`)}
 </dl>`;
 }
 
 export function measureWithdrawPages(web: Hono<WebEnv>, ctx: WebContext): void {
-  const crumbs = [{ label: 'Mine oppgaver', href: '/' }, { label: 'Mine tiltak', href: '/mine-tiltak' }, { label: 'Trekk tiltak' }];
-  const confirmPage = (c: PageContext, cycle: CycleRecord, m: MeasureRecord, key: string, refusal?: string, status = 200) =>
+  const crumbs = [
+    { label: 'Mine oppgaver', href: '/' },
+    { label: 'Mine tiltak', href: '/mine-tiltak' },
+    { label: 'Trekk tiltak' },
+  ];
+  const confirmPage = (
+    c: PageContext,
+    cycle: CycleRecord,
+    m: MeasureRecord,
+    key: string,
+    refusal?: string,
+    status = 200,
+  ) =>
     render(
       c,
       `Trekke «${m.title}»?`,
@@ -71,7 +103,13 @@ ${summary(cycle, m)}
       const key = postedKey(values);
       if (!key) return confirmPage(c, cycle, m, formKey(), 'Skjemaet manglet sin engangsnøkkel. Bekreft på nytt.', 400);
       try {
-        await updateCycleOnce(ctx, cycle.id, withdrawMeasure, { actor: actorOf(person), measureId: m.id }, updateIdFor(person.sub, `withdrawMeasure-${m.id}`, key));
+        await updateCycleOnce(
+          ctx,
+          cycle.id,
+          withdrawMeasure,
+          { actor: actorOf(person), measureId: m.id },
+          updateIdFor(person.sub, `withdrawMeasure-${m.id}`, key),
+        );
       } catch (err) {
         if (!isRefusal(err)) throw err;
         return confirmPage(c, cycle, m, key, refusalReason(err, REFUSED), err.status);
@@ -79,10 +117,14 @@ ${summary(cycle, m)}
       return render(
         c,
         'Tiltaket er trukket',
-        receipt(`«${m.title}» er trukket fra ${cycleTitle(cycle)}.`, [
-          ['Tiltak', m.title],
-          ['Status', 'Trukket'],
-        ], html`<p class="ds-paragraph"><a class="ds-link" href="/mine-tiltak">Mine tiltak</a> · <a class="ds-link" href="${cycleHref(cycle)}">${cycleTitle(cycle)}</a></p>`),
+        receipt(
+          `«${m.title}» er trukket fra ${cycleTitle(cycle)}.`,
+          [
+            ['Tiltak', m.title],
+            ['Status', 'Trukket'],
+          ],
+          html`<p class="ds-paragraph"><a class="ds-link" href="/mine-tiltak">Mine tiltak</a> · <a class="ds-link" href="${cycleHref(cycle)}">${cycleTitle(cycle)}</a></p>`,
+        ),
         { breadcrumbs: crumbs },
       );
     }),

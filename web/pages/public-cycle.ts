@@ -44,7 +44,12 @@ const both = async (text: string): Promise<{ plain: Bytes; gz: Bytes }> => {
 };
 
 const titleOf = (v: PublicCycle) => `Handlings- og økonomiplan ${v.year} for ${v.partnership.name}`;
-const crumbsOf = (v: PublicCycle) => [{ label: 'Forside', href: '/' }, PUBLIC_CRUMB, { label: v.partnership.name, href: `/offentlig/${encodeURIComponent(v.partnership.id)}` }, { label: `Plan for ${v.year}` }];
+const crumbsOf = (v: PublicCycle) => [
+  { label: 'Forside', href: '/' },
+  PUBLIC_CRUMB,
+  { label: v.partnership.name, href: `/offentlig/${encodeURIComponent(v.partnership.id)}` },
+  { label: `Plan for ${v.year}` },
+];
 
 async function renderAll(version: string, view: PublicCycle): Promise<Rendered> {
   const main = await mainContent(view);
@@ -52,7 +57,17 @@ async function renderAll(version: string, view: PublicCycle): Promise<Rendered> 
   const crumbs = crumbsOf(view);
   const page = String(await layout({ title, person: null, csrfToken: '', breadcrumbs: crumbs, body: raw(main) }));
   const [anonymous, json, csv] = await Promise.all([both(page), both(publicJson(view)), both(publicCsv(view))]);
-  return { version, title, crumbs, main, anonymous, files: new Map([['json', json], ['csv', csv]]) };
+  return {
+    version,
+    title,
+    crumbs,
+    main,
+    anonymous,
+    files: new Map([
+      ['json', json],
+      ['csv', csv],
+    ]),
+  };
 }
 
 async function renderedFor(ctx: WebContext, cycleId: string): Promise<Rendered | null> {
@@ -68,10 +83,19 @@ async function renderedFor(ctx: WebContext, cycleId: string): Promise<Rendered |
   return entry;
 }
 
-const etagMatches = (c: PageContext, etag: string) => c.req.header('if-none-match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag) ?? false;
+const etagMatches = (c: PageContext, etag: string) =>
+  c.req
+    .header('if-none-match')
+    ?.split(',')
+    .some((t) => t.trim().replace(/^W\//, '') === etag) ?? false;
 const takesGzip = (c: PageContext) => /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
 
-function send(c: PageContext, etag: string, { plain, gz }: { plain: Bytes; gz: Bytes }, headers: Record<string, string>): Response {
+function send(
+  c: PageContext,
+  etag: string,
+  { plain, gz }: { plain: Bytes; gz: Bytes },
+  headers: Record<string, string>,
+): Response {
   const all = { ...headers, etag, vary: 'Accept-Encoding, Cookie', 'cache-control': 'public, no-cache' };
   if (etagMatches(c, etag)) return c.body(null, 304, all);
   if (takesGzip(c)) return c.body(gz, 200, { ...all, 'content-encoding': 'gzip' });
@@ -91,10 +115,12 @@ type Found = { r: Rendered; ext: string | undefined; cycleId: string };
 function answer(c: PageContext, { r, ext, cycleId }: Found): Response | Promise<Response> {
   if (ext === 'json' || ext === 'csv') {
     const type = ext === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8; header=present';
-    const disposition: Record<string, string> = ext === 'csv' ? { 'content-disposition': `attachment; filename="${cycleId}.csv"` } : {};
+    const disposition: Record<string, string> =
+      ext === 'csv' ? { 'content-disposition': `attachment; filename="${cycleId}.csv"` } : {};
     return send(c, `"${r.version}.${ext}"`, r.files.get(ext)!, { 'content-type': type, ...disposition });
   }
-  if (!c.get('person')) return send(c, `"${r.version}.html"`, r.anonymous, { 'content-type': 'text/html; charset=utf-8' });
+  if (!c.get('person'))
+    return send(c, `"${r.version}.html"`, r.anonymous, { 'content-type': 'text/html; charset=utf-8' });
   // Signed in: the same content in a frame that shows who is signed in; not shared with others.
   c.header('cache-control', 'private, no-cache');
   return render(c, r.title, raw(r.main), { breadcrumbs: r.crumbs });
@@ -113,8 +139,14 @@ export function publicCyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
       return renderedFor(ctx, cycleId).then((r) => {
         if (!r) {
           // The files answer as the API does (RFC 9457), and say no more than the page: no such decided year.
-          if (ext) return c.body(JSON.stringify(new Problem('notFound', 'Ingen vedtatt plan for dette året.').toJSON()), 404, { 'content-type': 'application/problem+json' });
-          return notFound(c, 'Det finnes ingen vedtatt plan for dette året. Planer som ikke er vedtatt ennå, vises ikke.');
+          if (ext)
+            return c.body(JSON.stringify(new Problem('notFound', 'Ingen vedtatt plan for dette året.').toJSON()), 404, {
+              'content-type': 'application/problem+json',
+            });
+          return notFound(
+            c,
+            'Det finnes ingen vedtatt plan for dette året. Planer som ikke er vedtatt ennå, vises ikke.',
+          );
         }
         if (generation !== null) served.set(cycleId, { generation, r });
         return answer(c, { r, ext, cycleId });
@@ -149,7 +181,13 @@ ${v.councils.map(
   <td>${ADOPTION_DECISION_NAMES[d.decision] ?? d.decisionText}</td>
   <td>${d.caseNumber}</td>
   <td>${formatDate(d.decidedOn)}</td>
-  <td>${d.amounts ? Object.entries(d.amounts).map(([y, a]) => `${y}: ${formatNok(a)}`).join('; ') : '–'}</td>
+  <td>${
+    d.amounts
+      ? Object.entries(d.amounts)
+          .map(([y, a]) => `${y}: ${formatNok(a)}`)
+          .join('; ')
+      : '–'
+  }</td>
 </tr>`,
 )}
 </tbody>
@@ -157,11 +195,12 @@ ${v.councils.map(
 )}
 
 <h2 class="ds-heading" data-size="md">Tiltakene</h2>
-${v.measures.length === 0
-  ? html`<p class="ds-paragraph">Ingen tiltak fikk tilskudd.</p>`
-  : scrollTable(
-      'tiltak',
-      html`<table class="ds-table" data-border>
+${
+  v.measures.length === 0
+    ? html`<p class="ds-paragraph">Ingen tiltak fikk tilskudd.</p>`
+    : scrollTable(
+        'tiltak',
+        html`<table class="ds-table" data-border>
 <caption id="tiltak">Tilskudd per tiltak og år (${v.measures.length} tiltak)</caption>
 <thead><tr><th scope="col">Tiltak</th><th scope="col">Ansvarlig</th><th scope="col">Strategier</th>${yearHeads}<th scope="col" class="num">Sum</th></tr></thead>
 <tbody>
@@ -169,7 +208,8 @@ ${v.measures.map((m) => html`<tr><th scope="row">${m.title}</th><td>${m.responsi
 </tbody>
 <tfoot><tr class="sum"><th scope="row">Sum</th><td></td><td></td>${years.map((y) => moneyCell(v.totals.granted[y]))}${moneyCell(v.totals.all)}</tr></tfoot>
 </table>`,
-    )}
+      )
+}
 
 <h2 class="ds-heading" data-size="md">Hver finansiørs andel</h2>
 ${scrollTable(
@@ -182,22 +222,27 @@ ${v.funders.map((f) => html`<tr><th scope="row">${f.name}</th>${years.map((y) =>
 </tbody>
 </table>`,
 )}
-${v.measures.length === 0
-  ? ''
-  : scrollTable(
-      'andeler',
-      html`<table class="ds-table" data-border>
+${
+  v.measures.length === 0
+    ? ''
+    : scrollTable(
+        'andeler',
+        html`<table class="ds-table" data-border>
 <caption id="andeler">Andel per tiltak, finansiør og år</caption>
 <thead><tr><th scope="col">Tiltak</th><th scope="col">År</th>${v.funders.map((f) => html`<th scope="col" class="num">${f.name}</th>`)}</tr></thead>
 <tbody>
 ${v.measures.flatMap((m) =>
   years
     .filter((y) => (m.grants[y] ?? '0.00') !== '0.00')
-    .map((y) => html`<tr><th scope="row">${m.title}</th><td>${y}</td>${v.funders.map((f) => moneyCell(m.shares[f.id]?.[y]))}</tr>`),
+    .map(
+      (y) =>
+        html`<tr><th scope="row">${m.title}</th><td>${y}</td>${v.funders.map((f) => moneyCell(m.shares[f.id]?.[y]))}</tr>`,
+    ),
 )}
 </tbody>
 </table>`,
-    )}
+      )
+}
 
 <h2 class="ds-heading" data-size="md">Per delmål</h2>
 ${scrollTable(

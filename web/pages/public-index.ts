@@ -34,7 +34,9 @@ ${partnerships.map(
 </tbody>
 </table>`,
 )}`;
-      return render(c, 'Vedtatte planer', body, { breadcrumbs: [{ label: 'Forside', href: '/' }, { label: 'Vedtatte planer' }] });
+      return render(c, 'Vedtatte planer', body, {
+        breadcrumbs: [{ label: 'Forside', href: '/' }, { label: 'Vedtatte planer' }],
+      });
     }),
   );
 }

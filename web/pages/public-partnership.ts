@@ -19,11 +19,12 @@ export function publicPartnershipPage(web: Hono<WebEnv>, ctx: WebContext): void 
       const partnership = await records.partnership(ctx.sql, c.req.param('pid') ?? '');
       if (!partnership) return notFound(c, 'Det finnes ikke noe partnerskap med denne adressen.');
       const decided = (await records.cyclesOf(ctx.sql, partnership.id)).filter((cy) => PUBLIC_PHASES.has(cy.phase));
-      const body = html`${decided.length === 0
-        ? html`<p class="ds-paragraph">${partnership.name} har ingen vedtatte planer ennå.</p>`
-        : scrollTable(
-            'planer',
-            html`<table class="ds-table" data-border>
+      const body = html`${
+        decided.length === 0
+          ? html`<p class="ds-paragraph">${partnership.name} har ingen vedtatte planer ennå.</p>`
+          : scrollTable(
+              'planer',
+              html`<table class="ds-table" data-border>
 <caption id="planer">Vedtatte handlings- og økonomiplaner</caption>
 <thead><tr><th scope="col">År</th><th scope="col">Status</th><th scope="col">Avsluttet</th></tr></thead>
 <tbody>
@@ -36,8 +37,11 @@ ${decided.map(
 )}
 </tbody>
 </table>`,
-          )}`;
-      return render(c, partnership.name, body, { breadcrumbs: [{ label: 'Forside', href: '/' }, PUBLIC_CRUMB, { label: partnership.name }] });
+            )
+      }`;
+      return render(c, partnership.name, body, {
+        breadcrumbs: [{ label: 'Forside', href: '/' }, PUBLIC_CRUMB, { label: partnership.name }],
+      });
     }),
   );
 }

@@ -15,8 +15,22 @@ export type PageHandler = (c: PageContext) => Promise<Response> | Response;
 /** Seconds a client is asked to wait before trying again after an outage. */
 export const RETRY_AFTER_SECONDS = 5;
 
-export function render(c: PageContext, title: string, body: Html, options: { status?: number; breadcrumbs?: Crumb[] } = {}): Response | Promise<Response> {
-  return c.html(layout({ title, person: c.get('person'), csrfToken: c.get('csrfToken'), breadcrumbs: options.breadcrumbs ?? [], body }), (options.status ?? 200) as 200);
+export function render(
+  c: PageContext,
+  title: string,
+  body: Html,
+  options: { status?: number; breadcrumbs?: Crumb[] } = {},
+): Response | Promise<Response> {
+  return c.html(
+    layout({
+      title,
+      person: c.get('person'),
+      csrfToken: c.get('csrfToken'),
+      breadcrumbs: options.breadcrumbs ?? [],
+      body,
+    }),
+    (options.status ?? 200) as 200,
+  );
 }
 
 /** A refusal the reader can act on: what happened, and where to go from here. */
@@ -29,10 +43,23 @@ export function errorPage(c: PageContext, status: number, title: string, detail:
   return render(c, title, body, { status });
 }
 
-export const notFound = (c: PageContext, detail = 'Siden finnes ikke. Sjekk adressen, eller gå til forsiden.') => errorPage(c, 404, 'Fant ikke siden', detail);
+export const notFound = (c: PageContext, detail = 'Siden finnes ikke. Sjekk adressen, eller gå til forsiden.') =>
+  errorPage(c, 404, 'Fant ikke siden', detail);
 
 /** Postgres connection failures, by the codes postgres.js and Node give them. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03', '53300']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01',
+  '57P03',
+  '53300',
+]);
 
 function isOutage(err: unknown): boolean {
   if (err instanceof Problem) return err.kind === 'unavailable';
@@ -40,7 +67,13 @@ function isOutage(err: unknown): boolean {
   return typeof code === 'string' && CONNECTION_CODES.has(code);
 }
 
-const TITLES: Record<number, string> = { 400: 'Ugyldig forespørsel', 401: 'Du må logge inn', 403: 'Ingen tilgang', 404: 'Fant ikke siden', 409: 'Ikke mulig nå' };
+const TITLES: Record<number, string> = {
+  400: 'Ugyldig forespørsel',
+  401: 'Du må logge inn',
+  403: 'Ingen tilgang',
+  404: 'Fant ikke siden',
+  409: 'Ikke mulig nå',
+};
 
 /**
  * The longest a page takes before it answers 503 instead: longer than a cycle's status query may
@@ -61,9 +94,15 @@ function deadline(ms: number): { promise: Promise<never>; clear: () => void } {
 export function page(handler: PageHandler): PageHandler {
   const failed = (c: PageContext, err: unknown) => {
     if (isOutage(err)) {
-      return errorPage(c, 503, 'Tjenesten svarer ikke akkurat nå', 'En del av tjenesten svarte ikke i tide. Ingenting er endret. Prøv igjen om litt.');
+      return errorPage(
+        c,
+        503,
+        'Tjenesten svarer ikke akkurat nå',
+        'En del av tjenesten svarte ikke i tide. Ingenting er endret. Prøv igjen om litt.',
+      );
     }
-    if (err instanceof Problem && err.status < 500) return errorPage(c, err.status, TITLES[err.status] ?? 'Ikke mulig', err.detail);
+    if (err instanceof Problem && err.status < 500)
+      return errorPage(c, err.status, TITLES[err.status] ?? 'Ikke mulig', err.detail);
     throw err;
   };
   return (c) => {
@@ -80,7 +119,11 @@ export function page(handler: PageHandler): PageHandler {
 }
 
 /** A page's answer within PAGE_DEADLINE_MS, or its failure as a page. */
-async function bounded(c: PageContext, result: Promise<Response>, failed: (c: PageContext, err: unknown) => Response | Promise<Response>): Promise<Response> {
+async function bounded(
+  c: PageContext,
+  result: Promise<Response>,
+  failed: (c: PageContext, err: unknown) => Response | Promise<Response>,
+): Promise<Response> {
   const bound = deadline(PAGE_DEADLINE_MS);
   try {
     return await Promise.race([result, bound.promise]);

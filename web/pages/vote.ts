@@ -10,10 +10,35 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import { formatMoney, parseMoney, sumMoney } from '../../domain/money.js';
 import { majorityOf, votingMembers, type PartnershipConfig } from '../../schema/partnership.js';
-import { castVote, cycleStatus, records, updateCycleOnce, VoteRequest, type CycleRecord, type MeasureRecord, type PriorityListState, type WebContext } from '../core.js';
+import {
+  castVote,
+  cycleStatus,
+  records,
+  updateCycleOnce,
+  VoteRequest,
+  type CycleRecord,
+  type MeasureRecord,
+  type PriorityListState,
+  type WebContext,
+} from '../core.js';
 import type { Person, WebEnv } from '../env.js';
 import { formatDate, formatNok } from '../format.js';
-import { choiceField, errorSummary, formKey, hiddenFields, isRefusal, postedKey, readForm, receipt, refusalBox, refusalReason, submitButton, text, updateIdFor, type FormError } from '../forms.js';
+import {
+  choiceField,
+  errorSummary,
+  formKey,
+  hiddenFields,
+  isRefusal,
+  postedKey,
+  readForm,
+  receipt,
+  refusalBox,
+  refusalReason,
+  submitButton,
+  text,
+  updateIdFor,
+  type FormError,
+} from '../forms.js';
 import { scrollTable, type Html } from '../layout.js';
 import { actorOf, cycleHref, cycleOf, cycleTitle, planYears } from './action-cycle.js';
 import { render, signedIn, type PageContext } from './render.js';
@@ -22,18 +47,30 @@ const VOTE_NAMES = { approve: 'for', reject: 'mot' } as const;
 type Vote = keyof typeof VOTE_NAMES;
 
 const REFUSED = {
-  conflict: 'Du har allerede stemt over denne listen, eller den er ikke lenger til avstemning. En stemme kan ikke endres.',
+  conflict:
+    'Du har allerede stemt over denne listen, eller den er ikke lenger til avstemning. En stemme kan ikke endres.',
   forbidden: 'Bare stemmeberettigede medlemmer av IPR kan stemme.',
   wrongPhase: 'Syklusen er ikke i fasen for prioritering, så det stemmes ikke nå.',
   notFound: 'Denne versjonen av prioriteringslisten finnes ikke.',
 } as const;
 
 /** The list the page is about: the one under vote, else the latest. */
-const currentList = (lists: PriorityListState[]) => lists.find((l) => l.status === 'voting') ?? lists[lists.length - 1] ?? null;
+const currentList = (lists: PriorityListState[]) =>
+  lists.find((l) => l.status === 'voting') ?? lists[lists.length - 1] ?? null;
 
-const LIST_STATUS = { voting: 'til avstemning', adopted: 'vedtatt', rejected: 'forkastet', replaced: 'erstattet av en nyere liste' } as const;
+const LIST_STATUS = {
+  voting: 'til avstemning',
+  adopted: 'vedtatt',
+  rejected: 'forkastet',
+  replaced: 'erstattet av en nyere liste',
+} as const;
 
-function listTable(cycle: CycleRecord, list: PriorityListState, titles: Map<string, string>, itemsFallback: PriorityListState['items']): Html {
+function listTable(
+  cycle: CycleRecord,
+  list: PriorityListState,
+  titles: Map<string, string>,
+  itemsFallback: PriorityListState['items'],
+): Html {
   const years = planYears(cycle);
   const items = [...(list.items.length ? list.items : itemsFallback)].sort((a, b) => a.rank - b.rank);
   const captionId = `liste-${list.version}`;
@@ -45,7 +82,8 @@ function listTable(cycle: CycleRecord, list: PriorityListState, titles: Map<stri
 <thead><tr><th scope="col">Nr.</th><th scope="col">Tiltak</th>${years.map((y) => html`<th scope="col" class="num">${y}</th>`)}<th scope="col" class="num">I alt</th></tr></thead>
 <tbody>
 ${items.map(
-  (it) => html`<tr><td>${it.rank}</td><th scope="row">${titles.get(it.measureId) ?? it.measureId}</th>${years.map((y) => html`<td class="num">${formatNok(it.grants[y] ?? '0.00')}</td>`)}<td class="num">${formatNok(formatMoney(sumMoney(Object.values(it.grants).map(parseMoney))))}</td></tr>`,
+  (it) =>
+    html`<tr><td>${it.rank}</td><th scope="row">${titles.get(it.measureId) ?? it.measureId}</th>${years.map((y) => html`<td class="num">${formatNok(it.grants[y] ?? '0.00')}</td>`)}<td class="num">${formatNok(formatMoney(sumMoney(Object.values(it.grants).map(parseMoney))))}</td></tr>`,
 )}
 </tbody>
 </table>`,
@@ -74,7 +112,11 @@ interface VoteView {
 }
 
 async function view(ctx: WebContext, cycle: CycleRecord): Promise<VoteView> {
-  const [status, measures, recorded] = await Promise.all([cycleStatus(ctx, cycle.id), records.measures(ctx.sql, cycle.id), records.priorityLists(ctx.sql, cycle.id)]);
+  const [status, measures, recorded] = await Promise.all([
+    cycleStatus(ctx, cycle.id),
+    records.measures(ctx.sql, cycle.id),
+    records.priorityLists(ctx.sql, cycle.id),
+  ]);
   const list = currentList(status.priorityLists);
   // The workflow empties the items of a list it no longer keeps; Postgres keeps every version's.
   const items = list ? (recorded.find((l) => l.version === list.version)?.items ?? []) : [];
@@ -82,12 +124,25 @@ async function view(ctx: WebContext, cycle: CycleRecord): Promise<VoteView> {
 }
 
 /** A voting member of the roster with the role the API's castVote asks for. */
-const isVoter = (config: PartnershipConfig, person: Person) => person.roles.includes('ipr_member') && votingMembers(config).some((m) => m.id === person.sub);
+const isVoter = (config: PartnershipConfig, person: Person) =>
+  person.roles.includes('ipr_member') && votingMembers(config).some((m) => m.id === person.sub);
 
-function votePage(c: PageContext, person: Person, v: VoteView, extra: { errors?: FormError[]; refusal?: string; status?: number } = {}) {
+function votePage(
+  c: PageContext,
+  person: Person,
+  v: VoteView,
+  extra: { errors?: FormError[]; refusal?: string; status?: number } = {},
+) {
   const title = `Avstemning – ${cycleTitle(v.cycle)}`;
-  const crumbs = [{ label: 'Mine oppgaver', href: '/' }, { label: cycleTitle(v.cycle), href: cycleHref(v.cycle) }, { label: 'Avstemning' }];
-  if (!v.list) return render(c, title, html`<p class="ds-paragraph">Ingen prioriteringsliste er lagt fram ennå.</p>`, { breadcrumbs: crumbs });
+  const crumbs = [
+    { label: 'Mine oppgaver', href: '/' },
+    { label: cycleTitle(v.cycle), href: cycleHref(v.cycle) },
+    { label: 'Avstemning' },
+  ];
+  if (!v.list)
+    return render(c, title, html`<p class="ds-paragraph">Ingen prioriteringsliste er lagt fram ennå.</p>`, {
+      breadcrumbs: crumbs,
+    });
   const list = v.list;
   const mine = list.voters[person.sub];
   const form =
@@ -100,7 +155,21 @@ function votePage(c: PageContext, person: Person, v: VoteView, extra: { errors?:
 ${errorSummary(extra.errors ?? [])}
 <form method="post" action="${cycleHref(v.cycle)}/avstemning/${list.version}" class="action-form">
   ${hiddenFields(c.get('csrfToken'), formKey())}
-  ${choiceField({ name: 'vote', legend: `Stemmer du for eller mot prioriteringsliste ${list.version}?`, type: 'radio', values: {}, errors: extra.errors ?? [], groups: [{ choices: [{ value: 'approve', label: 'For' }, { value: 'reject', label: 'Mot' }] }] })}
+  ${choiceField({
+    name: 'vote',
+    legend: `Stemmer du for eller mot prioriteringsliste ${list.version}?`,
+    type: 'radio',
+    values: {},
+    errors: extra.errors ?? [],
+    groups: [
+      {
+        choices: [
+          { value: 'approve', label: 'For' },
+          { value: 'reject', label: 'Mot' },
+        ],
+      },
+    ],
+  })}
   <div class="form-buttons">${submitButton('Gå videre')}</div>
 </form>`
           : html`<p class="ds-paragraph">Du er ikke stemmeberettiget medlem av IPR, så du kan se listen, men ikke stemme.</p>`;
@@ -131,11 +200,24 @@ export function votePages(web: Hono<WebEnv>, ctx: WebContext): void {
       const version = Number(c.req.param('version'));
       const values = await readForm(c);
       const parsed = VoteRequest.safeParse({ vote: text(values, 'vote') });
-      if (!parsed.success) return votePage(c, person, await view(ctx, cycle), { errors: [{ field: 'vote', message: 'Velg for eller mot.' }], status: 422 });
+      if (!parsed.success)
+        return votePage(c, person, await view(ctx, cycle), {
+          errors: [{ field: 'vote', message: 'Velg for eller mot.' }],
+          status: 422,
+        });
       const vote: Vote = parsed.data.vote;
       const key = postedKey(values);
-      if (!key) return votePage(c, person, await view(ctx, cycle), { refusal: 'Skjemaet manglet sin engangsnøkkel. Velg på nytt.', status: 400 });
-      const crumbs = [{ label: 'Mine oppgaver', href: '/' }, { label: cycleTitle(cycle), href: cycleHref(cycle) }, { label: 'Avstemning', href: `${cycleHref(cycle)}/avstemning` }, { label: 'Bekreft' }];
+      if (!key)
+        return votePage(c, person, await view(ctx, cycle), {
+          refusal: 'Skjemaet manglet sin engangsnøkkel. Velg på nytt.',
+          status: 400,
+        });
+      const crumbs = [
+        { label: 'Mine oppgaver', href: '/' },
+        { label: cycleTitle(cycle), href: cycleHref(cycle) },
+        { label: 'Avstemning', href: `${cycleHref(cycle)}/avstemning` },
+        { label: 'Bekreft' },
+      ];
 
       if (text(values, 'bekreft') !== 'ja') {
         // The confirmation step: the choice said back, the same key carried on to the vote itself.
@@ -153,10 +235,19 @@ export function votePages(web: Hono<WebEnv>, ctx: WebContext): void {
 
       let list: PriorityListState;
       try {
-        list = await updateCycleOnce(ctx, cycle.id, castVote, { actor: actorOf(person), version, vote }, updateIdFor(person.sub, `castVote-${version}`, key));
+        list = await updateCycleOnce(
+          ctx,
+          cycle.id,
+          castVote,
+          { actor: actorOf(person), version, vote },
+          updateIdFor(person.sub, `castVote-${version}`, key),
+        );
       } catch (err) {
         if (!isRefusal(err)) throw err;
-        return votePage(c, person, await view(ctx, cycle), { refusal: refusalReason(err, REFUSED), status: err.status });
+        return votePage(c, person, await view(ctx, cycle), {
+          refusal: refusalReason(err, REFUSED),
+          status: err.status,
+        });
       }
       // The vote recorded, which is the first post's when this form was posted twice.
       const cast: Vote = list.voters[person.sub] ?? vote;
@@ -185,4 +276,3 @@ export function votePages(web: Hono<WebEnv>, ctx: WebContext): void {
     }),
   );
 }
-

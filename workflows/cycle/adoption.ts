@@ -28,10 +28,22 @@ export async function adoptionRound(cycle: Cycle, list: m.PriorityListState): Pr
   state.adoptions = cfg.partnership.municipalities
     .filter((mu) => risesAbove(requests[mu.id] ?? {}, state.standing[mu.id]?.amounts))
     .map((mu) => ({
-      round: state.round, municipality: mu.id, requested: requests[mu.id] ?? {}, decision: null, amounts: null, caseNumber: null, decidedOn: null,
-      dueAt: state.deadlines.adoption, overdue: false,
+      round: state.round,
+      municipality: mu.id,
+      requested: requests[mu.id] ?? {},
+      decision: null,
+      amounts: null,
+      caseNumber: null,
+      decidedOn: null,
+      dueAt: state.deadlines.adoption,
+      overdue: false,
     }));
-  await setPhase(cycle, 'adoption', 'ipr', `priority list ${list.version} adopted; ${state.adoptions.length} council(s) to adopt in round ${state.round}`);
+  await setPhase(
+    cycle,
+    'adoption',
+    'ipr',
+    `priority list ${list.version} adopted; ${state.adoptions.length} council(s) to adopt in round ${state.round}`,
+  );
 
   await Promise.all(state.adoptions.map((pending) => councilDecides(cycle, pending)));
   if (cancelled(cycle)) return null;
@@ -41,10 +53,18 @@ export async function adoptionRound(cycle: Cycle, list: m.PriorityListState): Pr
   const lowered = state.adoptions.filter((a) => a.decision !== 'adopted');
   if (lowered.length === 0) return 'adopted';
   for (const a of lowered) {
-    state.frames[a.municipality] = lowerFrame(cfg, state.frames[a.municipality] ?? {}, a.requested, { decision: a.decision!, amounts: a.amounts ?? {} });
+    state.frames[a.municipality] = lowerFrame(cfg, state.frames[a.municipality] ?? {}, a.requested, {
+      decision: a.decision!,
+      amounts: a.amounts ?? {},
+    });
   }
   state.recommendation = recommend(cfg, state);
-  await setPhase(cycle, 'prioritisation', 'system', `${lowered.map((a) => `${a.municipality} ${a.decision}`).join(', ')}: re-prioritise within the lowered frames`);
+  await setPhase(
+    cycle,
+    'prioritisation',
+    'system',
+    `${lowered.map((a) => `${a.municipality} ${a.decision}`).join(', ')}: re-prioritise within the lowered frames`,
+  );
   return 'reprioritise';
 }
 
@@ -94,9 +114,20 @@ export async function recordAdoption(cycle: Cycle, { actor, adoption }: Decision
   decided(cycle, `municipality:${municipality}`, `council ${decision}`, caseNumber);
   const { round } = state;
   const entry = audit(cycle, actor.sub, `adoption:${decision}`, caseNumber, { municipality, round, amounts });
-  const written = cycle.records.write([RECORD.adoption(round, municipality)], () => write.recordAdoption({
-    cycleId: cfg.cycleId, round, municipality, decision, requested: pending.requested, amounts, caseNumber, decidedOn, recordedBy: actor.sub, audit: entry,
-  }));
+  const written = cycle.records.write([RECORD.adoption(round, municipality)], () =>
+    write.recordAdoption({
+      cycleId: cfg.cycleId,
+      round,
+      municipality,
+      decision,
+      requested: pending.requested,
+      amounts,
+      caseNumber,
+      decidedOn,
+      recordedBy: actor.sub,
+      audit: entry,
+    }),
+  );
   // Cancelled while the decision is being written: the round is over, and the clerk is told so.
   await Promise.race([written, condition(() => cancelled(cycle))]);
   if (cancelled(cycle)) throw rules.phaseEnded('cancelled');

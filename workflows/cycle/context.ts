@@ -22,7 +22,14 @@ export interface Cycle {
 }
 
 export function openCycle(cfg: CycleConfig, state: CycleState): Cycle {
-  return { cfg, state, records: new RecordOrder(state.recorded), cancelRequested: null, deadlineVersion: 0, movingOn: false };
+  return {
+    cfg,
+    state,
+    records: new RecordOrder(state.recorded),
+    cancelRequested: null,
+    deadlineVersion: 0,
+    movingOn: false,
+  };
 }
 
 /** The workflow's clock (deterministic: Temporal's time of the current workflow task). */
@@ -36,10 +43,25 @@ export const ended = (cycle: Cycle) => cycle.state.phase === 'closed' || cycle.s
  * Audit entry for an action, taken when the action is decided: `seq` is its place in the
  * workflow's order, and a row in Postgres keeps the state of its highest seq.
  */
-export function audit(cycle: Cycle, actor: string, action: string, ref: string | null, detail: unknown = {}): AuditEntry {
+export function audit(
+  cycle: Cycle,
+  actor: string,
+  action: string,
+  ref: string | null,
+  detail: unknown = {},
+): AuditEntry {
   cycle.state.recordSeq += 1;
   const { cycleId } = cycle.cfg;
-  return { key: `${cycleId}#${cycle.state.recordSeq}`, seq: cycle.state.recordSeq, at: iso(), cycleId, actor, action, ref, detail };
+  return {
+    key: `${cycleId}#${cycle.state.recordSeq}`,
+    seq: cycle.state.recordSeq,
+    at: iso(),
+    cycleId,
+    actor,
+    action,
+    ref,
+    detail,
+  };
 }
 
 /** A line of the decision history the status shows. */
@@ -54,7 +76,9 @@ export function decided(cycle: Cycle, actor: string, action: string, ref: string
 export async function writeCycleRow(cycle: Cycle, entry: AuditEntry, after: readonly string[] = []): Promise<void> {
   const { cycleId } = cycle.cfg;
   const { phase, frames, deadlines } = cycle.state;
-  await cycle.records.write([RECORD.cycle, ...after], () => write.recordPhase({ cycleId, phase, frames, deadlines, audit: entry }));
+  await cycle.records.write([RECORD.cycle, ...after], () =>
+    write.recordPhase({ cycleId, phase, frames, deadlines, audit: entry }),
+  );
   cycle.state.recordedPhase = phase;
 }
 
@@ -62,7 +86,13 @@ export async function writeCycleRow(cycle: Cycle, entry: AuditEntry, after: read
  * A cycle that is closed or cancelled stays so, whatever step was under way when it ended.
  * `after`: records whose writes so far must be in Postgres before the new phase is.
  */
-export async function setPhase(cycle: Cycle, phase: m.Phase, actor: string, why: string, after: readonly string[] = []): Promise<void> {
+export async function setPhase(
+  cycle: Cycle,
+  phase: m.Phase,
+  actor: string,
+  why: string,
+  after: readonly string[] = [],
+): Promise<void> {
   if (ended(cycle)) return;
   cycle.state.phase = phase;
   decided(cycle, actor, `phase ${phase}: ${why}`);

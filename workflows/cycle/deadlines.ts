@@ -12,7 +12,11 @@ export async function moveDeadline(cycle: Cycle, { actor, deadline, to }: Move):
   const { state } = cycle;
   if (deadline.startsWith('adoption:')) {
     const municipality = deadline.slice('adoption:'.length);
-    moveCouncilDeadline(cycle, state.adoptions.find((a) => a.municipality === municipality)!, to);
+    moveCouncilDeadline(
+      cycle,
+      state.adoptions.find((a) => a.municipality === municipality)!,
+      to,
+    );
   } else {
     const name = deadline as keyof m.Deadlines;
     const before = state.deadlines[name];
@@ -20,7 +24,8 @@ export async function moveDeadline(cycle: Cycle, { actor, deadline, to }: Move):
     clearOverdue(cycle, name);
     // During adoption the common deadline moves every council's that still runs on it.
     if (name === 'adoption' && state.phase === 'adoption') {
-      for (const pending of state.adoptions.filter((a) => a.decision === null && a.dueAt === before)) moveCouncilDeadline(cycle, pending, to);
+      for (const pending of state.adoptions.filter((a) => a.decision === null && a.dueAt === before))
+        moveCouncilDeadline(cycle, pending, to);
     }
   }
   cycle.deadlineVersion += 1;

@@ -16,12 +16,28 @@ export async function lockAllocations(cycle: Cycle, list: m.PriorityListState): 
   state.adoptedListVersion = list.version;
   const statuses = measureStatuses(state.measures, list.items);
   for (const measure of state.measures) measure.status = statuses[measure.id] ?? measure.status;
-  const refs = Object.entries(state.standing).map(([municipality, a]) => ({ municipality, round: a.round, decision: a.decision, caseNumber: a.caseNumber, decidedOn: a.decidedOn }));
-  const entry = audit(cycle, 'system', 'allocations:lock', `v${list.version}`, { caseNumber: list.meeting.caseNumber, adoptions: refs });
-  const shares = shareList(cfg, state, list.items);
-  await cycle.records.write([RECORD.allocations], () => writeBulk.recordAllocations({
-    cycleId: cfg.cycleId, version: list.version, shares, statuses, adoptionRefs: refs, audit: entry,
+  const refs = Object.entries(state.standing).map(([municipality, a]) => ({
+    municipality,
+    round: a.round,
+    decision: a.decision,
+    caseNumber: a.caseNumber,
+    decidedOn: a.decidedOn,
   }));
+  const entry = audit(cycle, 'system', 'allocations:lock', `v${list.version}`, {
+    caseNumber: list.meeting.caseNumber,
+    adoptions: refs,
+  });
+  const shares = shareList(cfg, state, list.items);
+  await cycle.records.write([RECORD.allocations], () =>
+    writeBulk.recordAllocations({
+      cycleId: cfg.cycleId,
+      version: list.version,
+      shares,
+      statuses,
+      adoptionRefs: refs,
+      audit: entry,
+    }),
+  );
   await setPhase(cycle, 'adopted', 'system', `all councils adopted; priority list ${list.version} is the binding plan`);
 }
 
@@ -35,24 +51,39 @@ export async function reportProgress(cycle: Cycle, { actor, report }: Progress):
   const reported = normalize(report.spent);
   for (const [year, amount] of Object.entries(reported)) spent[year] = addMoney(spent[year], amount);
   const entry = audit(cycle, actor.sub, 'measure:report', report.measureId, { id });
-  await cycle.records.write([RECORD.progress(id)], () => write.recordProgress({ cycleId: cfg.cycleId, id, ...report, spent: reported, reportedBy: actor.sub, audit: entry }));
+  await cycle.records.write([RECORD.progress(id)], () =>
+    write.recordProgress({ cycleId: cfg.cycleId, id, ...report, spent: reported, reportedBy: actor.sub, audit: entry }),
+  );
   return { id };
 }
 
-export async function reportIndicators(cycle: Cycle, { actor, indicators }: { actor: m.Actor; indicators: m.IndicatorInput }): Promise<{ count: number }> {
+export async function reportIndicators(
+  cycle: Cycle,
+  { actor, indicators }: { actor: m.Actor; indicators: m.IndicatorInput },
+): Promise<{ count: number }> {
   const entry = audit(cycle, actor.sub, 'indicators:report', String(indicators.year));
-  await cycle.records.write([RECORD.indicators], () => write.recordIndicators({ cycleId: cycle.cfg.cycleId, ...indicators, reportedBy: actor.sub, audit: entry }));
+  await cycle.records.write([RECORD.indicators], () =>
+    write.recordIndicators({ cycleId: cycle.cfg.cycleId, ...indicators, reportedBy: actor.sub, audit: entry }),
+  );
   return { count: indicators.values.length };
 }
 
 /** The year's balance per funder, carried over or released, then the cycle closed. */
-export async function closeYear(cycle: Cycle, { actor, carryOver }: { actor: m.Actor; carryOver: boolean }): Promise<m.CycleStatus> {
+export async function closeYear(
+  cycle: Cycle,
+  { actor, carryOver }: { actor: m.Actor; carryOver: boolean },
+): Promise<m.CycleStatus> {
   const { cfg, state } = cycle;
   state.yearEnd = yearEndFor(cfg, state, carryOver);
   const rows = state.yearEnd;
   const entry = audit(cycle, actor.sub, 'year:close', null, { carryOver });
   await cycle.records.write([RECORD.yearEnd], () => write.recordYearEnd({ cycleId: cfg.cycleId, rows, audit: entry }));
-  await setPhase(cycle, 'closed', actor.sub, carryOver ? 'year closed; unspent money carried over to the next year' : 'year closed; unspent money released');
+  await setPhase(
+    cycle,
+    'closed',
+    actor.sub,
+    carryOver ? 'year closed; unspent money carried over to the next year' : 'year closed; unspent money released',
+  );
   return statusOf(cfg, state);
 }
 

@@ -27,41 +27,101 @@ export function installHandlers(cycle: Cycle): void {
   });
 
   // proposals
-  onUpdate(cycle, m.submitMeasure, (a) => submitMeasure(cycle, a), (a) => rules.validateSubmit(cfg, state, a.actor, a.measure, now()));
-  onUpdate(cycle, m.editMeasure, (a) => editMeasure(cycle, a), (a) => rules.validateEdit(cfg, state, a.actor, a.measureId, a.measure, now()));
-  onUpdate(cycle, m.withdrawMeasure, (a) => withdrawMeasure(cycle, a), (a) => rules.validateWithdraw(state, a.actor, a.measureId, now()));
-  onUpdate(cycle, m.closeProposals, async ({ actor }) => {
-    await closeProposals(cycle, actor.sub, 'proposals closed early by an administrator');
-    return status();
-  }, ({ actor }) => rules.validateAdmin(state, actor, 'proposals', 'Closing proposals'));
-  onUpdate(cycle, m.moveDeadline, (a) => moveDeadline(cycle, a), (a) => rules.validateMoveDeadline(state, a.actor, a.deadline, a.to, now()));
+  onUpdate(
+    cycle,
+    m.submitMeasure,
+    (a) => submitMeasure(cycle, a),
+    (a) => rules.validateSubmit(cfg, state, a.actor, a.measure, now()),
+  );
+  onUpdate(
+    cycle,
+    m.editMeasure,
+    (a) => editMeasure(cycle, a),
+    (a) => rules.validateEdit(cfg, state, a.actor, a.measureId, a.measure, now()),
+  );
+  onUpdate(
+    cycle,
+    m.withdrawMeasure,
+    (a) => withdrawMeasure(cycle, a),
+    (a) => rules.validateWithdraw(state, a.actor, a.measureId, now()),
+  );
+  onUpdate(
+    cycle,
+    m.closeProposals,
+    async ({ actor }) => {
+      await closeProposals(cycle, actor.sub, 'proposals closed early by an administrator');
+      return status();
+    },
+    ({ actor }) => rules.validateAdmin(state, actor, 'proposals', 'Closing proposals'),
+  );
+  onUpdate(
+    cycle,
+    m.moveDeadline,
+    (a) => moveDeadline(cycle, a),
+    (a) => rules.validateMoveDeadline(state, a.actor, a.deadline, a.to, now()),
+  );
 
   // prioritisation
-  onUpdate(cycle, m.proposePriorityList, (a) => proposePriorityList(cycle, a), (a) => rules.validatePriorityList(cfg, state, a.actor, a.items, a.meeting));
-  onUpdate(cycle, m.castVote, (a) => castVote(cycle, a), (a) => rules.validateVote(cfg, state, a.actor, a.version, a.vote));
+  onUpdate(
+    cycle,
+    m.proposePriorityList,
+    (a) => proposePriorityList(cycle, a),
+    (a) => rules.validatePriorityList(cfg, state, a.actor, a.items, a.meeting),
+  );
+  onUpdate(
+    cycle,
+    m.castVote,
+    (a) => castVote(cycle, a),
+    (a) => rules.validateVote(cfg, state, a.actor, a.version, a.vote),
+  );
 
   // adoption
-  onUpdate(cycle, m.recordAdoption, (a) => recordAdoption(cycle, a), (a) => rules.validateAdoption(cfg, state, a.actor, a.adoption));
+  onUpdate(
+    cycle,
+    m.recordAdoption,
+    (a) => recordAdoption(cycle, a),
+    (a) => rules.validateAdoption(cfg, state, a.actor, a.adoption),
+  );
 
   // execution and year-end
-  onUpdate(cycle, m.reportProgress, (a) => reportProgress(cycle, a),
-    (a) => rules.validateProgress(cfg, state, a.actor, a.report, adoptedGrants(state)[a.report.measureId]));
-  onUpdate(cycle, m.reportIndicators, (a) => reportIndicators(cycle, a), (a) => rules.validateIndicators(cfg, state, a.actor, a.indicators));
-  onUpdate(cycle, m.closeCycle, (a) => closeYear(cycle, a), ({ actor }) => {
-    rules.validateAdmin(state, actor, 'adopted', 'Closing the year');
-    if (state.yearEnd !== null) throw rules.busy('The year is being closed');
-  });
+  onUpdate(
+    cycle,
+    m.reportProgress,
+    (a) => reportProgress(cycle, a),
+    (a) => rules.validateProgress(cfg, state, a.actor, a.report, adoptedGrants(state)[a.report.measureId]),
+  );
+  onUpdate(
+    cycle,
+    m.reportIndicators,
+    (a) => reportIndicators(cycle, a),
+    (a) => rules.validateIndicators(cfg, state, a.actor, a.indicators),
+  );
+  onUpdate(
+    cycle,
+    m.closeCycle,
+    (a) => closeYear(cycle, a),
+    ({ actor }) => {
+      rules.validateAdmin(state, actor, 'adopted', 'Closing the year');
+      if (state.yearEnd !== null) throw rules.busy('The year is being closed');
+    },
+  );
 
-  onUpdate(cycle, m.cancelCycle, async ({ actor, reason }) => {
-    cycle.cancelRequested = { actor, reason };
-    await setPhase(cycle, 'cancelled', actor.sub, reason);
-    return status();
-  }, ({ actor, reason }) => {
-    rules.validateAdmin(state, actor, null, 'Cancelling a cycle');
-    if (ended(cycle) || cancelled(cycle)) throw rules.phaseEnded(cancelled(cycle) ? 'cancelled' : state.phase);
-    // Both steps end in a decided state (the binding plan, the closed year) a cancel must not cut into.
-    if (state.phase === 'adoption' && state.adoptedListVersion !== null) throw rules.busy('The allocations are being locked as the binding plan');
-    if (state.yearEnd !== null) throw rules.busy('The year is being closed');
-    rules.checkReason(reason);
-  });
+  onUpdate(
+    cycle,
+    m.cancelCycle,
+    async ({ actor, reason }) => {
+      cycle.cancelRequested = { actor, reason };
+      await setPhase(cycle, 'cancelled', actor.sub, reason);
+      return status();
+    },
+    ({ actor, reason }) => {
+      rules.validateAdmin(state, actor, null, 'Cancelling a cycle');
+      if (ended(cycle) || cancelled(cycle)) throw rules.phaseEnded(cancelled(cycle) ? 'cancelled' : state.phase);
+      // Both steps end in a decided state (the binding plan, the closed year) a cancel must not cut into.
+      if (state.phase === 'adoption' && state.adoptedListVersion !== null)
+        throw rules.busy('The allocations are being locked as the binding plan');
+      if (state.yearEnd !== null) throw rules.busy('The year is being closed');
+      rules.checkReason(reason);
+    },
+  );
 }

@@ -22,7 +22,10 @@ function retire(list: m.PriorityListState, status: 'replaced' | 'rejected'): voi
 
 type ProposeList = { actor: m.Actor; items: m.PriorityItem[]; meeting: m.Meeting };
 
-export async function proposePriorityList(cycle: Cycle, { actor, items, meeting }: ProposeList): Promise<m.PriorityListState> {
+export async function proposePriorityList(
+  cycle: Cycle,
+  { actor, items, meeting }: ProposeList,
+): Promise<m.PriorityListState> {
   const { cfg, state } = cycle;
   const replaced = listUnderVote(state);
   if (replaced) retire(replaced, 'replaced');
@@ -35,13 +38,28 @@ export async function proposePriorityList(cycle: Cycle, { actor, items, meeting 
     status: 'voting',
   };
   state.lists.push(list);
-  decided(cycle, actor.sub, `priority list ${list.version} put to the vote${replaced ? `, replacing ${replaced.version}` : ''}`, meeting.caseNumber);
-  const entry = audit(cycle, actor.sub, 'priority-list:propose', `v${list.version}`, { caseNumber: meeting.caseNumber });
+  decided(
+    cycle,
+    actor.sub,
+    `priority list ${list.version} put to the vote${replaced ? `, replacing ${replaced.version}` : ''}`,
+    meeting.caseNumber,
+  );
+  const entry = audit(cycle, actor.sub, 'priority-list:propose', `v${list.version}`, {
+    caseNumber: meeting.caseNumber,
+  });
   const { items: written } = list;
   // The lists' writes run in order: a list's "replaced" never comes before the list itself.
-  await cycle.records.write([RECORD.lists], () => write.recordPriorityList({
-    cycleId: cfg.cycleId, version: list.version, items: written, meeting, proposedBy: actor.sub, replacedVersion: replaced?.version ?? null, audit: entry,
-  }));
+  await cycle.records.write([RECORD.lists], () =>
+    write.recordPriorityList({
+      cycleId: cfg.cycleId,
+      version: list.version,
+      items: written,
+      meeting,
+      proposedBy: actor.sub,
+      replacedVersion: replaced?.version ?? null,
+      audit: entry,
+    }),
+  );
   return list;
 }
 
@@ -55,10 +73,18 @@ export async function castVote(cycle: Cycle, { actor, version, vote }: Vote): Pr
   list.votes[vote] += 1;
   if (list.votes.approve >= majority(cfg)) list.status = 'adopted';
   else if (list.votes.reject >= majority(cfg)) retire(list, 'rejected');
-  if (list.status !== 'voting') decided(cycle, 'ipr', `priority list ${version} ${list.status} (${list.votes.approve} for, ${list.votes.reject} against)`, list.meeting.caseNumber);
+  if (list.status !== 'voting')
+    decided(
+      cycle,
+      'ipr',
+      `priority list ${version} ${list.status} (${list.votes.approve} for, ${list.votes.reject} against)`,
+      list.meeting.caseNumber,
+    );
   const entry = audit(cycle, actor.sub, `vote:${vote}`, `v${version}`);
   const listStatus = list.status;
-  await cycle.records.write([RECORD.lists], () => write.recordVote({ cycleId: cfg.cycleId, version, memberId: actor.sub, vote, listStatus, audit: entry }));
+  await cycle.records.write([RECORD.lists], () =>
+    write.recordVote({ cycleId: cfg.cycleId, version, memberId: actor.sub, vote, listStatus, audit: entry }),
+  );
   return { ...list, items };
 }
 
@@ -67,7 +93,11 @@ export async function prioritisation(cycle: Cycle): Promise<m.PriorityListState 
   const { state } = cycle;
   const adopted = () => state.lists.find((l) => l.status === 'adopted' && l.version > state.listInAdoption);
   for (;;) {
-    const inTime = await until(cycle, () => adopted() !== undefined || continueAsNewSuggested(), () => state.deadlines.ipr);
+    const inTime = await until(
+      cycle,
+      () => adopted() !== undefined || continueAsNewSuggested(),
+      () => state.deadlines.ipr,
+    );
     if (cancelled(cycle)) return null;
     const list = adopted();
     if (list) {
@@ -78,7 +108,10 @@ export async function prioritisation(cycle: Cycle): Promise<m.PriorityListState 
       flagOverdue(cycle, 'ipr');
       // ... until IPR decides, or the secretariat gives the meeting a new date.
       const version = cycle.deadlineVersion;
-      await condition(() => adopted() !== undefined || cancelled(cycle) || continueAsNewSuggested() || cycle.deadlineVersion !== version);
+      await condition(
+        () =>
+          adopted() !== undefined || cancelled(cycle) || continueAsNewSuggested() || cycle.deadlineVersion !== version,
+      );
     }
     if (!adopted() && !cancelled(cycle)) await continueAsNewIfSuggested(cycle);
   }

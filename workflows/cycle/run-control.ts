@@ -26,7 +26,10 @@ export const continueAsNewSuggested = () => workflowInfo().continueAsNewSuggeste
 
 /** An Update handler with its validator, refused while the run moves on. */
 export function onUpdate<Ret, Args extends unknown[]>(
-  cycle: Cycle, def: UpdateDefinition<Ret, Args>, handler: (...args: Args) => Promise<Ret>, validate?: (...args: Args) => void,
+  cycle: Cycle,
+  def: UpdateDefinition<Ret, Args>,
+  handler: (...args: Args) => Promise<Ret>,
+  validate?: (...args: Args) => void,
 ): void {
   setHandler(def, handler, {
     validator: (...args: Args) => {

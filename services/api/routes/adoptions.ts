@@ -12,7 +12,10 @@ export function adoptionApi(ctx: ApiContext): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   route(api, ctx, endpoints.recordAdoption, async ({ c, principal, params, body, operationId }) => {
     const adoption = { municipality: params.municipality, ...body };
-    return c.json(await updateCycle(ctx, params.cid, recordAdoption, { actor: actorOf(principal), adoption }, operationId), 201);
+    return c.json(
+      await updateCycle(ctx, params.cid, recordAdoption, { actor: actorOf(principal), adoption }, operationId),
+      201,
+    );
   });
   return api;
 }

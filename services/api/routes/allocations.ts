@@ -48,7 +48,8 @@ export function negotiate(accept: string | undefined): Format | null {
 }
 
 const etagMatches = (header: string | undefined, etags: string[]) =>
-  header !== undefined && header.split(',').some((t) => t.trim() === '*' || etags.includes(t.trim().replace(/^W\//, '')));
+  header !== undefined &&
+  header.split(',').some((t) => t.trim() === '*' || etags.includes(t.trim().replace(/^W\//, '')));
 
 /** True when Accept-Encoding takes gzip (by name or by *) with a quality above zero. */
 export function acceptsGzip(header: string | undefined): boolean {
@@ -62,7 +63,10 @@ const READS_ALL = ['finance', 'admin', 'ipr_member'] as const;
 /** The view this caller may read: all of it, or a clerk's own municipality's shares (core/allocations.ts forMunicipality). */
 function viewFor(principal: Principal, full: AllocationSnapshot): AllocationSnapshot {
   if (READS_ALL.some((r) => principal.roles.includes(r)) || !principal.municipality) return full;
-  return snapshotOf({ revision: `${full.version}:${principal.municipality}`, allocations: forMunicipality(full.allocations, principal.municipality) });
+  return snapshotOf({
+    revision: `${full.version}:${principal.municipality}`,
+    allocations: forMunicipality(full.allocations, principal.municipality),
+  });
 }
 
 /** The allocations resource as a sub-app of the API, mounted at {API_BASE} (services/api/app.ts). */
@@ -77,8 +81,13 @@ export function allocationApi(ctx: ApiContext): Hono<AppEnv> {
     // xlsx is a zip archive already; the text renderings go gzipped to clients that take it.
     const gzip = format !== 'xlsx' && acceptsGzip(c.req.header('accept-encoding'));
     const etag = snapshot.etag(format, gzip);
-    const headers: Record<string, string> = { etag, 'cache-control': 'private, no-cache', vary: 'Accept, Accept-Encoding, Authorization' };
-    if (etagMatches(c.req.header('if-none-match'), [snapshot.etag(format, false), snapshot.etag(format, true)])) return c.body(null, 304, headers);
+    const headers: Record<string, string> = {
+      etag,
+      'cache-control': 'private, no-cache',
+      vary: 'Accept, Accept-Encoding, Authorization',
+    };
+    if (etagMatches(c.req.header('if-none-match'), [snapshot.etag(format, false), snapshot.etag(format, true)]))
+      return c.body(null, 304, headers);
     if (gzip) headers['content-encoding'] = 'gzip';
     return send(c, snapshot, format, gzip, headers);
   });
@@ -86,10 +95,18 @@ export function allocationApi(ctx: ApiContext): Hono<AppEnv> {
 }
 
 /** A rendering of the allocations; CSV and XLSX as downloads. */
-export async function send(c: Context<AppEnv>, snapshot: AllocationSnapshot, format: Format, gzip = false, headers: Record<string, string> = {}): Promise<Response> {
+export async function send(
+  c: Context<AppEnv>,
+  snapshot: AllocationSnapshot,
+  format: Format,
+  gzip = false,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return c.body(await snapshot.body(format, gzip), 200, {
     ...headers,
     'content-type': CONTENT_TYPES[format],
-    ...(format === 'json' ? {} : { 'content-disposition': `attachment; filename="${exportFileName(snapshot.allocations.cycle, format)}"` }),
+    ...(format === 'json'
+      ? {}
+      : { 'content-disposition': `attachment; filename="${exportFileName(snapshot.allocations.cycle, format)}"` }),
   });
 }

@@ -15,9 +15,20 @@ import * as records from '../../../core/records.js';
 export function cycleApi(ctx: ApiContext): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   route(api, ctx, endpoints.listCycles, async ({ c, params }) => {
-    if (!(await records.partnership(ctx.sql, params.pid))) throw new Problem('notFound', `no partnership ${params.pid}`);
+    if (!(await records.partnership(ctx.sql, params.pid)))
+      throw new Problem('notFound', `no partnership ${params.pid}`);
     const cycles = await records.cyclesOf(ctx.sql, params.pid);
-    return c.json(cycles.map(({ id, partnership, year, phase, deadlines, startedAt, closedAt }) => ({ id, partnership, year, phase, deadlines, startedAt, closedAt })));
+    return c.json(
+      cycles.map(({ id, partnership, year, phase, deadlines, startedAt, closedAt }) => ({
+        id,
+        partnership,
+        year,
+        phase,
+        deadlines,
+        startedAt,
+        closedAt,
+      })),
+    );
   });
 
   route(api, ctx, endpoints.startCycle, async ({ c, principal, params, body, operationId }) => {
@@ -29,7 +40,9 @@ export function cycleApi(ctx: ApiContext): Hono<AppEnv> {
   route(api, ctx, endpoints.getCycle, async ({ c, params }) => c.json(await cycleStatus(ctx, params.cid)));
 
   route(api, ctx, endpoints.cancelCycle, async ({ c, principal, params, body, operationId }) =>
-    c.json(await updateCycle(ctx, params.cid, cancelCycle, { actor: actorOf(principal), reason: body.reason }, operationId)),
+    c.json(
+      await updateCycle(ctx, params.cid, cancelCycle, { actor: actorOf(principal), reason: body.reason }, operationId),
+    ),
   );
 
   route(api, ctx, endpoints.closeProposals, async ({ c, principal, params, operationId }) =>
@@ -38,7 +51,15 @@ export function cycleApi(ctx: ApiContext): Hono<AppEnv> {
 
   route(api, ctx, endpoints.moveDeadline, async ({ c, principal, params, body, operationId }) => {
     const deadline = body.deadline as keyof Deadlines | `adoption:${string}`;
-    return c.json(await updateCycle(ctx, params.cid, moveDeadline, { actor: actorOf(principal), deadline, to: body.to }, operationId));
+    return c.json(
+      await updateCycle(
+        ctx,
+        params.cid,
+        moveDeadline,
+        { actor: actorOf(principal), deadline, to: body.to },
+        operationId,
+      ),
+    );
   });
   return api;
 }

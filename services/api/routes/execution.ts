@@ -12,15 +12,35 @@ export function executionApi(ctx: ApiContext): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   route(api, ctx, endpoints.reportProgress, async ({ c, principal, params, body, operationId }) => {
     const report = { measureId: params.mid, ...body };
-    return c.json(await updateCycle(ctx, params.cid, reportProgress, { actor: actorOf(principal), report }, operationId), 201);
+    return c.json(
+      await updateCycle(ctx, params.cid, reportProgress, { actor: actorOf(principal), report }, operationId),
+      201,
+    );
   });
 
   route(api, ctx, endpoints.reportIndicators, async ({ c, principal, params, body, operationId }) =>
-    c.json(await updateCycle(ctx, params.cid, reportIndicators, { actor: actorOf(principal), indicators: body }, operationId), 201),
+    c.json(
+      await updateCycle(
+        ctx,
+        params.cid,
+        reportIndicators,
+        { actor: actorOf(principal), indicators: body },
+        operationId,
+      ),
+      201,
+    ),
   );
 
   route(api, ctx, endpoints.closeCycle, async ({ c, principal, params, body, operationId }) =>
-    c.json(await updateCycle(ctx, params.cid, closeCycle, { actor: actorOf(principal), carryOver: body.carryOver }, operationId)),
+    c.json(
+      await updateCycle(
+        ctx,
+        params.cid,
+        closeCycle,
+        { actor: actorOf(principal), carryOver: body.carryOver },
+        operationId,
+      ),
+    ),
   );
   return api;
 }

@@ -20,7 +20,13 @@ export function measureApi(ctx: ApiContext): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   route(api, ctx, endpoints.submitMeasure, async ({ c, principal, params, body, operationId }) => {
     // The Update returns once the workflow has written the measure, so the proposer's next read finds it.
-    const { id } = await updateCycle(ctx, params.cid, submitMeasure, { actor: actorOf(principal), measure: body }, operationId);
+    const { id } = await updateCycle(
+      ctx,
+      params.cid,
+      submitMeasure,
+      { actor: actorOf(principal), measure: body },
+      operationId,
+    );
     c.header('location', `/api/v1/cycles/${params.cid}/measures/${id}`);
     return c.json({ id }, 201);
   });
@@ -33,12 +39,24 @@ export function measureApi(ctx: ApiContext): Hono<AppEnv> {
   route(api, ctx, endpoints.getMeasure, async ({ c, params }) => c.json(await measure(ctx, params.cid, params.mid)));
 
   route(api, ctx, endpoints.editMeasure, async ({ c, principal, params, body, operationId }) => {
-    await updateCycle(ctx, params.cid, editMeasure, { actor: actorOf(principal), measureId: params.mid, measure: body }, operationId);
+    await updateCycle(
+      ctx,
+      params.cid,
+      editMeasure,
+      { actor: actorOf(principal), measureId: params.mid, measure: body },
+      operationId,
+    );
     return c.json(await measure(ctx, params.cid, params.mid));
   });
 
   route(api, ctx, endpoints.withdrawMeasure, async ({ c, principal, params, operationId }) => {
-    await updateCycle(ctx, params.cid, withdrawMeasure, { actor: actorOf(principal), measureId: params.mid }, operationId);
+    await updateCycle(
+      ctx,
+      params.cid,
+      withdrawMeasure,
+      { actor: actorOf(principal), measureId: params.mid },
+      operationId,
+    );
     return c.json(await measure(ctx, params.cid, params.mid));
   });
   return api;

@@ -20,12 +20,24 @@ export function prioritisationApi(ctx: ApiContext): Hono<AppEnv> {
   });
 
   route(api, ctx, endpoints.proposePriorityList, async ({ c, principal, params, body, operationId }) => {
-    const list = await updateCycle(ctx, params.cid, proposePriorityList, { actor: actorOf(principal), items: body.items, meeting: body.meeting }, operationId);
+    const list = await updateCycle(
+      ctx,
+      params.cid,
+      proposePriorityList,
+      { actor: actorOf(principal), items: body.items, meeting: body.meeting },
+      operationId,
+    );
     return c.json(list, 201);
   });
 
   route(api, ctx, endpoints.castVote, async ({ c, principal, params, body, operationId }) => {
-    const list = await updateCycle(ctx, params.cid, castVote, { actor: actorOf(principal), version: params.version, vote: body.vote }, operationId);
+    const list = await updateCycle(
+      ctx,
+      params.cid,
+      castVote,
+      { actor: actorOf(principal), version: params.version, vote: body.vote },
+      operationId,
+    );
     return c.json(list, 201);
   });
   return api;
