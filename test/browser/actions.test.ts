@@ -12,8 +12,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { signLocalToken, type TokenClaims } from '../../services/api/auth.js';
-import { expectNoAxeViolations, launchBrowser, newContext, signInAs, tabTo, web } from '../support/browser.js';
+import { api, expectNoAxeViolations, launchBrowser, newContext, signInAs, tabTo, web } from '../support/browser.js';
+import type { Who } from '../support/browser.js';
 import { freshYear } from '../support/stack.js';
 
 const PID = 'lillehammer-regionen';
@@ -21,27 +21,7 @@ const SECTION = { partnership: 'Lillehammer-regionen' };
 const MUNICIPALITIES = ['3405', '3440', '3441'];
 const NBSP = /[\u00a0\u202f]/g;
 
-type Who = Partial<TokenClaims> & Pick<TokenClaims, 'roles'>;
 const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
-
-async function api(method: string, path: string, claims: Who, body?: unknown): Promise<Record<string, unknown>> {
-  const token = await signLocalToken(
-    new TextEncoder().encode(web().jwtSecret),
-    { sub: claims.roles[0]!, name: 'Test', partnership: PID, ...claims },
-    '1h',
-  );
-  const res = await fetch(`${web().baseUrl}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
 
 async function phaseIs(cid: string, phase: string): Promise<void> {
   for (let i = 0; i < 300; i++) {

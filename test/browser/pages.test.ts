@@ -10,8 +10,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { signLocalToken, type TokenClaims } from '../../services/api/auth.js';
-import { expectNoAxeViolations, launchBrowser, newContext, signInAs, web } from '../support/browser.js';
+import type { TokenClaims } from '../../services/api/auth.js';
+import { api, expectNoAxeViolations, launchBrowser, newContext, signInAs } from '../support/browser.js';
+import type { Who } from '../support/browser.js';
 import { freshYear } from '../support/stack.js';
 
 const PID = 'lillehammer-regionen';
@@ -24,26 +25,6 @@ let adopted: number;
 let voting: number;
 let awaitingOyer: number;
 
-async function api(method: string, path: string, claims: Who, body?: unknown): Promise<Record<string, unknown>> {
-  const token = await signLocalToken(
-    new TextEncoder().encode(web().jwtSecret),
-    { sub: claims.roles[0]!, name: 'Test', partnership: PID, ...claims },
-    '1h',
-  );
-  const res = await fetch(`${web().baseUrl}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
-type Who = Partial<TokenClaims> & Pick<TokenClaims, 'roles'>;
 const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
 const PROPOSER: Who = { sub: 'proposer-1-lillehammer-regionen', roles: ['proposer'] };
 const member = (sub: string) => ({ sub, roles: ['ipr_member'] as TokenClaims['roles'] });
