@@ -303,12 +303,6 @@ export function measureFormPages(web: Hono<WebEnv>, ctx: WebContext): void {
       'Forslag er stengt',
       `Forslag til ${cycleTitle(cycle)} kan ikke sendes inn eller endres nå: fristen er ute eller syklusen er i en annen fase.`,
     );
-  const crumbs = (cycle: CycleRecord, label: string) => [
-    { label: 'Mine oppgaver', href: '/' },
-    { label: 'Mine tiltak', href: '/mine-tiltak' },
-    { label },
-  ];
-
   web.get(
     '/sykluser/:cid/tiltak/nytt',
     signedIn(async (c, person) => {
@@ -339,61 +333,26 @@ export function measureFormPages(web: Hono<WebEnv>, ctx: WebContext): void {
       if (!mayPropose(person))
         throw new Problem('forbidden', 'Tiltak meldes inn av forslagsstillere og administratorer.');
       const cycle = await cycleOf(ctx, c, person);
-      const values = await readForm(c);
-      const title = `Nytt tiltak – ${cycleTitle(cycle)}`;
-      const plan = await planOf(ctx, cycle);
-      const again = (errors: FormError[], refusal?: string, status = 422) =>
-        render(
-          c,
-          title,
-          form(c, {
-            cycle,
-            plan,
-            values,
-            errors,
-            action: c.req.path,
-            submitLabel: 'Send inn tiltaket',
-            ...(refusal ? { refusal } : {}),
-          }),
-          { status, breadcrumbs: crumbs(cycle, 'Nytt tiltak') },
-        );
-      const key = postedKey(values);
-      if (!key) return again([], 'Skjemaet manglet sin engangsnøkkel. Send det på nytt fra denne siden.', 400);
-      const years = planYears(cycle);
-      const read = measureFromForm(values, years);
-      if ('errors' in read) return again(read.errors);
-      try {
-        // The Update returns once the workflow has written the measure, so the receipt below finds it.
-        const { id } = await updateCycleOnce(
-          ctx,
-          cycle.id,
-          submitMeasure,
-          { actor: actorOf(person), measure: read.measure },
-          updateIdFor(person.sub, 'submitMeasure', key),
-        );
-        // The receipt says what is recorded, not what this post said: a form posted again is answered with the first post's Update.
-        const shown = (await recordedMeasure(ctx, cycle, id)) ?? read.measure;
-        return render(
-          c,
-          'Tiltaket er sendt inn',
-          measureReceipt(`«${shown.title}» er sendt inn til ${cycleTitle(cycle)}.`, cycle, id, shown),
-          { breadcrumbs: crumbs(cycle, 'Kvittering') },
-        );
-      } catch (err) {
-        if (!isRefusal(err)) throw err;
-        if (err.kind === 'invalidInput' && err.errors?.length) {
-          return again(
-            formErrors(
-              err.errors,
-              fieldOf(years),
-              messageFor(years),
-              fieldOrder(years, cofundingRows(values)),
-              'title',
-            ),
+      return postMeasure(
+        ctx,
+        c,
+        { cycle, title: `Nytt tiltak – ${cycleTitle(cycle)}`, submitLabel: 'Send inn tiltaket', crumb: 'Nytt tiltak' },
+        async (measure, key) => {
+          // The Update returns once the workflow has written the measure, so the receipt below finds it.
+          const { id } = await updateCycleOnce(
+            ctx,
+            cycle.id,
+            submitMeasure,
+            { actor: actorOf(person), measure },
+            updateIdFor(person.sub, 'submitMeasure', key),
           );
-        }
-        return again([], refusalReason(err, REFUSED), err.status);
-      }
+          return {
+            id,
+            heading: 'Tiltaket er sendt inn',
+            said: (title) => `«${title}» er sendt inn til ${cycleTitle(cycle)}.`,
+          };
+        },
+      );
     }),
   );
 
@@ -428,56 +387,83 @@ export function measureFormPages(web: Hono<WebEnv>, ctx: WebContext): void {
     signedIn(async (c, person) => {
       const cycle = await cycleOf(ctx, c, person);
       const m = await ownMeasure(ctx, cycle, person, c.req.param('mid') ?? '');
-      const values = await readForm(c);
-      const plan = await planOf(ctx, cycle);
-      const title = `Endre «${m.title}»`;
-      const again = (errors: FormError[], refusal?: string, status = 422) =>
-        render(
-          c,
-          title,
-          form(c, {
-            cycle,
-            plan,
-            values,
-            errors,
-            action: c.req.path,
-            submitLabel: 'Lagre endringene',
-            ...(refusal ? { refusal } : {}),
-          }),
-          { status, breadcrumbs: crumbs(cycle, 'Endre tiltak') },
-        );
-      const key = postedKey(values);
-      if (!key) return again([], 'Skjemaet manglet sin engangsnøkkel. Send det på nytt fra denne siden.', 400);
-      const years = planYears(cycle);
-      const read = measureFromForm(values, years);
-      if ('errors' in read) return again(read.errors);
-      try {
-        await updateCycleOnce(
-          ctx,
-          cycle.id,
-          editMeasure,
-          { actor: actorOf(person), measureId: m.id, measure: read.measure },
-          updateIdFor(person.sub, `editMeasure-${m.id}`, key),
-        );
-        const shown = (await recordedMeasure(ctx, cycle, m.id)) ?? read.measure;
-        return render(c, 'Endringene er lagret', measureReceipt(`«${shown.title}» er endret.`, cycle, m.id, shown), {
-          breadcrumbs: crumbs(cycle, 'Kvittering'),
-        });
-      } catch (err) {
-        if (!isRefusal(err)) throw err;
-        if (err.kind === 'invalidInput' && err.errors?.length) {
-          return again(
-            formErrors(
-              err.errors,
-              fieldOf(years),
-              messageFor(years),
-              fieldOrder(years, cofundingRows(values)),
-              'title',
-            ),
+      return postMeasure(
+        ctx,
+        c,
+        { cycle, title: `Endre «${m.title}»`, submitLabel: 'Lagre endringene', crumb: 'Endre tiltak' },
+        async (measure, key) => {
+          await updateCycleOnce(
+            ctx,
+            cycle.id,
+            editMeasure,
+            { actor: actorOf(person), measureId: m.id, measure },
+            updateIdFor(person.sub, `editMeasure-${m.id}`, key),
           );
-        }
-        return again([], refusalReason(err, REFUSED), err.status);
-      }
+          return { id: m.id, heading: 'Endringene er lagret', said: (title) => `«${title}» er endret.` };
+        },
+      );
     }),
   );
+}
+
+/** The breadcrumbs of the measure pages (the same for every cycle). */
+const crumbs = (_cycle: CycleRecord, label: string) => [
+  { label: 'Mine oppgaver', href: '/' },
+  { label: 'Mine tiltak', href: '/mine-tiltak' },
+  { label },
+];
+
+/**
+ * A posted measure form, new or edited: the one-time key and the fields read as the API reads
+ * them, then `send` (the Update), then the receipt of what is recorded; a refusal or a field in
+ * error shows the form again with what was typed. The receipt says what is recorded, not what this
+ * post said: a form posted again is answered with the first post's Update.
+ */
+async function postMeasure(
+  ctx: WebContext,
+  c: PageContext,
+  page: { cycle: CycleRecord; title: string; submitLabel: string; crumb: string },
+  send: (
+    measure: MeasureInput,
+    key: string,
+  ) => Promise<{ id: string; heading: string; said: (title: string) => string }>,
+): Promise<Response> {
+  const { cycle } = page;
+  const values = await readForm(c);
+  const plan = await planOf(ctx, cycle);
+  const again = (errors: FormError[], refusal?: string, status = 422) =>
+    render(
+      c,
+      page.title,
+      form(c, {
+        cycle,
+        plan,
+        values,
+        errors,
+        action: c.req.path,
+        submitLabel: page.submitLabel,
+        ...(refusal ? { refusal } : {}),
+      }),
+      { status, breadcrumbs: crumbs(cycle, page.crumb) },
+    );
+  const key = postedKey(values);
+  if (!key) return again([], 'Skjemaet manglet sin engangsnøkkel. Send det på nytt fra denne siden.', 400);
+  const years = planYears(cycle);
+  const read = measureFromForm(values, years);
+  if ('errors' in read) return again(read.errors);
+  try {
+    const { id, heading, said } = await send(read.measure, key);
+    const shown = (await recordedMeasure(ctx, cycle, id)) ?? read.measure;
+    return render(c, heading, measureReceipt(said(shown.title), cycle, id, shown), {
+      breadcrumbs: crumbs(cycle, 'Kvittering'),
+    });
+  } catch (err) {
+    if (!isRefusal(err)) throw err;
+    if (err.kind === 'invalidInput' && err.errors?.length) {
+      return again(
+        formErrors(err.errors, fieldOf(years), messageFor(years), fieldOrder(years, cofundingRows(values)), 'title'),
+      );
+    }
+    return again([], refusalReason(err, REFUSED), err.status);
+  }
 }
