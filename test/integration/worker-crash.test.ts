@@ -205,6 +205,13 @@ async function killedDuring(
     await second.next('ready');
     await driving;
     await untilAdopted(cycle.workflowId);
+    // Postgres has the phase once the activity committed; the workflow records it when the (retried)
+    // activity's completion reaches it, a moment later.
+    await poll(
+      () => cycle.query(m.getStatus),
+      (st) => st.phase === 'adopted',
+      `${cycle.workflowId} adopted in the workflow`,
+    );
     expect((await cycle.query(m.getStatus)).phase).toBe('adopted');
 
     const records = await recordsOf(cycle.workflowId, year);
