@@ -41,11 +41,13 @@ export async function measureProgress(ctx: WebContext, cycle: CycleRecord): Prom
   // Before the year is adopted the snapshot's figures rest on no adopted list: nothing is granted yet.
   if (!snapshot || snapshot.allocations.basis.status !== 'adopted') return [];
   const byId = new Map(measures.map((m) => [m.id, m]));
+  const reportsOf = new Map<string, ProgressReportRecord[]>();
+  for (const r of reports) reportsOf.set(r.measureId, [...(reportsOf.get(r.measureId) ?? []), r]);
   return snapshot.allocations.measures.flatMap((a) => {
     const measure = byId.get(a.id);
     const grants = Object.fromEntries(Object.entries(a.grants).filter(([, g]) => !parseMoney(g).isZero()));
     if (!measure || Object.keys(grants).length === 0) return [];
-    const own = reports.filter((r) => r.measureId === a.id);
+    const own = reportsOf.get(a.id) ?? [];
     const sums = spentSoFar(own);
     const spent = Object.fromEntries(Object.keys(grants).map((y) => [y, sums[y] ?? '0.00']));
     const remaining = Object.fromEntries(

@@ -184,7 +184,7 @@ describe('execution in the browser', () => {
     const alt = (await section.getByRole('img').getAttribute('aria-labelledby')) ?? '';
     const altText = ((await page.locator(`#${alt}`).textContent()) ?? '').replace(SPACES, ' ');
     expect(altText).toBe(
-      `Linjediagram for Innenforskap i Lillehammer-regionen.: registrert 85,1 % i ${year - 1}, 86,2 % i ${year}; utgangspunkt i planen 83,6 % i 2023; mål i planen over 88 % innen 2030.`,
+      `Linjediagram for Innenforskap i Lillehammer-regionen: registrert 85,1 % i ${year - 1}, 86,2 % i ${year}; utgangspunkt i planen 83,6 % i 2023; mål i planen over 88 % innen 2030.`,
     );
     const rows = (await section.locator('table tbody tr').allInnerTexts()).map((r) =>
       r.replace(SPACES, ' ').split('\t'),

@@ -183,7 +183,7 @@ describe('the chart of an indicator year by year', () => {
   it('states the values, the baseline and the target in its text alternative and table', async () => {
     const chart = lineChart('i6', series);
     expect(chart.alt.replace(/\u00a0/g, ' ')).toBe(
-      'Linjediagram for Innenforskap i Lillehammer-regionen.: registrert 85,1 % i 2026, 86,2 % i 2027; utgangspunkt i planen 83,6 % i 2023; mål i planen over 88 % innen 2030.',
+      'Linjediagram for Innenforskap i Lillehammer-regionen: registrert 85,1 % i 2026, 86,2 % i 2027; utgangspunkt i planen 83,6 % i 2023; mål i planen over 88 % innen 2030.',
     );
     expect(cells(await str(chart.table)).slice(1)).toEqual([
       ['2023', '83,6 %', 'Utgangspunkt i planen'],

@@ -41,7 +41,9 @@ function niceStep(span: number): number {
 
 const decimalsOf = (step: number) => Math.max(0, (String(Number(step.toPrecision(6))).split('.')[1] ?? '').length);
 
-export function lineChart(id: string, s: IndicatorSeries): Chart {
+export function lineChart(id: string, series: IndicatorSeries): Chart {
+  // The plan's titles end with a full stop; the chart's sentences and caption go on after the name.
+  const s = { ...series, title: series.title.replace(/\.$/, '') };
   const values = [...s.values].sort((a, b) => a.year - b.year);
   const marks = [s.baseline, s.target].filter((m): m is PlanMark => m !== null);
   const years = [...values.map((v) => v.year), ...marks.map((m) => m.year)];
@@ -85,7 +87,8 @@ ${rows.length ? rows.map((r) => html`<tr><th scope="row">${r.year}</th><td class
   const ticks: number[] = [];
   for (let t = v0; t <= v1 + step / 2; t += step) ticks.push(Number(t.toFixed(decimalsOf(step))));
   const yearTicks: number[] = [];
-  const every = y1 - y0 > 12 ? 2 : 1;
+  // About eight year labels at most, so they never run into each other.
+  const every = Math.max(1, Math.ceil((y1 - y0) / 8));
   for (let t = y0; t <= y1; t += every) yearTicks.push(t);
 
   const grid = html`${ticks.map(

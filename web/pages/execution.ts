@@ -63,7 +63,7 @@ function measureSection(
   nameOf: (s: string) => string,
 ): Html {
   const canReport = cycle.phase === 'adopted' && mayReport(person, p.measure);
-  return html`<section aria-labelledby="tiltak-${i}">
+  return html`<section class="execution-part" aria-labelledby="tiltak-${i}">
 <h3 class="ds-heading" data-size="sm" id="tiltak-${i}">${p.measure.title}</h3>
 <dl class="facts"><dt>Ansvarlig</dt><dd>${p.measure.responsible}</dd><dt>Meldt inn av</dt><dd>${nameOf(p.measure.proposedBy)}</dd></dl>
 ${moneyTable(p, `penger-${i}`)}

@@ -109,21 +109,27 @@ async function planOf(ctx: WebContext, cycle: CycleRecord): Promise<PlanIndicato
 
 function indicatorSection(i: PlanIndicator, values: IndicatorValueRecord[]): Html {
   const own = values.filter((v) => v.indicator === i.id);
-  const chart = lineChart(`indikator-${i.id}`, {
-    title: i.title,
-    unit: i.unit,
-    values: own.map((v) => ({ year: v.year, value: v.value })),
-    baseline: i.baseline,
-    target: i.target,
-  });
-  return html`<section aria-labelledby="indikator-${i.id}-navn">
+  // A chart needs a number: with no value registered and a plan that states no level, a sentence says so.
+  const figures =
+    own.length || i.baseline || i.target
+      ? chartBlock(
+          lineChart(`indikator-${i.id}`, {
+            title: i.title,
+            unit: i.unit,
+            values: own.map((v) => ({ year: v.year, value: v.value })),
+            baseline: i.baseline,
+            target: i.target,
+          }),
+        )
+      : html`<p class="ds-paragraph">Ingen verdier er registrert ennå, og planen oppgir utgangspunkt og mål i ord, ikke som tall.</p>`;
+  return html`<section class="execution-part" aria-labelledby="indikator-${i.id}-navn">
 <h3 class="ds-heading" data-size="sm" id="indikator-${i.id}-navn">Indikator ${i.id}: ${i.title}</h3>
 <dl class="facts">
   <dt>Utgangspunkt</dt><dd>${i.baselineText ?? 'Ikke oppgitt i planen'}</dd>
   <dt>Mål</dt><dd>${i.targetText ?? 'Ikke oppgitt i planen'}</dd>
   <dt>Enhet</dt><dd>${i.unit === '%' ? 'Prosent' : 'Antall eller tall uten enhet'}</dd>
 </dl>
-${chartBlock(chart)}
+${figures}
 </section>`;
 }
 
