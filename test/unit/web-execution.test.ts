@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { referencePlans } from '../../schema/reference/plans.js';
+import { FILL, INK, TARGET } from '../../web/charts/chart-figure.js';
 import { lineChart } from '../../web/charts/line.js';
 import { spentChart } from '../../web/charts/spent.js';
 import { formatDecimal, parseDecimalInput } from '../../web/decimal.js';
@@ -159,8 +160,8 @@ describe('the chart of money spent against grants', () => {
   it('draws grants to one scale, with what was spent inside its grant', async () => {
     const svg = await str(spentChart('brukt', 2027, rows).svg);
     const widths = [...svg.matchAll(/<rect x="1" y="\d+" width="([\d.]+)"/g)].map((m) => Number(m[1]));
-    // grant 1, spent 1, grant 2, spent 2: the larger grant is the full bar, the smaller a fifth of it
-    expect(widths).toEqual([72, 45, 360, 0]);
+    // grant 1, spent 1, grant 2, spent 2: the larger grant is the full bar, the smaller a fifth of it (316 units the full bar)
+    expect(widths).toEqual([63.2, 39.5, 316, 0]);
   });
 
   it('says so when nothing was granted for the year', () => {
@@ -209,5 +210,29 @@ describe('the chart of an indicator year by year', () => {
     const chart = lineChart('i8', { title: 'Reiseliv', unit: '', values: [], baseline: null, target: null });
     expect(chart.alt).toBe('Linjediagram for Reiseliv: ingen verdier registrert ennå.');
     expect(await str(chart.table)).toContain('Ingen tall ennå.');
+  });
+});
+
+describe('the charts’ inks', () => {
+  /** WCAG 2.1's contrast ratio of a colour against white. */
+  const contrastOnWhite = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => {
+      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+  };
+
+  it.each([
+    ['INK', INK],
+    ['FILL', FILL],
+    ['TARGET', TARGET],
+  ])('%s has contrast of 3:1 or more on white', (_, colour) => {
+    expect(contrastOnWhite(colour)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('no style attribute in a chart (the CSP allows none)', async () => {
+    const svg = await str(spentChart('b', 2027, [{ title: 'A', granted: '1.00', spent: '0.50' }]).svg);
+    expect(svg).not.toMatch(/\sstyle=/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * What every chart of the execution pages shares (web/charts/spent.ts, line.ts): the SVG as one
  * image for assistive technology (role="img", named by its <title>, which states the figures),
- * drawn to scale by its viewBox so it shrinks with a 320 px screen, and its data table right after
+ * drawn at its own size and shrunk to scale on a narrower screen (web/assets/app.css), drawn narrow
+ * enough to stay legible at 320 px, and its data table right after
  * it, so the figures can be read, copied and compared without the picture. The inks: dark on
  * white, each with contrast of 3:1 or more against the white ground and against each other's
  * fills, and never colour alone: outline against fill, solid against dashed, circle against square.
@@ -28,7 +29,7 @@ export interface Chart {
 
 /** The picture with its name, and the table beside it. */
 export function chartFigure(id: string, width: number, height: number, alt: string, body: Html, table: Html): Chart {
-  const svg = html`<svg class="chart" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-labelledby="${id}-tittel" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="14" fill="${INK}">
+  const svg = html`<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-tittel" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="14" fill="${INK}">
 <title id="${id}-tittel">${alt}</title>
 ${body}
 </svg>`;

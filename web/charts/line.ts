@@ -19,10 +19,10 @@ export interface IndicatorSeries {
   target: PlanMark | null;
 }
 
-const W = 560;
-const H = 320;
-const LEFT = 72;
-const RIGHT = 24;
+const W = 420;
+const H = 280;
+const LEFT = 64;
+const RIGHT = 16;
 const TOP = 56;
 const BOTTOM = 40;
 
@@ -87,9 +87,10 @@ ${rows.length ? rows.map((r) => html`<tr><th scope="row">${r.year}</th><td class
   const ticks: number[] = [];
   for (let t = v0; t <= v1 + step / 2; t += step) ticks.push(Number(t.toFixed(decimalsOf(step))));
   const yearTicks: number[] = [];
-  // About eight year labels at most, so they never run into each other.
-  const every = Math.max(1, Math.ceil((y1 - y0) / 8));
-  for (let t = y0; t <= y1; t += every) yearTicks.push(t);
+  // About six year labels at most, so they never run into each other.
+  const every = Math.max(1, Math.ceil((y1 - y0) / 6));
+  // Counted back from the last year, so the target's year always has its label.
+  for (let t = y1; t >= y0; t -= every) yearTicks.unshift(t);
 
   const grid = html`${ticks.map(
     (t) =>
@@ -99,8 +100,8 @@ ${rows.length ? rows.map((r) => html`<tr><th scope="row">${r.year}</th><td class
 ${yearTicks.map((t) => html`<text x="${fix(x(t))}" y="${H - BOTTOM + 22}" text-anchor="middle" font-size="13">${t}</text>`)}`;
 
   const legend = html`<line x1="0" x2="24" y1="14" y2="14" stroke="${FILL}" stroke-width="3"/><circle cx="12" cy="14" r="5" fill="${FILL}"/><text x="32" y="19">Registrert</text>
-<rect x="128" y="9" width="10" height="10" fill="${INK}"/><text x="146" y="19">Utgangspunkt</text>
-<line x1="270" x2="300" y1="14" y2="14" stroke="${TARGET}" stroke-width="3" stroke-dasharray="8 4"/><text x="308" y="19">Mål</text>`;
+<rect x="118" y="9" width="10" height="10" fill="${INK}"/><text x="134" y="19">Utgangspunkt</text>
+<line x1="248" x2="278" y1="14" y2="14" stroke="${TARGET}" stroke-width="3" stroke-dasharray="8 4"/><text x="286" y="19">Mål</text>`;
 
   const target = s.target
     ? html`<line x1="${LEFT}" x2="${fix(x(s.target.year))}" y1="${fix(y(Number(s.target.value)))}" y2="${fix(y(Number(s.target.value)))}" stroke="${TARGET}" stroke-width="3" stroke-dasharray="8 4"/>

@@ -21,8 +21,8 @@ export interface SpentRow {
   spent: string;
 }
 
-const WIDTH = 480;
-const BAR = 360;
+const WIDTH = 320;
+const BAR = 316;
 const ROW = 64;
 const TOP = 40;
 
@@ -51,15 +51,15 @@ export function spentChart(id: string, year: number, rows: SpentRow[]): Chart {
 
   const legend = html`<rect x="0" y="6" width="20" height="14" fill="#ffffff" stroke="${INK}" stroke-width="2"/>
 <text x="28" y="18">Tildelt ${year}</text>
-<rect x="150" y="6" width="20" height="14" fill="${FILL}"/>
-<text x="178" y="18">Brukt så langt</text>`;
+<rect x="140" y="6" width="20" height="14" fill="${FILL}"/>
+<text x="168" y="18">Brukt så langt</text>`;
   const bars = parsed.map((r, i) => {
     const y = TOP + i * ROW;
     return html`<g>
-<text x="0" y="${y + 12}" font-weight="600">${cut(r.title, 52)}</text>
+<text x="0" y="${y + 12}" font-weight="600">${cut(r.title, 36)}</text>
 <rect x="1" y="${y + 18}" width="${Math.max(length(r.g), 1)}" height="20" fill="#ffffff" stroke="${INK}" stroke-width="2"/>
 <rect x="1" y="${y + 22}" width="${length(r.s)}" height="12" fill="${FILL}"/>
-<text x="0" y="${y + 54}" font-size="13">${formatNok(r.spent)} av ${formatNok(r.granted)} (${spentShare(r.s, r.g)})</text>
+<text x="0" y="${y + 54}" font-size="12">${formatNok(r.spent)} av ${formatNok(r.granted)} (${spentShare(r.s, r.g)})</text>
 </g>`;
   });
   const body: Html = html`${legend}${bars}`;
