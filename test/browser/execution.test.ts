@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, expectNoAxeViolations, launchBrowser, newContext, signInAs, tabTo } from '../support/browser.js';
-import { ADMIN, PROPOSER_2, adoptedThroughApi } from '../support/api-cycle.js';
+import { ADMIN, PROPOSER_2, adoptedThroughApi, proposedThroughApi, startedThroughApi } from '../support/api-cycle.js';
 import { freshYear, sql } from '../support/stack.js';
 
 const SECTION = { partnership: 'Lillehammer-regionen' };
@@ -141,6 +141,22 @@ describe('execution in the browser', () => {
     expect(await again.text()).toContain('Rapporten er registrert');
     expect(await reportCount()).toBe(2);
     expect((await text(page, 'main')).replace(SPACES, ' ')).toContain('Brukt 126 000,50 kr av 200 000,00 kr');
+  });
+
+  it('before the year is adopted there is nothing to report on, and the pages say so in Norwegian', async () => {
+    const early = await freshYear(0);
+    const earlyCid = await startedThroughApi(early);
+    const [mid] = await proposedThroughApi(earlyCid, early, [
+      { title: 'Forslag under arbeid', amount: '50000.00', strategies: ['1.1'] },
+    ]);
+    const page = await personPage('Næringsrådgiver, Lillehammer-regionen');
+    await page.goto(`/sykluser/${earlyCid}/gjennomforing`);
+    expect(await text(page, 'main')).toContain(`Gjennomføringen begynner når planen for ${early} er vedtatt.`);
+    await checkPage(page);
+    const res = await page.goto(`/sykluser/${earlyCid}/tiltak/${mid}/rapport`);
+    expect(res?.status()).toBe(409);
+    expect(await text(page, 'main')).toContain('Det rapporteres på tiltak mens planen er vedtatt');
+    await checkPage(page);
   });
 
   it('someone else’s measure and a clerk get 403', async () => {

@@ -32,11 +32,8 @@ export interface PlannedMeasure {
   by?: Who;
 }
 
-/** The adopted cycle's id and its measures' ids, in the order given. */
-export async function adoptedThroughApi(
-  year: number,
-  measures: PlannedMeasure[],
-): Promise<{ cid: string; ids: string[] }> {
+/** A cycle for Y started by the administrator, proposals open; its id. */
+export async function startedThroughApi(year: number): Promise<string> {
   const years = [0, 1, 2, 3].map((i) => String(year + i));
   const frames = Object.fromEntries(
     ['county', ...MUNICIPALITIES].map((f) => [
@@ -50,7 +47,11 @@ export async function adoptedThroughApi(
     frames,
     deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) },
   });
-  const cid = `${PID}-${year}`;
+  return `${PID}-${year}`;
+}
+
+/** The measures proposed, each by its proposer (PROPOSER unless `by`); their ids in the order given. */
+export async function proposedThroughApi(cid: string, year: number, measures: PlannedMeasure[]): Promise<string[]> {
   const ids: string[] = [];
   for (const { title, amount, strategies, by } of measures) {
     const { id } = await api('POST', `/cycles/${cid}/measures`, by ?? PROPOSER, {
@@ -63,6 +64,16 @@ export async function adoptedThroughApi(
     });
     ids.push(String(id));
   }
+  return ids;
+}
+
+/** The adopted cycle's id and its measures' ids, in the order given. */
+export async function adoptedThroughApi(
+  year: number,
+  measures: PlannedMeasure[],
+): Promise<{ cid: string; ids: string[] }> {
+  const cid = await startedThroughApi(year);
+  const ids = await proposedThroughApi(cid, year, measures);
   await api('POST', `/cycles/${cid}/proposals/close`, ADMIN);
   await phaseIs(cid, 'prioritisation');
   const { items } = await api('GET', `/cycles/${cid}/recommendation`, ADMIN);
