@@ -164,6 +164,24 @@ describe('the chart of money spent against grants', () => {
     expect(widths).toEqual([63.2, 39.5, 316, 0]);
   });
 
+  it('draws the largest grants only when there are more than it draws, and says so; the table keeps every measure', async () => {
+    const many = [
+      { title: 'Liten', granted: '10.00', spent: '0.00' },
+      { title: 'Stor', granted: '300.00', spent: '100.00' },
+      { title: 'Middels', granted: '200.00', spent: '0.00' },
+    ];
+    const chart = spentChart('brukt', 2027, many, 2);
+    expect(chart.alt).toMatch(
+      /^Stolpediagram over brukte midler mot tildelt i 2027, de 2 største tildelingene av 3: Stor: .*; Middels: /,
+    );
+    expect(chart.alt).not.toContain('Liten');
+    expect(
+      cells(await str(chart.table))
+        .slice(1)
+        .map((r) => r[0]),
+    ).toEqual(['Liten', 'Stor', 'Middels']);
+  });
+
   it('says so when nothing was granted for the year', () => {
     expect(spentChart('brukt', 2027, []).alt).toMatch(/ingen tiltak har fått tildelt midler/);
   });

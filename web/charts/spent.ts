@@ -4,7 +4,9 @@
  * the outline), and the figures written beside it. Per measure, not per funder, because that is
  * what is reported and what a proposer or the administrator follows up: a funder's part of the
  * spending is a split of these figures by its shares (workflow/ledger.ts), shown at the year-end
- * close. Figures are formatted from the decimal strings; only the bars' lengths are geometry.
+ * close. Figures are formatted from the decimal strings; only the bars' lengths are geometry. At
+ * most MOST_BARS bars, the largest grants, and the text alternative says so; the table beside it
+ * lists every measure.
  */
 import { html } from 'hono/html';
 import type { Decimal } from 'decimal.js';
@@ -32,20 +34,34 @@ export function spentShare(spent: Decimal, granted: Decimal): string {
   return `${spent.times(100).dividedBy(granted).toDecimalPlaces(0, 4).toString()}\u00a0%`;
 }
 
-export function spentChart(id: string, year: number, rows: SpentRow[]): Chart {
+/** Bars the chart draws at most: a picture of hundreds of bars helps nobody; the table has every measure. */
+export const MOST_BARS = 20;
+
+export function spentChart(id: string, year: number, rows: SpentRow[], most = MOST_BARS): Chart {
   const parsed = rows.map((r) => {
     const granted = parseMoney(r.granted);
     const spent = parseMoney(r.spent);
     return { ...r, g: granted, s: spent, left: formatMoney(granted.minus(spent)) };
   });
-  const max = parsed.reduce((m, r) => (r.g.greaterThan(m) ? r.g : m), parseMoney('0'));
+  // Over the limit, the largest grants (ties in the list's order), drawn in the list's order.
+  const largest = new Set(
+    parsed
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => b.r.g.comparedTo(a.r.g) || a.i - b.i)
+      .slice(0, most)
+      .map((x) => x.i),
+  );
+  const drawn = parsed.filter((_, i) => largest.has(i));
+  const max = drawn.reduce((m, r) => (r.g.greaterThan(m) ? r.g : m), parseMoney('0'));
   const length = (d: Decimal) => (max.isZero() ? 0 : d.dividedBy(max).times(BAR).toDecimalPlaces(1).toNumber());
-  const height = TOP + ROW * Math.max(parsed.length, 1);
+  const height = TOP + ROW * Math.max(drawn.length, 1);
 
+  const which =
+    drawn.length < parsed.length ? `de ${drawn.length} største tildelingene av ${parsed.length}` : 'per tiltak';
   const alt =
     parsed.length === 0
       ? `Stolpediagram over brukte midler i ${year}: ingen tiltak har fått tildelt midler for ${year}.`
-      : `Stolpediagram over brukte midler mot tildelt i ${year}, per tiltak: ${parsed
+      : `Stolpediagram over brukte midler mot tildelt i ${year}, ${which}: ${drawn
           .map((r) => `${r.title}: brukt ${formatNok(r.spent)} av ${formatNok(r.granted)} (${spentShare(r.s, r.g)})`)
           .join('; ')}.`;
 
@@ -53,7 +69,7 @@ export function spentChart(id: string, year: number, rows: SpentRow[]): Chart {
 <text x="28" y="18">Tildelt ${year}</text>
 <rect x="140" y="6" width="20" height="14" fill="${FILL}"/>
 <text x="168" y="18">Brukt så langt</text>`;
-  const bars = parsed.map((r, i) => {
+  const bars = drawn.map((r, i) => {
     const y = TOP + i * ROW;
     return html`<g>
 <text x="0" y="${y + 12}" font-weight="600">${cut(r.title, 36)}</text>
