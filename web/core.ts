@@ -69,3 +69,9 @@ export async function updateCycleOnce<Ret, Arg>(
     ctx.changes.changed(cycleId);
   }
 }
+
+// ── execution (issue 10): progress reports, money spent, indicator values ───────────────────────
+export { reportIndicators, reportProgress } from '../workflows/messages.js';
+export { IndicatorsRequest, ProgressReportRequest } from '../schema/api.js';
+export * as executionRecords from '../core/execution-records.js';
+export type { IndicatorValueRecord, ProgressReportRecord } from '../core/execution-records.js';

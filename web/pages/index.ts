@@ -10,6 +10,7 @@ import type { WebEnv } from '../env.js';
 import { accessibilityPage } from './accessibility.js';
 import { adoptionPages } from './adoption.js';
 import { cyclePage } from './cycle.js';
+import { executionPages } from './execution-routes.js';
 import { homePage } from './home.js';
 import { measureFormPages } from './measure-form.js';
 import { myMeasuresPage } from './measure-mine.js';
@@ -31,6 +32,7 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   measureWithdrawPages(web, ctx);
   votePages(web, ctx);
   adoptionPages(web, ctx);
+  executionPages(web, ctx); // execution: progress, money spent, indicators
   publicIndexPage(web, ctx);
   publicPartnershipPage(web, ctx);
   publicCyclePage(web, ctx);
