@@ -41,7 +41,7 @@ export function createReminders(sql: postgres.Sql, mailer: Mailer, webBaseUrl: s
             ...mail,
             messageId: messageId(r, to.person),
             // for whoever sorts or tests the mail: what it reminds of, in ASCII
-            headers: { 'X-Hoep-Reminder': [r.cycleId, r.deadline, r.occasion, to.person].join(' ') },
+            headers: { 'X-Hoep-Reminder': [r.cycleId, r.deadline, r.dueAt, r.occasion, to.person].join(' ') },
           });
           return true;
         });

@@ -20,7 +20,7 @@ export interface CaughtMail {
   from: string;
   to: string;
   messageId: string;
-  /** the engine's X-Hoep-Reminder header: "<cycle> <deadline> <occasion> <person>" */
+  /** the engine's X-Hoep-Reminder header: "<cycle> <deadline> <due at> <occasion> <person>" */
   reminder: string | null;
   text: string;
 }

@@ -27,7 +27,7 @@ describe('the local mail catcher', () => {
       subject: 'Påminnelse: Stem over prioriteringsliste 2 innen 31. desember 2027 kl. 23.59',
       text,
       messageId: '<reminder.abc@hoep>',
-      headers: { 'X-Hoep-Reminder': 'lillehammer-regionen-2027 ipr:1 before mayor-3440' },
+      headers: { 'X-Hoep-Reminder': 'lillehammer-regionen-2027 ipr:1 2027-12-31T22:59:00.000Z before mayor-3440' },
     });
     mailer.close();
 
@@ -38,7 +38,7 @@ describe('the local mail catcher', () => {
       envelope: { from: 'hoep@test.example', to: ['mayor-3440@lillehammer-regionen.example'] },
       subject: 'Påminnelse: Stem over prioriteringsliste 2 innen 31. desember 2027 kl. 23.59',
       messageId: '<reminder.abc@hoep>',
-      reminder: 'lillehammer-regionen-2027 ipr:1 before mayor-3440',
+      reminder: 'lillehammer-regionen-2027 ipr:1 2027-12-31T22:59:00.000Z before mayor-3440',
       text,
     });
     expect(String(mail!.to)).toContain('Ordfører i Øyer');
