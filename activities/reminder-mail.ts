@@ -25,14 +25,18 @@ export function taskPath(cycleId: string, task: ReminderTask): string {
   return cycle;
 }
 
-/** What to do, as the subject names it, and the sentence that says where things stand. */
-function wording(r: ReminderSend): { todo: string; situation: string } {
+/**
+ * What to do, as the subject and the link name it, and the sentence that says where things stand;
+ * `before`: the subject before the deadline, when "<todo> innen <when>" does not read well.
+ */
+function wording(r: ReminderSend): { todo: string; situation: string; before?: (when: string) => string } {
   const year = `${r.partnershipName} ${r.year}`;
   const { task } = r;
   switch (task.kind) {
     case 'close-proposals':
       return {
-        todo: 'Innsendingsfristen for tiltak går ut',
+        todo: 'Lukk innsendingen av tiltak eller flytt fristen',
+        before: (when) => `Innsendingen av tiltak lukkes ${when}`,
         situation: `Innsendingen av tiltak for ${year} lukkes av seg selv ved fristen. Vil dere lukke den tidligere eller flytte fristen, gjør dere det på syklusens side.`,
       };
     case 'propose-list':
@@ -59,11 +63,13 @@ function wording(r: ReminderSend): { todo: string; situation: string } {
 }
 
 export function reminderMail(r: ReminderSend, to: ReminderRecipient, webBaseUrl: string): ReminderMail {
-  const { todo, situation } = wording(r);
+  const { todo, situation, before } = wording(r);
   const when = mailDateTime(r.dueAt);
   const link = `${webBaseUrl.replace(/\/+$/, '')}${taskPath(r.cycleId, r.task)}`;
   const overdue = r.occasion === 'overdue';
-  const subject = overdue ? `Fristen har gått ut: ${todo}` : `Påminnelse: ${todo} innen ${when}`;
+  const subject = overdue
+    ? `Fristen har gått ut: ${todo}`
+    : `Påminnelse: ${before ? before(when) : `${todo} innen ${when}`}`;
   const deadline = overdue ? `Fristen gikk ut ${when}.` : `Fristen er ${when}.`;
   return {
     subject,

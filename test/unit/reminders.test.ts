@@ -165,6 +165,14 @@ describe('the reminder mail', () => {
     expect(mail.text).toContain('https://hoep.example/sykluser/lillehammer-regionen-2027/vedtak');
   });
 
+  it('tells the secretariat when the proposals close', () => {
+    const mail = reminderMail({ ...send, deadline: 'proposals', task: { kind: 'close-proposals' } }, to, 'http://h');
+    expect(mail.subject).toBe('Påminnelse: Innsendingen av tiltak lukkes 31. desember 2027 kl. 23.59');
+    expect(mail.text).toContain(
+      'Lukk innsendingen av tiltak eller flytt fristen: http://h/sykluser/lillehammer-regionen-2027',
+    );
+  });
+
   it('says when it is overdue, and sends a member to the vote', () => {
     const mail = reminderMail(
       { ...send, occasion: 'overdue', deadline: 'ipr:1', task: { kind: 'vote', version: 2 }, dueAt: IPR },
