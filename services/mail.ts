@@ -1,9 +1,9 @@
 /**
  * The worker's mailer, from configuration: SMTP_URL, or SMTP_HOST with SMTP_PORT, SMTP_SECURE,
  * SMTP_USER and SMTP_PASS; MAIL_FROM is the sender. `npm start` points it at the local mail catcher
- * (services/mail-catcher/). Without SMTP settings the mail is written to the worker's log instead
- * (and recorded as such), so a stack without a mail server still runs its cycles; the worker says
- * so when it starts.
+ * (services/mail-catcher/). Without SMTP settings each mail's recipient and subject are written to
+ * the worker's log instead (and recorded as such), so a stack without a mail server still runs its
+ * cycles; the worker says so when it starts.
  */
 import nodemailer from 'nodemailer';
 import type { Config } from './config.js';
@@ -34,9 +34,17 @@ export function createMailer(config: MailConfig): Mailer {
   if (!config.SMTP_URL && !config.SMTP_HOST) {
     return {
       transport: 'log',
+      // One line per mail, whom and what about (the text is made from the reminder's data, which the
+      // cycle's history holds); a test suite's workers start many cycles.
       send: async (mail) =>
         void console.log(
-          JSON.stringify({ level: 'info', msg: 'mail (no SMTP configured)', from, ...mail, to: mail.to.address }),
+          JSON.stringify({
+            level: 'info',
+            msg: 'mail not sent: no SMTP configured',
+            to: mail.to.address,
+            subject: mail.subject,
+            messageId: mail.messageId,
+          }),
         ),
       close: () => undefined,
     };
