@@ -130,20 +130,11 @@ async function mailCatcher(): Promise<NodeJS.ProcessEnv> {
   await step(
     'Mail',
     async () => {
-      const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-      running.mail = await spawnManaged('mail', tsx, ['services/mail-catcher/main.ts'], {
-        cwd: root,
-        env: process.env,
-        graceMs: 5_000,
-      });
-      watch('local mail catcher', running.mail);
-      await waitFor(
-        `mail catcher at ${mailCatcherUrl}`,
-        async () => {
-          const res = await fetch(`${mailCatcherUrl}/messages.json`, { signal: AbortSignal.timeout(2_000) });
-          if (res.status !== 200) throw new Error(`answered ${res.status}`);
-        },
-        { timeoutMs: 60_000, signal: abort.signal },
+      running.mail = await localServer(
+        'mail',
+        'services/mail-catcher/main.ts',
+        'local mail catcher',
+        `${mailCatcherUrl}/messages.json`,
       );
     },
     () =>
@@ -226,6 +217,22 @@ async function database(): Promise<string> {
   return pg.url;
 }
 
+/** A local stand-in for an outside service (the OpenID Provider, the mail server), up once `url` answers 200. */
+async function localServer(name: string, script: string, what: string, url: string): Promise<ManagedProcess> {
+  const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+  const child = await spawnManaged(name, tsx, [script], { cwd: root, env: process.env, graceMs: 5_000 });
+  watch(what, child);
+  await waitFor(
+    `${what} at ${url}`,
+    async () => {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.status !== 200) throw new Error(`answered ${res.status}`);
+    },
+    { timeoutMs: 60_000, signal: abort.signal },
+  );
+  return child;
+}
+
 /**
  * The local OpenID Provider, unless WEB_OIDC_ISSUER names a provider. It registers the app's
  * callback from WEB_BASE_URL (default http://HOST:PORT), read from the same environment as the
@@ -239,21 +246,11 @@ async function openIdProvider(): Promise<string> {
   await step(
     'Local OpenID Provider',
     async () => {
-      const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-      running.oidc = await spawnManaged('oidc', tsx, ['services/oidc-provider/main.ts'], {
-        cwd: root,
-        env: process.env,
-        graceMs: 5_000,
-      });
-      watch('local OpenID Provider', running.oidc);
-      const discovery = `${localIssuer}/.well-known/openid-configuration`;
-      await waitFor(
-        `OpenID Provider at ${discovery}`,
-        async () => {
-          const res = await fetch(discovery, { signal: AbortSignal.timeout(2_000) });
-          if (res.status !== 200) throw new Error(`answered ${res.status}`);
-        },
-        { timeoutMs: 60_000, signal: abort.signal },
+      running.oidc = await localServer(
+        'oidc',
+        'services/oidc-provider/main.ts',
+        'local OpenID Provider',
+        `${localIssuer}/.well-known/openid-configuration`,
       );
     },
     () => `${localIssuer}, ${localAccounts.length} people, callback ${config.webBaseUrl}/logg-inn/callback`,

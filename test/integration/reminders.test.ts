@@ -6,15 +6,15 @@
  * recorded, before it reports back, and a fresh one started, still gives exactly one mail of each.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../services/mail-catcher/catcher.js';
 import type { cycleWorkflow } from '../../workflows/cycle.js';
 import * as m from '../../workflows/messages.js';
 import { admin, frames, inSeconds, lillehammer, measure, proposer, startCycle, voters } from '../support/cycles.js';
 import { poll } from '../support/poll.js';
-import { connectClient, freshYear, sql, testEnv } from '../support/stack.js';
-import { spawnWorkerProcess, type Pause, type WorkerProcess } from '../support/worker-process.js';
+import { connectClient, freshYear, sql, workerProcess as workerProcessOnStack } from '../support/stack.js';
+import type { Pause, WorkerProcess } from '../support/worker-process.js';
 
 type Cycle = WorkflowHandle<typeof cycleWorkflow>;
 const p = lillehammer();
@@ -28,19 +28,12 @@ beforeAll(async () => {
 });
 afterAll(() => catcher.close());
 
-function workerProcess(taskQueue: string, pause?: Pause): WorkerProcess {
-  const { temporalAddress, databaseUrl, namespace } = testEnv();
-  return spawnWorkerProcess({
-    temporalAddress,
-    databaseUrl,
-    namespace,
-    taskQueue,
-    workflowBundlePath: inject('hoep').workflowBundlePath,
-    stickyTimeout: '2s',
+/** The worker sends by SMTP to the catcher; its mails link to a web app at http://hoep.test. */
+const workerProcess = (taskQueue: string, pause?: Pause): WorkerProcess =>
+  workerProcessOnStack(taskQueue, {
     pause,
     env: { SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}`, WEB_BASE_URL: 'http://hoep.test' },
   });
-}
 
 /** A cycle's mails in the catcher, as "<deadline> <due at> <occasion> <person>". */
 const mailsOf = (cycleId: string): string[] =>
