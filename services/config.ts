@@ -105,7 +105,7 @@ const Env = z.object({
     .refine((n) => n !== 1, 'must be 0 (no cache) or at least 2')
     .default(100),
   // ── e-mail reminders (workflows/cycle/reminders.ts, services/mail.ts) ──
-  /** Days before a deadline a pending person is reminded (fractions allowed); set into each cycle at its start. */
+  /** Days before a deadline a pending person is reminded (fractions allowed; 0: only when overdue); set into each cycle at its start. */
   REMINDER_DAYS_BEFORE: z.coerce.number().min(0).max(60).default(3),
   /** The worker's mail server as one URL (smtp://user:pass@host:587, smtps://… for TLS); or the SMTP_HOST group. */
   SMTP_URL: z
