@@ -91,9 +91,11 @@ function page(mails: CaughtMail[]): string {
 <html lang="nb">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>E-post fanget lokalt</title></head>
 <body>
+<main>
 <h1>E-post fanget lokalt (${mails.length})</h1>
 <p>Alt HØP sender lokalt havner her og går ikke videre. JSON: <a href="/messages.json">/messages.json</a>.</p>
 ${rows || '<p>Ingen e-post ennå.</p>'}
+</main>
 </body>
 </html>`;
 }
