@@ -4,6 +4,8 @@
  * free port. Each reminder reaches each pending person once; a moved deadline gets reminders of its
  * own, and a person who acted gets none of them; a worker killed after a reminder is sent and
  * recorded, before it reports back, and a fresh one started, still gives exactly one mail of each.
+ * Killed between the send and the record, it sends the mail again (activities/reminders.ts says
+ * why that side): two copies with one Message-ID, one record.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -188,6 +190,38 @@ describe('e-mail reminders', () => {
         expect(await recorded(id)).toEqual(expected);
       } finally {
         await Promise.all([first.stop(), second?.stop(), third?.stop()]);
+      }
+    },
+  );
+
+  it(
+    'a worker killed between the send and its record errs on the side of a second copy, never of none',
+    { timeout: 180_000 },
+    async () => {
+      const taskQueue = `reminders-crash-${randomUUID()}`;
+      // Call 1, the proposal reminder at the start: sent, then the worker dies before the row commits.
+      const first = workerProcess(taskQueue, { activity: 'sendReminders', at: 'before-commit', call: 1 });
+      let second: WorkerProcess | undefined;
+      try {
+        await first.next('ready');
+        const cycle = await startWithReminders(taskQueue, { proposals: inSeconds(3600), ipr: inSeconds(7200) });
+        const id = cycle.workflowId;
+        await first.next('paused');
+        const { deadlines } = await cycle.query(m.getStatus);
+        const reminder = `proposals ${deadlines.proposals} before admin`;
+        expect(mailsFor(id, reminder)).toHaveLength(1);
+        await first.kill();
+        expect(await recorded(id)).toEqual([]); // rolled back with the dead worker's transaction
+
+        second = workerProcess(taskQueue);
+        await second.next('ready');
+        await untilRetriesDone(cycle, 1);
+        const copies = mailsFor(id, reminder);
+        expect(copies).toHaveLength(2);
+        expect(new Set(copies.map((c) => c.messageId)).size).toBe(1); // a mail client can drop the second
+        expect(await recorded(id)).toEqual([reminder]);
+      } finally {
+        await Promise.all([first.stop(), second?.stop()]);
       }
     },
   );
