@@ -7,6 +7,9 @@
  * people sign in with on the web; and, unless SMTP_URL or SMTP_HOST names a mail server, the local
  * mail catcher (services/mail-catcher/) that the worker's reminders go to. Ctrl-C stops it all: API,
  * worker, provider, mail catcher, Temporal, Postgres.
+ *
+ * Over 300 lines: the launcher's steps, their shutdown and the banner in the order they run, which
+ * reads best in one place; the parts themselves live beside it (./postgres.ts, ./temporal-server.ts, ...).
  */
 import fs from 'node:fs';
 import path from 'node:path';
