@@ -149,6 +149,7 @@ export async function startCycle(
     deadlines: req.deadlines,
     carryOver,
     startedBy: actorOf(actor),
+    reminders: { daysBefore: ctx.config.REMINDER_DAYS_BEFORE },
   };
   try {
     const handle = await ctx.temporal.workflow.start<typeof cycleWorkflow>('cycleWorkflow', {

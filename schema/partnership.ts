@@ -50,9 +50,14 @@ const GrantUnitSchema = z
   .regex(MONEY_PATTERN, 'an amount of money, e.g. "1000.00"')
   .refine((unit) => /[1-9]/.test(unit), 'must be more than 0.00');
 
+/** Where a person's reminders go (workflows/cycle/reminders.ts): a name to greet and an address. */
+export const ContactSchema = z.strictObject({ name: Text, email: z.email() });
+
 export const RosterMemberSchema = z.strictObject({
   id: Slug,
   name: Text,
+  /** the member's e-mail reminders to vote go to; none, no reminder */
+  email: z.email().optional(),
   /** e.g. 'mayor', 'opposition', 'county-politician', 'chief-executive', 'county-adviser' */
   role: Slug,
   municipality: z.union([MunicipalityIdSchema, z.literal(COUNTY_ID)]).optional(),
@@ -78,6 +83,8 @@ export const PartnershipConfigSchema = z
           id: MunicipalityIdSchema,
           name: Text,
           /** default 'adopted-share' */ paysIn: PaysInSchema.optional(),
+          /** the council's clerk, who gets the reminders to record its decision */
+          clerk: ContactSchema.optional(),
         }),
       )
       .min(1),
@@ -85,6 +92,8 @@ export const PartnershipConfigSchema = z
     /** the unit of the recommendation's partial grants (default DEFAULT_GRANT_UNIT, 1 000 kr, domain/cost-sharing.ts) */
     grantUnit: GrantUnitSchema.optional(),
     ipr: z.strictObject({ roster: z.array(RosterMemberSchema).min(1) }),
+    /** the secretariat, who gets the administrator's reminders (close proposals, a list to the vote, the year-end) */
+    administration: ContactSchema.optional(),
     /** true when the rule and key are example configuration, not taken from an agreement */
     example: z.boolean(),
     note: Text.optional(),
@@ -152,6 +161,7 @@ export type Sharing = z.infer<typeof SharingSchema>;
 export type CountyFraction = z.infer<typeof CountyFractionSchema>;
 export type SharingKey = z.infer<typeof SharingKeySchema>;
 export type RosterMember = z.infer<typeof RosterMemberSchema>;
+export type Contact = z.infer<typeof ContactSchema>;
 
 export function votingMembers(config: PartnershipConfig): RosterMember[] {
   return config.ipr.roster.filter((r) => r.votes);

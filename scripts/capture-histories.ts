@@ -51,6 +51,8 @@ const require = createRequire(import.meta.url);
 const outDir = fileURLToPath(new URL('../test/histories/', import.meta.url));
 const p = lillehammer();
 const ipr = voters(p); // the eight voting members, in roster order
+/** As the API starts cycles (REMINDER_DAYS_BEFORE's default), so the histories hold the reminders' timers and sends. */
+const reminders = { daysBefore: 3 };
 
 function env(name: string): string {
   const value = process.env[name];
@@ -101,7 +103,11 @@ const adopt = (
   });
 
 async function fullCycle(client: Client, taskQueue: string, year: number): Promise<Cycle> {
-  const cycle = await startCycle(client, taskQueue, { year, frames: frames(p, year, '2000000.00', '400000.00') });
+  const cycle = await startCycle(client, taskQueue, {
+    year,
+    frames: frames(p, year, '2000000.00', '400000.00'),
+    reminders,
+  });
   const y = (i: number) => String(year + i);
   const tech = await submit(cycle, { [y(0)]: '900000', [y(1)]: '600000' });
   const bio = await submit(cycle, { [y(0)]: '450000.50' }, proposer('ivar'));
@@ -162,6 +168,7 @@ async function nextYear(
     year,
     frames: frames(p, year, '2500000.00', '350000.00'),
     carryOver,
+    reminders,
   });
   await submit(cycle, { [year]: '800000' });
   await submit(cycle, { [year]: '600000', [year + 1]: '300000' }, proposer('ivar'));
@@ -192,6 +199,7 @@ async function overdueThenCancelled(client: Client, taskQueue: string, year: num
     year,
     frames: frames(p, year, '2000000.00', '400000.00'),
     deadlines: { proposals: inSeconds(4), ipr: inSeconds(10), adoption: inSeconds(16) },
+    reminders,
   });
   await submit(cycle, { [year]: '600000' });
   await submit(cycle, { [year]: '450000', [year + 1]: '150000' });

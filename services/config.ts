@@ -104,6 +104,28 @@ const Env = z.object({
     .max(100_000)
     .refine((n) => n !== 1, 'must be 0 (no cache) or at least 2')
     .default(100),
+  // ── e-mail reminders (workflows/cycle/reminders.ts, services/mail.ts) ──
+  /** Days before a deadline a pending person is reminded (fractions allowed; 0: only when overdue); set into each cycle at its start. */
+  REMINDER_DAYS_BEFORE: z.coerce.number().min(0).max(60).default(3),
+  /** The worker's mail server as one URL (smtp://user:pass@host:587, smtps://… for TLS); or the SMTP_HOST group. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: port.optional(),
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  SMTP_SECURE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASS: z.string().min(1).optional(),
+  /** The sender of reminders. */
+  MAIL_FROM: z.string().min(3).default('HØP <hoep@localhost>'),
+  /** `npm start`'s local mail catcher (services/mail-catcher/): its SMTP port, and the port of its page. */
+  MAIL_CATCHER_SMTP_PORT: port.default(2525),
+  MAIL_CATCHER_PORT: port.default(3002),
 });
 
 export type Config = z.infer<typeof Env> & { dataDir: string; webBaseUrl: string };

@@ -52,6 +52,8 @@ export interface CycleState {
   spent: Record<string, YearMap>;
   yearEnd: CycleStatus['yearEnd'];
   recorded: boolean;
+  /** who was reminded of which deadline, on which occasion (workflows/cycle/reminders.ts) */
+  reminded: string[];
 }
 
 export type CycleConfig = Omit<CycleInput, 'resume'>;
@@ -78,6 +80,7 @@ export function initialState(input: CycleConfig, frames: FunderYearMap): CycleSt
     spent: {},
     yearEnd: null,
     recorded: false,
+    reminded: [],
   };
 }
 
@@ -87,6 +90,9 @@ export const votingMembers = (cfg: CycleConfig) => cfg.partnership.ipr.roster.fi
 
 /** More than half of the voting roster. */
 export const majority = (cfg: CycleConfig): number => Math.floor(votingMembers(cfg).length / 2) + 1;
+
+/** When the year is to be closed: the end of the cycle's year. */
+export const yearEndDueAt = (cfg: CycleConfig): string => `${cfg.year}-12-31T23:59:59.000Z`;
 
 export const listUnderVote = (state: CycleState) => state.lists.find((l) => l.status === 'voting');
 
@@ -115,7 +121,7 @@ export function pendingActions(cfg: CycleConfig, state: CycleState): PendingActi
     case 'adopted':
       return [
         { actor: 'proposer', action: 'report progress and money spent', dueAt: null },
-        { actor: 'admin', action: 'report indicators and close the year', dueAt: `${cfg.year}-12-31T23:59:59.000Z` },
+        { actor: 'admin', action: 'report indicators and close the year', dueAt: yearEndDueAt(cfg) },
       ];
     default:
       return [];

@@ -16,6 +16,7 @@ import { execution, lockAllocations } from './cycle/execution.js';
 import { installHandlers } from './cycle/handlers.js';
 import { prioritisation } from './cycle/prioritisation.js';
 import { proposals } from './cycle/proposals.js';
+import { remind } from './cycle/reminders.js';
 import { write } from './cycle/records.js';
 import { framesWithCarryOver } from './ledger.js';
 import type * as m from './messages.js';
@@ -25,6 +26,7 @@ export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus>
   const state = (resume as CycleState | undefined) ?? initialState(cfg, framesWithCarryOver(cfg));
   const cycle = openCycle(cfg, state);
   installHandlers(cycle);
+  void remind(cycle); // beside the year's phases, until the cycle ends
   try {
     await theYear(cycle);
   } catch (e) {

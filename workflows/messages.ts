@@ -50,6 +50,12 @@ export interface CycleInput {
   deadlines: Deadlines;
   carryOver: Record<string, Money>; // funderId -> amount brought in from year-1 (added to year's frame)
   startedBy: Actor;
+  /**
+   * E-mail reminders of pending actions (workflows/cycle/reminders.ts): `daysBefore` days before a
+   * deadline (fractions allowed) and when it is overdue. The API sets it from REMINDER_DAYS_BEFORE;
+   * without it the cycle sends none.
+   */
+  reminders?: { daysBefore: number };
   /** Set only by continue-as-new. */
   resume?: unknown;
 }

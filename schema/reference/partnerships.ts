@@ -6,10 +6,30 @@ import { PartnershipConfigSchema, type PartnershipConfig, type RosterMember } fr
 
 const INNLANDET = { id: 'county', name: 'Innlandet fylkeskommune', orgName: 'IFK' } as const;
 
-function mayors(municipalities: { id: string; name: string }[]): RosterMember[] {
+/**
+ * The reference people's e-mail addresses (reminders; the local provider's `email` claim): made up,
+ * under the reserved top-level domain .example (RFC 2606), so nothing sent to them can reach anyone.
+ * A county politician is one person on all three IPRs, with one address.
+ */
+const address = (local: string, partnershipId: string) => `${local}@${partnershipId}.example`;
+const countyAddress = (local: string) => `${local}@innlandet.example`;
+
+/** Each council's clerk and the secretariat, as the reminders address them. */
+function contacts(id: string, name: string, municipalities: { id: string; name: string }[]) {
+  return {
+    municipalities: municipalities.map((m) => ({
+      ...m,
+      clerk: { name: `Utvalgssekretær i ${m.name} kommune`, email: address(`utvalgssekretar-${m.id}`, id) },
+    })),
+    administration: { name: `Sekretariatsleder, ${name}`, email: address('sekretariat', id) },
+  };
+}
+
+function mayors(partnershipId: string, municipalities: { id: string; name: string }[]): RosterMember[] {
   return municipalities.map((m) => ({
     id: `mayor-${m.id}`,
     name: `Ordfører i ${m.name}`,
+    email: address(`mayor-${m.id}`, partnershipId),
     role: 'mayor',
     municipality: m.id,
     votes: true,
@@ -20,6 +40,7 @@ function countyPoliticians(): RosterMember[] {
   return [1, 2].map((n) => ({
     id: `county-politician-${n}`,
     name: `Fylkespolitiker ${n}, Innlandet fylkeskommune`,
+    email: countyAddress(`county-politician-${n}`),
     role: 'county-politician',
     municipality: 'county',
     votes: true,
@@ -36,7 +57,7 @@ const lillehammerRegionen: PartnershipConfig = {
   id: 'lillehammer-regionen',
   name: 'Lillehammer-regionen',
   county: INNLANDET,
-  municipalities: lillehammerMunicipalities,
+  ...contacts('lillehammer-regionen', 'Lillehammer-regionen', lillehammerMunicipalities),
   sharing: {
     // "IFK bidrar med anslagsvis 2/3 og kommunene 1/3" (002); equal key until an agreement says otherwise.
     countyFraction: { type: 'fixed', numerator: 2, denominator: 3 },
@@ -44,10 +65,11 @@ const lillehammerRegionen: PartnershipConfig = {
   },
   ipr: {
     roster: [
-      ...mayors(lillehammerMunicipalities),
+      ...mayors('lillehammer-regionen', lillehammerMunicipalities),
       ...lillehammerMunicipalities.map((m) => ({
         id: `opposition-${m.id}`,
         name: `Opposisjonsrepresentant fra kommunestyret i ${m.name}`,
+        email: address(`opposition-${m.id}`, 'lillehammer-regionen'),
         role: 'opposition',
         municipality: m.id,
         votes: true,
@@ -56,6 +78,7 @@ const lillehammerRegionen: PartnershipConfig = {
       ...lillehammerMunicipalities.map((m) => ({
         id: `chief-executive-${m.id}`,
         name: `Kommunedirektør i ${m.name}`,
+        email: address(`chief-executive-${m.id}`, 'lillehammer-regionen'),
         role: 'chief-executive',
         municipality: m.id,
         votes: false,
@@ -63,6 +86,7 @@ const lillehammerRegionen: PartnershipConfig = {
       {
         id: 'county-adviser',
         name: 'Rådgiver, Innlandet fylkeskommune',
+        email: countyAddress('county-adviser'),
         role: 'county-adviser',
         municipality: 'county',
         votes: false,
@@ -88,9 +112,9 @@ const gjovikregionen: PartnershipConfig = {
   id: 'gjovikregionen',
   name: 'Gjøvikregionen',
   county: INNLANDET,
-  municipalities: gjovikMunicipalities,
+  ...contacts('gjovikregionen', 'Gjøvikregionen', gjovikMunicipalities),
   sharing: { countyFraction: { type: 'fixed', numerator: 2, denominator: 3 }, key: { type: 'equal' } },
-  ipr: { roster: [...mayors(gjovikMunicipalities), ...countyPoliticians()] },
+  ipr: { roster: [...mayors('gjovikregionen', gjovikMunicipalities), ...countyPoliticians()] },
   example: true,
   note:
     'Example configuration: the cost-sharing rule (2/3 county), the equal key and the roster are not taken from an ' +
@@ -108,7 +132,7 @@ const hamarregionen: PartnershipConfig = {
   id: 'hamarregionen',
   name: 'Hamarregionen',
   county: INNLANDET,
-  municipalities: hamarMunicipalities,
+  ...contacts('hamarregionen', 'Hamarregionen', hamarMunicipalities),
   sharing: {
     countyFraction: { type: 'pro-rata' },
     key: {
@@ -118,7 +142,7 @@ const hamarregionen: PartnershipConfig = {
       figures: { '3403': 32000, '3412': 7700, '3413': 21500 },
     },
   },
-  ipr: { roster: [...mayors(hamarMunicipalities), ...countyPoliticians()] },
+  ipr: { roster: [...mayors('hamarregionen', hamarMunicipalities), ...countyPoliticians()] },
   example: true,
   note:
     'Example configuration: the pro-rata rule, the population key and its figures (rounded example figures, not ' +

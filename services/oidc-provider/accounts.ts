@@ -20,6 +20,8 @@ export interface LocalAccount {
   /** group ids, as Entra ID sends object ids of groups: `<partnership>:<role>` */
   groups: string[];
   municipality?: string;
+  /** the `email` claim: the address the partnership's configuration gives the person (reminders go there) */
+  email?: string;
   /** which section of the login page lists the account */
   section: string;
 }
@@ -37,17 +39,20 @@ function partnershipAccounts(p: (typeof referencePartnerships)[number]): LocalAc
     role: Role,
     municipality?: string,
     member = accountId,
+    // People the configuration gives no address (proposers, finance) get one made up the same way.
+    email = `${accountId}@${p.id}.example`,
   ): LocalAccount => ({
     accountId,
     member,
     name,
     groups: [localGroup(p.id, role)],
     ...(municipality ? { municipality } : {}),
+    email,
     section,
   });
   const [firstMunicipality] = p.municipalities;
   return [
-    person(`admin-${p.id}`, `Sekretariatsleder, ${p.name}`, 'admin'),
+    person(`admin-${p.id}`, `Sekretariatsleder, ${p.name}`, 'admin', undefined, undefined, p.administration?.email),
     person(`proposer-1-${p.id}`, `Næringsrådgiver, ${p.name}`, 'proposer'),
     person(`proposer-2-${p.id}`, `Prosjektleder, ${p.name}`, 'proposer'),
     ...p.ipr.roster.map((m) =>
@@ -58,10 +63,18 @@ function partnershipAccounts(p: (typeof referencePartnerships)[number]): LocalAc
         'ipr_member',
         /^\d{4}$/.test(m.municipality ?? '') ? m.municipality : undefined,
         m.id,
+        m.email,
       ),
     ),
     ...p.municipalities.map((m) =>
-      person(`clerk-${m.id}`, `Utvalgssekretær i ${m.name} kommune`, 'municipal_clerk', m.id),
+      person(
+        `clerk-${m.id}`,
+        `Utvalgssekretær i ${m.name} kommune`,
+        'municipal_clerk',
+        m.id,
+        undefined,
+        m.clerk?.email,
+      ),
     ),
     person(`finance-county-${p.id}`, `Økonomirådgiver for ${p.name}, Innlandet fylkeskommune`, 'finance'),
     ...(firstMunicipality

@@ -102,7 +102,7 @@ export function createLocalProvider(options: LocalProviderOptions): {
     acrValues: [LOCAL_ACR],
     // The claims go into the ID token itself, where the app reads them, not only into userinfo.
     conformIdTokenClaims: false,
-    claims: { openid: ['sub'], profile: ['name', 'groups', 'municipality', 'hoep_member'] },
+    claims: { openid: ['sub'], profile: ['name', 'groups', 'municipality', 'hoep_member'], email: ['email'] },
     async findAccount(_ctx, id) {
       const account = findLocalAccount(id);
       if (!account) return undefined;
@@ -114,6 +114,7 @@ export function createLocalProvider(options: LocalProviderOptions): {
           groups: account.groups,
           hoep_member: account.member,
           ...(account.municipality ? { municipality: account.municipality } : {}),
+          ...(account.email ? { email: account.email } : {}),
         }),
       };
     },

@@ -4,7 +4,12 @@
  * beside them the worker's build (services/worker/build.ts); then the worker (plain node with the
  * flags of services/worker/launch.ts, as in production) and the API as child processes; and, unless
  * WEB_OIDC_ISSUER names a real provider, the local OpenID Provider (services/oidc-provider/) that
- * people sign in with on the web. Ctrl-C stops it all: API, worker, provider, Temporal, Postgres.
+ * people sign in with on the web; and, unless SMTP_URL or SMTP_HOST names a mail server, the local
+ * mail catcher (services/mail-catcher/) that the worker's reminders go to. Ctrl-C stops it all: API,
+ * worker, provider, mail catcher, Temporal, Postgres.
+ *
+ * Over 300 lines: the launcher's steps, their shutdown and the banner in the order they run, which
+ * reads best in one place; the parts themselves live beside it (./postgres.ts, ./temporal-server.ts, ...).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,6 +39,7 @@ const running: {
   api?: ManagedProcess;
   worker?: ManagedProcess;
   oidc?: ManagedProcess;
+  mail?: ManagedProcess;
   temporal?: TemporalServer;
   postgres?: PostgresHandle;
 } = {};
@@ -75,6 +81,7 @@ async function shutdown(code: number, reason?: string): Promise<void> {
     ['API', running.api],
     ['worker', running.worker],
     ['OpenID Provider', running.oidc],
+    ['mail catcher', running.mail],
     ['Temporal', running.temporal],
     ['Postgres', running.postgres],
   ] as const;
@@ -104,6 +111,39 @@ async function checkPorts(): Promise<void> {
   if (!config.DATABASE_URL) await assertPortFree(config.PG_PORT, '127.0.0.1', 'Embedded Postgres', 'PG_PORT');
   if (!config.WEB_OIDC_ISSUER)
     await assertPortFree(config.LOCAL_OIDC_PORT, '127.0.0.1', 'The local OpenID Provider', 'LOCAL_OIDC_PORT');
+  if (!mailServerConfigured) {
+    const catcher = 'The local mail catcher';
+    await assertPortFree(config.MAIL_CATCHER_SMTP_PORT, '127.0.0.1', catcher, 'MAIL_CATCHER_SMTP_PORT');
+    await assertPortFree(config.MAIL_CATCHER_PORT, '127.0.0.1', catcher, 'MAIL_CATCHER_PORT');
+  }
+}
+
+const mailServerConfigured = Boolean(config.SMTP_URL || config.SMTP_HOST);
+const mailCatcherUrl = `http://127.0.0.1:${config.MAIL_CATCHER_PORT}`;
+
+/**
+ * The local mail catcher, unless SMTP_URL or SMTP_HOST names a mail server: the worker's reminders
+ * go to it (its SMTP_URL), and it lists them on its page. Returns the worker's SMTP settings.
+ */
+async function mailCatcher(): Promise<NodeJS.ProcessEnv> {
+  if (mailServerConfigured) {
+    console.log(`✓ Mail: sent by ${config.SMTP_URL ? 'SMTP_URL' : `SMTP_HOST ${config.SMTP_HOST}`}`);
+    return {};
+  }
+  await step(
+    'Mail',
+    async () => {
+      running.mail = await localServer(
+        'mail',
+        'services/mail-catcher/main.ts',
+        'local mail catcher',
+        `${mailCatcherUrl}/messages.json`,
+      );
+    },
+    () =>
+      `${mailCatcherUrl} (the local mail catcher; SMTP on 127.0.0.1:${config.MAIL_CATCHER_SMTP_PORT}, nothing leaves the machine)`,
+  );
+  return { SMTP_URL: `smtp://127.0.0.1:${config.MAIL_CATCHER_SMTP_PORT}` };
 }
 
 async function temporal(): Promise<string> {
@@ -180,6 +220,22 @@ async function database(): Promise<string> {
   return pg.url;
 }
 
+/** A local stand-in for an outside service (the OpenID Provider, the mail server), up once `url` answers 200. */
+async function localServer(name: string, script: string, what: string, url: string): Promise<ManagedProcess> {
+  const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+  const child = await spawnManaged(name, tsx, [script], { cwd: root, env: process.env, graceMs: 5_000 });
+  watch(what, child);
+  await waitFor(
+    `${what} at ${url}`,
+    async () => {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.status !== 200) throw new Error(`answered ${res.status}`);
+    },
+    { timeoutMs: 60_000, signal: abort.signal },
+  );
+  return child;
+}
+
 /**
  * The local OpenID Provider, unless WEB_OIDC_ISSUER names a provider. It registers the app's
  * callback from WEB_BASE_URL (default http://HOST:PORT), read from the same environment as the
@@ -193,21 +249,11 @@ async function openIdProvider(): Promise<string> {
   await step(
     'Local OpenID Provider',
     async () => {
-      const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-      running.oidc = await spawnManaged('oidc', tsx, ['services/oidc-provider/main.ts'], {
-        cwd: root,
-        env: process.env,
-        graceMs: 5_000,
-      });
-      watch('local OpenID Provider', running.oidc);
-      const discovery = `${localIssuer}/.well-known/openid-configuration`;
-      await waitFor(
-        `OpenID Provider at ${discovery}`,
-        async () => {
-          const res = await fetch(discovery, { signal: AbortSignal.timeout(2_000) });
-          if (res.status !== 200) throw new Error(`answered ${res.status}`);
-        },
-        { timeoutMs: 60_000, signal: abort.signal },
+      running.oidc = await localServer(
+        'oidc',
+        'services/oidc-provider/main.ts',
+        'local OpenID Provider',
+        `${localIssuer}/.well-known/openid-configuration`,
       );
     },
     () => `${localIssuer}, ${localAccounts.length} people, callback ${config.webBaseUrl}/logg-inn/callback`,
@@ -271,6 +317,7 @@ function banner(databaseUrl: string, issuer: string): void {
       `${config.webBaseUrl}/logg-inn${running.oidc ? ' (the local provider: pick a person, no password)' : ''}`,
     ],
     ['Provider', issuer],
+    ['Mail', running.mail ? `${mailCatcherUrl} (reminders caught locally)` : 'sent by the configured SMTP server'],
     ['Temporal UI', running.temporal?.uiUrl ?? `(external Temporal at ${config.TEMPORAL_ADDRESS})`],
     ['Postgres', redact(databaseUrl)],
     ['Data folder', config.dataDir],
@@ -302,14 +349,16 @@ async function main(): Promise<void> {
   fs.mkdirSync(logsDir, { recursive: true });
   console.log(`Starting the HØP engine (data folder ${config.dataDir})`);
   await checkPorts();
-  const [temporalAddress, databaseUrl, , issuer] = await Promise.all([
+  const [temporalAddress, databaseUrl, , issuer, smtp] = await Promise.all([
     temporal(),
     database(),
     step('Worker build', buildWorker, (b) => path.relative(root, b.dir) || b.dir),
     openIdProvider(),
+    mailCatcher(),
   ]);
   const env = {
     ...process.env,
+    ...smtp,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     HOEP_DATA_DIR: config.dataDir,

@@ -18,6 +18,7 @@ import type { Duration } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import type { Config } from '../config.js';
+import { createMailer, type MailConfig } from '../mail.js';
 
 export type Activities = ReturnType<typeof createActivities>;
 
@@ -25,7 +26,8 @@ export type Activities = ReturnType<typeof createActivities>;
 const MAX_CONCURRENT_WORKFLOW_TASKS = 40;
 
 export interface CreateWorkerOptions {
-  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'WORKER_MAX_CACHED_WORKFLOWS'>;
+  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'WORKER_MAX_CACHED_WORKFLOWS' | 'webBaseUrl'> &
+    MailConfig;
   sql: postgres.Sql;
   connection: NativeConnection;
   /** Replace some of the activities createActivities(sql) gives. */
@@ -45,7 +47,10 @@ export function workerOptions(o: CreateWorkerOptions): WorkerOptions {
     ...(o.workflowBundlePath
       ? { workflowBundle: { codePath: o.workflowBundlePath } }
       : { workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)) }),
-    activities: { ...createActivities(o.sql), ...o.activities },
+    activities: {
+      ...createActivities(o.sql, { mailer: createMailer(o.config), webBaseUrl: o.config.webBaseUrl }),
+      ...o.activities,
+    },
     maxCachedWorkflows: cache,
     maxConcurrentWorkflowTaskExecutions:
       cache === 0 ? MAX_CONCURRENT_WORKFLOW_TASKS : Math.min(MAX_CONCURRENT_WORKFLOW_TASKS, cache),

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       workflows: workflowBundlePath ? 'prebuilt bundle' : 'bundled at start',
+      reminders: config.SMTP_URL || config.SMTP_HOST ? 'sent by SMTP' : 'no SMTP configured: not sent, logged here',
     }),
   );
   await worker.run(); // Runtime handles SIGINT/SIGTERM by shutting the worker down.

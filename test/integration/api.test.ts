@@ -210,6 +210,7 @@ describe('a cycle from start to close, through every endpoint', () => {
     expect((partnerships.body as { ipr: { roster: unknown[] } }[])[0]!.ipr.roster[0]).toEqual({
       id: 'mayor-3405',
       name: expect.any(String),
+      email: 'mayor-3405@lillehammer-regionen.example',
       role: 'mayor',
       municipality: '3405',
       votes: true,

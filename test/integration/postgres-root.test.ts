@@ -83,6 +83,8 @@ describe.runIf(root)('embedded Postgres started by root in a folder closed to ot
         TEMPORAL_GRPC_PORT: await freePort(),
         TEMPORAL_UI_PORT: await freePort(),
         PG_PORT: await freePort(),
+        MAIL_CATCHER_SMTP_PORT: await freePort(),
+        MAIL_CATCHER_PORT: await freePort(),
       };
       const env: NodeJS.ProcessEnv = {
         ...process.env,

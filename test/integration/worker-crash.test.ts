@@ -9,14 +9,14 @@
  * the allocations) runs out, so each case takes that long.
  */
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { cycleWorkflow } from '../../workflows/cycle.js';
 import * as m from '../../workflows/messages.js';
 import { admin, clerk, frames, lillehammer, proposer, startCycle, voters } from '../support/cycles.js';
 import { poll } from '../support/poll.js';
-import { connectClient, freshYear, sql, startWorker, testEnv } from '../support/stack.js';
-import { spawnWorkerProcess, type Pause, type WorkerProcess } from '../support/worker-process.js';
+import { connectClient, freshYear, sql, startWorker, workerProcess as workerProcessOnStack } from '../support/stack.js';
+import type { Pause, WorkerProcess } from '../support/worker-process.js';
 
 type Cycle = WorkflowHandle<typeof cycleWorkflow>;
 const p = lillehammer();
@@ -164,19 +164,7 @@ beforeAll(async () => {
   await worker.stop();
 }, 120_000);
 
-function workerProcess(taskQueue: string, pause?: Pause): WorkerProcess {
-  const { temporalAddress, databaseUrl, namespace } = testEnv();
-  // A short sticky timeout: the dead worker's cached workflows go to the next worker after 2 s, not 10.
-  return spawnWorkerProcess({
-    temporalAddress,
-    databaseUrl,
-    namespace,
-    taskQueue,
-    workflowBundlePath: inject('hoep').workflowBundlePath,
-    stickyTimeout: '2s',
-    pause,
-  });
-}
+const workerProcess = (taskQueue: string, pause?: Pause): WorkerProcess => workerProcessOnStack(taskQueue, { pause });
 
 /**
  * Drives a cycle with a worker that stops for good at `pause`, checks what Postgres holds then,

@@ -61,6 +61,8 @@ export interface StartOptions {
   frames: m.FunderYearMap;
   deadlines?: Partial<m.Deadlines>;
   carryOver?: Record<string, string>;
+  /** e-mail reminders (workflows/cycle/reminders.ts); off unless given */
+  reminders?: m.CycleInput['reminders'];
 }
 
 export async function startCycle(
@@ -80,6 +82,7 @@ export async function startCycle(
     deadlines: { proposals: inSeconds(3600), ipr: inSeconds(7200), adoption: inSeconds(10800), ...o.deadlines },
     carryOver: o.carryOver ?? {},
     startedBy: admin,
+    ...(o.reminders ? { reminders: o.reminders } : {}),
   };
   const handle = await client.workflow.start<typeof cycleWorkflow>('cycleWorkflow', {
     workflowId: cycleId,

@@ -11,6 +11,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { loadConfig } from '../../services/config.js';
 import { createSql } from '../../services/db.js';
 import { createWorker, type Activities } from '../../services/worker/create.js';
+import { spawnWorkerProcess, type Pause, type WorkerProcess } from './worker-process.js';
 
 export interface Harness {
   temporalAddress: string;
@@ -111,6 +112,24 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   };
   workers.add(handle);
   return handle;
+}
+
+/**
+ * The production worker as an OS process of its own on this stack (./worker-process.ts), for tests
+ * that kill it; `env`: more of its configuration (e.g. SMTP_URL).
+ */
+export function workerProcess(taskQueue: string, o: { pause?: Pause; env?: NodeJS.ProcessEnv } = {}): WorkerProcess {
+  const { temporalAddress, databaseUrl, namespace, workflowBundlePath } = inject('hoep');
+  // A short sticky timeout: the dead worker's cached workflows go to the next worker after 2 s, not 10.
+  return spawnWorkerProcess({
+    temporalAddress,
+    databaseUrl,
+    namespace,
+    taskQueue,
+    workflowBundlePath,
+    stickyTimeout: '2s',
+    ...o,
+  });
 }
 
 afterAll(async () => {

@@ -2,7 +2,8 @@
  * The stack the browser tests run against, started once per run by global-setup.ts for the
  * `browser` project, beside the Temporal server and Postgres it already starts: the local OpenID
  * Provider, the API with the web app (createApp, as services/api/main.ts makes it) on a loopback
- * port, and a worker on the API's task queue, so a cycle started through the API runs.
+ * port, and a worker on the API's task queue, so a cycle started through the API runs, sending its
+ * reminders to the local mail catcher (services/mail-catcher/).
  * All in the vitest main process: no build, and the pieces are the production ones.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,7 @@ import { createAuthenticator } from '../../services/api/auth.js';
 import { silentLogger } from '../../services/api/log.js';
 import { startRecordsFeed } from '../../core/records-feed.js';
 import { createWorker } from '../../services/worker/create.js';
+import { startMailCatcher } from '../../services/mail-catcher/catcher.js';
 import { startLocalProvider } from '../../services/oidc-provider/server.js';
 import { freePort } from '../../services/stack/net.js';
 
@@ -29,6 +31,8 @@ export interface WebHarness {
   jwtSecret: string;
   /** WEB_SESSION_IDLE_MINUTES of the app */
   idleMinutes: number;
+  /** the local mail catcher the worker's reminders go to: its page, and /messages.json */
+  mailUrl: string;
 }
 
 export async function startWebStack(base: {
@@ -47,6 +51,9 @@ export async function startWebStack(base: {
     const provider = await startLocalProvider({ host: '127.0.0.1', port: 0, appBaseUrls: [baseUrl] });
     stops.push(provider.close);
 
+    const catcher = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
+    stops.push(catcher.close);
+
     const jwtSecret = randomBytes(32).toString('base64url');
     const taskQueue = `browser-${randomBytes(4).toString('hex')}`;
     const config = loadConfig({
@@ -58,6 +65,7 @@ export async function startWebStack(base: {
       TEMPORAL_TASK_QUEUE: taskQueue,
       HOEP_JWT_SECRET: jwtSecret,
       WEB_OIDC_ISSUER: provider.issuer,
+      SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}`,
       LOG_LEVEL: 'error',
     });
 
@@ -105,7 +113,13 @@ export async function startWebStack(base: {
     });
 
     return {
-      harness: { baseUrl, issuer: provider.issuer, jwtSecret, idleMinutes: config.WEB_SESSION_IDLE_MINUTES },
+      harness: {
+        baseUrl,
+        issuer: provider.issuer,
+        jwtSecret,
+        idleMinutes: config.WEB_SESSION_IDLE_MINUTES,
+        mailUrl: catcher.url,
+      },
       stop,
     };
   } catch (e) {

@@ -31,9 +31,10 @@ import { fileURLToPath } from 'node:url';
 import type * as Esbuild from 'esbuild';
 import type postgres from 'postgres';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
+import { createActivities, type MailSettings } from '../../activities/index.js';
 import { loadConfigOrExit } from '../../services/config.js';
 import { createSql } from '../../services/db.js';
+import { createMailer } from '../../services/mail.js';
 import { createWorker } from '../../services/worker/create.js';
 import {
   WORKER_BUILD_DIR,
@@ -76,8 +77,8 @@ function parsePause(text: string | undefined): Pause | undefined {
 const report = (e: WorkerEvent) => process.stdout.write(`${JSON.stringify(e)}\n`);
 
 /** The activities, with the one named by `pause` made to stop for good at its chosen call. */
-function pausing(sql: postgres.Sql, pause: Pause | undefined): Activities {
-  const activities = createActivities(sql);
+function pausing(sql: postgres.Sql, pause: Pause | undefined, mail: MailSettings): Activities {
+  const activities = createActivities(sql, mail);
   if (!pause) return activities;
   const real = activities[pause.activity];
   if (typeof real !== 'function') throw new Error(`worker-process: no activity ${pause.activity}`);
@@ -92,7 +93,7 @@ function pausing(sql: postgres.Sql, pause: Pause | undefined): Activities {
   };
   // Before commit: the activity's own writes run on a pool whose transactions wait before they commit.
   const own =
-    pause.at === 'before-commit' ? createActivities(waitingBeforeCommit(sql, stopHere))[pause.activity] : real;
+    pause.at === 'before-commit' ? createActivities(waitingBeforeCommit(sql, stopHere), mail)[pause.activity] : real;
   const wrapped = (input: never) =>
     context.run((calls += 1), async () => {
       const result = await (own as (a: never) => Promise<unknown>)(input);
@@ -134,7 +135,10 @@ async function main(): Promise<void> {
     sql,
     connection,
     workflowBundlePath: required('HOEP_WORKFLOW_BUNDLE'),
-    activities: pausing(sql, parsePause(process.env.HOEP_PAUSE)),
+    activities: pausing(sql, parsePause(process.env.HOEP_PAUSE), {
+      mailer: createMailer(config),
+      webBaseUrl: config.webBaseUrl,
+    }),
     ...(sticky ? { stickyQueueScheduleToStartTimeout: sticky } : {}),
   });
   const running = worker.run(); // SIGTERM/SIGINT shut it down (Runtime's default signal handling).
@@ -165,6 +169,8 @@ export interface WorkerProcessOptions {
   metricsAddress?: string;
   /** Append the worker's own output to this file instead of printing it (the fault suite kills many). */
   logFile?: string;
+  /** More configuration for the worker (services/config.ts), e.g. SMTP_URL. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface WorkerProcess {
@@ -213,6 +219,7 @@ export function spawnWorkerProcess(o: WorkerProcessOptions): WorkerProcess {
     HOEP_STICKY_TIMEOUT: o.stickyTimeout ?? '',
     HOEP_PAUSE: o.pause ? `${o.pause.activity}:${o.pause.at}:${o.pause.call ?? 1}` : '',
     HOEP_METRICS_ADDRESS: o.metricsAddress ?? '',
+    ...o.env,
   };
   // node itself, with the production flags: the pid is the worker, not a launcher in front of it.
   const child = spawn(process.execPath, [...WORKER_NODE_ARGS, builtScript()], {

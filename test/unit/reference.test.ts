@@ -13,6 +13,7 @@ import {
 import { referencePartnerships } from '../../schema/reference/partnerships.js';
 import { referencePlans } from '../../schema/reference/plans.js';
 import { loadReferenceData, referencePartnership, referencePlan } from '../../schema/reference/load.js';
+import { localAccounts } from '../../services/oidc-provider/accounts.js';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const lillehammer = () => clone(referencePartnership('lillehammer-regionen'));
@@ -26,6 +27,22 @@ function expectRefused(value: unknown, path: (string | number)[], message: RegEx
 }
 
 describe('reference partnerships', () => {
+  it('give every person a reminder can go to an address, and the local provider sends the same as `email`', () => {
+    for (const p of referencePartnerships) {
+      const accounts = localAccounts.filter((a) => a.section === p.name);
+      const account = (id: string) => accounts.find((a) => a.accountId === id || a.member === id);
+      expect(account(`admin-${p.id}`)?.email).toBe(p.administration?.email);
+      for (const mu of p.municipalities) {
+        expect(mu.clerk?.email).toMatch(/@.+\.example$/);
+        expect(account(`clerk-${mu.id}`)?.email).toBe(mu.clerk?.email);
+      }
+      for (const member of p.ipr.roster) {
+        expect(member.email).toMatch(/@.+\.example$/);
+        expect(account(member.id)?.email).toBe(member.email);
+      }
+    }
+  });
+
   it('all validate against the schema and have unique ids', () => {
     for (const p of referencePartnerships) expect(PartnershipConfigSchema.safeParse(clone(p)).success).toBe(true);
     expect(referencePartnerships.map((p) => p.id)).toEqual(['lillehammer-regionen', 'gjovikregionen', 'hamarregionen']);
@@ -34,7 +51,7 @@ describe('reference partnerships', () => {
   it('Lillehammer-regionen: IFK and three municipalities in order, 2/3 and an equal key, not an example', () => {
     const p = referencePartnership('lillehammer-regionen');
     expect(p.county).toMatchObject({ id: 'county', name: 'Innlandet fylkeskommune', orgName: 'IFK' });
-    expect(p.municipalities).toEqual([
+    expect(p.municipalities.map(({ id, name }) => ({ id, name }))).toEqual([
       { id: '3405', name: 'Lillehammer' },
       { id: '3440', name: 'Øyer' },
       { id: '3441', name: 'Gausdal' },
