@@ -69,3 +69,8 @@ export async function updateCycleOnce<Ret, Arg>(
     ctx.changes.changed(cycleId);
   }
 }
+
+// ── finance (issue 10): the allocations page and its downloads ──────────────────────────────────
+export { allocationReader, forMunicipality } from '../core/allocations.js';
+export { csvFile } from '../core/export-csv.js';
+export type { Cell, Column, ColumnKind, Table } from '../core/allocation-tables.js';

@@ -9,6 +9,7 @@ import type { WebContext } from '../core.js';
 import type { WebEnv } from '../env.js';
 import { accessibilityPage } from './accessibility.js';
 import { adoptionPages } from './adoption.js';
+import { allocationPages } from './allocations.js';
 import { cyclePage } from './cycle.js';
 import { homePage } from './home.js';
 import { measureFormPages } from './measure-form.js';
@@ -31,6 +32,7 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   measureWithdrawPages(web, ctx);
   votePages(web, ctx);
   adoptionPages(web, ctx);
+  allocationPages(web, ctx); // finance: /sykluser/{cid}/fordeling, .csv, .xlsx
   publicIndexPage(web, ctx);
   publicPartnershipPage(web, ctx);
   publicCyclePage(web, ctx);
