@@ -1,52 +1,12 @@
 /** The finance officer's charts: the text alternative states exactly the figures the bars are drawn from. */
 import { describe, expect, it } from 'vitest';
-import type { Allocations } from '../../schema/allocations.js';
 import { referencePartnerships } from '../../schema/reference/partnerships.js';
 import { barChartSvg, lengthOf, scaleOf, type BarChart } from '../../web/charts/bar.js';
 import { frameChart, funderShareChart, goalChart, percentOf, sumAmounts } from '../../web/charts/allocation-charts.js';
 import { formatNok } from '../../web/format.js';
+import { allocations } from '../support/finance-fixture.js';
 
 const config = referencePartnerships.find((p) => p.id === 'lillehammer-regionen')!;
-
-export const allocations: Allocations = {
-  cycle: 'lillehammer-regionen-2027',
-  phase: 'adopted',
-  basis: { priorityListVersion: 2, status: 'adopted' },
-  years: [2027, 2028],
-  funders: [
-    {
-      id: 'county',
-      name: 'Innlandet fylkeskommune',
-      frame: { 2027: '2000000.00', 2028: '100.00' },
-      allocated: { 2027: '1333333.34', 2028: '105.00' },
-      remaining: { 2027: '666666.66', 2028: '-5.00' },
-    },
-    {
-      id: '3441',
-      name: 'Gausdal',
-      frame: { 2027: '400000.00', 2028: '0.00' },
-      allocated: { 2027: '666666.66', 2028: '0.00' },
-      remaining: { 2027: '-266666.66', 2028: '0.00' },
-    },
-  ],
-  measures: [
-    {
-      id: 'm0001',
-      title: 'Reiselivsklynge',
-      strategies: ['1.2'],
-      rank: 1,
-      grants: { 2027: '2000000.00', 2028: '105.00' },
-      shares: { county: { 2027: '1333333.34', 2028: '105.00' }, 3441: { 2027: '666666.66', 2028: '0.00' } },
-    },
-  ],
-  goals: [
-    { goal: '1', title: 'Et grønnere næringsliv', granted: { 2027: '2000000.00', 2028: '105.00' } },
-    { goal: '2', title: 'Attraktive steder', granted: { 2027: '0.00', 2028: '0.00' } },
-  ],
-  strategies: [],
-  totals: { granted: { 2027: '2000000.00', 2028: '105.00' }, allocated: '2000105.00' },
-  unsplit: [],
-};
 
 const widths = (svg: string) =>
   [...svg.matchAll(/<rect x="[\d.]+" y="(\d+)" width="([\d.]+)"/g)].map((m) => Number(m[2]));
