@@ -82,7 +82,7 @@ describe('the workbook', () => {
 
   async function read(): Promise<ExcelJS.Workbook> {
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await allocationXlsx(view, madeAt));
+    await wb.xlsx.load((await allocationXlsx(view, madeAt)) as unknown as ExcelJS.Buffer);
     return wb;
   }
 

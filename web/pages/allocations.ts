@@ -63,6 +63,24 @@ const mains = new WeakMap<AllocationView, Map<ViewName, Promise<string>>>();
 const pages = new Map<string, Promise<Bytes>>();
 /** view -> its CSV, made once. */
 const csvs = new WeakMap<AllocationView, Bytes>();
+/**
+ * view -> its workbook and the minute it was made in: the header block says when the file was made,
+ * to the minute, so a download within the same minute (a double click) gets the same file rather
+ * than a second second-long build of a 500-measure workbook.
+ */
+const workbooks = new WeakMap<AllocationView, { minute: number; xlsx: Promise<Buffer> }>();
+
+function xlsxOf(view: AllocationView): Promise<Buffer> {
+  const now = new Date();
+  const minute = Math.floor(now.getTime() / 60_000);
+  let kept = workbooks.get(view);
+  if (!kept || kept.minute !== minute) {
+    const made = { minute, xlsx: allocationXlsx(view, now) };
+    made.xlsx.catch(() => workbooks.get(view) === made && workbooks.delete(view));
+    workbooks.set(view, (kept = made));
+  }
+  return kept.xlsx;
+}
 
 function mainOf(view: AllocationView, name: ViewName): Promise<string> {
   let byName = mains.get(view);
@@ -139,8 +157,7 @@ export function allocationPages(web: Hono<WebEnv>, ctx: WebContext): void {
     '/sykluser/:cid/fordeling.xlsx',
     signedIn(async (c, person) => {
       const view = await viewFor(ctx, c, person);
-      // Made for each download: its header block says when, to the minute.
-      const xlsx = await allocationXlsx(view, new Date());
+      const xlsx = await xlsxOf(view);
       return c.body(new Uint8Array(xlsx), 200, {
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         'content-disposition': `attachment; filename="${fileName(view, 'xlsx')}"`,
