@@ -29,8 +29,9 @@ export async function phaseIs(cid: string, phase: string): Promise<void> {
 
 export interface PlannedMeasure {
   title: string;
-  /** year -> amount */
-  amounts: Record<string, string>;
+  /** year -> amount; or `amount`, for the cycle's first year alone */
+  amounts?: Record<string, string>;
+  amount?: string;
   strategies: string[];
   cofunding?: { source: string; amount: string }[];
 }
@@ -51,13 +52,13 @@ export async function toVote(year: number, measures: PlannedMeasure[]): Promise<
     deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) },
   });
   const cid = `${PID}-${year}`;
-  for (const { title, amounts, strategies, cofunding } of measures) {
+  for (const { title, amounts, amount, strategies, cofunding } of measures) {
     await api('POST', `/cycles/${cid}/measures`, PROPOSER, {
       title,
       strategies,
       description: 'Beskrivelse',
       responsible: 'Lillehammer-regionen Vekst',
-      amounts,
+      amounts: amounts ?? { [year]: amount },
       cofunding: cofunding ?? [],
     });
   }
