@@ -36,8 +36,8 @@ export interface PlannedMeasure {
   cofunding?: { source: string; amount: string }[];
 }
 
-/** A year through proposals to a list under vote (case 12/YY); returns the cycle id. */
-export async function toVote(year: number, measures: PlannedMeasure[]): Promise<string> {
+/** Starts the year with frames for Y..Y+3 (the county 2 000 000, each municipality 400 000) and deadlines days ahead; returns the cycle id. */
+export async function startCycle(year: number): Promise<string> {
   const years = [0, 1, 2, 3].map((i) => String(year + i));
   const frames = Object.fromEntries(
     ['county', ...MUNICIPALITIES].map((f) => [
@@ -51,7 +51,12 @@ export async function toVote(year: number, measures: PlannedMeasure[]): Promise<
     frames,
     deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) },
   });
-  const cid = `${PID}-${year}`;
+  return `${PID}-${year}`;
+}
+
+/** A year through proposals to a list under vote (case 12/YY); returns the cycle id. */
+export async function toVote(year: number, measures: PlannedMeasure[]): Promise<string> {
+  const cid = await startCycle(year);
   for (const { title, amounts, amount, strategies, cofunding } of measures) {
     await api('POST', `/cycles/${cid}/measures`, PROPOSER, {
       title,

@@ -18,13 +18,13 @@ import { gzip } from 'node:zlib';
 import type { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { z } from 'zod';
-import { CYCLE_ID_PATTERN } from '../../schema/api.js';
 import { allocationCsv, allocationXlsx } from '../allocation-export.js';
 import { basisText, loadAllocationView, scopeOf, scopeText, type AllocationView } from '../allocation-view.js';
 import { Problem, type WebContext } from '../core.js';
 import type { Person, WebEnv } from '../env.js';
 import { formatNok, phaseName } from '../format.js';
 import { layout, type Html } from '../layout.js';
+import { ownCycleId } from './action-cycle.js';
 import { signedIn, type PageContext } from './render.js';
 import { viewContent, VIEWS, type ViewName } from './allocation-views.js';
 
@@ -41,11 +41,8 @@ export const allocationsHref = (cycleId: string, view?: ViewName) =>
 
 /** The view of the address's cycle for the person: their own partnership's, their scope; a refusal otherwise. */
 async function viewFor(ctx: WebContext, c: PageContext, person: Person): Promise<AllocationView> {
-  const cid = c.req.param('cid') ?? '';
-  const pid = CYCLE_ID_PATTERN.exec(cid)?.[1];
-  if (!pid) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
-  if (pid !== person.partnership)
-    throw new Problem('forbidden', 'Denne syklusen hører til et annet partnerskap enn ditt.');
+  // No read of the cycle's record here: the allocation cache knows whether the cycle exists.
+  const cid = ownCycleId(c, person);
   const scope = scopeOf(person);
   if (scope === null)
     throw new Problem(
