@@ -72,4 +72,11 @@ describe('the goal chart', () => {
     );
     expect(widths(String(barChartSvg(chart))).slice(1)).toEqual([544]);
   });
+
+  it('shortens a long goal title in the bars, and keeps it whole in the text alternative', () => {
+    const title = 'Regionen skal ha et variert næringsliv med flere arbeidsplasser i hele regionen';
+    const chart = goalChart({ ...allocations, goals: [{ ...allocations.goals[0]!, title }] });
+    expect(chart.rows[0]!.label).toBe(`1. ${title}`.slice(0, 43) + '…');
+    expect(chart.description).toContain(`Delmål 1, ${title}: `);
+  });
 });

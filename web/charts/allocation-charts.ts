@@ -31,8 +31,11 @@ export function percentOf(part: string, whole: string): string {
   return `${p.toFixed(1).replace('.', ',')}\u00a0%`;
 }
 
-/** Labels longer than the chart is wide end in "…"; the text alternative and the table keep them whole. */
-const short = (label: string, max = 72) => (label.length > max ? `${label.slice(0, max - 1)}…` : label);
+/**
+ * Labels that would run into the amount on their line end in "…" (about 44 characters fit beside
+ * "99 999 999,99 kr" at the chart's width); the text alternative and the table keep them whole.
+ */
+const short = (label: string, max = 44) => (label.length > max ? `${label.slice(0, max - 1)}…` : label);
 
 export function frameChart(config: PartnershipConfig, a: Allocations): BarChart {
   const years = a.years.map(String);
