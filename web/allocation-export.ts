@@ -191,17 +191,18 @@ export async function allocationXlsx(view: AllocationView, madeAt: Date): Promis
       sheet.getCell(`B${i + 2}`).value = value;
     });
     table.columns.forEach((c, i) => {
-      const col = sheet.getColumn(i + 1);
-      col.width = c.kind === 'money' ? 20 : c.kind === 'text' ? 28 : 10;
-      if (c.kind === 'money') col.numFmt = KR_FORMAT;
+      sheet.getColumn(i + 1).width = c.kind === 'money' ? 20 : c.kind === 'text' ? 28 : 10;
     });
+    // The format on each money cell rather than the column: exceljs copies a column's style into
+    // every cell of it, which takes twice as long for a 500-measure cycle's 8 000 rows.
+    const moneyColumns = table.columns.flatMap((c, i) => (c.kind === 'money' ? [i + 1] : []));
     const head = sheet.getRow(headRow);
     head.values = table.columns.map((c) => c.header);
     head.font = { bold: true };
     table.rows.forEach((row, r) => {
-      sheet.getRow(headRow + 1 + r).values = row.map((v, i) =>
-        table.columns[i]!.kind === 'money' && typeof v === 'string' ? Number(v) : v,
-      );
+      const line = sheet.getRow(headRow + 1 + r);
+      line.values = row.map((v, i) => (table.columns[i]!.kind === 'money' && typeof v === 'string' ? Number(v) : v));
+      for (const i of moneyColumns) line.getCell(i).numFmt = KR_FORMAT;
     });
     const first = headRow + 1;
     const last = headRow + Math.max(table.rows.length, 1);

@@ -106,7 +106,12 @@ describe('the workbook', () => {
     const head = rows.findIndex((r) => r[0] === 'Type');
     const data = rows.slice(head + 1).filter((r) => r[0] === TYPE_SHARE || r[0] === TYPE_COFUNDING);
     expect(data).toHaveLength(flatTable(view).rows.length);
-    expect(sheet.getCell(`J${head + 2}`).numFmt).toBe(KR_FORMAT);
+    let firstShare = 0;
+    sheet.eachRow((row, n) => {
+      if (!firstShare && row.getCell(1).value === TYPE_SHARE) firstShare = n;
+    });
+    expect(sheet.getCell(`J${firstShare}`).numFmt).toBe(KR_FORMAT);
+    expect(sheet.getCell(`I${firstShare}`).numFmt).toBe(KR_FORMAT);
     const ore = (v: ExcelJS.CellValue) => Math.round(Number(v) * 100);
     const totals = new Map(
       rows
