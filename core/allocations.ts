@@ -261,6 +261,19 @@ export async function loadAllocations(sql: postgres.Sql, cycleId: string): Promi
   return computeAllocations({ cycle, plan: partnership?.plan ?? null, measures, lists, rows, outOfSplit });
 }
 
+/** Roles that read every funder's figures; a municipal clerk without one of them reads their own municipality's. */
+export const READS_ALL_ALLOCATIONS = ['finance', 'admin', 'ipr_member'] as const;
+
+/**
+ * Which allocations a caller may read (docs/api.md section 10): 'all', a clerk's own municipality
+ * number, or null for none. The API and the web pages decide by this one rule.
+ */
+export function allocationReader(roles: readonly string[], municipality: string | undefined): 'all' | string | null {
+  if (READS_ALL_ALLOCATIONS.some((r) => roles.includes(r))) return 'all';
+  if (roles.includes('municipal_clerk') && municipality) return municipality;
+  return null;
+}
+
 /**
  * What a municipal clerk may read of the allocations (docs/api.md): their own municipality's
  * frame and share of every measure, per year, and the total it comes to; the grants and the

@@ -40,7 +40,12 @@ function tableLines(table: Table): string[] {
   ];
 }
 
-export function allocationsCsv(a: Allocations): string {
-  const blocks = allocationTables(a).map((t) => tableLines(t).join(EOL));
+/** Tables as one CSV file, one after another with a blank line between (one table: a flat file). */
+export function csvFile(tables: Table[]): string {
+  const blocks = tables.map((t) => tableLines(t).join(EOL));
   return BOM + blocks.join(EOL + EOL) + EOL;
+}
+
+export function allocationsCsv(a: Allocations): string {
+  return csvFile(allocationTables(a));
 }

@@ -75,3 +75,7 @@ export { reportIndicators, reportProgress } from '../workflows/messages.js';
 export { IndicatorsRequest, ProgressReportRequest } from '../schema/api.js';
 export * as executionRecords from '../core/execution-records.js';
 export type { IndicatorValueRecord, ProgressReportRecord } from '../core/execution-records.js';
+// ── finance (issue 10): the allocations page and its downloads ──────────────────────────────────
+export { allocationReader, forMunicipality } from '../core/allocations.js';
+export { csvFile } from '../core/export-csv.js';
+export type { Cell, Column, ColumnKind, Table } from '../core/allocation-tables.js';

@@ -12,24 +12,21 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { api, expectNoAxeViolations, launchBrowser, newContext, signInAs, tabTo, web } from '../support/browser.js';
-import type { Who } from '../support/browser.js';
+import {
+  api,
+  expectNoAxeViolations,
+  expectReflowAt320,
+  launchBrowser,
+  newContext,
+  signInAs,
+  tabTo,
+  web,
+} from '../support/browser.js';
+import { ADMIN, phaseIs, startCycle } from '../support/api-cycles.js';
 import { freshYear } from '../support/stack.js';
 
-const PID = 'lillehammer-regionen';
 const SECTION = { partnership: 'Lillehammer-regionen' };
-const MUNICIPALITIES = ['3405', '3440', '3441'];
 const NBSP = /[\u00a0\u202f]/g;
-
-const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
-
-async function phaseIs(cid: string, phase: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if ((await api('GET', `/cycles/${cid}`, ADMIN)).phase === phase) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${cid} never reached ${phase}`);
-}
 
 let browser: Browser;
 let year: number;
@@ -39,20 +36,7 @@ const started = Date.now();
 beforeAll(async () => {
   browser = await launchBrowser();
   year = await freshYear(0);
-  cid = `${PID}-${year}`;
-  const years = [0, 1, 2, 3].map((i) => String(year + i));
-  const frames = Object.fromEntries(
-    ['county', ...MUNICIPALITIES].map((f) => [
-      f,
-      Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '400000.00'])),
-    ]),
-  );
-  const soon = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  await api('POST', `/partnerships/${PID}/cycles`, ADMIN, {
-    year,
-    frames,
-    deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) },
-  });
+  cid = await startCycle(year);
 }, 120_000);
 
 afterAll(async () => {
@@ -68,20 +52,6 @@ async function personPage(name: string): Promise<Page> {
 
 const text = async (page: Page, selector: string) =>
   (await page.locator(selector).first().innerText()).replace(NBSP, ' ');
-
-async function expectReflowAt320(page: Page): Promise<void> {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 320, height: 800 });
-  // On failure, name the widest elements outside a scrolling table, so the cause is in the message.
-  const widest = await page.evaluate(
-    `[...document.querySelectorAll('main *')].filter((el) => !el.closest('.table-scroll')).map((el) => [el.tagName + '.' + el.className, Math.round(el.getBoundingClientRect().right)]).filter(([, r]) => r > 320).slice(-5).join('; ')`,
-  );
-  expect(
-    await page.evaluate('document.documentElement.scrollWidth'),
-    `scroll width of ${page.url()} at 320 px (${String(widest)})`,
-  ).toBeLessThanOrEqual(320);
-  if (size) await page.setViewportSize(size);
-}
 
 async function checkPage(page: Page): Promise<void> {
   await expectNoAxeViolations(page);

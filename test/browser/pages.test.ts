@@ -10,13 +10,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { TokenClaims } from '../../services/api/auth.js';
 import { api, expectNoAxeViolations, launchBrowser, newContext, signInAs } from '../support/browser.js';
-import type { Who } from '../support/browser.js';
+import {
+  councilAdopts,
+  councilCase,
+  iprAdopts,
+  member,
+  MUNICIPALITIES,
+  phaseIs,
+  PID,
+  toVote,
+} from '../support/api-cycles.js';
 import { freshYear } from '../support/stack.js';
 
-const PID = 'lillehammer-regionen';
-const MUNICIPALITIES = ['3405', '3440', '3441'];
 const NBSP = /\u00a0/g;
 
 let browser: Browser;
@@ -24,76 +30,6 @@ let browser: Browser;
 let adopted: number;
 let voting: number;
 let awaitingOyer: number;
-
-const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
-const PROPOSER: Who = { sub: 'proposer-1-lillehammer-regionen', roles: ['proposer'] };
-const member = (sub: string) => ({ sub, roles: ['ipr_member'] as TokenClaims['roles'] });
-const clerk = (m: string) => ({
-  sub: `clerk-${m}`,
-  roles: ['municipal_clerk'] as TokenClaims['roles'],
-  municipality: m,
-});
-
-async function phaseIs(cid: string, phase: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if ((await api('GET', `/cycles/${cid}`, ADMIN)).phase === phase) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${cid} never reached ${phase}`);
-}
-
-/** A year through proposals to a list under vote (case 12/YY); returns the cycle id. */
-async function toVote(
-  year: number,
-  measures: { title: string; amount: string; strategies: string[] }[],
-): Promise<string> {
-  const years = [0, 1, 2, 3].map((i) => String(year + i));
-  const frames = Object.fromEntries(
-    ['county', ...MUNICIPALITIES].map((f) => [
-      f,
-      Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '400000.00'])),
-    ]),
-  );
-  const soon = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  await api('POST', `/partnerships/${PID}/cycles`, ADMIN, {
-    year,
-    frames,
-    deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) },
-  });
-  const cid = `${PID}-${year}`;
-  for (const { title, amount, strategies } of measures) {
-    await api('POST', `/cycles/${cid}/measures`, PROPOSER, {
-      title,
-      strategies,
-      description: 'Beskrivelse',
-      responsible: 'Lillehammer-regionen Vekst',
-      amounts: { [year]: amount },
-      cofunding: [],
-    });
-  }
-  await api('POST', `/cycles/${cid}/proposals/close`, ADMIN);
-  await phaseIs(cid, 'prioritisation');
-  const { items } = await api('GET', `/cycles/${cid}/recommendation`, ADMIN);
-  await api('POST', `/cycles/${cid}/priority-lists`, ADMIN, {
-    items,
-    meeting: { date: `${year - 1}-11-20`, caseNumber: `12/${String(year).slice(2)}` },
-  });
-  return cid;
-}
-
-async function iprAdopts(cid: string): Promise<void> {
-  for (const sub of ['mayor-3405', 'mayor-3440', 'mayor-3441', 'opposition-3405', 'opposition-3440'])
-    await api('POST', `/cycles/${cid}/priority-lists/1/votes`, member(sub), { vote: 'approve' });
-  await phaseIs(cid, 'adoption');
-}
-
-const councilCase = (m: string, year: number) => `PS ${m.slice(2)}/${String(year).slice(2)}`;
-const councilAdopts = (cid: string, year: number, m: string) =>
-  api('POST', `/cycles/${cid}/adoptions/${m}`, clerk(m), {
-    decision: 'adopted',
-    caseNumber: councilCase(m, year),
-    decidedOn: `2026-11-1${MUNICIPALITIES.indexOf(m)}`,
-  });
 
 beforeAll(async () => {
   browser = await launchBrowser();

@@ -9,6 +9,7 @@ import type { WebContext } from '../core.js';
 import type { WebEnv } from '../env.js';
 import { accessibilityPage } from './accessibility.js';
 import { adoptionPages } from './adoption.js';
+import { allocationPages } from './allocations.js';
 import { cyclePage } from './cycle.js';
 import { executionPages } from './execution-routes.js';
 import { homePage } from './home.js';
@@ -33,6 +34,7 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   votePages(web, ctx);
   adoptionPages(web, ctx);
   executionPages(web, ctx); // execution: progress, money spent, indicators
+  allocationPages(web, ctx); // finance: /sykluser/{cid}/fordeling, .csv, .xlsx
   publicIndexPage(web, ctx);
   publicPartnershipPage(web, ctx);
   publicCyclePage(web, ctx);

@@ -5,7 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { endpoints } from '../../../schema/api.js';
 import { snapshot as snapshotOf, type AllocationSnapshot, type Format } from '../../../core/allocation-cache.js';
-import { forMunicipality } from '../../../core/allocations.js';
+import { allocationReader, forMunicipality } from '../../../core/allocations.js';
 import { exportFileName } from '../../../core/allocation-tables.js';
 import type { Principal } from '../auth.js';
 import type { ApiContext, AppEnv } from '../context.js';
@@ -57,16 +57,12 @@ export function acceptsGzip(header: string | undefined): boolean {
   return (q.get('gzip') ?? q.get('*') ?? 0) > 0;
 }
 
-/** Roles that read every funder's figures; a municipal clerk without one of them reads their own municipality's. */
-const READS_ALL = ['finance', 'admin', 'ipr_member'] as const;
-
 /** The view this caller may read: all of it, or a clerk's own municipality's shares (core/allocations.ts forMunicipality). */
 function viewFor(principal: Principal, full: AllocationSnapshot): AllocationSnapshot {
-  if (READS_ALL.some((r) => principal.roles.includes(r)) || !principal.municipality) return full;
-  return snapshotOf({
-    revision: `${full.version}:${principal.municipality}`,
-    allocations: forMunicipality(full.allocations, principal.municipality),
-  });
+  const reader = allocationReader(principal.roles, principal.municipality);
+  // The route's roles have let the caller in already; a clerk without a municipality is refused by the token check.
+  if (reader === 'all' || reader === null) return full;
+  return snapshotOf({ revision: `${full.version}:${reader}`, allocations: forMunicipality(full.allocations, reader) });
 }
 
 /** The allocations resource as a sub-app of the API, mounted at {API_BASE} (services/api/app.ts). */
