@@ -69,3 +69,16 @@ export async function updateCycleOnce<Ret, Arg>(
     ctx.changes.changed(cycleId);
   }
 }
+
+// ── admin (issue 10): starting, steering and closing a cycle ────────────────────────────────────
+export { cancelCycle, closeCycle, closeProposals, moveDeadline } from '../workflows/messages.js';
+export type { Deadlines, YearEndPreview, YearEndRow } from '../workflows/messages.js';
+export { CancelCycleRequest, MoveDeadlineRequest, StartCycleRequest } from '../schema/api.js';
+export { cycleIdOf, deadlineErrors, frameErrors, startCycle } from '../core/cycle-start.js';
+
+import { getYearEndPreview, type YearEndPreview } from '../workflows/messages.js';
+import { boundedQuery } from '../core/index.js';
+
+/** The year-end close's figures before it is made (the workflow's own computation); null outside phase adopted. */
+export const yearEndPreview = (ctx: Ctx, cycleId: string): Promise<YearEndPreview | null> =>
+  boundedQuery(ctx, cycleId, getYearEndPreview);

@@ -9,6 +9,7 @@ import type { WebContext } from '../core.js';
 import type { WebEnv } from '../env.js';
 import { accessibilityPage } from './accessibility.js';
 import { adoptionPages } from './adoption.js';
+import { adminPages } from './admin-pages.js';
 import { cyclePage } from './cycle.js';
 import { homePage } from './home.js';
 import { measureFormPages } from './measure-form.js';
@@ -24,6 +25,8 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   const web = new Hono<WebEnv>();
   assetRoutes(web);
   homePage(web, ctx);
+  // The administrator's pages (issue 10, admin); /sykluser/ny before /sykluser/:cid.
+  adminPages(web, ctx);
   cyclePage(web, ctx);
   // The actions (issue 10): proposer, IPR vote, clerk.
   myMeasuresPage(web, ctx);

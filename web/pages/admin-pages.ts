@@ -1,0 +1,9 @@
+/** The administrator's pages (issue 10), mounted together from web/pages/index.ts. */
+import type { Hono } from 'hono';
+import type { WebContext } from '../core.js';
+import type { WebEnv } from '../env.js';
+import { cycleStartPages } from './cycle-start.js';
+
+export function adminPages(web: Hono<WebEnv>, ctx: WebContext): void {
+  cycleStartPages(web, ctx);
+}
