@@ -2,8 +2,10 @@
 import type { Hono } from 'hono';
 import type { WebContext } from '../core.js';
 import type { WebEnv } from '../env.js';
+import { cycleDeadlinePages } from './cycle-deadlines.js';
 import { cycleStartPages } from './cycle-start.js';
 
 export function adminPages(web: Hono<WebEnv>, ctx: WebContext): void {
   cycleStartPages(web, ctx);
+  cycleDeadlinePages(web, ctx);
 }

@@ -124,7 +124,9 @@ export function startFromForm(
     ),
   );
   if (errors.length || !parsed.success) return sorted();
-  return { draft: { year, frames: parsed.data.frames, deadlines: parsed.data.deadlines, carryOver: parsed.data.carryOver } };
+  return {
+    draft: { year, frames: parsed.data.frames, deadlines: parsed.data.deadlines, carryOver: parsed.data.carryOver },
+  };
 }
 
 /** The draft as form values again (money and times as a Norwegian types them), for the confirmation's hidden fields and "Endre". */
