@@ -4,8 +4,10 @@ import type { WebContext } from '../core.js';
 import type { WebEnv } from '../env.js';
 import { cycleDeadlinePages } from './cycle-deadlines.js';
 import { cycleStartPages } from './cycle-start.js';
+import { cycleSteerPages } from './cycle-steer.js';
 
 export function adminPages(web: Hono<WebEnv>, ctx: WebContext): void {
   cycleStartPages(web, ctx);
   cycleDeadlinePages(web, ctx);
+  cycleSteerPages(web, ctx);
 }
