@@ -5,9 +5,11 @@ import type { WebEnv } from '../env.js';
 import { cycleDeadlinePages } from './cycle-deadlines.js';
 import { cycleStartPages } from './cycle-start.js';
 import { cycleSteerPages } from './cycle-steer.js';
+import { yearEndPages } from './year-end.js';
 
 export function adminPages(web: Hono<WebEnv>, ctx: WebContext): void {
   cycleStartPages(web, ctx);
   cycleDeadlinePages(web, ctx);
   cycleSteerPages(web, ctx);
+  yearEndPages(web, ctx);
 }
