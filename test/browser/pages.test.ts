@@ -242,8 +242,10 @@ describe('signed in', () => {
     ).toBe(0);
     await checkPage(page);
 
+    // The task leads to the vote; the cycle page is one link up.
     await vote.click();
-    await page.waitForURL(`**/sykluser/${PID}-${voting}`);
+    await page.waitForURL(`**/sykluser/${PID}-${voting}/avstemning`);
+    await page.goto(`/sykluser/${PID}-${voting}`);
     expect(await text(page, '.steps [aria-current="step"]')).toContain('Prioritering');
     const history = await text(page, 'table:has(caption#historikk)');
     expect(history).toContain('Prioriteringsliste 1 ble lagt fram til avstemning i IPR.');
@@ -269,7 +271,8 @@ describe('signed in', () => {
     expect(await task.innerText()).toMatch(/Frist: \d+\. \w+ \d{4} kl\. \d\d:\d\d/);
     await checkPage(page);
     await task.getByRole('link').click();
-    await page.waitForURL(`**/sykluser/${PID}-${awaitingOyer}`);
+    await page.waitForURL(`**/sykluser/${PID}-${awaitingOyer}/vedtak`);
+    await page.goto(`/sykluser/${PID}-${awaitingOyer}`);
     expect(await text(page, '.steps [aria-current="step"]')).toContain('Vedtak');
     await checkPage(page);
 

@@ -81,7 +81,7 @@ describe('Mine oppgaver', () => {
       text: 'Stem over prioriteringslisten for 2027 (versjon 2, sak 12/27)',
       dueAt: deadlines.ipr,
       overdue: false,
-      href: '/sykluser/lillehammer-regionen-2027',
+      href: '/sykluser/lillehammer-regionen-2027/avstemning',
     });
 
     expect(
@@ -89,7 +89,9 @@ describe('Mine oppgaver', () => {
     ).toEqual([]);
     expect(texts(chiefExecutive, [voting]), 'a member without a vote has nothing to vote on').toEqual([]);
     expect(
-      texts(mayor, [cycle({ phase: 'prioritisation', priorityLists: [list({}, 'replaced')] })]),
+      texts(mayor, [cycle({ phase: 'prioritisation', priorityLists: [list({}, 'replaced')] })]).filter((t) =>
+        t.startsWith('Stem over'),
+      ),
       'a replaced list is voted on no more',
     ).toEqual([]);
   });
@@ -205,5 +207,44 @@ describe('Mine oppgaver', () => {
   it('gives a person with several roles the tasks of each', () => {
     const both = person({ sub: 'mayor-3405', roles: ['ipr_member', 'admin'] });
     expect(texts(both, [cycle({ phase: 'prioritisation', priorityLists: [list({})] })])).toHaveLength(2);
+  });
+  it('links each task to the page where it is done', () => {
+    const hrefs = (p: Person, cycles: TaskCycle[]) =>
+      tasksFor({ person: p, partnership, cycles, now: NOW }).map((t) => t.href);
+    const base = '/sykluser/lillehammer-regionen-2027';
+    expect(hrefs(admin, [cycle()])).toEqual([`${base}/lukk-forslag`]);
+    expect(hrefs(admin, [cycle({ phase: 'prioritisation' })])).toEqual([`${base}/prioritering`]);
+    expect(hrefs(admin, [cycle({ phase: 'prioritisation', priorityLists: [list({})] })])).toEqual([
+      `${base}/avstemning`,
+    ]);
+    expect(hrefs(admin, [cycle({ phase: 'adopted' })])).toEqual([`${base}/arsavslutning`]);
+    expect(hrefs(clerk('3441'), [cycle({ phase: 'adoption', adoptions: [adoption('3441', null)] })])).toEqual([
+      `${base}/vedtak`,
+    ]);
+    expect(hrefs(mayor, [cycle({ phase: 'prioritisation', priorityLists: [list({})] })])).toEqual([
+      `${base}/avstemning`,
+    ]);
+    const mine = [{ id: 'm1', title: 'Næringshage i Gausdal', proposedBy: 'kari', status: 'proposed' }];
+    expect(hrefs(proposer, [cycle({}, mine)])).toEqual([`${base}/tiltak/m1/endre`]);
+    expect(hrefs(proposer, [cycle({}, [])])).toEqual([`${base}/tiltak/nytt`]);
+    expect(hrefs(proposer, [cycle({ phase: 'adopted' }, [{ ...mine[0]!, status: 'granted' }])])).toEqual([
+      `${base}/tiltak/m1/rapport`,
+    ]);
+  });
+
+  it('gives an IPR member the list to make from the recommendation while none is under vote', () => {
+    const [task, ...rest] = tasksFor({
+      person: mayor,
+      partnership,
+      cycles: [cycle({ phase: 'prioritisation' })],
+      now: NOW,
+    });
+    expect(rest).toEqual([]);
+    expect(task).toMatchObject({
+      text: 'Lag prioriteringslisten for 2027 fra administrasjonens innstilling og legg den fram til avstemning',
+      dueAt: deadlines.ipr,
+      href: '/sykluser/lillehammer-regionen-2027/prioritering',
+    });
+    expect(texts(chiefExecutive, [cycle({ phase: 'adoption' })]), 'nothing for IPR outside prioritisation').toEqual([]);
   });
 });
