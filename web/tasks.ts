@@ -8,7 +8,8 @@
  * - an IPR member with a vote: the list under vote, until they have voted on it; any IPR member,
  *   while no list is under vote: making the list from the administration's recommendation;
  * - an administrator: closing the proposals, putting a list to the vote, following up councils
- *   and votes still open before their deadlines, the year-end close;
+ *   and votes still open before their deadlines, the year-end close; starting the next year once
+ *   no cycle is before its adoption;
  * - a proposer: their measures (open for edits until the proposal deadline; progress reports
  *   once the plan is adopted).
  *
@@ -17,7 +18,7 @@
 import type { PartnershipConfig } from '../schema/partnership.js';
 import type { CycleStatus, Phase } from '../workflows/messages.js';
 import type { Person } from './env.js';
-import { formatDate, municipalityName } from './format.js';
+import { formatDate, inOslo, municipalityName } from './format.js';
 
 export interface TaskMeasure {
   id: string;
@@ -56,6 +57,7 @@ export interface TasksInput {
 }
 
 const ACTIVE: ReadonlySet<Phase> = new Set(['proposals', 'prioritisation', 'adoption', 'adopted']);
+const BEFORE_ADOPTED: ReadonlySet<Phase> = new Set(['proposals', 'prioritisation', 'adoption']);
 
 /**
  * The year-end close and the progress reports are due by the end of the budget year in Oslo:
@@ -194,6 +196,19 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
         }
       }
     }
+  }
+
+  // The next year, once no cycle is before its adoption: the administrator starts it (/sykluser/ny).
+  if (has('admin') && !cycles.some((c) => BEFORE_ADOPTED.has(c.status.phase))) {
+    const next = Math.max(inOslo(now).year, ...cycles.map((c) => c.status.year)) + 1;
+    tasks.push({
+      cycleId: `${partnership.id}-${next}`,
+      year: next,
+      text: `Start syklusen for ${next}`,
+      dueAt: null,
+      overdue: false,
+      href: '/sykluser/ny',
+    });
   }
 
   const due = (t: Task) => (t.dueAt === null ? Infinity : Date.parse(t.dueAt));

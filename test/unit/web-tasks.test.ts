@@ -188,7 +188,8 @@ describe('Mine oppgaver', () => {
   });
 
   it('gives nothing for cycles that are closed or cancelled, and nothing to a finance officer', () => {
-    for (const phase of ['closed', 'cancelled'] as const) expect(texts(admin, [cycle({ phase })])).toEqual([]);
+    for (const phase of ['closed', 'cancelled'] as const)
+      expect(texts(admin, [cycle({ phase })]), 'only the next year to start').toEqual(['Start syklusen for 2028']);
     expect(texts(finance, [cycle(), cycle({ phase: 'adoption', adoptions: [adoption('3405', null)] })])).toEqual([]);
   });
 
@@ -208,6 +209,16 @@ describe('Mine oppgaver', () => {
     const both = person({ sub: 'mayor-3405', roles: ['ipr_member', 'admin'] });
     expect(texts(both, [cycle({ phase: 'prioritisation', priorityLists: [list({})] })])).toHaveLength(2);
   });
+  it('gives an administrator the next year to start once no cycle is before its adoption', () => {
+    const [start] = tasksFor({ person: admin, partnership, cycles: [], now: NOW });
+    expect(start).toMatchObject({ text: 'Start syklusen for 2028', dueAt: null, href: '/sykluser/ny' });
+    expect(texts(admin, [cycle({ phase: 'adopted' })])).toContain('Start syklusen for 2028');
+    expect(texts(admin, [cycle({ phase: 'adopted' }), cycle({ id: 'x-2028', year: 2028 })])).not.toContain(
+      'Start syklusen for 2029',
+    );
+    expect(texts(proposer, []), 'for the administrator only').toEqual([]);
+  });
+
   it('links each task to the page where it is done', () => {
     const hrefs = (p: Person, cycles: TaskCycle[]) =>
       tasksFor({ person: p, partnership, cycles, now: NOW }).map((t) => t.href);
@@ -217,7 +228,7 @@ describe('Mine oppgaver', () => {
     expect(hrefs(admin, [cycle({ phase: 'prioritisation', priorityLists: [list({})] })])).toEqual([
       `${base}/avstemning`,
     ]);
-    expect(hrefs(admin, [cycle({ phase: 'adopted' })])).toEqual([`${base}/arsavslutning`]);
+    expect(hrefs(admin, [cycle({ phase: 'adopted' })])).toEqual([`${base}/arsavslutning`, '/sykluser/ny']);
     expect(hrefs(clerk('3441'), [cycle({ phase: 'adoption', adoptions: [adoption('3441', null)] })])).toEqual([
       `${base}/vedtak`,
     ]);
