@@ -11,7 +11,14 @@
  */
 import { formatMoney, parseMoney } from '../../domain/money.js';
 import type { PartnershipConfig } from '../../schema/partnership.js';
-import { deadlineErrors, frameErrors, StartCycleRequest, type CycleRecord, type Deadlines } from '../core.js';
+import {
+  deadlineErrors,
+  frameErrors,
+  StartCycleRequest,
+  type CycleRecord,
+  type Deadlines,
+  type FieldError,
+} from '../core.js';
 import { formatAmount, inOslo } from '../format.js';
 import { text, zodPaths, formErrors, type FormError, type FormValues } from '../forms.js';
 import { formatOsloDateTimeInput, parseMoneyInput, parseOsloDateTime } from '../input.js';
@@ -97,20 +104,14 @@ export function startFromForm(
   }
   const order = fieldOrder(config);
   const sorted = () => ({ errors: errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field)) });
-  if (errors.length || year === null) return sorted();
-
-  const candidate = { year, frames, deadlines, carryOver: text(values, 'carryOver') === 'ja' };
-  const parsed = StartCycleRequest.safeParse(candidate);
-  const ruleErrors = parsed.success
-    ? [...frameErrors(config, year, parsed.data.frames), ...deadlineErrors(parsed.data.deadlines, now)]
-    : zodPaths(parsed.error);
-  errors.push(
-    ...formErrors(
+  /** The API rules' errors (API paths) on the form's fields, in Norwegian. */
+  const onFields = (ruleErrors: FieldError[], y: number) =>
+    formErrors(
       ruleErrors,
       (p) => {
         const [head, a, b] = p.split('.');
         if (head === 'deadlines' && a) return deadlineField(a as keyof Deadlines);
-        if (head === 'frames' && a && b) return frameField(a, Number(b) - year);
+        if (head === 'frames' && a && b) return frameField(a, Number(b) - y);
         return head === 'year' ? 'year' : null;
       },
       (field, p) =>
@@ -121,7 +122,17 @@ export function startFromForm(
             : 'Budsjettåret må være mellom 2000 og 2200.',
       order,
       'year',
-    ),
+    );
+  // The deadlines' rules (in the future, in order) as soon as all three can be read, beside any other error.
+  const { proposals, ipr, adoption } = deadlines;
+  if (proposals && ipr && adoption)
+    errors.push(...onFields(deadlineErrors({ proposals, ipr, adoption }, now), year ?? 0));
+  if (errors.length || year === null) return sorted();
+
+  const candidate = { year, frames, deadlines, carryOver: text(values, 'carryOver') === 'ja' };
+  const parsed = StartCycleRequest.safeParse(candidate);
+  errors.push(
+    ...onFields(parsed.success ? frameErrors(config, year, parsed.data.frames) : zodPaths(parsed.error), year),
   );
   if (errors.length || !parsed.success) return sorted();
   return {

@@ -96,8 +96,9 @@ function startForm(
 <form method="post" action="/sykluser/ny" class="action-form" novalidate>
   ${hiddenFields(c.get('csrfToken'), formKey(values))}
   ${textField({ name: 'year', label: 'Budsjettår', description: 'Året planen gjelder fra (Y). Rammene gjelder Y og de tre årene etter.', values, errors, inputmode: 'numeric', short: true })}
+  <div class="form-buttons">${submitButton('Vis årene for dette budsjettåret', 'secondary', { name: 'endre', value: 'ja' })}</div>
   <h2 class="ds-heading" data-size="sm">Rammer per finansiør og år</h2>
-  <p class="ds-paragraph" id="rammer-hjelp">Beløp i kroner, som 1 250 000 eller 1 250 000,50. Skriv 0 for et år uten ramme. Endrer du budsjettåret, følger kolonnene med.</p>
+  <p class="ds-paragraph" id="rammer-hjelp">Beløp i kroner, som 1 250 000 eller 1 250 000,50. Skriv 0 for et år uten ramme. Endrer du budsjettåret, følger beløpene med kolonnene; «Vis årene» viser de nye årstallene.</p>
   ${scrollTable(
     'rammer-tittel',
     html`<table class="ds-table" data-border>
