@@ -153,7 +153,7 @@ export function draftValues(config: PartnershipConfig, d: StartDraft): Record<st
 const DAY_MS = 86_400_000;
 
 /**
- * A new form: the year after the newest cycle (or next year), the frames the previous cycle planned
+ * A new form: the year asked for (a link's ?ar=), else the year after the newest cycle (or next year), the frames the previous cycle planned
  * for the same years (its last year again for Y+3), deadlines as the API's example has them in
  * Y-1 (1 September 12:00, 15 October 12:00, 15 December 23:59) or, when those have passed, 30, 60
  * and 90 days from today; carry-over ticked when Y-1 carried money over.
@@ -162,13 +162,14 @@ export function startDefaults(
   config: PartnershipConfig,
   cycles: Pick<CycleRecord, 'year' | 'frames'>[],
   now = Date.now(),
+  asked: number | null = null,
 ): FormValues {
   const thisYear = inOslo(now).year;
   const newest = cycles.reduce<Pick<CycleRecord, 'year' | 'frames'> | null>(
     (a, c) => (a === null || c.year > a.year ? c : a),
     null,
   );
-  const year = Math.max(thisYear + 1, (newest?.year ?? 0) + 1);
+  const year = asked ?? Math.max(thisYear + 1, (newest?.year ?? 0) + 1);
   const previous = cycles.find((c) => c.year === year - 1);
   const values: FormValues = { year: String(year) };
   for (const f of fundersOf(config)) {

@@ -188,7 +188,14 @@ export function cycleStartPages(web: Hono<WebEnv>, ctx: WebContext): void {
       mayDo(person, 'startCycle');
       const partnership = await records.partnership(ctx.sql, person.partnership);
       if (!partnership) throw new Error(`no partnership ${person.partnership} for a signed-in person`);
-      const values = startDefaults(partnership.config, await records.cyclesOf(ctx.sql, person.partnership));
+      // ?ar=2028 (the link from a closed year's page) asks for that year.
+      const asked = yearOf({ year: c.req.query('ar') ?? '' });
+      const values = startDefaults(
+        partnership.config,
+        await records.cyclesOf(ctx.sql, person.partnership),
+        Date.now(),
+        asked,
+      );
       const year = yearOf(values);
       const carried =
         year === null ? null : await records.carriedOver(ctx.sql, cycleIdOf(person.partnership, year - 1));

@@ -163,7 +163,8 @@ export function actionLinks(
     );
   if (running && s.phase !== 'adopted' && has('admin')) links.push([`${base}/frister`, 'Flytt en frist']);
   if (running && has('admin')) links.push([`${base}/avlys`, 'Avlys syklusen']);
-  if (s.phase === 'closed' && has('admin')) links.push(['/sykluser/ny', `Start syklusen for ${s.year + 1}`]);
+  if (s.phase === 'closed' && has('admin'))
+    links.push([`/sykluser/ny?ar=${s.year + 1}`, `Start syklusen for ${s.year + 1}`]);
   return links;
 }
 

@@ -190,7 +190,7 @@ ${yearEndTable(cycle.config, cycle.year, carryOver ? preview.carryOver : preview
         'Året er avsluttet',
         html`${receipt(`${cycleTitle(cycle)} er avsluttet.`, [['Valg', choiceName(carryOver)]])}
 ${yearEndTable(cycle.config, cycle.year, rows, 'registrert', `Registrert ved årsavslutningen for ${cycle.year}`)}
-<p class="ds-paragraph"><a class="ds-link" href="${cycleHref(cycle)}">Til ${cycleTitle(cycle)}</a> · <a class="ds-link" href="/sykluser/ny">Start ${cycle.year + 1}</a></p>`,
+<p class="ds-paragraph"><a class="ds-link" href="${cycleHref(cycle)}">Til ${cycleTitle(cycle)}</a> · <a class="ds-link" href="/sykluser/ny?ar=${cycle.year + 1}">Start ${cycle.year + 1}</a></p>`,
         { breadcrumbs: adminCrumbs(cycle, LABEL, PATH, 'Kvittering') },
       );
     }),
