@@ -213,10 +213,16 @@ describe("the administrator's year in the browser", () => {
       clean(formatDateTime((parseOsloDateTime(proposalsTyped) as { value: string }).value)),
     );
 
-    // A double click on the confirmation starts one cycle.
+    // A double click on the confirmation, then the same post once more (a reload): one cycle, the same receipt.
+    const fields = (await page.evaluate(
+      `Object.fromEntries([...new FormData(document.querySelector('form.action-form')).entries()])`,
+    )) as Record<string, string>;
     await page.getByRole('button', { name: 'Ja, start syklusen' }).dblclick();
     await page.getByRole('heading', { name: 'Syklusen er startet', level: 1 }).waitFor();
     await checkPage(page);
+    const again = await page.context().request.post('/sykluser/ny', { form: { ...fields, bekreft: 'ja' } });
+    expect(again.status()).toBe(200);
+    expect(await again.text()).toContain('Syklusen er startet');
     const status = (await api('GET', `/cycles/${cid}`, ADMIN)) as unknown as {
       phase: string;
       frames: Record<string, Record<string, string>>;
