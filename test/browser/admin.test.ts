@@ -7,6 +7,9 @@
  * closed year shown on the confirmation; a deadline moved and shown back in Oslo time; proposals
  * closed; another year cancelled with a reason, by keyboard alone; a non-administrator refused (403).
  * axe-core (WCAG 2.1 A and AA) finds nothing on any page reached, and each reflows at 320 px.
+ *
+ * Over 300 lines because it is one journey: its steps follow from each other (the closed year's
+ * carry-over is what the next year's confirmation shows), so they share one file and one set-up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
