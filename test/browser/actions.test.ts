@@ -22,23 +22,11 @@ import {
   tabTo,
   web,
 } from '../support/browser.js';
-import type { Who } from '../support/browser.js';
 import { freshYear } from '../support/stack.js';
+import { ADMIN, MUNICIPALITIES, phaseIs, PID } from '../support/api-cycle.js';
 
-const PID = 'lillehammer-regionen';
 const SECTION = { partnership: 'Lillehammer-regionen' };
-const MUNICIPALITIES = ['3405', '3440', '3441'];
 const NBSP = /[\u00a0\u202f]/g;
-
-const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
-
-async function phaseIs(cid: string, phase: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if ((await api('GET', `/cycles/${cid}`, ADMIN)).phase === phase) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${cid} never reached ${phase}`);
-}
 
 let browser: Browser;
 let year: number;

@@ -10,13 +10,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { TokenClaims } from '../../services/api/auth.js';
-import { api, expectNoAxeViolations, launchBrowser, newContext, signInAs } from '../support/browser.js';
-import type { Who } from '../support/browser.js';
+import {
+  clerkWho as clerk,
+  iprAdoptsByApi,
+  memberWho as member,
+  MUNICIPALITIES,
+  phaseIs,
+  PID,
+  toVoteByApi,
+} from '../support/api-cycle.js';
+import {
+  api,
+  expectNoAxeViolations,
+  expectReflowAt320,
+  launchBrowser,
+  newContext,
+  signInAs,
+} from '../support/browser.js';
 import { freshYear } from '../support/stack.js';
 
-const PID = 'lillehammer-regionen';
-const MUNICIPALITIES = ['3405', '3440', '3441'];
 const NBSP = /\u00a0/g;
 
 let browser: Browser;
@@ -24,68 +36,6 @@ let browser: Browser;
 let adopted: number;
 let voting: number;
 let awaitingOyer: number;
-
-const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
-const PROPOSER: Who = { sub: 'proposer-1-lillehammer-regionen', roles: ['proposer'] };
-const member = (sub: string) => ({ sub, roles: ['ipr_member'] as TokenClaims['roles'] });
-const clerk = (m: string) => ({
-  sub: `clerk-${m}`,
-  roles: ['municipal_clerk'] as TokenClaims['roles'],
-  municipality: m,
-});
-
-async function phaseIs(cid: string, phase: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if ((await api('GET', `/cycles/${cid}`, ADMIN)).phase === phase) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${cid} never reached ${phase}`);
-}
-
-/** A year through proposals to a list under vote (case 12/YY); returns the cycle id. */
-async function toVote(
-  year: number,
-  measures: { title: string; amount: string; strategies: string[] }[],
-): Promise<string> {
-  const years = [0, 1, 2, 3].map((i) => String(year + i));
-  const frames = Object.fromEntries(
-    ['county', ...MUNICIPALITIES].map((f) => [
-      f,
-      Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '400000.00'])),
-    ]),
-  );
-  const soon = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  await api('POST', `/partnerships/${PID}/cycles`, ADMIN, {
-    year,
-    frames,
-    deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) },
-  });
-  const cid = `${PID}-${year}`;
-  for (const { title, amount, strategies } of measures) {
-    await api('POST', `/cycles/${cid}/measures`, PROPOSER, {
-      title,
-      strategies,
-      description: 'Beskrivelse',
-      responsible: 'Lillehammer-regionen Vekst',
-      amounts: { [year]: amount },
-      cofunding: [],
-    });
-  }
-  await api('POST', `/cycles/${cid}/proposals/close`, ADMIN);
-  await phaseIs(cid, 'prioritisation');
-  const { items } = await api('GET', `/cycles/${cid}/recommendation`, ADMIN);
-  await api('POST', `/cycles/${cid}/priority-lists`, ADMIN, {
-    items,
-    meeting: { date: `${year - 1}-11-20`, caseNumber: `12/${String(year).slice(2)}` },
-  });
-  return cid;
-}
-
-async function iprAdopts(cid: string): Promise<void> {
-  for (const sub of ['mayor-3405', 'mayor-3440', 'mayor-3441', 'opposition-3405', 'opposition-3440'])
-    await api('POST', `/cycles/${cid}/priority-lists/1/votes`, member(sub), { vote: 'approve' });
-  await phaseIs(cid, 'adoption');
-}
 
 const councilCase = (m: string, year: number) => `PS ${m.slice(2)}/${String(year).slice(2)}`;
 const councilAdopts = (cid: string, year: number, m: string) =>
@@ -101,16 +51,18 @@ beforeAll(async () => {
   const hub = { title: 'Næringshage i Gausdal', amount: '200000.00', strategies: ['1.2'] };
   const tech = { title: 'Tech Valley-programmet', amount: '1000000.00', strategies: ['2.1', '2.2'] };
 
-  const a = await toVote(adopted, [hub, tech]);
-  await iprAdopts(a);
+  const { cid: a } = await toVoteByApi(adopted, [hub, tech]);
+  await iprAdoptsByApi(a);
   for (const m of MUNICIPALITIES) await councilAdopts(a, adopted, m);
   await phaseIs(a, 'adopted');
 
-  const v = await toVote(voting, [{ title: 'Hemmelig forslag om bio-hub', amount: '300000.00', strategies: ['3.3'] }]);
+  const { cid: v } = await toVoteByApi(voting, [
+    { title: 'Hemmelig forslag om bio-hub', amount: '300000.00', strategies: ['3.3'] },
+  ]);
   await api('POST', `/cycles/${v}/priority-lists/1/votes`, member('mayor-3440'), { vote: 'approve' });
 
-  const c = await toVote(awaitingOyer, [tech]);
-  await iprAdopts(c);
+  const { cid: c } = await toVoteByApi(awaitingOyer, [tech]);
+  await iprAdoptsByApi(c);
   for (const m of ['3405', '3441']) await councilAdopts(c, awaitingOyer, m);
 }, 240_000);
 
@@ -136,17 +88,6 @@ const rowOf = async (page: Page, table: string, header: string) =>
       .split('\t')
       .map((c) => c.trim()),
   );
-
-/** The page at 320 CSS pixels: everything in view without scrolling sideways (WCAG 1.4.10). */
-async function expectReflowAt320(page: Page): Promise<void> {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 320, height: 800 });
-  expect(
-    await page.evaluate('document.documentElement.scrollWidth'),
-    `scroll width of ${page.url()} at 320 px`,
-  ).toBeLessThanOrEqual(320);
-  if (size) await page.setViewportSize(size);
-}
 
 async function checkPage(page: Page): Promise<void> {
   await expectNoAxeViolations(page);

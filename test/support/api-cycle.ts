@@ -12,8 +12,8 @@ export const PID = 'lillehammer-regionen';
 export const MUNICIPALITIES = ['3405', '3440', '3441'];
 export const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
 export const PROPOSER: Who = { sub: 'proposer-1-lillehammer-regionen', roles: ['proposer'] };
-const member = (sub: string): Who => ({ sub, roles: ['ipr_member'] as TokenClaims['roles'] });
-const clerk = (m: string): Who => ({ sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m });
+export const memberWho = (sub: string): Who => ({ sub, roles: ['ipr_member'] as TokenClaims['roles'] });
+export const clerkWho = (m: string): Who => ({ sub: `clerk-${m}`, roles: ['municipal_clerk'], municipality: m });
 
 export const cycleIdOf = (year: number) => `${PID}-${year}`;
 
@@ -46,16 +46,19 @@ export async function startByApi(year: number): Promise<string> {
 }
 
 /**
- * `year` started and adopted: the measures proposed (amounts for `year`), the recommendation put to
- * the vote, approved by five voting members, adopted by every council; returns the measure ids.
+ * `year` started, the measures proposed (amounts for `year`), proposals closed and the
+ * recommendation put to the vote as list 1 (meeting 20 November Y-1, case 12/YY).
  */
-export async function adoptedByApi(year: number, measures: { title: string; amount: string }[]): Promise<string[]> {
+export async function toVoteByApi(
+  year: number,
+  measures: { title: string; amount: string; strategies?: string[] }[],
+): Promise<{ cid: string; ids: string[] }> {
   const cid = await startByApi(year);
   const ids: string[] = [];
-  for (const { title, amount } of measures) {
+  for (const { title, amount, strategies = ['1.2'] } of measures) {
     const { id } = await api('POST', `/cycles/${cid}/measures`, PROPOSER, {
       title,
-      strategies: ['1.2'],
+      strategies,
       description: 'Beskrivelse',
       responsible: 'Lillehammer-regionen Vekst',
       amounts: { [year]: amount },
@@ -70,11 +73,22 @@ export async function adoptedByApi(year: number, measures: { title: string; amou
     items,
     meeting: { date: `${year - 1}-11-20`, caseNumber: `12/${String(year).slice(2)}` },
   });
+  return { cid, ids };
+}
+
+/** List 1 approved by five voting members; the cycle in adoption. */
+export async function iprAdoptsByApi(cid: string): Promise<void> {
   for (const sub of ['mayor-3405', 'mayor-3440', 'mayor-3441', 'opposition-3405', 'opposition-3440'])
-    await api('POST', `/cycles/${cid}/priority-lists/1/votes`, member(sub), { vote: 'approve' });
+    await api('POST', `/cycles/${cid}/priority-lists/1/votes`, memberWho(sub), { vote: 'approve' });
   await phaseIs(cid, 'adoption');
+}
+
+/** `year` through the vote and every council's adoption (dated today): adopted; returns the measure ids. */
+export async function adoptedByApi(year: number, measures: { title: string; amount: string }[]): Promise<string[]> {
+  const { cid, ids } = await toVoteByApi(year, measures);
+  await iprAdoptsByApi(cid);
   for (const m of MUNICIPALITIES)
-    await api('POST', `/cycles/${cid}/adoptions/${m}`, clerk(m), {
+    await api('POST', `/cycles/${cid}/adoptions/${m}`, clerkWho(m), {
       decision: 'adopted',
       caseNumber: `PS ${m.slice(2)}/${String(year).slice(2)}`,
       decidedOn: osloToday(),
