@@ -54,6 +54,11 @@ export interface TasksInput {
   cycles: TaskCycle[];
   /** ms since the epoch: what "overdue" is measured against */
   now: number;
+  /**
+   * Every cycle the partnership ever started (the records: year and phase, ended ones too), for the
+   * administrator's "start the next year"; without it that task is not given (a cycle's own page).
+   */
+  started?: { year: number; phase: Phase }[];
 }
 
 const ACTIVE: ReadonlySet<Phase> = new Set(['proposals', 'prioritisation', 'adoption', 'adopted']);
@@ -66,7 +71,7 @@ const BEFORE_ADOPTED: ReadonlySet<Phase> = new Set(['proposals', 'prioritisation
  */
 const yearEnd = (year: number) => `${year}-12-31T22:59:59.000Z`;
 
-export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task[] {
+export function tasksFor({ person, partnership, cycles, now, started }: TasksInput): Task[] {
   const has = (role: Person['roles'][number]) => person.roles.includes(role);
   const municipalities = new Map(partnership.municipalities.map((m) => [m.id, municipalityName(m.name)]));
   const voters = partnership.ipr.roster.filter((r) => r.votes);
@@ -199,8 +204,8 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
   }
 
   // The next year, once no cycle is before its adoption: the administrator starts it (/sykluser/ny).
-  if (has('admin') && !cycles.some((c) => BEFORE_ADOPTED.has(c.status.phase))) {
-    const next = Math.max(inOslo(now).year, ...cycles.map((c) => c.status.year)) + 1;
+  if (has('admin') && started && !started.some((c) => BEFORE_ADOPTED.has(c.phase))) {
+    const next = Math.max(inOslo(now).year, ...started.map((c) => c.year)) + 1;
     tasks.push({
       cycleId: `${partnership.id}-${next}`,
       year: next,
