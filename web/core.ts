@@ -79,3 +79,17 @@ export type { IndicatorValueRecord, ProgressReportRecord } from '../core/executi
 export { allocationReader, forMunicipality } from '../core/allocations.js';
 export { csvFile } from '../core/export-csv.js';
 export type { Cell, Column, ColumnKind, Table } from '../core/allocation-tables.js';
+// ── admin (issue 10): starting, steering and closing a cycle ────────────────────────────────────
+export { cancelCycle, closeCycle, closeProposals, moveDeadline } from '../workflows/messages.js';
+export type { Deadlines, YearEndPreview, YearEndRow } from '../workflows/messages.js';
+export { CancelCycleRequest, MoveDeadlineRequest, StartCycleRequest } from '../schema/api.js';
+export { cycleIdOf, deadlineErrors, frameErrors, startCycle } from '../core/cycle-start.js';
+/** The phases in which each deadline's step is open or ahead, so it can move (docs/api.md section 9). */
+export { OPEN_OR_AHEAD } from '../workflows/rules.js';
+
+import { getYearEndPreview, type YearEndPreview } from '../workflows/messages.js';
+import { boundedQuery } from '../core/index.js';
+
+/** The year-end close's figures before it is made (the workflow's own computation); null outside phase adopted. */
+export const yearEndPreview = (ctx: Ctx, cycleId: string): Promise<YearEndPreview | null> =>
+  boundedQuery(ctx, cycleId, getYearEndPreview);

@@ -164,3 +164,14 @@ export function parseOsloDateTime(typed: string): Parsed<string> {
     );
   return ok(new Date(hits[0] as number).toISOString());
 }
+
+/**
+ * An instant as a person in Oslo types it back into a field: "2027-12-31T22:59:00.000Z" →
+ * "31.12.2027 23:59", the form parseOsloDateTime reads (so a form shown again round-trips).
+ */
+export function formatOsloDateTimeInput(instant: string): string {
+  const t = Date.parse(instant);
+  if (Number.isNaN(t)) return '';
+  const o = inOslo(t);
+  return `${two(o.day)}.${two(o.month)}.${o.year} ${two(o.hour)}:${two(o.minute)}`;
+}

@@ -5,16 +5,20 @@
  * the front page and its tests agree on what a person must do.
  *
  * - a municipal clerk: their council's decision on its share, while it is not recorded;
- * - an IPR member with a vote: the list under vote, until they have voted on it;
+ * - an IPR member with a vote: the list under vote, until they have voted on it; any IPR member,
+ *   while no list is under vote: making the list from the administration's recommendation;
  * - an administrator: closing the proposals, putting a list to the vote, following up councils
- *   and votes still open before their deadlines, the year-end close;
+ *   and votes still open before their deadlines, the year-end close; starting the next year once
+ *   no cycle is before its adoption;
  * - a proposer: their measures (open for edits until the proposal deadline; progress reports
  *   once the plan is adopted).
+ *
+ * Each task links to the page where it is done (the paths of /work/brief/paths.md).
  */
 import type { PartnershipConfig } from '../schema/partnership.js';
 import type { CycleStatus, Phase } from '../workflows/messages.js';
 import type { Person } from './env.js';
-import { formatDate, municipalityName } from './format.js';
+import { formatDate, inOslo, municipalityName } from './format.js';
 
 export interface TaskMeasure {
   id: string;
@@ -50,9 +54,15 @@ export interface TasksInput {
   cycles: TaskCycle[];
   /** ms since the epoch: what "overdue" is measured against */
   now: number;
+  /**
+   * Every cycle the partnership ever started (the records: year and phase, ended ones too), for the
+   * administrator's "start the next year"; without it that task is not given (a cycle's own page).
+   */
+  started?: { year: number; phase: Phase }[];
 }
 
 const ACTIVE: ReadonlySet<Phase> = new Set(['proposals', 'prioritisation', 'adoption', 'adopted']);
+const BEFORE_ADOPTED: ReadonlySet<Phase> = new Set(['proposals', 'prioritisation', 'adoption']);
 
 /**
  * The year-end close and the progress reports are due by the end of the budget year in Oslo:
@@ -61,7 +71,7 @@ const ACTIVE: ReadonlySet<Phase> = new Set(['proposals', 'prioritisation', 'adop
  */
 const yearEnd = (year: number) => `${year}-12-31T22:59:59.000Z`;
 
-export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task[] {
+export function tasksFor({ person, partnership, cycles, now, started }: TasksInput): Task[] {
   const has = (role: Person['roles'][number]) => person.roles.includes(role);
   const municipalities = new Map(partnership.municipalities.map((m) => [m.id, municipalityName(m.name)]));
   const voters = partnership.ipr.roster.filter((r) => r.votes);
@@ -70,15 +80,16 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
 
   for (const { status: s, measures = [] } of cycles) {
     if (!ACTIVE.has(s.phase)) continue;
-    const href = `/sykluser/${encodeURIComponent(s.id)}`;
-    const add = (text: string, dueAt: string | null, flagged = false) =>
+    const base = `/sykluser/${encodeURIComponent(s.id)}`;
+    // Each task links to the page where it is done (/work/brief/paths.md); `page` is under the cycle's path.
+    const add = (text: string, dueAt: string | null, flagged = false, page = '') =>
       tasks.push({
         cycleId: s.id,
         year: s.year,
         text,
         dueAt,
         overdue: flagged || (dueAt !== null && Date.parse(dueAt) < now),
-        href,
+        href: `${base}${page}`,
       });
     const underVote = s.phase === 'prioritisation' ? s.priorityLists.find((l) => l.status === 'voting') : undefined;
     const undecided = s.phase === 'adoption' ? s.adoptions.filter((a) => a.decision === null) : [];
@@ -91,6 +102,7 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
           `Registrer kommunestyrets vedtak om ${councilName(a.municipality)}s andel av handlings- og økonomiplanen for ${s.year}${roundText(a.round)}`,
           a.dueAt,
           a.overdue || s.overdue.includes(`adoption:${a.municipality}`),
+          '/vedtak',
         );
       }
     }
@@ -100,6 +112,17 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
         `Stem over prioriteringslisten for ${s.year} (versjon ${underVote.version}, sak ${underVote.meeting.caseNumber})`,
         s.deadlines.ipr,
         s.overdue.includes('ipr'),
+        '/avstemning',
+      );
+    }
+
+    // An IPR member (not also the administrator, who has the same task below) makes the list from the recommendation.
+    if (has('ipr_member') && !has('admin') && s.phase === 'prioritisation' && !underVote) {
+      add(
+        `Lag prioriteringslisten for ${s.year} fra administrasjonens innstilling og legg den fram til avstemning`,
+        s.deadlines.ipr,
+        s.overdue.includes('ipr'),
+        '/prioritering',
       );
     }
 
@@ -110,6 +133,8 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
           add(
             `Lukk forslagsrunden for ${s.year} eller flytt fristen (${open} tiltak er sendt inn; runden lukkes av seg selv ved fristen ${formatDate(s.deadlines.proposals)})`,
             s.deadlines.proposals,
+            false,
+            '/lukk-forslag',
           );
           break;
         }
@@ -119,6 +144,7 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
               `Legg fram en prioriteringsliste for ${s.year} til avstemning i IPR`,
               s.deadlines.ipr,
               s.overdue.includes('ipr'),
+              '/prioritering',
             );
           else {
             const cast = voters.filter((r) => underVote.voters[r.id]).length;
@@ -126,6 +152,7 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
               `Følg med på avstemningen i IPR om prioriteringslisten for ${s.year}: ${cast} av ${voters.length} stemmeberettigede har stemt`,
               s.deadlines.ipr,
               s.overdue.includes('ipr'),
+              '/avstemning',
             );
           }
           break;
@@ -139,7 +166,7 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
           }
           break;
         case 'adopted':
-          add(`Rapporter indikatorene og avslutt året ${s.year}`, yearEnd(s.year));
+          add(`Rapporter indikatorene og avslutt året ${s.year}`, yearEnd(s.year), false, '/arsavslutning');
           break;
       }
     }
@@ -148,20 +175,45 @@ export function tasksFor({ person, partnership, cycles, now }: TasksInput): Task
       const mine = measures.filter((m) => m.proposedBy === person.sub);
       if (s.phase === 'proposals') {
         if (mine.every((m) => m.status === 'withdrawn'))
-          add(`Send inn tiltak til handlings- og økonomiplanen for ${s.year}`, s.deadlines.proposals);
+          add(
+            `Send inn tiltak til handlings- og økonomiplanen for ${s.year}`,
+            s.deadlines.proposals,
+            false,
+            '/tiltak/nytt',
+          );
         for (const m of mine.filter((m) => m.status === 'proposed')) {
           add(
             `Tiltaket «${m.title}» er sendt inn for ${s.year}; du kan endre eller trekke det til forslagsfristen`,
             s.deadlines.proposals,
+            false,
+            `/tiltak/${encodeURIComponent(m.id)}/endre`,
           );
         }
       }
       if (s.phase === 'adopted') {
         for (const m of mine.filter((m) => m.status === 'granted' || m.status === 'partly_granted')) {
-          add(`Rapporter framdrift og forbruk for tiltaket «${m.title}» (${s.year})`, yearEnd(s.year));
+          add(
+            `Rapporter framdrift og forbruk for tiltaket «${m.title}» (${s.year})`,
+            yearEnd(s.year),
+            false,
+            `/tiltak/${encodeURIComponent(m.id)}/rapport`,
+          );
         }
       }
     }
+  }
+
+  // The next year, once no cycle is before its adoption: the administrator starts it (/sykluser/ny).
+  if (has('admin') && started && !started.some((c) => BEFORE_ADOPTED.has(c.phase))) {
+    const next = Math.max(inOslo(now).year, ...started.map((c) => c.year)) + 1;
+    tasks.push({
+      cycleId: `${partnership.id}-${next}`,
+      year: next,
+      text: `Start syklusen for ${next}`,
+      dueAt: null,
+      overdue: false,
+      href: '/sykluser/ny',
+    });
   }
 
   const due = (t: Task) => (t.dueAt === null ? Infinity : Date.parse(t.dueAt));

@@ -198,5 +198,13 @@ export interface Recommendation {
 /** The administration's recommended priority list; null until proposals close. */
 export const getRecommendation = defineQuery<Recommendation | null>('recommendation');
 
+/** What the year-end close would record per funder (workflows/ledger.ts yearEndFor), carrying over or releasing. */
+export interface YearEndPreview {
+  carryOver: YearEndRow[];
+  released: YearEndRow[];
+}
+/** The year-end close's figures before it is made, for the administrator to confirm; null outside phase adopted. */
+export const getYearEndPreview = defineQuery<YearEndPreview | null>('yearEndPreview');
+
 /** Resolves once the cycle's row is in Postgres; the API awaits it after starting a cycle. */
 export const cycleRecorded = defineUpdate<CycleStatus, []>('cycleRecorded');

@@ -173,7 +173,7 @@ export function validateAdmin(state: CycleState, a: Actor, phase: Phase | null, 
 }
 
 /** The phases in which each deadline's step is still open or ahead. */
-const OPEN_OR_AHEAD: Record<keyof Deadlines, readonly Phase[]> = {
+export const OPEN_OR_AHEAD: Record<keyof Deadlines, readonly Phase[]> = {
   proposals: ['proposals'],
   ipr: ['proposals', 'prioritisation'],
   adoption: ['proposals', 'prioritisation', 'adoption'],

@@ -1,5 +1,5 @@
 /**
- * Execution in the browser, on a cycle adopted through the HTTP API (test/support/api-cycle.ts),
+ * Execution in the browser, on a cycle adopted through the HTTP API (test/support/api-cycles.ts),
  * with real sign-in at the local OpenID Provider: the proposer opens the year's execution,
  * reports on their measure, is refused in Norwegian when the spending would go over the grant
  * (nothing recorded, what was typed kept), then reports within it, gets a receipt and sees the
@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, expectNoAxeViolations, launchBrowser, newContext, signInAs, tabTo } from '../support/browser.js';
-import { ADMIN, PROPOSER_2, adoptedThroughApi, proposedThroughApi, startedThroughApi } from '../support/api-cycle.js';
+import { ADMIN, PROPOSER_2, adopted, proposeMeasures, startCycle } from '../support/api-cycles.js';
 import { freshYear, sql } from '../support/stack.js';
 
 const SECTION = { partnership: 'Lillehammer-regionen' };
@@ -31,7 +31,7 @@ beforeAll(async () => {
   ({
     cid,
     ids: [hub = '', tech = ''],
-  } = await adoptedThroughApi(year, [
+  } = await adopted(year, [
     { title: 'Næringshage i Gausdal', amount: '200000.00', strategies: ['1.2'] },
     { title: 'Tech Valley-programmet', amount: '1000000.00', strategies: ['2.1'], by: PROPOSER_2 },
   ]));
@@ -145,8 +145,8 @@ describe('execution in the browser', () => {
 
   it('before the year is adopted there is nothing to report on, and the pages say so in Norwegian', async () => {
     const early = await freshYear(0);
-    const earlyCid = await startedThroughApi(early);
-    const [mid] = await proposedThroughApi(earlyCid, early, [
+    const earlyCid = await startCycle(early);
+    const [mid] = await proposeMeasures(earlyCid, early, [
       { title: 'Forslag under arbeid', amount: '50000.00', strategies: ['1.1'] },
     ]);
     const page = await personPage('Næringsrådgiver, Lillehammer-regionen');

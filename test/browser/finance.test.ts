@@ -41,7 +41,7 @@ let gausdal: Allocations;
 beforeAll(async () => {
   browser = await launchBrowser();
   year = await freshYear(0);
-  cid = await toVote(year, [
+  ({ cid } = await toVote(year, [
     {
       title: 'Reiselivsklynge for Gausdal',
       amounts: { [year]: '300000.00', [year + 1]: '150000.00' },
@@ -53,7 +53,7 @@ beforeAll(async () => {
     },
     { title: 'Tech Valley-programmet', amounts: { [year]: '1000000.00' }, strategies: ['2.1', '2.2'] },
     { title: 'Grønn industripark', amounts: { [year]: '100000.01' }, strategies: ['3.3'] },
-  ]);
+  ]));
   await iprAdopts(cid);
   for (const m of MUNICIPALITIES) await councilAdopts(cid, year, m);
   await phaseIs(cid, 'adopted');

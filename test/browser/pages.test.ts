@@ -10,7 +10,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { api, expectNoAxeViolations, launchBrowser, newContext, signInAs } from '../support/browser.js';
+import {
+  api,
+  expectNoAxeViolations,
+  expectReflowAt320,
+  launchBrowser,
+  newContext,
+  signInAs,
+} from '../support/browser.js';
 import {
   councilAdopts,
   councilCase,
@@ -37,15 +44,17 @@ beforeAll(async () => {
   const hub = { title: 'Næringshage i Gausdal', amount: '200000.00', strategies: ['1.2'] };
   const tech = { title: 'Tech Valley-programmet', amount: '1000000.00', strategies: ['2.1', '2.2'] };
 
-  const a = await toVote(adopted, [hub, tech]);
+  const { cid: a } = await toVote(adopted, [hub, tech]);
   await iprAdopts(a);
   for (const m of MUNICIPALITIES) await councilAdopts(a, adopted, m);
   await phaseIs(a, 'adopted');
 
-  const v = await toVote(voting, [{ title: 'Hemmelig forslag om bio-hub', amount: '300000.00', strategies: ['3.3'] }]);
+  const { cid: v } = await toVote(voting, [
+    { title: 'Hemmelig forslag om bio-hub', amount: '300000.00', strategies: ['3.3'] },
+  ]);
   await api('POST', `/cycles/${v}/priority-lists/1/votes`, member('mayor-3440'), { vote: 'approve' });
 
-  const c = await toVote(awaitingOyer, [tech]);
+  const { cid: c } = await toVote(awaitingOyer, [tech]);
   await iprAdopts(c);
   for (const m of ['3405', '3441']) await councilAdopts(c, awaitingOyer, m);
 }, 240_000);
@@ -72,17 +81,6 @@ const rowOf = async (page: Page, table: string, header: string) =>
       .split('\t')
       .map((c) => c.trim()),
   );
-
-/** The page at 320 CSS pixels: everything in view without scrolling sideways (WCAG 1.4.10). */
-async function expectReflowAt320(page: Page): Promise<void> {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 320, height: 800 });
-  expect(
-    await page.evaluate('document.documentElement.scrollWidth'),
-    `scroll width of ${page.url()} at 320 px`,
-  ).toBeLessThanOrEqual(320);
-  if (size) await page.setViewportSize(size);
-}
 
 async function checkPage(page: Page): Promise<void> {
   await expectNoAxeViolations(page);
@@ -178,8 +176,10 @@ describe('signed in', () => {
     ).toBe(0);
     await checkPage(page);
 
+    // The task leads to the vote; the cycle page is one link up.
     await vote.click();
-    await page.waitForURL(`**/sykluser/${PID}-${voting}`);
+    await page.waitForURL(`**/sykluser/${PID}-${voting}/avstemning`);
+    await page.goto(`/sykluser/${PID}-${voting}`);
     expect(await text(page, '.steps [aria-current="step"]')).toContain('Prioritering');
     const history = await text(page, 'table:has(caption#historikk)');
     expect(history).toContain('Prioriteringsliste 1 ble lagt fram til avstemning i IPR.');
@@ -205,7 +205,8 @@ describe('signed in', () => {
     expect(await task.innerText()).toMatch(/Frist: \d+\. \w+ \d{4} kl\. \d\d:\d\d/);
     await checkPage(page);
     await task.getByRole('link').click();
-    await page.waitForURL(`**/sykluser/${PID}-${awaitingOyer}`);
+    await page.waitForURL(`**/sykluser/${PID}-${awaitingOyer}/vedtak`);
+    await page.goto(`/sykluser/${PID}-${awaitingOyer}`);
     expect(await text(page, '.steps [aria-current="step"]')).toContain('Vedtak');
     await checkPage(page);
 

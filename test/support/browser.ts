@@ -157,6 +157,21 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(described, `axe on ${page.url()}`).toEqual([]);
 }
 
+/** The page reflows at 320 px (WCAG 1.4.10): no sideways scrolling outside a table's own scrolling region. */
+export async function expectReflowAt320(page: Page): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 800 });
+  // On failure, name the widest elements outside a scrolling table, so the cause is in the message.
+  const widest = await page.evaluate(
+    `[...document.querySelectorAll('main *')].filter((el) => !el.closest('.table-scroll')).map((el) => [el.tagName + '.' + el.className, Math.round(el.getBoundingClientRect().right)]).filter(([, r]) => r > 320).slice(-5).join('; ')`,
+  );
+  expect(
+    await page.evaluate('document.documentElement.scrollWidth'),
+    `scroll width of ${page.url()} at 320 px (${String(widest)})`,
+  ).toBeLessThanOrEqual(320);
+  if (size) await page.setViewportSize(size);
+}
+
 /** Tab from the current focus until the element matching `name` has it; fails after `limit` presses. */
 export async function tabTo(page: Page, name: string | RegExp, limit = 80): Promise<void> {
   for (let i = 0; i < limit; i++) {
@@ -194,21 +209,4 @@ export async function api(method: string, path: string, claims: Who, body?: unkn
   const text = await res.text();
   if (res.status >= 400) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
-/**
- * The page reflows at 320 px (WCAG 1.4.10): nothing but a table in its own scrolling box is wider
- * than the screen. On failure the widest elements outside such a box are named in the message.
- */
-export async function expectReflowAt320(page: Page): Promise<void> {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 320, height: 800 });
-  const widest = await page.evaluate(
-    `[...document.querySelectorAll('main *')].filter((el) => !el.closest('.table-scroll')).map((el) => [el.tagName + '.' + el.className, Math.round(el.getBoundingClientRect().right)]).filter(([, r]) => r > 320).slice(-5).join('; ')`,
-  );
-  expect(
-    await page.evaluate('document.documentElement.scrollWidth'),
-    `scroll width of ${page.url()} at 320 px (${String(widest)})`,
-  ).toBeLessThanOrEqual(320);
-  if (size) await page.setViewportSize(size);
 }

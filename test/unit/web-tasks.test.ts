@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { referencePartnership } from '../../schema/reference/load.js';
-import type { AdoptionState, PriorityListState } from '../../workflows/messages.js';
+import type { AdoptionState, Phase, PriorityListState } from '../../workflows/messages.js';
 import type { Person } from '../../web/env.js';
 import { tasksFor, type TaskCycle } from '../../web/tasks.js';
 
@@ -81,7 +81,7 @@ describe('Mine oppgaver', () => {
       text: 'Stem over prioriteringslisten for 2027 (versjon 2, sak 12/27)',
       dueAt: deadlines.ipr,
       overdue: false,
-      href: '/sykluser/lillehammer-regionen-2027',
+      href: '/sykluser/lillehammer-regionen-2027/avstemning',
     });
 
     expect(
@@ -89,7 +89,9 @@ describe('Mine oppgaver', () => {
     ).toEqual([]);
     expect(texts(chiefExecutive, [voting]), 'a member without a vote has nothing to vote on').toEqual([]);
     expect(
-      texts(mayor, [cycle({ phase: 'prioritisation', priorityLists: [list({}, 'replaced')] })]),
+      texts(mayor, [cycle({ phase: 'prioritisation', priorityLists: [list({}, 'replaced')] })]).filter((t) =>
+        t.startsWith('Stem over'),
+      ),
       'a replaced list is voted on no more',
     ).toEqual([]);
   });
@@ -205,5 +207,66 @@ describe('Mine oppgaver', () => {
   it('gives a person with several roles the tasks of each', () => {
     const both = person({ sub: 'mayor-3405', roles: ['ipr_member', 'admin'] });
     expect(texts(both, [cycle({ phase: 'prioritisation', priorityLists: [list({})] })])).toHaveLength(2);
+  });
+  it('gives an administrator the next year to start once no cycle is before its adoption', () => {
+    const startTexts = (p: Person, started: { year: number; phase: Phase }[], cycles: TaskCycle[] = []) =>
+      tasksFor({ person: p, partnership, cycles, now: NOW, started }).map((t) => t.text);
+    const [start] = tasksFor({ person: admin, partnership, cycles: [], now: NOW, started: [] });
+    expect(start).toMatchObject({ text: 'Start syklusen for 2028', dueAt: null, href: '/sykluser/ny' });
+    expect(startTexts(admin, [{ year: 2028, phase: 'closed' }]), 'a closed year is not started again').toEqual([
+      'Start syklusen for 2029',
+    ]);
+    expect(startTexts(admin, [{ year: 2027, phase: 'adopted' }], [cycle({ phase: 'adopted' })])).toContain(
+      'Start syklusen for 2028',
+    );
+    expect(
+      startTexts(admin, [
+        { year: 2027, phase: 'adopted' },
+        { year: 2028, phase: 'proposals' },
+      ]),
+      'not while a year is before its adoption',
+    ).toEqual([]);
+    expect(startTexts(proposer, []), 'for the administrator only').toEqual([]);
+    expect(texts(admin, []), "not on a cycle's own page, which gives no started years").toEqual([]);
+  });
+
+  it('links each task to the page where it is done', () => {
+    const hrefs = (p: Person, cycles: TaskCycle[]) =>
+      tasksFor({ person: p, partnership, cycles, now: NOW }).map((t) => t.href);
+    const base = '/sykluser/lillehammer-regionen-2027';
+    expect(hrefs(admin, [cycle()])).toEqual([`${base}/lukk-forslag`]);
+    expect(hrefs(admin, [cycle({ phase: 'prioritisation' })])).toEqual([`${base}/prioritering`]);
+    expect(hrefs(admin, [cycle({ phase: 'prioritisation', priorityLists: [list({})] })])).toEqual([
+      `${base}/avstemning`,
+    ]);
+    expect(hrefs(admin, [cycle({ phase: 'adopted' })])).toEqual([`${base}/arsavslutning`]);
+    expect(hrefs(clerk('3441'), [cycle({ phase: 'adoption', adoptions: [adoption('3441', null)] })])).toEqual([
+      `${base}/vedtak`,
+    ]);
+    expect(hrefs(mayor, [cycle({ phase: 'prioritisation', priorityLists: [list({})] })])).toEqual([
+      `${base}/avstemning`,
+    ]);
+    const mine = [{ id: 'm1', title: 'Næringshage i Gausdal', proposedBy: 'kari', status: 'proposed' }];
+    expect(hrefs(proposer, [cycle({}, mine)])).toEqual([`${base}/tiltak/m1/endre`]);
+    expect(hrefs(proposer, [cycle({}, [])])).toEqual([`${base}/tiltak/nytt`]);
+    expect(hrefs(proposer, [cycle({ phase: 'adopted' }, [{ ...mine[0]!, status: 'granted' }])])).toEqual([
+      `${base}/tiltak/m1/rapport`,
+    ]);
+  });
+
+  it('gives an IPR member the list to make from the recommendation while none is under vote', () => {
+    const [task, ...rest] = tasksFor({
+      person: mayor,
+      partnership,
+      cycles: [cycle({ phase: 'prioritisation' })],
+      now: NOW,
+    });
+    expect(rest).toEqual([]);
+    expect(task).toMatchObject({
+      text: 'Lag prioriteringslisten for 2027 fra administrasjonens innstilling og legg den fram til avstemning',
+      dueAt: deadlines.ipr,
+      href: '/sykluser/lillehammer-regionen-2027/prioritering',
+    });
+    expect(texts(chiefExecutive, [cycle({ phase: 'adoption' })]), 'nothing for IPR outside prioritisation').toEqual([]);
   });
 });

@@ -114,7 +114,7 @@ ${
           html`<li class="${t.overdue ? 'overdue' : ''}">${t.text}<p class="task-meta">${t.dueAt ? html`<span>Frist: <time datetime="${t.dueAt}">${formatDateTime(t.dueAt)}</time></span>` : ''}${t.overdue ? html` <span class="ds-tag" data-color="danger">Forfalt</span>` : ''}</p></li>`,
       )}</ul>`
 }
-${actionLinks(status, person)}
+${actionList(status, person)}
 <h2 class="ds-heading" data-size="md">Tiltak</h2>
 ${measureTable(measures, names)}
 ${allocations ? allocationSection(config, status.id, allocations) : ''}
@@ -122,13 +122,28 @@ ${allocations ? allocationSection(config, status.id, allocations) : ''}
 ${historyTable(config, status, names)}`;
 }
 
-/** Where the reader acts in this cycle (web/pages/measure-*.ts, vote.ts, adoption.ts), by role and phase. */
-function actionLinks(s: CycleStatus, person: Person): Html {
+/**
+ * Where the reader acts in this cycle, by role and phase (the paths of /work/brief/paths.md; some
+ * pages are other helpers'): the administrator's steering and year-end, the IPR's recommendation,
+ * priority list and vote, the clerk's decision, finance's allocations, the proposer's measures and
+ * reports, and the year's execution.
+ */
+export function actionLinks(
+  s: Pick<CycleStatus, 'id' | 'year' | 'phase' | 'priorityLists'>,
+  person: Person,
+): [string, string][] {
   const base = `/sykluser/${encodeURIComponent(s.id)}`;
   const has = (r: Person['roles'][number]) => person.roles.includes(r);
+  const running = s.phase !== 'closed' && s.phase !== 'cancelled';
   const links: [string, string][] = [];
   if (s.phase === 'proposals' && (has('proposer') || has('admin')))
     links.push([`${base}/tiltak/nytt`, 'Meld inn nytt tiltak'], ['/mine-tiltak', 'Mine tiltak']);
+  if (s.phase === 'proposals' && has('admin')) links.push([`${base}/lukk-forslag`, 'Lukk forslagsrunden nå']);
+  if (s.phase === 'prioritisation' && (has('ipr_member') || has('admin')))
+    links.push(
+      [`${base}/innstilling`, 'Administrasjonens innstilling'],
+      [`${base}/prioritering`, 'Lag eller endre prioriteringslisten'],
+    );
   if (s.phase === 'prioritisation' && s.priorityLists.length > 0)
     links.push([
       `${base}/avstemning`,
@@ -136,6 +151,25 @@ function actionLinks(s: CycleStatus, person: Person): Html {
     ]);
   if (s.phase === 'adoption' && has('municipal_clerk') && person.municipality)
     links.push([`${base}/vedtak`, 'Registrer kommunestyrets vedtak']);
+  if (s.phase !== 'proposals' && s.phase !== 'cancelled' && (has('finance') || has('admin')))
+    links.push([`${base}/fordeling`, 'Fordelingen per tiltak, finansiør og mål']);
+  if ((s.phase === 'adopted' || s.phase === 'closed') && has('proposer'))
+    links.push(['/mine-tiltak', 'Mine tiltak og rapportene om dem']);
+  if ((s.phase === 'adopted' || s.phase === 'closed') && has('admin'))
+    links.push(
+      [`${base}/gjennomforing`, 'Gjennomføringen: framdrift og forbruk'],
+      [`${base}/indikatorer`, 'Indikatorene for året'],
+      [`${base}/arsavslutning`, s.phase === 'adopted' ? 'Avslutt året' : 'Årsavslutningen'],
+    );
+  if (running && s.phase !== 'adopted' && has('admin')) links.push([`${base}/frister`, 'Flytt en frist']);
+  if (running && has('admin')) links.push([`${base}/avlys`, 'Avlys syklusen']);
+  if (s.phase === 'closed' && has('admin'))
+    links.push([`/sykluser/ny?ar=${s.year + 1}`, `Start syklusen for ${s.year + 1}`]);
+  return links;
+}
+
+function actionList(s: CycleStatus, person: Person): Html {
+  const links = actionLinks(s, person);
   if (links.length === 0) return html``;
   return html`<ul class="ds-list action-links">${links.map(([href, label]) => html`<li><a class="ds-link" href="${href}">${label}</a></li>`)}</ul>`;
 }

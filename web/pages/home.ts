@@ -59,7 +59,13 @@ async function myTasks(c: PageContext, ctx: WebContext, person: Person) {
   );
   const answered = asked.filter((x): x is TaskCycle => 'status' in x);
   const silent = asked.filter((x): x is CycleRecord => !('status' in x));
-  const tasks = tasksFor({ person, partnership: partnership.config, cycles: answered, now: Date.now() });
+  const tasks = tasksFor({
+    person,
+    partnership: partnership.config,
+    cycles: answered,
+    now: Date.now(),
+    started: cycles,
+  });
   const roles = person.roles.map((r) => ROLE_NAMES[r] ?? r).join(', ');
 
   const body = html`<p class="ds-paragraph">${partnership.name}${roles ? html` · du er ${roles}` : ''}</p>

@@ -10,6 +10,7 @@ import type { WebEnv } from '../env.js';
 import { accessibilityPage } from './accessibility.js';
 import { adoptionPages } from './adoption.js';
 import { allocationPages } from './allocations.js';
+import { adminPages } from './admin-pages.js';
 import { cyclePage } from './cycle.js';
 import { executionPages } from './execution-routes.js';
 import { homePage } from './home.js';
@@ -26,6 +27,8 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   const web = new Hono<WebEnv>();
   assetRoutes(web);
   homePage(web, ctx);
+  // The administrator's pages (issue 10, admin); /sykluser/ny before /sykluser/:cid.
+  adminPages(web, ctx);
   cyclePage(web, ctx);
   // The actions (issue 10): proposer, IPR vote, clerk.
   myMeasuresPage(web, ctx);

@@ -4,7 +4,7 @@
  */
 import { condition, setHandler } from '@temporalio/workflow';
 import { statusOf } from '../cycle-state.js';
-import { adoptedGrants } from '../ledger.js';
+import { adoptedGrants, yearEndFor } from '../ledger.js';
 import * as m from '../messages.js';
 import * as rules from '../rules.js';
 import { recordAdoption } from './adoption.js';
@@ -21,6 +21,12 @@ export function installHandlers(cycle: Cycle): void {
 
   setHandler(m.getStatus, status);
   setHandler(m.getRecommendation, () => state.recommendation);
+  // The close's own computation on the state as it stands, so the preview is what the close records.
+  setHandler(m.getYearEndPreview, () =>
+    state.phase === 'adopted'
+      ? { carryOver: yearEndFor(cfg, state, true), released: yearEndFor(cfg, state, false) }
+      : null,
+  );
   onUpdate(cycle, m.cycleRecorded, async () => {
     await condition(() => state.recorded);
     return status();
