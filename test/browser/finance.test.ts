@@ -276,6 +276,13 @@ describe('who else sees the allocations', () => {
     await page.getByRole('link', { name: 'Per finansiør' }).click();
     expect(await page.locator('#graf-rammer-desc').textContent()).not.toContain('Innlandet fylkeskommune');
     await checkPage(page);
+    // The cycle page's allocation table too: their own council's row, no other funder's.
+    await page.goto(`/sykluser/${cid}`);
+    const section = await page.locator('main').innerText();
+    expect(section).toContain('Tildelinger');
+    expect(section).toContain('Gausdal kommune');
+    expect(section).not.toContain('Innlandet fylkeskommune');
+    expect((await page.context().request.get(`/sykluser/${cid}/tildelinger.csv`)).status()).toBe(403);
   });
 
   it('a proposer is refused the page and the files', async () => {

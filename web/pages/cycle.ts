@@ -6,14 +6,16 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { CYCLE_ID_PATTERN, endpoints } from '../../schema/api.js';
+import { CYCLE_ID_PATTERN } from '../../schema/api.js';
 import type { Allocations } from '../../schema/allocations.js';
 import { formatMoney, parseMoney, sumMoney } from '../../domain/money.js';
 import type { PartnershipConfig } from '../../schema/partnership.js';
 import type { CycleStatus } from '../../workflows/messages.js';
 import {
+  allocationReader,
   cycleStatus,
   exportFileName,
+  forMunicipality,
   knownPeople,
   Problem,
   records,
@@ -33,8 +35,11 @@ import { render, signedIn, type PageContext } from './render.js';
 /** The phases a cycle goes through, in order; "cancelled" stops it anywhere. */
 const STEPS = ['proposals', 'prioritisation', 'adoption', 'adopted', 'closed'] as const;
 
-/** Who sees the allocations and their downloads: the roles the API shows them to. */
-const mayReadAllocations = (person: Person) => endpoints.getAllocations.roles.some((r) => person.roles.includes(r));
+/**
+ * Whose allocations a person sees, as the API shows them: every funder's ('all'), a clerk their own
+ * municipality's alone (a municipality id), or none (null).
+ */
+const allocationsFor = (person: Person) => allocationReader(person.roles, person.municipality);
 
 /** The cycle of the address, for a person of its own partnership; a refusal otherwise. */
 async function ownCycle(ctx: WebContext, c: PageContext, person: Person): Promise<CycleRecord> {
@@ -56,11 +61,18 @@ export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
       const [status, measures, snapshot] = await Promise.all([
         cycleStatus(ctx, cycle.id),
         records.measures(ctx.sql, cycle.id),
-        mayReadAllocations(person) ? ctx.allocations.get(cycle.id) : null,
+        allocationsFor(person) ? ctx.allocations.get(cycle.id) : null,
       ]);
+      const reader = allocationsFor(person);
+      const allocations =
+        snapshot && reader
+          ? reader === 'all'
+            ? snapshot.allocations
+            : forMunicipality(snapshot.allocations, reader)
+          : null;
       const names = actorNames(cycle.config, new Map([...knownPeople, [person.sub, person.name]]));
       const title = `${cycle.config.name} ${cycle.year}`;
-      return render(c, title, body(cycle.config, status, measures, person, names, snapshot?.allocations ?? null), {
+      return render(c, title, body(cycle.config, status, measures, person, names, allocations), {
         breadcrumbs: [{ label: 'Mine oppgaver', href: '/' }, { label: title }],
       });
     }),
@@ -70,7 +82,8 @@ export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
     '/sykluser/:cid/:file{tildelinger\\.(?:csv|xlsx)}',
     signedIn(async (c, person) => {
       const cycle = await ownCycle(ctx, c, person);
-      if (!mayReadAllocations(person))
+      // Every funder's figures: a clerk's own share is in /sykluser/{cid}/fordeling.csv|xlsx.
+      if (allocationsFor(person) !== 'all')
         throw new Problem('forbidden', 'Tildelingene vises for økonomi, administrator og medlemmer av IPR.');
       const format = c.req.param('file')?.endsWith('.csv') ? 'csv' : 'xlsx';
       const snapshot = await ctx.allocations.get(cycle.id);
@@ -253,7 +266,7 @@ function allocationSection(config: PartnershipConfig, cycleId: string, a: Alloca
   const base = `/sykluser/${encodeURIComponent(cycleId)}`;
   const money = (amount: string | undefined) => html`<td class="num">${formatNok(amount ?? '0.00')}</td>`;
   return html`<h2 class="ds-heading" data-size="md">Tildelinger</h2>
-<p class="ds-paragraph">${basis} Last ned: <a class="ds-link" href="${base}/tildelinger.csv">CSV for Excel</a> · <a class="ds-link" href="${base}/tildelinger.xlsx">Excel</a></p>
+<p class="ds-paragraph">${basis} Last ned: <a class="ds-link" href="${base}/fordeling.csv">CSV for Excel</a> · <a class="ds-link" href="${base}/fordeling.xlsx">Excel</a></p>
 ${scrollTable(
   'rammer',
   html`<table class="ds-table" data-border>
