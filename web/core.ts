@@ -69,3 +69,8 @@ export async function updateCycleOnce<Ret, Arg>(
     ctx.changes.changed(cycleId);
   }
 }
+
+// ── ipr (issue 10): the recommendation page and the priority-list editor ────────────────────────
+export { recommendation } from '../core/index.js';
+export { proposePriorityList, type Recommendation } from '../workflows/messages.js';
+export { PriorityListRequest } from '../schema/api.js';

@@ -19,6 +19,8 @@ import { publicCyclePage } from './public-cycle.js';
 import { publicIndexPage } from './public-index.js';
 import { publicPartnershipPage } from './public-partnership.js';
 import { votePages } from './vote.js';
+import { priorityListPages } from './priority-list.js';
+import { recommendationPage } from './recommendation.js';
 
 export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   const web = new Hono<WebEnv>();
@@ -30,6 +32,9 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   measureFormPages(web, ctx);
   measureWithdrawPages(web, ctx);
   votePages(web, ctx);
+  // ipr: the recommendation and the priority-list editor (issue 10).
+  recommendationPage(web, ctx);
+  priorityListPages(web, ctx);
   adoptionPages(web, ctx);
   publicIndexPage(web, ctx);
   publicPartnershipPage(web, ctx);

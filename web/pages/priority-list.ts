@@ -1,0 +1,326 @@
+/**
+ * The priority-list editor, /sykluser/{cid}/prioritering, for administrators and IPR members (who
+ * may put a list to the vote, as POST /cycles/{cid}/priority-lists): it starts from the
+ * administration's recommendation (which after a loop-back follows IPR's last list), and the
+ * person moves measures up and down with buttons, grants each in full, in part (amounts per year as
+ * typed) or not at all, and sees per funder and year the frame, allocated and remaining. Without
+ * JavaScript every button posts the whole edit (web/priority-list.ts) and the page comes back
+ * recomputed; nothing is kept on the server. A list that breaks a frame names the funder and year
+ * in the error summary and beside the figure, and cannot be sent. "Legg fram til avstemning" asks
+ * for a confirmation, then proposes the list through the cycle's Update with the form's key as the
+ * Update id (a double submit proposes once) and shows a receipt that links to the vote.
+ *
+ * The first page of an unchanged cycle is the same for everyone but the form's CSRF token and key,
+ * so its rows are rendered once per state of the records (prioritisation-data.ts) and kept.
+ */
+import type { Hono } from 'hono';
+import { html } from 'hono/html';
+import { formatMoney, parseMoney, sumMoney } from '../../domain/money.js';
+import {
+  Problem,
+  PriorityListRequest,
+  proposePriorityList,
+  updateCycleOnce,
+  type PriorityListState,
+  type WebContext,
+} from '../core.js';
+import type { Person, WebEnv } from '../env.js';
+import { formatAmount, formatDate, formatNok } from '../format.js';
+import {
+  errorSummary,
+  fieldId,
+  formKey,
+  hiddenFields,
+  isRefusal,
+  postedKey,
+  readForm,
+  receipt,
+  refusalBox,
+  refusalReason,
+  submitButton,
+  textField,
+  updateIdFor,
+  type FormError,
+  type FormValues,
+} from '../forms.js';
+import { scrollTable, type Html } from '../layout.js';
+import { funderName } from '../names.js';
+import {
+  actionOf,
+  compute,
+  field,
+  initialState,
+  meetingOf,
+  moved,
+  stateFromForm,
+  type Computed,
+  type EditorState,
+} from '../priority-list.js';
+import { actorOf, cycleHref, cycleTitle } from './action-cycle.js';
+import { prioritisationView, type PrioritisationView } from './prioritisation-data.js';
+import { render, signedIn, type PageContext } from './render.js';
+
+const REFUSED = {
+  wrongPhase:
+    'Syklusen er ikke i fasen for prioritering, eller en vedtatt liste venter på kommunestyrene. Listen kan ikke legges fram nå.',
+  forbidden: 'Bare administratorer og medlemmer av IPR kan legge fram en prioriteringsliste.',
+  frameExceeded: 'Listen går ut over en finansiørs ramme. Trykk Beregn for å se hvor.',
+  invalidInput: 'Noe i listen kan ikke registreres. Trykk Beregn og se over tilskuddene.',
+} as const;
+
+const CHOICE_NAMES = { full: 'Fullt', part: 'Delvis', none: 'Ikke' } as const;
+
+function mayPropose(person: Person): void {
+  if (!person.roles.includes('admin') && !person.roles.includes('ipr_member'))
+    throw new Problem('forbidden', REFUSED.forbidden);
+}
+
+const total = (amounts: string[]) => formatMoney(sumMoney(amounts.map(parseMoney)));
+const hrefOf = (v: PrioritisationView) => `${cycleHref(v.cycle)}/prioritering`;
+
+/** Frame breaks as the form's errors, on the figure they break. */
+function frameErrors(v: PrioritisationView, computed: Computed): FormError[] {
+  return computed.violations.map((x) => ({
+    field: field.frame(x.funderId, String(x.year)),
+    message: `${funderName(v.cycle.config, x.funderId)}, ${x.year}: Listen går ${formatNok(x.excess)} over rammen (ramme ${formatNok(x.frame)}, fordelt ${formatNok(x.allocated)}).`,
+  }));
+}
+
+function fundersTable(v: PrioritisationView, computed: Computed, errors: FormError[]): Html {
+  const broken = new Map(errors.map((e) => [e.field, e.message]));
+  return scrollTable(
+    'rammer',
+    html`<table class="ds-table" data-border>
+<caption id="rammer">Ramme, fordelt og igjen per finansiør og år, med listen slik den står</caption>
+<thead><tr><th scope="col">Finansiør</th><th scope="col">År</th><th scope="col" class="num">Ramme</th><th scope="col" class="num">Fordelt</th><th scope="col" class="num">Igjen</th></tr></thead>
+<tbody>
+${computed.funders.flatMap((f) =>
+  v.years.map((y) => {
+    const name = field.frame(f.funderId, y);
+    const message = broken.get(name);
+    return html`<tr><th scope="row">${funderName(v.cycle.config, f.funderId)}</th><td>${y}</td><td class="num">${formatNok(f.frame[y] ?? '0.00')}</td><td class="num">${formatNok(f.allocated[y] ?? '0.00')}</td><td class="num" id="${fieldId(name)}" tabindex="-1">${formatNok(f.remaining[y] ?? '0.00')}${message ? html`<div class="ds-validation-message" data-color="danger">Over rammen med ${formatNok(f.remaining[y]!.replace('-', ''))}</div>` : ''}</td></tr>`;
+  }),
+)}
+</tbody>
+</table>`,
+  );
+}
+
+/** The measures in their order, each with its move buttons, grant choice and amounts per year. */
+function rowsTable(v: PrioritisationView, state: EditorState, computed: Computed, errors: FormError[]): Html {
+  const href = hrefOf(v);
+  const wrong = new Map(errors.map((e) => [e.field, e.message]));
+  const ranks = new Map(computed.items.map((it) => [it.measureId, it.rank]));
+  const last = state.rows.length - 1;
+  return scrollTable(
+    'tiltak',
+    html`<table class="ds-table priority-rows" data-border>
+<caption id="tiltak">Tiltakene i prioritert rekkefølge: flytt, velg tilskudd og skriv delvise beløp per år</caption>
+<thead><tr><th scope="col">Nr.</th><th scope="col">Tiltak</th><th scope="col">Flytt</th><th scope="col">Tilskudd</th>${v.years.map((y) => html`<th scope="col">${y}</th>`)}<th scope="col" class="num">I alt</th></tr></thead>
+<tbody>
+${state.rows.map((row, i) => {
+  const m = v.byId.get(row.measureId)!;
+  const title = m.title;
+  const choiceId = fieldId(field.choice(m.id));
+  const grants = computed.grants.get(m.id) ?? {};
+  return html`<tr id="rad-${m.id}"><td>${ranks.get(m.id) ?? '–'}<input type="hidden" name="${field.order}" value="${m.id}"></td><th scope="row">${title}</th>
+<td><div class="move-buttons"><button class="ds-button" data-variant="secondary" data-size="sm" type="submit" name="${field.action}" value="opp:${m.id}" formaction="${href}#rad-${m.id}"${i === 0 ? ' disabled' : ''}>Flytt<span class="ds-sr-only"> «${title}»</span> opp</button><button class="ds-button" data-variant="secondary" data-size="sm" type="submit" name="${field.action}" value="ned:${m.id}" formaction="${href}#rad-${m.id}"${i === last ? ' disabled' : ''}>Flytt<span class="ds-sr-only"> «${title}»</span> ned</button></div></td>
+<td><label class="ds-sr-only" for="${choiceId}">Tilskudd til «${title}»</label><select class="ds-input" id="${choiceId}" name="${field.choice(m.id)}"${wrong.has(field.choice(m.id)) ? html` aria-invalid="true"` : ''}>${(['full', 'part', 'none'] as const).map((ch) => html`<option value="${ch}"${row.choice === ch ? ' selected' : ''}>${CHOICE_NAMES[ch]}</option>`)}</select></td>
+${v.years.map((y) => {
+  const name = field.amount(m.id, y);
+  const id = fieldId(name);
+  const error = wrong.get(name);
+  const asked = m.amounts[y] ?? '0.00';
+  // What the field shows: the typed part amount; for a full or no grant, the grant itself.
+  const value = row.choice === 'part' ? (row.typed[y] ?? '') : row.choice === 'full' ? formatAmount(asked) : '';
+  return html`<td><label class="ds-sr-only" for="${id}">«${title}», delvis tilskudd ${y}</label><input type="text" class="ds-input" inputmode="decimal" id="${id}" name="${name}" value="${value}" aria-describedby="${id}-sokt${error ? html` ${id}-feil` : ''}"${error ? html` aria-invalid="true"` : ''}><div class="asked" id="${id}-sokt">Søkt ${formatNok(asked)}</div>${error ? html`<div class="ds-validation-message" data-color="danger" id="${id}-feil">${error}</div>` : ''}</td>`;
+})}
+<td class="num">${formatNok(total(v.years.map((y) => grants[y] ?? '0.00')))}</td></tr>`;
+})}
+</tbody>
+</table>`,
+  );
+}
+
+interface EditorExtra {
+  errors?: FormError[];
+  refusal?: string;
+  status?: number;
+}
+
+const breadcrumbsOf = (v: PrioritisationView, last: string, editor = false) => [
+  { label: 'Mine oppgaver', href: '/' },
+  { label: cycleTitle(v.cycle), href: cycleHref(v.cycle) },
+  ...(editor ? [{ label: 'Prioriteringsliste', href: hrefOf(v) }] : []),
+  { label: last },
+];
+
+async function editorPage(
+  c: PageContext,
+  v: PrioritisationView,
+  state: EditorState,
+  values: FormValues | undefined,
+  extra: EditorExtra = {},
+): Promise<Response> {
+  const computed = compute(state, v.byId, v.years, v.money, v.title);
+  const errors = extra.errors ?? [...computed.errors, ...frameErrors(v, computed)];
+  // The first page (no post, nothing in error) is the same for everyone: its rows are kept.
+  let rows: Html;
+  if (!values && errors.length === 0) {
+    const kept = v.kept.get('rows') as Html | undefined;
+    rows = kept ?? (await rowsTable(v, state, computed, errors));
+    if (!kept) v.kept.set('rows', rows);
+  } else rows = rowsTable(v, state, computed, errors);
+  const meetingValues = { [field.meetingDate]: state.meetingDate, [field.caseNumber]: state.caseNumber };
+  return render(
+    c,
+    `Prioriteringsliste – ${cycleTitle(v.cycle)}`,
+    html`<p class="ds-paragraph">Listen starter fra <a class="ds-link" href="${cycleHref(v.cycle)}/innstilling">administrasjonens innstilling</a>. Flytt tiltakene med knappene, velg fullt, delvis eller ikke noe tilskudd, og skriv beløpene per år for et delvis tilskudd. Trykk «Beregn» for å se hva som er fordelt og igjen av hver finansiørs ramme.</p>
+${extra.refusal ? refusalBox(extra.refusal) : ''}
+${errorSummary(errors)}
+<form method="post" action="${hrefOf(v)}" class="action-form" novalidate>
+  ${hiddenFields(c.get('csrfToken'), formKey(values))}
+  <h2 class="ds-heading" data-size="sm">Per finansiør og år</h2>
+  ${fundersTable(v, computed, errors)}
+  <div class="form-buttons">${submitButton('Beregn', 'secondary', { name: field.action, value: 'beregn' })}</div>
+  <h2 class="ds-heading" data-size="sm">Tiltakene</h2>
+  ${rows}
+  <div class="form-buttons">${submitButton('Beregn', 'secondary', { name: field.action, value: 'beregn' })}</div>
+  <h2 class="ds-heading" data-size="sm">Møtet listen hører til</h2>
+  ${textField({ name: field.meetingDate, label: 'Møtedato', description: 'IPR-møtet, som dag.måned.år, for eksempel 20.11.2026.', values: meetingValues, errors, short: true })}
+  ${textField({ name: field.caseNumber, label: 'Saksnummer', description: 'For eksempel 12/27.', values: meetingValues, errors, short: true })}
+  <div class="form-buttons">${submitButton('Legg fram til avstemning', 'primary', { name: field.action, value: 'legg-fram' })}</div>
+</form>`,
+    { breadcrumbs: breadcrumbsOf(v, 'Prioriteringsliste'), status: extra.status ?? 200 },
+  );
+}
+
+/** The whole edit as hidden fields, for the confirmation step to post again. */
+function stateFields(v: PrioritisationView, state: EditorState): Html {
+  return html`${state.rows.map(
+    (r) =>
+      html`<input type="hidden" name="${field.order}" value="${r.measureId}"><input type="hidden" name="${field.choice(r.measureId)}" value="${r.choice}">${v.years.map((y) => html`<input type="hidden" name="${field.amount(r.measureId, y)}" value="${r.typed[y] ?? ''}">`)}`,
+  )}<input type="hidden" name="${field.meetingDate}" value="${state.meetingDate}"><input type="hidden" name="${field.caseNumber}" value="${state.caseNumber}">`;
+}
+
+function listTable(v: PrioritisationView, items: Computed['items'], caption: string): Html {
+  return scrollTable(
+    'liste',
+    html`<table class="ds-table" data-border>
+<caption id="liste">${caption}</caption>
+<thead><tr><th scope="col">Nr.</th><th scope="col">Tiltak</th>${v.years.map((y) => html`<th scope="col" class="num">${y}</th>`)}<th scope="col" class="num">I alt</th></tr></thead>
+<tbody>
+${items.map(
+  (it) =>
+    html`<tr><td>${it.rank}</td><th scope="row">${v.title(it.measureId)}</th>${v.years.map((y) => html`<td class="num">${formatNok(it.grants[y] ?? '0.00')}</td>`)}<td class="num">${formatNok(total(v.years.map((y) => it.grants[y] ?? '0.00')))}</td></tr>`,
+)}
+</tbody>
+</table>`,
+  );
+}
+
+type Checked = { items: Computed['items']; meeting: { date: string; caseNumber: string } } | { errors: FormError[] };
+
+/** The list and meeting the edit describes, checked as the API checks them (schema PriorityListRequest), or the errors. */
+function checked(v: PrioritisationView, state: EditorState): Checked {
+  const computed = compute(state, v.byId, v.years, v.money, v.title);
+  const meeting = meetingOf(state);
+  const errors = [...computed.errors, ...frameErrors(v, computed), ...('errors' in meeting ? meeting.errors : [])];
+  if (computed.items.length === 0 && computed.errors.length === 0)
+    errors.push({
+      field: field.choice(state.rows[0]?.measureId ?? ''),
+      message: 'Listen må gi minst ett tiltak tilskudd.',
+    });
+  if (errors.length || 'errors' in meeting) return { errors };
+  const parsed = PriorityListRequest.safeParse({ items: computed.items, meeting });
+  if (!parsed.success)
+    return { errors: [{ field: field.caseNumber, message: 'Listen kan ikke registreres slik den er.' }] };
+  return { items: computed.items, meeting };
+}
+
+export function priorityListPages(web: Hono<WebEnv>, ctx: WebContext): void {
+  const openView = async (c: PageContext, person: Person) => {
+    mayPropose(person);
+    const v = await prioritisationView(ctx, c, person);
+    if (v.cycle.phase !== 'prioritisation' || !v.recommendation) throw new Problem('wrongPhase', REFUSED.wrongPhase);
+    return v;
+  };
+
+  web.get(
+    '/sykluser/:cid/prioritering',
+    signedIn(async (c, person) => {
+      const v = await openView(c, person);
+      return editorPage(c, v, initialState(v.measures, v.recommendation!, v.years), undefined);
+    }),
+  );
+
+  web.post(
+    '/sykluser/:cid/prioritering',
+    signedIn(async (c, person) => {
+      const v = await openView(c, person);
+      const values = await readForm(c);
+      const action = actionOf(values);
+      let state = stateFromForm(values, v.measures, v.years);
+      if (action.kind === 'move') state = moved(state, action.measureId, action.by);
+      if (action.kind === 'move' || action.kind === 'compute') return editorPage(c, v, state, values);
+
+      const list = checked(v, state);
+      if ('errors' in list) return editorPage(c, v, state, values, { errors: list.errors, status: 422 });
+      const key = postedKey(values);
+      if (!key)
+        return editorPage(c, v, state, values, {
+          refusal: 'Skjemaet manglet sin engangsnøkkel. Prøv igjen.',
+          status: 400,
+        });
+
+      if (action.kind === 'propose') {
+        // The confirmation step: the list said back, the edit and the key carried on in hidden fields.
+        return render(
+          c,
+          'Legge fram listen til avstemning?',
+          html`<p class="ds-paragraph">Listen legges fram for IPR til møtet ${formatDate(list.meeting.date)}, sak ${list.meeting.caseNumber}. Den erstatter en liste som er til avstemning nå, og avstemningen begynner på nytt.</p>
+${listTable(v, list.items, 'Listen som legges fram: tiltakene i rekkefølge, med tilskudd per år')}
+<form method="post" action="${hrefOf(v)}" class="action-form">
+  ${hiddenFields(c.get('csrfToken'), key)}
+  ${stateFields(v, state)}
+  <div class="form-buttons">${submitButton('Ja, legg fram listen', 'primary', { name: field.action, value: 'bekreft' })} ${submitButton('Nei, tilbake til redigeringen', 'secondary', { name: field.action, value: 'beregn' })}</div>
+</form>`,
+          { breadcrumbs: breadcrumbsOf(v, 'Bekreft', true) },
+        );
+      }
+
+      let proposed: PriorityListState;
+      try {
+        proposed = await updateCycleOnce(
+          ctx,
+          v.cycle.id,
+          proposePriorityList,
+          { actor: actorOf(person), items: list.items, meeting: list.meeting },
+          updateIdFor(person.sub, 'proposePriorityList', key),
+        );
+      } catch (err) {
+        if (!isRefusal(err)) throw err;
+        return editorPage(c, v, state, values, { refusal: refusalReason(err, REFUSED), status: err.status });
+      }
+      return render(
+        c,
+        'Listen er lagt fram til avstemning',
+        receipt(
+          `Prioriteringsliste ${proposed.version} er lagt fram til avstemning.`,
+          [
+            ['Liste', `Prioriteringsliste ${proposed.version}, ${cycleTitle(v.cycle)}`],
+            ['Møte', `${formatDate(proposed.meeting.date)}, sak ${proposed.meeting.caseNumber}`],
+            ['Tiltak med tilskudd', String(proposed.items.length)],
+            ...v.years.map((y): [string, string] => [
+              `Tilskudd ${y} i alt`,
+              formatNok(total(proposed.items.map((it) => it.grants[y] ?? '0.00'))),
+            ]),
+          ],
+          html`${listTable(v, proposed.items, `Prioriteringsliste ${proposed.version}: tiltakene i rekkefølge, med tilskudd per år`)}
+<p class="ds-paragraph"><a class="ds-link" href="${cycleHref(v.cycle)}/avstemning">Til avstemningen</a> · <a class="ds-link" href="/">Mine oppgaver</a></p>`,
+        ),
+        { breadcrumbs: breadcrumbsOf(v, 'Kvittering', true) },
+      );
+    }),
+  );
+}
