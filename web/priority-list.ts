@@ -234,7 +234,8 @@ export function compute(
       funderId: id,
       frame: frame[id]!,
       allocated: everyYear(allocated[id]),
-      remaining: everyYear(left[id]),
+      // negative where the frame is broken, so not through parseMoney (which takes no sign)
+      remaining: Object.fromEntries(years.map((y) => [y, left[id]?.[y] ?? '0.00'])),
     })),
     violations,
     errors,

@@ -12,7 +12,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { api, expectNoAxeViolations, launchBrowser, newContext, signInAs, tabTo, web } from '../support/browser.js';
+import {
+  api,
+  expectNoAxeViolations,
+  expectReflowAt320,
+  launchBrowser,
+  newContext,
+  signInAs,
+  tabTo,
+  web,
+} from '../support/browser.js';
 import type { Who } from '../support/browser.js';
 import { freshYear } from '../support/stack.js';
 
@@ -68,20 +77,6 @@ async function personPage(name: string): Promise<Page> {
 
 const text = async (page: Page, selector: string) =>
   (await page.locator(selector).first().innerText()).replace(NBSP, ' ');
-
-async function expectReflowAt320(page: Page): Promise<void> {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 320, height: 800 });
-  // On failure, name the widest elements outside a scrolling table, so the cause is in the message.
-  const widest = await page.evaluate(
-    `[...document.querySelectorAll('main *')].filter((el) => !el.closest('.table-scroll')).map((el) => [el.tagName + '.' + el.className, Math.round(el.getBoundingClientRect().right)]).filter(([, r]) => r > 320).slice(-5).join('; ')`,
-  );
-  expect(
-    await page.evaluate('document.documentElement.scrollWidth'),
-    `scroll width of ${page.url()} at 320 px (${String(widest)})`,
-  ).toBeLessThanOrEqual(320);
-  if (size) await page.setViewportSize(size);
-}
 
 async function checkPage(page: Page): Promise<void> {
   await expectNoAxeViolations(page);

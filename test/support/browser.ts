@@ -157,6 +157,23 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(described, `axe on ${page.url()}`).toEqual([]);
 }
 
+/**
+ * The page at 320 CSS pixels: nothing scrolls sideways but a wide table in its own box (WCAG
+ * 1.4.10). On failure the message names the widest elements outside such a box.
+ */
+export async function expectReflowAt320(page: Page): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 800 });
+  const widest = await page.evaluate(
+    `[...document.querySelectorAll('main *')].filter((el) => !el.closest('.table-scroll')).map((el) => [el.tagName + '.' + el.className, Math.round(el.getBoundingClientRect().right)]).filter(([, r]) => r > 320).slice(-5).join('; ')`,
+  );
+  expect(
+    await page.evaluate('document.documentElement.scrollWidth'),
+    `scroll width of ${page.url()} at 320 px (${String(widest)})`,
+  ).toBeLessThanOrEqual(320);
+  if (size) await page.setViewportSize(size);
+}
+
 /** Tab from the current focus until the element matching `name` has it; fails after `limit` presses. */
 export async function tabTo(page: Page, name: string | RegExp, limit = 80): Promise<void> {
   for (let i = 0; i < limit; i++) {
