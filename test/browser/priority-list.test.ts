@@ -176,9 +176,9 @@ describe('the priority-list editor', () => {
     expect(await order(page)).toEqual([A, B, C]);
 
     // B in part: 150 000 in the first year, 100 000 (all it asked) in the second.
-    await page.getByLabel(`Tilskudd til «${B}»`).selectOption('part');
-    await page.getByLabel(`«${B}», delvis tilskudd ${year}`).fill('150 000');
-    await page.getByLabel(`«${B}», delvis tilskudd ${year + 1}`).fill('100 000,00');
+    await page.getByRole('combobox', { name: `Tilskudd ${B}`, exact: true }).selectOption('part');
+    await page.getByRole('textbox', { name: `${B} Delvis tilskudd ${year}`, exact: true }).fill('150 000');
+    await page.getByRole('textbox', { name: `${B} Delvis tilskudd ${year + 1}`, exact: true }).fill('100 000,00');
     await press(page, page.getByRole('button', { name: 'Beregn' }).first());
     // C as the recommendation grants it, which the editor started from.
     const recommended = (await api('GET', `/cycles/${cid}/recommendation`, ADMIN)) as unknown as {
@@ -199,14 +199,15 @@ describe('the priority-list editor', () => {
     for (const f of ['county', ...MUNICIPALITIES])
       for (const y of [String(year), String(year + 1)])
         expect(await remainingOnScreen(page, f, y), `${f} ${y}`).toBe(clean(formatNok(expected[f]![y]!)));
-    expect(await page.getByLabel(`«${B}», delvis tilskudd ${year}`).inputValue(), 'what was typed is kept').toBe(
-      '150 000',
-    );
+    expect(
+      await page.getByRole('textbox', { name: `${B} Delvis tilskudd ${year}`, exact: true }).inputValue(),
+      'what was typed is kept',
+    ).toBe('150 000');
     await checkPage(page);
 
     // B in full as well as A and C in full: the municipalities' frames break in the first year.
-    await page.getByLabel(`Tilskudd til «${B}»`).selectOption('full');
-    await page.getByLabel(`Tilskudd til «${C}»`).selectOption('full');
+    await page.getByRole('combobox', { name: `Tilskudd ${B}`, exact: true }).selectOption('full');
+    await page.getByRole('combobox', { name: `Tilskudd ${C}`, exact: true }).selectOption('full');
     await page.getByLabel('Møtedato', { exact: true }).fill(`20.11.${year - 1}`);
     await page.getByLabel('Saksnummer', { exact: true }).fill(`12/${String(year).slice(2)}`);
     await press(page, page.getByRole('button', { name: 'Legg fram til avstemning' }));
@@ -221,11 +222,11 @@ describe('the priority-list editor', () => {
     await checkPage(page);
 
     // Fixed: B in part again, C only in the second year.
-    await page.getByLabel(`Tilskudd til «${B}»`).selectOption('part');
-    await page.getByLabel(`«${B}», delvis tilskudd ${year}`).fill('150 000');
-    await page.getByLabel(`Tilskudd til «${C}»`).selectOption('part');
-    await page.getByLabel(`«${C}», delvis tilskudd ${year}`).fill('');
-    await page.getByLabel(`«${C}», delvis tilskudd ${year + 1}`).fill('50 000 kr');
+    await page.getByRole('combobox', { name: `Tilskudd ${B}`, exact: true }).selectOption('part');
+    await page.getByRole('textbox', { name: `${B} Delvis tilskudd ${year}`, exact: true }).fill('150 000');
+    await page.getByRole('combobox', { name: `Tilskudd ${C}`, exact: true }).selectOption('part');
+    await page.getByRole('textbox', { name: `${C} Delvis tilskudd ${year}`, exact: true }).fill('');
+    await page.getByRole('textbox', { name: `${C} Delvis tilskudd ${year + 1}`, exact: true }).fill('50 000 kr');
     await press(page, page.getByRole('button', { name: 'Legg fram til avstemning' }));
     await page.getByRole('heading', { name: 'Legge fram listen til avstemning?', level: 1 }).waitFor();
     const onScreen = await listOnScreen(page);
@@ -287,7 +288,7 @@ describe('the priority-list editor', () => {
     expect(await order(page)).toEqual([B, A, C]);
 
     // The grant choice of A, from "Fullt" one step down to "Delvis", then its first year typed.
-    const choice = await page.getByLabel(`Tilskudd til «${A}»`).getAttribute('id');
+    const choice = await page.getByRole('combobox', { name: `Tilskudd ${A}`, exact: true }).getAttribute('id');
     for (
       let i = 0;
       i < 80 && (await page.evaluate('document.activeElement && document.activeElement.id')) !== choice;
@@ -296,14 +297,16 @@ describe('the priority-list editor', () => {
       await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.id')).toBe(choice);
     await page.keyboard.press('ArrowDown');
-    expect(await page.getByLabel(`Tilskudd til «${A}»`).inputValue()).toBe('part');
+    expect(await page.getByRole('combobox', { name: `Tilskudd ${A}`, exact: true }).inputValue()).toBe('part');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Control+A');
     await page.keyboard.type('300 000');
     await tabTo(page, 'Beregn');
     await posting(page, () => page.keyboard.press('Enter'));
     expect(await order(page)).toEqual([B, A, C]);
-    expect(await page.getByLabel(`«${A}», delvis tilskudd ${year}`).inputValue()).toBe('300 000');
+    expect(await page.getByRole('textbox', { name: `${A} Delvis tilskudd ${year}`, exact: true }).inputValue()).toBe(
+      '300 000',
+    );
     const rowOfA = clean(await page.locator('table.priority-rows tbody tr', { hasText: A }).innerText());
     expect(rowOfA).toContain('300 000,00 kr');
     await page.context().close();

@@ -43,7 +43,7 @@ import {
   type FormError,
   type FormValues,
 } from '../forms.js';
-import { scrollTable, type Html } from '../layout.js';
+import { layout, scrollTable, type Html } from '../layout.js';
 import { funderName } from '../names.js';
 import {
   actionOf,
@@ -106,9 +106,12 @@ ${computed.funders.flatMap((f) =>
   );
 }
 
-/** The measures in their order, each with its move buttons, grant choice and amounts per year. */
+/**
+ * The measures in their order, each with its move buttons, grant choice and amounts per year. A
+ * field is named by its row's title and its column's heading (aria-labelledby), not by a label of
+ * its own: a 500-measure list is then half the bytes.
+ */
 function rowsTable(v: PrioritisationView, state: EditorState, computed: Computed, errors: FormError[]): Html {
-  const href = hrefOf(v);
   const wrong = new Map(errors.map((e) => [e.field, e.message]));
   const ranks = new Map(computed.items.map((it) => [it.measureId, it.rank]));
   const last = state.rows.length - 1;
@@ -116,16 +119,18 @@ function rowsTable(v: PrioritisationView, state: EditorState, computed: Computed
     'tiltak',
     html`<table class="ds-table priority-rows" data-border>
 <caption id="tiltak">Tiltakene i prioritert rekkefølge: flytt, velg tilskudd og skriv delvise beløp per år</caption>
-<thead><tr><th scope="col">Nr.</th><th scope="col">Tiltak</th><th scope="col">Flytt</th><th scope="col">Tilskudd</th>${v.years.map((y) => html`<th scope="col">${y}</th>`)}<th scope="col" class="num">I alt</th></tr></thead>
+<thead><tr><th scope="col">Nr.</th><th scope="col">Tiltak</th><th scope="col">Flytt</th><th scope="col" id="k-tilskudd">Tilskudd</th>${v.years.map((y) => html`<th scope="col" id="k-${y}"><span class="ds-sr-only">Delvis tilskudd </span>${y}</th>`)}<th scope="col" class="num">I alt</th></tr></thead>
 <tbody>
 ${state.rows.map((row, i) => {
   const m = v.byId.get(row.measureId)!;
-  const title = m.title;
-  const choiceId = fieldId(field.choice(m.id));
   const grants = computed.grants.get(m.id) ?? {};
-  return html`<tr id="rad-${m.id}"><td>${ranks.get(m.id) ?? '–'}<input type="hidden" name="${field.order}" value="${m.id}"></td><th scope="row">${title}</th>
-<td><div class="move-buttons"><button class="ds-button" data-variant="secondary" data-size="sm" type="submit" name="${field.action}" value="opp:${m.id}" formaction="${href}#rad-${m.id}"${i === 0 ? ' disabled' : ''}>Flytt<span class="ds-sr-only"> «${title}»</span> opp</button><button class="ds-button" data-variant="secondary" data-size="sm" type="submit" name="${field.action}" value="ned:${m.id}" formaction="${href}#rad-${m.id}"${i === last ? ' disabled' : ''}>Flytt<span class="ds-sr-only"> «${title}»</span> ned</button></div></td>
-<td><label class="ds-sr-only" for="${choiceId}">Tilskudd til «${title}»</label><select class="ds-input" id="${choiceId}" name="${field.choice(m.id)}"${wrong.has(field.choice(m.id)) ? html` aria-invalid="true"` : ''}>${(['full', 'part', 'none'] as const).map((ch) => html`<option value="${ch}"${row.choice === ch ? ' selected' : ''}>${CHOICE_NAMES[ch]}</option>`)}</select></td>
+  const choice = field.choice(m.id);
+  // The page comes back at the row moved, so the keyboard goes on from there.
+  const move = (dir: 'opp' | 'ned', off: boolean) =>
+    html`<button class="ds-button" data-variant="secondary" data-size="sm" type="submit" name="${field.action}" value="${dir}:${m.id}" formaction="prioritering#rad-${m.id}"${off ? ' disabled' : ''}>Flytt<span class="ds-sr-only"> «${m.title}»</span> ${dir}</button>`;
+  return html`<tr id="rad-${m.id}"><td>${ranks.get(m.id) ?? '–'}<input type="hidden" name="${field.order}" value="${m.id}"></td><th scope="row" id="t-${m.id}">${m.title}</th>
+<td><div class="move-buttons">${move('opp', i === 0)}${move('ned', i === last)}</div></td>
+<td><select class="ds-input" id="${fieldId(choice)}" name="${choice}" aria-labelledby="k-tilskudd t-${m.id}"${wrong.has(choice) ? html` aria-invalid="true"` : ''}>${(['full', 'part', 'none'] as const).map((ch) => html`<option value="${ch}"${row.choice === ch ? ' selected' : ''}>${CHOICE_NAMES[ch]}</option>`)}</select></td>
 ${v.years.map((y) => {
   const name = field.amount(m.id, y);
   const id = fieldId(name);
@@ -133,7 +138,7 @@ ${v.years.map((y) => {
   const asked = m.amounts[y] ?? '0.00';
   // What the field shows: the typed part amount; for a full or no grant, the grant itself.
   const value = row.choice === 'part' ? (row.typed[y] ?? '') : row.choice === 'full' ? formatAmount(asked) : '';
-  return html`<td><label class="ds-sr-only" for="${id}">«${title}», delvis tilskudd ${y}</label><input type="text" class="ds-input" inputmode="decimal" id="${id}" name="${name}" value="${value}" aria-describedby="${id}-sokt${error ? html` ${id}-feil` : ''}"${error ? html` aria-invalid="true"` : ''}><div class="asked" id="${id}-sokt">Søkt ${formatNok(asked)}</div>${error ? html`<div class="ds-validation-message" data-color="danger" id="${id}-feil">${error}</div>` : ''}</td>`;
+  return html`<td><input class="ds-input" inputmode="decimal" id="${id}" name="${name}" value="${value}" aria-labelledby="t-${m.id} k-${y}" aria-describedby="s-${id}${error ? html` ${id}-feil` : ''}"${error ? html` aria-invalid="true"` : ''}><div class="asked" id="s-${id}">Søkt ${formatNok(asked)}</div>${error ? html`<div class="ds-validation-message" data-color="danger" id="${id}-feil">${error}</div>` : ''}</td>`;
 })}
 <td class="num">${formatNok(total(v.years.map((y) => grants[y] ?? '0.00')))}</td></tr>`;
 })}
@@ -155,7 +160,36 @@ const breadcrumbsOf = (v: PrioritisationView, last: string, editor = false) => [
   { label: last },
 ];
 
-async function editorPage(
+/** The editor's body: the explanation, a refusal, the error summary and the form with the edit. */
+function editorBody(
+  v: PrioritisationView,
+  state: EditorState,
+  computed: Computed,
+  errors: FormError[],
+  form: { csrfToken: string; key: string; refusal?: string },
+): Html {
+  const meetingValues = { [field.meetingDate]: state.meetingDate, [field.caseNumber]: state.caseNumber };
+  return html`<p class="ds-paragraph">Listen starter fra <a class="ds-link" href="${cycleHref(v.cycle)}/innstilling">administrasjonens innstilling</a>. Flytt tiltakene med knappene, velg fullt, delvis eller ikke noe tilskudd, og skriv beløpene per år for et delvis tilskudd. Trykk «Beregn» for å se hva som er fordelt og igjen av hver finansiørs ramme.</p>
+${form.refusal ? refusalBox(form.refusal) : ''}
+${errorSummary(errors)}
+<form method="post" action="${hrefOf(v)}" class="action-form" novalidate>
+  ${hiddenFields(form.csrfToken, form.key)}
+  <h2 class="ds-heading" data-size="sm">Per finansiør og år</h2>
+  ${fundersTable(v, computed, errors)}
+  <div class="form-buttons">${submitButton('Beregn', 'secondary', { name: field.action, value: 'beregn' })}</div>
+  <h2 class="ds-heading" data-size="sm">Tiltakene</h2>
+  ${rowsTable(v, state, computed, errors)}
+  <div class="form-buttons">${submitButton('Beregn', 'secondary', { name: field.action, value: 'beregn' })}</div>
+  <h2 class="ds-heading" data-size="sm">Møtet listen hører til</h2>
+  ${textField({ name: field.meetingDate, label: 'Møtedato', description: 'IPR-møtet, som dag.måned.år, for eksempel 20.11.2026.', values: meetingValues, errors, short: true })}
+  ${textField({ name: field.caseNumber, label: 'Saksnummer', description: 'For eksempel 12/27.', values: meetingValues, errors, short: true })}
+  <div class="form-buttons">${submitButton('Legg fram til avstemning', 'primary', { name: field.action, value: 'legg-fram' })}</div>
+</form>`;
+}
+
+const editorTitle = (v: PrioritisationView) => `Prioriteringsliste – ${cycleTitle(v.cycle)}`;
+
+export async function editorPage(
   c: PageContext,
   v: PrioritisationView,
   state: EditorState,
@@ -164,36 +198,75 @@ async function editorPage(
 ): Promise<Response> {
   const computed = compute(state, v.byId, v.years, v.money, v.title);
   const errors = extra.errors ?? [...computed.errors, ...frameErrors(v, computed)];
-  // The first page (no post, nothing in error) is the same for everyone: its rows are kept.
-  let rows: Html;
-  if (!values && errors.length === 0) {
-    const kept = v.kept.get('rows') as Html | undefined;
-    rows = kept ?? (await rowsTable(v, state, computed, errors));
-    if (!kept) v.kept.set('rows', rows);
-  } else rows = rowsTable(v, state, computed, errors);
-  const meetingValues = { [field.meetingDate]: state.meetingDate, [field.caseNumber]: state.caseNumber };
-  return render(
-    c,
-    `Prioriteringsliste – ${cycleTitle(v.cycle)}`,
-    html`<p class="ds-paragraph">Listen starter fra <a class="ds-link" href="${cycleHref(v.cycle)}/innstilling">administrasjonens innstilling</a>. Flytt tiltakene med knappene, velg fullt, delvis eller ikke noe tilskudd, og skriv beløpene per år for et delvis tilskudd. Trykk «Beregn» for å se hva som er fordelt og igjen av hver finansiørs ramme.</p>
-${extra.refusal ? refusalBox(extra.refusal) : ''}
-${errorSummary(errors)}
-<form method="post" action="${hrefOf(v)}" class="action-form" novalidate>
-  ${hiddenFields(c.get('csrfToken'), formKey(values))}
-  <h2 class="ds-heading" data-size="sm">Per finansiør og år</h2>
-  ${fundersTable(v, computed, errors)}
-  <div class="form-buttons">${submitButton('Beregn', 'secondary', { name: field.action, value: 'beregn' })}</div>
-  <h2 class="ds-heading" data-size="sm">Tiltakene</h2>
-  ${rows}
-  <div class="form-buttons">${submitButton('Beregn', 'secondary', { name: field.action, value: 'beregn' })}</div>
-  <h2 class="ds-heading" data-size="sm">Møtet listen hører til</h2>
-  ${textField({ name: field.meetingDate, label: 'Møtedato', description: 'IPR-møtet, som dag.måned.år, for eksempel 20.11.2026.', values: meetingValues, errors, short: true })}
-  ${textField({ name: field.caseNumber, label: 'Saksnummer', description: 'For eksempel 12/27.', values: meetingValues, errors, short: true })}
-  <div class="form-buttons">${submitButton('Legg fram til avstemning', 'primary', { name: field.action, value: 'legg-fram' })}</div>
-</form>`,
-    { breadcrumbs: breadcrumbsOf(v, 'Prioriteringsliste'), status: extra.status ?? 200 },
-  );
+  const body = editorBody(v, state, computed, errors, {
+    csrfToken: c.get('csrfToken'),
+    key: formKey(values),
+    ...(extra.refusal ? { refusal: extra.refusal } : {}),
+  });
+  return render(c, editorTitle(v), body, {
+    breadcrumbs: breadcrumbsOf(v, 'Prioriteringsliste'),
+    status: extra.status ?? 200,
+  });
 }
+
+/**
+ * Marks for what differs between two people's first pages of the same cycle: the name in the
+ * header, the session's CSRF token and the form's one-time key. Control characters, which no
+ * text of the engine holds (schema/api.ts refuses them), so a mark cannot occur by chance.
+ */
+const MARK = { name: '\u0001name\u0001', csrf: '\u0001csrf\u0001', key: '\u0001key\u0001' } as const;
+type Mark = keyof typeof MARK;
+
+/** The page cut at the marks: its bytes between them, and which mark stands where. */
+function cut(page: string): (Buffer | Mark)[] {
+  const out: (Buffer | Mark)[] = [];
+  let rest = page;
+  for (;;) {
+    let next: { at: number; mark: Mark } | null = null;
+    for (const mark of Object.keys(MARK) as Mark[]) {
+      const at = rest.indexOf(MARK[mark]);
+      if (at >= 0 && (next === null || at < next.at)) next = { at, mark };
+    }
+    if (next === null) return [...out, Buffer.from(rest)];
+    out.push(Buffer.from(rest.slice(0, next.at)), next.mark);
+    rest = rest.slice(next.at + MARK[next.mark].length);
+  }
+}
+
+/**
+ * The editor as it first opens, the recommendation unchanged: rendered once per state of the
+ * cycle's records, kept as the page's bytes cut at the marks, and put together per request with
+ * the reader's name (escaped), CSRF token and a new key. A 500-measure editor is about a megabyte
+ * of HTML; drawing it anew for every reader would cost a hundred times the no-op route.
+ */
+export async function firstEditorPage(c: PageContext, v: PrioritisationView, person: Person): Promise<Response> {
+  let parts = v.kept.get('first') as (Buffer | Mark)[] | undefined;
+  if (!parts) {
+    const state = initialState(v.measures, v.recommendation!, v.years);
+    const computed = compute(state, v.byId, v.years, v.money, v.title);
+    const errors = [...computed.errors, ...frameErrors(v, computed)];
+    if (errors.length) return editorPage(c, v, state, undefined);
+    const page = await layout({
+      title: editorTitle(v),
+      person: { ...person, name: MARK.name },
+      csrfToken: MARK.csrf,
+      breadcrumbs: breadcrumbsOf(v, 'Prioriteringsliste'),
+      body: editorBody(v, state, computed, [], { csrfToken: MARK.csrf, key: MARK.key }),
+    });
+    parts = cut(String(page));
+    v.kept.set('first', parts);
+  }
+  const fill = {
+    name: Buffer.from(await escaped(person.name)),
+    csrf: Buffer.from(c.get('csrfToken')),
+    key: Buffer.from(formKey()),
+  };
+  const bytes = Buffer.concat(parts.map((p) => (typeof p === 'string' ? fill[p] : p)));
+  return c.body(bytes, 200, { 'content-type': 'text/html; charset=UTF-8' });
+}
+
+/** A text as it stands in HTML, escaped as hono/html escapes every interpolation. */
+const escaped = async (s: string) => String(await html`${s}`);
 
 /** The whole edit as hidden fields, for the confirmation step to post again. */
 function stateFields(v: PrioritisationView, state: EditorState): Html {
@@ -250,7 +323,7 @@ export function priorityListPages(web: Hono<WebEnv>, ctx: WebContext): void {
     '/sykluser/:cid/prioritering',
     signedIn(async (c, person) => {
       const v = await openView(c, person);
-      return editorPage(c, v, initialState(v.measures, v.recommendation!, v.years), undefined);
+      return firstEditorPage(c, v, person);
     }),
   );
 
