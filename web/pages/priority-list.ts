@@ -44,6 +44,7 @@ import {
   type FormValues,
 } from '../forms.js';
 import { layout, scrollTable, type Html } from '../layout.js';
+import { SplicedPage } from '../spliced-deflate.js';
 import { funderName } from '../names.js';
 import {
   actionOf,
@@ -237,11 +238,13 @@ function cut(page: string): (Buffer | Mark)[] {
  * The editor as it first opens, the recommendation unchanged: rendered once per state of the
  * cycle's records, kept as the page's bytes cut at the marks, and put together per request with
  * the reader's name (escaped), CSRF token and a new key. A 500-measure editor is about a megabyte
- * of HTML; drawing it anew for every reader would cost a hundred times the no-op route.
+ * of HTML; drawing it anew for every reader would cost a hundred times the no-op route, and
+ * sending it uncompressed several times. A reader that takes HTTP's deflate coding gets it
+ * compressed once (web/spliced-deflate.ts), the per-request texts put in as they are.
  */
 export async function firstEditorPage(c: PageContext, v: PrioritisationView, person: Person): Promise<Response> {
-  let parts = v.kept.get('first') as (Buffer | Mark)[] | undefined;
-  if (!parts) {
+  let kept = v.kept.get('first') as { parts: (Buffer | Mark)[]; deflated: SplicedPage<Mark> } | undefined;
+  if (!kept) {
     const state = initialState(v.measures, v.recommendation!, v.years);
     const computed = compute(state, v.byId, v.years, v.money, v.title);
     const errors = [...computed.errors, ...frameErrors(v, computed)];
@@ -253,16 +256,19 @@ export async function firstEditorPage(c: PageContext, v: PrioritisationView, per
       breadcrumbs: breadcrumbsOf(v, 'Prioriteringsliste'),
       body: editorBody(v, state, computed, [], { csrfToken: MARK.csrf, key: MARK.key }),
     });
-    parts = cut(String(page));
-    v.kept.set('first', parts);
+    const parts = cut(String(page));
+    kept = { parts, deflated: new SplicedPage(parts, (p): p is Mark => typeof p === 'string') };
+    v.kept.set('first', kept);
   }
   const fill = {
     name: Buffer.from(await escaped(person.name)),
     csrf: Buffer.from(c.get('csrfToken')),
     key: Buffer.from(formKey()),
   };
-  const bytes = Buffer.concat(parts.map((p) => (typeof p === 'string' ? fill[p] : p)));
-  return c.body(bytes, 200, { 'content-type': 'text/html; charset=UTF-8' });
+  const headers = { 'content-type': 'text/html; charset=UTF-8', vary: 'Accept-Encoding' };
+  if (/\bdeflate\b/.test(c.req.header('accept-encoding') ?? ''))
+    return c.body(kept.deflated.deflate(fill), 200, { ...headers, 'content-encoding': 'deflate' });
+  return c.body(Buffer.concat(kept.parts.map((p) => (typeof p === 'string' ? fill[p] : p))), 200, headers);
 }
 
 /** A text as it stands in HTML, escaped as hono/html escapes every interpolation. */
