@@ -82,6 +82,22 @@ const ZLIB_HEADER = Buffer.from([0x78, 0x9c]);
 /** An empty stored block marked as the last. */
 const LAST_BLOCK = Buffer.from([0x01, 0x00, 0x00, 0xff, 0xff]);
 
+/** A text cut at its marks (hole name -> the mark standing for it): the bytes between them, and which hole stands where. */
+export function cutAt<Hole extends string>(text: string, marks: Record<Hole, string>): (Buffer | Hole)[] {
+  const out: (Buffer | Hole)[] = [];
+  let rest = text;
+  for (;;) {
+    let next: { at: number; hole: Hole } | null = null;
+    for (const hole of Object.keys(marks) as Hole[]) {
+      const at = rest.indexOf(marks[hole]);
+      if (at >= 0 && (next === null || at < next.at)) next = { at, hole };
+    }
+    if (next === null) return [...out, Buffer.from(rest)];
+    out.push(Buffer.from(rest.slice(0, next.at)), next.hole);
+    rest = rest.slice(next.at + marks[next.hole].length);
+  }
+}
+
 /** A page of kept pieces with named holes between them, to be filled per request. */
 export class SplicedPage<Hole extends string> {
   private readonly pieces: (Piece | Hole)[];

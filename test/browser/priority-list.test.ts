@@ -9,6 +9,9 @@
  * resend): one list, and the list under vote is what the screen showed. A proposer gets 403; the
  * move, grant and Beregn work by keyboard alone; axe finds nothing on any page reached, each
  * reflows at 320 px.
+ *
+ * Over 300 lines: one journey through one cycle, whose steps build on each other, with the few
+ * helpers only it needs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';

@@ -15,7 +15,6 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { formatMoney, parseMoney, sumMoney } from '../../domain/money.js';
 import {
   Problem,
   PriorityListRequest,
@@ -25,10 +24,9 @@ import {
   type WebContext,
 } from '../core.js';
 import type { Person, WebEnv } from '../env.js';
-import { formatAmount, formatDate, formatNok } from '../format.js';
+import { formatDate, formatNok } from '../format.js';
 import {
   errorSummary,
-  fieldId,
   formKey,
   hiddenFields,
   isRefusal,
@@ -43,9 +41,8 @@ import {
   type FormError,
   type FormValues,
 } from '../forms.js';
-import { layout, scrollTable, type Html } from '../layout.js';
-import { SplicedPage } from '../spliced-deflate.js';
-import { funderName } from '../names.js';
+import { layout, type Html } from '../layout.js';
+import { cutAt, SplicedPage } from '../spliced-deflate.js';
 import {
   actionOf,
   compute,
@@ -58,6 +55,7 @@ import {
   type EditorState,
 } from '../priority-list.js';
 import { actorOf, cycleHref, cycleTitle } from './action-cycle.js';
+import { frameErrors, fundersTable, hrefOf, listTable, rowsTable, stateFields, total } from './priority-list-tables.js';
 import { prioritisationView, type PrioritisationView } from './prioritisation-data.js';
 import { render, signedIn, type PageContext } from './render.js';
 
@@ -69,83 +67,9 @@ const REFUSED = {
   invalidInput: 'Noe i listen kan ikke registreres. Trykk Beregn og se over tilskuddene.',
 } as const;
 
-const CHOICE_NAMES = { full: 'Fullt', part: 'Delvis', none: 'Ikke' } as const;
-
 function mayPropose(person: Person): void {
   if (!person.roles.includes('admin') && !person.roles.includes('ipr_member'))
     throw new Problem('forbidden', REFUSED.forbidden);
-}
-
-const total = (amounts: string[]) => formatMoney(sumMoney(amounts.map(parseMoney)));
-const hrefOf = (v: PrioritisationView) => `${cycleHref(v.cycle)}/prioritering`;
-
-/** Frame breaks as the form's errors, on the figure they break. */
-function frameErrors(v: PrioritisationView, computed: Computed): FormError[] {
-  return computed.violations.map((x) => ({
-    field: field.frame(x.funderId, String(x.year)),
-    message: `${funderName(v.cycle.config, x.funderId)}, ${x.year}: Listen går ${formatNok(x.excess)} over rammen (ramme ${formatNok(x.frame)}, fordelt ${formatNok(x.allocated)}).`,
-  }));
-}
-
-function fundersTable(v: PrioritisationView, computed: Computed, errors: FormError[]): Html {
-  const broken = new Map(errors.map((e) => [e.field, e.message]));
-  return scrollTable(
-    'rammer',
-    html`<table class="ds-table" data-border>
-<caption id="rammer">Ramme, fordelt og igjen per finansiør og år, med listen slik den står</caption>
-<thead><tr><th scope="col">Finansiør</th><th scope="col">År</th><th scope="col" class="num">Ramme</th><th scope="col" class="num">Fordelt</th><th scope="col" class="num">Igjen</th></tr></thead>
-<tbody>
-${computed.funders.flatMap((f) =>
-  v.years.map((y) => {
-    const name = field.frame(f.funderId, y);
-    const message = broken.get(name);
-    return html`<tr><th scope="row">${funderName(v.cycle.config, f.funderId)}</th><td>${y}</td><td class="num">${formatNok(f.frame[y] ?? '0.00')}</td><td class="num">${formatNok(f.allocated[y] ?? '0.00')}</td><td class="num" id="${fieldId(name)}" tabindex="-1">${formatNok(f.remaining[y] ?? '0.00')}${message ? html`<div class="ds-validation-message" data-color="danger">Over rammen med ${formatNok(f.remaining[y]!.replace('-', ''))}</div>` : ''}</td></tr>`;
-  }),
-)}
-</tbody>
-</table>`,
-  );
-}
-
-/**
- * The measures in their order, each with its move buttons, grant choice and amounts per year. A
- * field is named by its row's title and its column's heading (aria-labelledby), not by a label of
- * its own: a 500-measure list is then half the bytes.
- */
-function rowsTable(v: PrioritisationView, state: EditorState, computed: Computed, errors: FormError[]): Html {
-  const wrong = new Map(errors.map((e) => [e.field, e.message]));
-  const ranks = new Map(computed.items.map((it) => [it.measureId, it.rank]));
-  const last = state.rows.length - 1;
-  return scrollTable(
-    'tiltak',
-    html`<table class="ds-table priority-rows" data-border>
-<caption id="tiltak">Tiltakene i prioritert rekkefølge: flytt, velg tilskudd og skriv delvise beløp per år</caption>
-<thead><tr><th scope="col">Nr.</th><th scope="col">Tiltak</th><th scope="col">Flytt</th><th scope="col" id="k-tilskudd">Tilskudd</th>${v.years.map((y) => html`<th scope="col" id="k-${y}"><span class="ds-sr-only">Delvis tilskudd </span>${y}</th>`)}<th scope="col" class="num">I alt</th></tr></thead>
-<tbody>
-${state.rows.map((row, i) => {
-  const m = v.byId.get(row.measureId)!;
-  const grants = computed.grants.get(m.id) ?? {};
-  const choice = field.choice(m.id);
-  // The page comes back at the row moved, so the keyboard goes on from there.
-  const move = (dir: 'opp' | 'ned', off: boolean) =>
-    html`<button class="ds-button" data-variant="secondary" data-size="sm" type="submit" name="${field.action}" value="${dir}:${m.id}" formaction="prioritering#rad-${m.id}"${off ? ' disabled' : ''}>Flytt<span class="ds-sr-only"> «${m.title}»</span> ${dir}</button>`;
-  return html`<tr id="rad-${m.id}"><td>${ranks.get(m.id) ?? '–'}<input type="hidden" name="${field.order}" value="${m.id}"></td><th scope="row" id="t-${m.id}">${m.title}</th>
-<td><div class="move-buttons">${move('opp', i === 0)}${move('ned', i === last)}</div></td>
-<td><select class="ds-input" id="${fieldId(choice)}" name="${choice}" aria-labelledby="k-tilskudd t-${m.id}"${wrong.has(choice) ? html` aria-invalid="true"` : ''}>${(['full', 'part', 'none'] as const).map((ch) => html`<option value="${ch}"${row.choice === ch ? ' selected' : ''}>${CHOICE_NAMES[ch]}</option>`)}</select></td>
-${v.years.map((y) => {
-  const name = field.amount(m.id, y);
-  const id = fieldId(name);
-  const error = wrong.get(name);
-  const asked = m.amounts[y] ?? '0.00';
-  // What the field shows: the typed part amount; for a full or no grant, the grant itself.
-  const value = row.choice === 'part' ? (row.typed[y] ?? '') : row.choice === 'full' ? formatAmount(asked) : '';
-  return html`<td><input class="ds-input" inputmode="decimal" id="${id}" name="${name}" value="${value}" aria-labelledby="t-${m.id} k-${y}" aria-describedby="s-${id}${error ? html` ${id}-feil` : ''}"${error ? html` aria-invalid="true"` : ''}><div class="asked" id="s-${id}">Søkt ${formatNok(asked)}</div>${error ? html`<div class="ds-validation-message" data-color="danger" id="${id}-feil">${error}</div>` : ''}</td>`;
-})}
-<td class="num">${formatNok(total(v.years.map((y) => grants[y] ?? '0.00')))}</td></tr>`;
-})}
-</tbody>
-</table>`,
-  );
 }
 
 interface EditorExtra {
@@ -218,22 +142,6 @@ export async function editorPage(
 const MARK = { name: '\u0001name\u0001', csrf: '\u0001csrf\u0001', key: '\u0001key\u0001' } as const;
 type Mark = keyof typeof MARK;
 
-/** The page cut at the marks: its bytes between them, and which mark stands where. */
-function cut(page: string): (Buffer | Mark)[] {
-  const out: (Buffer | Mark)[] = [];
-  let rest = page;
-  for (;;) {
-    let next: { at: number; mark: Mark } | null = null;
-    for (const mark of Object.keys(MARK) as Mark[]) {
-      const at = rest.indexOf(MARK[mark]);
-      if (at >= 0 && (next === null || at < next.at)) next = { at, mark };
-    }
-    if (next === null) return [...out, Buffer.from(rest)];
-    out.push(Buffer.from(rest.slice(0, next.at)), next.mark);
-    rest = rest.slice(next.at + MARK[next.mark].length);
-  }
-}
-
 /**
  * The editor as it first opens, the recommendation unchanged: rendered once per state of the
  * cycle's records, kept as the page's bytes cut at the marks, and put together per request with
@@ -256,7 +164,7 @@ export async function firstEditorPage(c: PageContext, v: PrioritisationView, per
       breadcrumbs: breadcrumbsOf(v, 'Prioriteringsliste'),
       body: editorBody(v, state, computed, [], { csrfToken: MARK.csrf, key: MARK.key }),
     });
-    const parts = cut(String(page));
+    const parts = cutAt(String(page), MARK);
     kept = { parts, deflated: new SplicedPage(parts, (p): p is Mark => typeof p === 'string') };
     v.kept.set('first', kept);
   }
@@ -273,30 +181,6 @@ export async function firstEditorPage(c: PageContext, v: PrioritisationView, per
 
 /** A text as it stands in HTML, escaped as hono/html escapes every interpolation. */
 const escaped = async (s: string) => String(await html`${s}`);
-
-/** The whole edit as hidden fields, for the confirmation step to post again. */
-function stateFields(v: PrioritisationView, state: EditorState): Html {
-  return html`${state.rows.map(
-    (r) =>
-      html`<input type="hidden" name="${field.order}" value="${r.measureId}"><input type="hidden" name="${field.choice(r.measureId)}" value="${r.choice}">${v.years.map((y) => html`<input type="hidden" name="${field.amount(r.measureId, y)}" value="${r.typed[y] ?? ''}">`)}`,
-  )}<input type="hidden" name="${field.meetingDate}" value="${state.meetingDate}"><input type="hidden" name="${field.caseNumber}" value="${state.caseNumber}">`;
-}
-
-function listTable(v: PrioritisationView, items: Computed['items'], caption: string): Html {
-  return scrollTable(
-    'liste',
-    html`<table class="ds-table" data-border>
-<caption id="liste">${caption}</caption>
-<thead><tr><th scope="col">Nr.</th><th scope="col">Tiltak</th>${v.years.map((y) => html`<th scope="col" class="num">${y}</th>`)}<th scope="col" class="num">I alt</th></tr></thead>
-<tbody>
-${items.map(
-  (it) =>
-    html`<tr><td>${it.rank}</td><th scope="row">${v.title(it.measureId)}</th>${v.years.map((y) => html`<td class="num">${formatNok(it.grants[y] ?? '0.00')}</td>`)}<td class="num">${formatNok(total(v.years.map((y) => it.grants[y] ?? '0.00')))}</td></tr>`,
-)}
-</tbody>
-</table>`,
-  );
-}
 
 type Checked = { items: Computed['items']; meeting: { date: string; caseNumber: string } } | { errors: FormError[] };
 
