@@ -13,24 +13,21 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
+  ADMIN,
   api,
   expectNoAxeViolations,
   expectReflowAt320,
+  startCycle,
   launchBrowser,
   newContext,
   signInAs,
   tabTo,
   web,
 } from '../support/browser.js';
-import type { Who } from '../support/browser.js';
 import { freshYear } from '../support/stack.js';
 
-const PID = 'lillehammer-regionen';
 const SECTION = { partnership: 'Lillehammer-regionen' };
-const MUNICIPALITIES = ['3405', '3440', '3441'];
 const NBSP = /[\u00a0\u202f]/g;
-
-const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
 
 async function phaseIs(cid: string, phase: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -48,20 +45,7 @@ const started = Date.now();
 beforeAll(async () => {
   browser = await launchBrowser();
   year = await freshYear(0);
-  cid = `${PID}-${year}`;
-  const years = [0, 1, 2, 3].map((i) => String(year + i));
-  const frames = Object.fromEntries(
-    ['county', ...MUNICIPALITIES].map((f) => [
-      f,
-      Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '400000.00'])),
-    ]),
-  );
-  const soon = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  await api('POST', `/partnerships/${PID}/cycles`, ADMIN, {
-    year,
-    frames,
-    deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) },
-  });
+  cid = await startCycle(year, { county: '2000000.00', municipality: '400000.00' });
 }, 120_000);
 
 afterAll(async () => {

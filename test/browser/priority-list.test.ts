@@ -19,9 +19,11 @@ import { membersOf, remaining, shareMeasure, sumShares } from '../../domain/cost
 import { formatNok } from '../../web/format.js';
 import { referencePartnerships } from '../../schema/reference/partnerships.js';
 import {
+  ADMIN,
   api,
   expectNoAxeViolations,
   expectReflowAt320,
+  startCycle,
   launchBrowser,
   newContext,
   signInAs,
@@ -34,7 +36,6 @@ const PID = 'lillehammer-regionen';
 const SECTION = { partnership: 'Lillehammer-regionen' };
 const MUNICIPALITIES = ['3405', '3440', '3441'];
 const NBSP = /[\u00a0\u202f]/g;
-const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
 const PROPOSER: Who = { sub: 'proposer-test', roles: ['proposer'] };
 const config = referencePartnerships.find((p) => p.id === PID)!;
 
@@ -51,21 +52,9 @@ const C = 'Gründerhus i Øyer';
 beforeAll(async () => {
   browser = await launchBrowser();
   year = await freshYear(0);
-  cid = `${PID}-${year}`;
   years = [0, 1, 2, 3].map((i) => String(year + i));
   // The municipalities' frames bind: 100 000 each a year carries 900 000 of grants at 2/3 and an equal key.
-  const frames = Object.fromEntries(
-    ['county', ...MUNICIPALITIES].map((f) => [
-      f,
-      Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '100000.00'])),
-    ]),
-  );
-  const soon = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  await api('POST', `/partnerships/${PID}/cycles`, ADMIN, {
-    year,
-    frames,
-    deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) },
-  });
+  cid = await startCycle(year, { county: '2000000.00', municipality: '100000.00' });
   for (const [title, amounts] of [
     [A, { [year]: '600000.00' }],
     [B, { [year]: '300000.00', [year + 1]: '100000.00' }],

@@ -212,3 +212,27 @@ export async function api(method: string, path: string, claims: Who, body?: unkn
   if (res.status >= 400) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
+
+/** The administrator of Lillehammer-regionen, for set-up steps taken through the API. */
+export const ADMIN: Who = { sub: 'admin-lillehammer-regionen', roles: ['admin'] };
+
+/**
+ * Starts Lillehammer-regionen's cycle of `year` through the API: every year Y..Y+3 the county's
+ * frame and each municipality's, and the deadlines 10, 20 and 30 days ahead. Its id.
+ */
+export async function startCycle(year: number, frame: { county: string; municipality: string }): Promise<string> {
+  const years = [0, 1, 2, 3].map((i) => String(year + i));
+  const frames = Object.fromEntries(
+    ['county', '3405', '3440', '3441'].map((f) => [
+      f,
+      Object.fromEntries(years.map((y) => [y, f === 'county' ? frame.county : frame.municipality])),
+    ]),
+  );
+  const soon = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  await api('POST', '/partnerships/lillehammer-regionen/cycles', ADMIN, {
+    year,
+    frames,
+    deadlines: { proposals: soon(10), ipr: soon(20), adoption: soon(30) },
+  });
+  return `lillehammer-regionen-${year}`;
+}

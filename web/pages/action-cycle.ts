@@ -8,13 +8,19 @@ import { Problem, records, type Actor, type CycleRecord, type WebContext } from 
 import type { Person } from '../env.js';
 import type { PageContext } from './render.js';
 
-/** The cycle the address names, for a person of its own partnership; a refusal otherwise. */
-export async function cycleOf(ctx: WebContext, c: PageContext, person: Person): Promise<CycleRecord> {
+/** The id of the cycle the address names, when it is of the person's own partnership; a refusal otherwise. */
+export function cycleIdOf(c: PageContext, person: Person): string {
   const cid = c.req.param('cid') ?? '';
   const pid = CYCLE_ID_PATTERN.exec(cid)?.[1];
   if (!pid) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
   if (pid !== person.partnership)
     throw new Problem('forbidden', 'Denne syklusen hører til et annet partnerskap enn ditt.');
+  return cid;
+}
+
+/** The cycle the address names, for a person of its own partnership; a refusal otherwise. */
+export async function cycleOf(ctx: WebContext, c: PageContext, person: Person): Promise<CycleRecord> {
+  const cid = cycleIdOf(c, person);
   const cycle = await records.cycle(ctx.sql, cid);
   if (!cycle) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
   return cycle;

@@ -7,7 +7,6 @@
  * so a page of a 500-measure cycle asks neither Postgres nor Temporal while nothing has changed.
  */
 import { rejectedInEveryYear } from '../../domain/cost-sharing.js';
-import { CYCLE_ID_PATTERN } from '../../schema/api.js';
 import {
   Problem,
   recommendation,
@@ -19,7 +18,7 @@ import {
 } from '../core.js';
 import type { Person } from '../env.js';
 import type { CycleMoney } from '../priority-list.js';
-import { planYears } from './action-cycle.js';
+import { cycleIdOf, planYears } from './action-cycle.js';
 import type { PageContext } from './render.js';
 
 export interface PrioritisationView {
@@ -73,11 +72,7 @@ async function load(ctx: WebContext, cycleId: string, version: string): Promise<
  * action-cycle.ts, but without a query while the cycle's records are unchanged).
  */
 export async function prioritisationView(ctx: WebContext, c: PageContext, person: Person): Promise<PrioritisationView> {
-  const cid = c.req.param('cid') ?? '';
-  const pid = CYCLE_ID_PATTERN.exec(cid)?.[1];
-  if (!pid) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
-  if (pid !== person.partnership)
-    throw new Problem('forbidden', 'Denne syklusen hører til et annet partnerskap enn ditt.');
+  const cid = cycleIdOf(c, person);
   const snapshot = await ctx.allocations.get(cid);
   if (!snapshot) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
   let views = keptByApp.get(ctx);

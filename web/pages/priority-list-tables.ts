@@ -96,7 +96,12 @@ export function stateFields(v: PrioritisationView, state: EditorState): Html {
   )}<input type="hidden" name="${field.meetingDate}" value="${state.meetingDate}"><input type="hidden" name="${field.caseNumber}" value="${state.caseNumber}">`;
 }
 
-export function listTable(v: PrioritisationView, items: Computed['items'], caption: string): Html {
+/** A list's measures in rank order with their grants per year and in all. */
+export function listTable(
+  v: PrioritisationView,
+  items: readonly { measureId: string; rank: number; grants: Record<string, string> }[],
+  caption: string,
+): Html {
   return scrollTable(
     'liste',
     html`<table class="ds-table" data-border>

@@ -8,7 +8,7 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { formatMoney, parseMoney, sumMoney } from '../../domain/money.js';
+import { parseMoney } from '../../domain/money.js';
 import type { WebContext } from '../core.js';
 import type { WebEnv } from '../env.js';
 import { formatNok } from '../format.js';
@@ -17,27 +17,14 @@ import { funderName } from '../names.js';
 import { compute, initialState } from '../priority-list.js';
 import { outOfSplitNotes, unallocatedReasons } from '../recommendation-notes.js';
 import { cycleHref, cycleTitle } from './action-cycle.js';
+import { listTable, total } from './priority-list-tables.js';
 import { prioritisationView, type PrioritisationView } from './prioritisation-data.js';
 import { render, signedIn } from './render.js';
-
-const total = (amounts: string[]) => formatMoney(sumMoney(amounts.map(parseMoney)));
 
 function rankedTable(v: PrioritisationView): Html {
   const items = [...(v.recommendation?.items ?? [])].sort((a, b) => a.rank - b.rank);
   if (items.length === 0) return html`<p class="ds-paragraph">Innstillingen gir ingen tiltak tilskudd.</p>`;
-  return scrollTable(
-    'innstilling',
-    html`<table class="ds-table" data-border>
-<caption id="innstilling">Tiltakene i rekkefølge, med tilskudd per år</caption>
-<thead><tr><th scope="col">Nr.</th><th scope="col">Tiltak</th>${v.years.map((y) => html`<th scope="col" class="num">${y}</th>`)}<th scope="col" class="num">I alt</th></tr></thead>
-<tbody>
-${items.map(
-  (it) =>
-    html`<tr><td>${it.rank}</td><th scope="row">${v.title(it.measureId)}</th>${v.years.map((y) => html`<td class="num">${formatNok(it.grants[y] ?? '0.00')}</td>`)}<td class="num">${formatNok(total(v.years.map((y) => it.grants[y] ?? '0.00')))}</td></tr>`,
-)}
-</tbody>
-</table>`,
-  );
+  return listTable(v, items, 'Tiltakene i rekkefølge, med tilskudd per år');
 }
 
 /** One table per year: every granted measure's grant and each funder's share of it, with the totals. */
