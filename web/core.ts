@@ -93,3 +93,7 @@ import { boundedQuery } from '../core/index.js';
 /** The year-end close's figures before it is made (the workflow's own computation); null outside phase adopted. */
 export const yearEndPreview = (ctx: Ctx, cycleId: string): Promise<YearEndPreview | null> =>
   boundedQuery(ctx, cycleId, getYearEndPreview);
+// ── ipr (issue 10): the recommendation page and the priority-list editor ────────────────────────
+export { recommendation } from '../core/index.js';
+export { proposePriorityList, type Recommendation } from '../workflows/messages.js';
+export { PriorityListRequest } from '../schema/api.js';

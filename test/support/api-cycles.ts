@@ -46,13 +46,16 @@ export interface PlannedMeasure {
   by?: Who;
 }
 
-/** Starts the year with frames for Y..Y+3 (the county 2 000 000, each municipality 400 000) and deadlines days ahead; returns the cycle id. */
-export async function startCycle(year: number): Promise<string> {
+/** Starts the year with frames for Y..Y+3 (by default the county 2 000 000, each municipality 400 000) and deadlines days ahead; returns the cycle id. */
+export async function startCycle(
+  year: number,
+  frame: { county: string; municipality: string } = { county: '2000000.00', municipality: '400000.00' },
+): Promise<string> {
   const years = [0, 1, 2, 3].map((i) => String(year + i));
   const frames = Object.fromEntries(
     ['county', ...MUNICIPALITIES].map((f) => [
       f,
-      Object.fromEntries(years.map((y) => [y, f === 'county' ? '2000000.00' : '400000.00'])),
+      Object.fromEntries(years.map((y) => [y, f === 'county' ? frame.county : frame.municipality])),
     ]),
   );
   await api('POST', `/partnerships/${PID}/cycles`, ADMIN, {

@@ -22,6 +22,8 @@ import { publicCyclePage } from './public-cycle.js';
 import { publicIndexPage } from './public-index.js';
 import { publicPartnershipPage } from './public-partnership.js';
 import { votePages } from './vote.js';
+import { priorityListPages } from './priority-list.js';
+import { recommendationPage } from './recommendation.js';
 
 export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   const web = new Hono<WebEnv>();
@@ -35,6 +37,9 @@ export function pageRoutes(ctx: WebContext): Hono<WebEnv> {
   measureFormPages(web, ctx);
   measureWithdrawPages(web, ctx);
   votePages(web, ctx);
+  // ipr: the recommendation and the priority-list editor (issue 10).
+  recommendationPage(web, ctx);
+  priorityListPages(web, ctx);
   adoptionPages(web, ctx);
   executionPages(web, ctx); // execution: progress, money spent, indicators
   allocationPages(web, ctx); // finance: /sykluser/{cid}/fordeling, .csv, .xlsx

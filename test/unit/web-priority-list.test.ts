@@ -1,0 +1,267 @@
+/**
+ * The priority-list editor's pure parts (web/priority-list.ts), the Norwegian reasons for money
+ * left unallocated (web/recommendation-notes.ts) against what the domain's recommend() really
+ * writes, and the kept first page (two readers get their own name, token and key, nothing else).
+ */
+import { inflateSync } from 'node:zlib';
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import {
+  allocatedShares,
+  grantUnitOf,
+  membersOf,
+  recommend,
+  remaining,
+  type Recommendation,
+} from '../../domain/cost-sharing.js';
+import { referencePartnerships } from '../../schema/reference/partnerships.js';
+import type { CycleRecord, MeasureRecord } from '../../web/core.js';
+import type { WebEnv } from '../../web/env.js';
+import { firstEditorPage } from '../../web/pages/priority-list.js';
+import type { PrioritisationView } from '../../web/pages/prioritisation-data.js';
+import {
+  actionOf,
+  compute,
+  field,
+  initialState,
+  meetingOf,
+  moved,
+  stateFromForm,
+  type EditorState,
+} from '../../web/priority-list.js';
+import { unallocatedReasons } from '../../web/recommendation-notes.js';
+
+const config = referencePartnerships.find((p) => p.id === 'lillehammer-regionen')!;
+const years = ['2027', '2028', '2029', '2030'];
+const FUNDERS = ['county', '3405', '3440', '3441'];
+
+function framesOf(county: string, municipal: string) {
+  return Object.fromEntries(
+    FUNDERS.map((f) => [f, Object.fromEntries(years.map((y) => [y, f === 'county' ? county : municipal]))]),
+  );
+}
+
+function measure(id: string, amounts: Record<string, string>): MeasureRecord {
+  return {
+    id,
+    title: `Tiltak ${id}`,
+    description: '',
+    strategies: ['1.1'],
+    responsible: 'LRV',
+    amounts,
+    cofunding: [],
+    status: 'proposed',
+    proposedBy: 'p',
+    proposedAt: '',
+    updatedAt: '',
+  } as unknown as MeasureRecord;
+}
+
+function recommended(measures: MeasureRecord[], frames: Record<string, Record<string, string>>): Recommendation {
+  return recommend({
+    measures: measures.map((m) => ({ id: m.id, amounts: m.amounts })),
+    frames,
+    sharing: config.sharing,
+    members: membersOf(config),
+    years,
+    grantUnit: grantUnitOf(config),
+  });
+}
+
+const frames = framesOf('2000000.00', '100000.00');
+const measures = [
+  measure('m0001', { 2027: '600000.00' }),
+  measure('m0002', { 2027: '300000.00', 2028: '100000.00' }),
+  measure('m0003', { 2027: '90000.00' }),
+];
+const byId = new Map(measures.map((m) => [m.id, m]));
+const cycle = { config, frames } as unknown as CycleRecord;
+const money = { cycle, outOfSplit: {} };
+const title = (mid: string) => byId.get(mid)?.title ?? mid;
+
+describe('the editor state', () => {
+  it('starts from the recommendation: full, part and none, then the measures it left out', () => {
+    const rec = recommended(measures, frames);
+    const state = initialState(measures, rec, years);
+    expect(state.rows.map((r) => [r.measureId, r.choice])).toEqual([
+      ['m0001', 'full'],
+      ['m0002', 'part'],
+      ['m0003', 'none'],
+    ]);
+    // 299 000 of 300 000 in 2027, as a person would type it.
+    expect(state.rows[1]!.typed['2027']).toBe('299\u00a0000,00');
+  });
+
+  it('travels in the form and back, moves a row, and reads the button pressed', () => {
+    const values = {
+      [field.order]: ['m0003', 'm0001', 'm0003', 'nope'],
+      [field.choice('m0003')]: 'part',
+      [field.amount('m0003', '2027')]: '50 000',
+      [field.choice('m0001')]: 'bogus',
+      [field.action]: 'opp:m0001',
+    };
+    const state = stateFromForm(values, measures, years);
+    // Each open measure once, the unknown dropped, one the form forgot added at the end with nothing.
+    expect(state.rows.map((r) => [r.measureId, r.choice])).toEqual([
+      ['m0003', 'part'],
+      ['m0001', 'none'],
+      ['m0002', 'none'],
+    ]);
+    expect(actionOf(values)).toEqual({ kind: 'move', measureId: 'm0001', by: -1 });
+    expect(moved(state, 'm0001', -1).rows.map((r) => r.measureId)).toEqual(['m0001', 'm0003', 'm0002']);
+    expect(moved(state, 'm0003', -1), 'the first row does not move up').toBe(state);
+    expect(actionOf({ [field.action]: 'legg-fram' })).toEqual({ kind: 'propose' });
+    expect(actionOf({}), 'Enter in a field recomputes').toEqual({ kind: 'compute' });
+  });
+});
+
+describe('the editor arithmetic', () => {
+  const state = (rows: EditorState['rows']): EditorState => ({ rows, meetingDate: '', caseNumber: '' });
+  const none = { 2027: '', 2028: '', 2029: '', 2030: '' };
+
+  it("gives each funder's remaining frame as the domain does, to the øre, and ranks only rows with a grant", () => {
+    const s = state([
+      { measureId: 'm0003', choice: 'none', typed: none },
+      { measureId: 'm0001', choice: 'full', typed: none },
+      { measureId: 'm0002', choice: 'part', typed: { ...none, 2027: '1 000,01', 2028: '99 999' } },
+    ]);
+    const c = compute(s, byId, years, money, title);
+    expect(c.items).toEqual([
+      { measureId: 'm0001', rank: 1, grants: { 2027: '600000.00', 2028: '0.00', 2029: '0.00', 2030: '0.00' } },
+      { measureId: 'm0002', rank: 2, grants: { 2027: '1000.01', 2028: '99999.00', 2029: '0.00', 2030: '0.00' } },
+    ]);
+    const left = remaining(
+      frames,
+      allocatedShares(
+        c.items.map((i) => i.grants),
+        config.sharing,
+        membersOf(config),
+      ),
+    );
+    for (const f of c.funders) expect(f.remaining).toEqual(left[f.funderId]);
+    expect(c.violations).toEqual([]);
+    expect(c.errors).toEqual([]);
+  });
+
+  it('names every funder and year a list breaks, by the øre of rounding too', () => {
+    const c = compute(
+      state([
+        { measureId: 'm0001', choice: 'full', typed: none },
+        { measureId: 'm0002', choice: 'part', typed: { ...none, 2027: '300 000' } },
+      ]),
+      byId,
+      years,
+      money,
+      title,
+    );
+    // 900 000 is 100 000 for the municipalities together, but Lillehammer carries one øre more of each split.
+    expect(c.violations).toEqual([
+      { funderId: '3405', year: 2027, frame: '100000.00', allocated: '100000.01', excess: '0.01' },
+    ]);
+    expect(c.funders.find((f) => f.funderId === '3405')!.remaining['2027']).toBe('-0.01');
+  });
+
+  it('refuses a part amount that is no amount or more than was asked, naming the field', () => {
+    const c = compute(
+      state([{ measureId: 'm0003', choice: 'part', typed: { ...none, 2027: '1.250', 2028: '5' } }]),
+      byId,
+      years,
+      money,
+      title,
+    );
+    expect(c.errors.map((e) => e.field)).toEqual([field.amount('m0003', '2027'), field.amount('m0003', '2028')]);
+    expect(c.errors[1]!.message).toContain('større enn det som er søkt (0,00 kr)');
+  });
+
+  it('reads the meeting as a date and a case number', () => {
+    expect(meetingOf({ rows: [], meetingDate: '20.11.2026', caseNumber: ' 12/27 ' })).toEqual({
+      date: '2026-11-20',
+      caseNumber: '12/27',
+    });
+    const bad = meetingOf({ rows: [], meetingDate: '31.02.2026', caseNumber: '' });
+    expect('errors' in bad && bad.errors.map((e) => e.field)).toEqual([field.meetingDate, field.caseNumber]);
+  });
+});
+
+describe('why money is left unallocated, in Norwegian', () => {
+  it('has a Norwegian reason for every note recommend() writes about a frame (no template drifted)', () => {
+    const cases = [
+      recommended(measures, frames), // municipal frames bind; the county's money is left
+      recommended([measure('m0001', { 2027: '100000.00' })], frames), // everything granted in full
+      recommended([measure('m0001', { 2027: '5000000.00' })], framesOf('100000.00', '5000000.00')), // the county binds
+      recommended(
+        [measure('m0001', { 2027: '5000000.00' })],
+        { ...framesOf('5000000.00', '5000000.00'), 3440: framesOf('0', '10000.00')['3440']! }, // one council binds
+      ),
+    ];
+    const reasons = cases.flatMap((rec) => unallocatedReasons(config, rec.notes));
+    expect(reasons.length).toBeGreaterThan(10);
+    expect(reasons.filter((r) => r.text === null).map((r) => r.note)).toEqual([]);
+    const texts = reasons
+      .map((r) => r.text)
+      .join('\n')
+      .replace(/\u00a0/g, ' ');
+    expect(texts).toContain('Rammene til Lillehammer kommune og Øyer kommune binder (200 000,00 kr til sammen)');
+    expect(texts).toContain('Alt som er søkt om for 2027, er innvilget fullt ut');
+    expect(texts).toContain('Ingen har søkt om midler for 2028.');
+    expect(texts).toContain(`Rammen til ${config.county.name} binder`);
+    expect(texts).toContain('Rammen til Øyer kommune binder');
+    expect(texts).not.toMatch(/county|3405|3440|3441/);
+  });
+
+  it('keeps a note it cannot read as it is, for the page to mark as English', () => {
+    const [r] = unallocatedReasons(config, ['2027: 10.00 of 3405 frame unallocated: something new']);
+    expect(r).toEqual({
+      funderId: '3405',
+      year: '2027',
+      text: null,
+      note: '2027: 10.00 of 3405 frame unallocated: something new',
+    });
+  });
+});
+
+describe('the kept first page', () => {
+  it("differs between two readers only in the name, the session's token and the form's key", async () => {
+    const view = {
+      version: 'v1',
+      cycle: { ...cycle, id: 'lillehammer-regionen-2027', year: 2027, phase: 'prioritisation' },
+      years,
+      measures,
+      byId,
+      title,
+      recommendation: recommended(measures, frames),
+      money,
+      kept: new Map(),
+    } as unknown as PrioritisationView;
+    const app = new Hono<WebEnv>();
+    app.get('/:who', (c) => {
+      const who = c.req.param('who');
+      const person = {
+        sub: who,
+        name: `<${who}>`,
+        roles: ['ipr_member' as const],
+        partnership: 'lillehammer-regionen',
+      };
+      c.set('person', person);
+      c.set('csrfToken', `token-${who}`);
+      return firstEditorPage(c, view, person);
+    });
+    const a = await (await app.request('/anne')).text();
+    const b = await (await app.request('/bo')).text();
+    expect(a).toContain('&lt;anne&gt;');
+    expect(a).not.toContain('<anne>');
+    expect(a.match(/token-anne/g)).toHaveLength(2); // the form's, and "Logg ut"'s
+    const keyOf = (page: string) => /name="_key" value="([^"]+)"/.exec(page)?.[1];
+    expect(keyOf(a)).not.toBe(keyOf(b));
+    const neutral = (page: string, who: string) =>
+      page.replaceAll(`&lt;${who}&gt;`, 'NAME').replaceAll(`token-${who}`, 'TOKEN').replace(keyOf(page)!, 'KEY');
+    expect(neutral(a, 'anne')).toBe(neutral(b, 'bo'));
+    expect(a).not.toContain('\u0001');
+
+    // Compressed for a reader that takes deflate: the same page.
+    const res = await app.request('/anne', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(res.headers.get('content-encoding')).toBe('deflate');
+    const inflated = inflateSync(Buffer.from(await res.arrayBuffer())).toString();
+    expect(neutral(inflated, 'anne')).toBe(neutral(a, 'anne'));
+  });
+});
