@@ -1,11 +1,11 @@
 /**
- * The cycle's Update validators and its money rules (workflows/rules.ts, workflows/ledger.ts) as
+ * The cycle's Update validators and its money rules (domain/rules/, domain/ledger.ts) as
  * pure functions of configuration, state and input: what is refused before anything is recorded.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCalendarDate, unstorableText } from '../../domain/text.js';
-import { initialState, type CycleConfig, type CycleState } from '../../workflows/cycle-state.js';
+import { initialState, type CycleConfig, type CycleState } from '../../domain/cycle-state.js';
 import {
   framesWithCarryOver,
   lowerFrame,
@@ -15,9 +15,9 @@ import {
   risesAbove,
   shareList,
   yearEndFor,
-} from '../../workflows/ledger.js';
+} from '../../domain/ledger.js';
 import * as m from '../../workflows/messages.js';
-import * as rules from '../../workflows/rules.js';
+import * as rules from '../../domain/rules/index.js';
 import { admin, clerk, frames, lillehammer, proposer, voters } from '../support/cycles.js';
 
 const Y = 2027;
@@ -181,7 +181,7 @@ describe('adoption', () => {
 
   it('refuses a second decision in the same round', () => {
     const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
-    expect(verdict(() => rules.validateAdoption(cfg, s, clerk('3405'), decision))).toBe('accepted');
+    expect(verdict(() => rules.validateAdoption(cfg, s, clerk('3405'), decision, Date.now()))).toBe('accepted');
     const decided = stateOf(cfg, {
       phase: 'adoption',
       round: 1,
@@ -189,15 +189,17 @@ describe('adoption', () => {
         { ...pending, decision: 'adopted', amounts: pending.requested, caseNumber: '7/26', decidedOn: '2026-12-10' },
       ],
     });
-    expect(verdict(() => rules.validateAdoption(cfg, decided, clerk('3405'), decision))).toBe(m.RejectionType.conflict);
+    expect(verdict(() => rules.validateAdoption(cfg, decided, clerk('3405'), decision, Date.now()))).toBe(
+      m.RejectionType.conflict,
+    );
   });
 
   it('refuses a decision date that does not exist', () => {
     const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
     expect(
-      fieldErrors(() => rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: '0000-01-01' })).map(
-        (e) => e.path,
-      ),
+      fieldErrors(() =>
+        rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: '0000-01-01' }, Date.now()),
+      ).map((e) => e.path),
     ).toEqual(['decidedOn']);
   });
 
@@ -205,7 +207,9 @@ describe('adoption', () => {
     const s = stateOf(cfg, { phase: 'adoption', round: 1, adoptions: [pending] });
     const tomorrow = new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
     expect(
-      fieldErrors(() => rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: tomorrow })),
+      fieldErrors(() =>
+        rules.validateAdoption(cfg, s, clerk('3405'), { ...decision, decidedOn: tomorrow }, Date.now()),
+      ),
     ).toEqual([{ path: 'decidedOn', message: expect.stringMatching(/future/) }]);
   });
 });
