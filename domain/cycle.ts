@@ -8,11 +8,13 @@ import type { FunderYearMap, Money, YearMap } from './money.js';
 import type {
   AdoptionDecision,
   Deadlines,
+  ListStatus,
   MeasureStatus,
   Meeting,
   Phase,
   PriorityItem,
   Role,
+  Vote,
   YearEndRow,
 } from './values.js';
 
@@ -77,8 +79,8 @@ export interface PriorityListState {
   items: PriorityItem[];
   meeting: Meeting;
   votes: { approve: number; reject: number };
-  voters: Record<string, 'approve' | 'reject'>;
-  status: 'voting' | 'adopted' | 'rejected' | 'replaced';
+  voters: Record<string, Vote>;
+  status: ListStatus;
 }
 
 export interface AdoptionState {

@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker as Thread } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Hono } from 'hono';
 import { migrate } from '../schema/migrate.js';
@@ -44,6 +44,7 @@ import { unusedYear } from '../test/support/cycles.js';
 import { spawnWorkerProcess } from '../test/support/worker-process.js';
 import type { benchNoopWorkflow } from '../workflows/bench.js';
 import { noopUpdate, stopBench } from '../workflows/bench.js';
+import { updateTimeline } from './bench-timeline.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const PID = 'lillehammer-regionen';
@@ -159,6 +160,7 @@ export async function servers(
         logFile: path.join(runDir, 'temporal.log'),
         grpcPort: await freePort(),
         namespace: 'default',
+        ...(process.env.BENCH_DYNCONFIG ? { dynamicConfig: JSON.parse(process.env.BENCH_DYNCONFIG) } : {}),
       });
       cleanups.push(server.stop);
       return server.address;
@@ -316,6 +318,11 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     const floorOne = () => floorHandle.executeUpdate(noopUpdate, { args: [payload] }).then(() => undefined);
     await alternating(options.warmup, submitOne, floorOne);
     const [submit, floor] = await alternating(options.submits, (i) => submitOne(options.warmup + i), floorOne);
+    const timeline = (h: WorkflowHandle, name: string) => h.fetchHistory().then((x) => updateTimeline(x, name));
+    const steps = {
+      submit: await timeline(temporal.workflow.getHandle(`${PID}-${submitYear}`), 'submitMeasure'),
+      floor: await timeline(floorHandle, 'noop'),
+    };
     await floorHandle.signal(stopBench);
     log(
       `  POST measures through the API: p50 ${round(percentile(submit, 0.5))} ms, p99 ${round(percentile(submit, 0.99))} ms`,
@@ -323,6 +330,13 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     log(
       `  no-op Workflow Update:         p50 ${round(percentile(floor, 0.5))} ms, p99 ${round(percentile(floor, 0.99))} ms`,
     );
+
+    const line = (x: Record<string, number>) =>
+      Object.entries(x)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+    log(`  from the histories, median ms: submission ${line(steps.submit)}`);
+    log(`                                  no-op      ${line(steps.floor)}`);
 
     // (b) an adopted cycle of 500 measures, through the API
     log(`(b) building an adopted cycle of ${ALLOCATION_MEASURES} measures`);

@@ -14,7 +14,7 @@ import type {
   ProgressReportInput,
   Recommendation,
 } from '../domain/cycle.js';
-import type { Deadlines, MeasureInput, Meeting, PriorityItem } from '../domain/values.js';
+import type { Deadlines, MeasureInput, Meeting, PriorityItem, Vote } from '../domain/values.js';
 
 export type * from '../domain/cycle.js';
 export type * from '../domain/values.js';
@@ -40,7 +40,7 @@ export const proposePriorityList = defineUpdate<
 >('proposePriorityList');
 export const castVote = defineUpdate<
   PriorityListState,
-  [{ actor: Actor; version: number; vote: 'approve' | 'reject' }]
+  [{ actor: Actor; version: number; vote: Vote }]
 >('castVote');
 export const recordAdoption = defineUpdate<AdoptionState, [{ actor: Actor; adoption: AdoptionInput }]>(
   'recordAdoption',

@@ -9,8 +9,8 @@ import { frameViolations } from '../ledger.js';
 import { parseMoney, type YearMap } from '../money.js';
 import { FUTURE_DECISION_MESSAGE, isAfterOsloToday } from '../oslo-date.js';
 import { conflict, forbidden, invalid, notFound, wrongPhase, type FieldError } from '../refusal.js';
-import { isCalendarDate, unstorableText } from '../text.js';
-import type { Meeting, PriorityItem } from '../values.js';
+import { isCalendarDate, TEXT_LIMITS, unstorableText } from '../text.js';
+import { ADOPTION_DECISIONS, VOTES, type Meeting, type PriorityItem } from '../values.js';
 import { checkDate, checkText, checkYearMap, isAdmin, requirePhase, requireRole } from './checks.js';
 
 export function validatePriorityList(
@@ -29,7 +29,7 @@ export function validatePriorityList(
     );
   const errors: FieldError[] = [];
   checkDate(errors, 'meeting.date', meeting?.date);
-  checkText(errors, 'meeting.caseNumber', meeting?.caseNumber, 50);
+  checkText(errors, 'meeting.caseNumber', meeting?.caseNumber, TEXT_LIMITS.caseNumber);
   if (!Array.isArray(items)) throw invalid([...errors, { path: 'items', message: 'must be a list' }]);
   const seenMeasures = new Set<string>();
   const seenRanks = new Set<number>();
@@ -62,12 +62,11 @@ export function validatePriorityList(
   frameViolations(cfg, state, items, true);
 }
 
-const VOTES: readonly string[] = ['approve', 'reject'];
-
 export function validateVote(cfg: CycleConfig, state: CycleState, a: Actor, version: number, vote: string): void {
   requireRole(a, ['ipr_member'], 'Voting');
   requirePhase(state, 'prioritisation', 'Voting');
-  if (!VOTES.includes(vote)) throw invalid([{ path: 'vote', message: 'must be approve or reject' }]);
+  if (!(VOTES as readonly string[]).includes(vote))
+    throw invalid([{ path: 'vote', message: 'must be approve or reject' }]);
   const member = votingMembers(cfg).find((m) => m.id === a.sub);
   if (!member) throw forbidden(`'${a.sub}' is not a voting member of the IPR roster`);
   const list = state.lists.find((l) => l.version === version);
@@ -89,9 +88,9 @@ export function validateAdoption(cfg: CycleConfig, state: CycleState, a: Actor, 
   if (pending.decision !== null)
     throw conflict(`Municipality ${x.municipality} has already decided in round ${state.round}`);
   const errors: FieldError[] = [];
-  if (!['adopted', 'reduced', 'rejected'].includes(x.decision))
+  if (!(ADOPTION_DECISIONS as readonly string[]).includes(x.decision))
     errors.push({ path: 'decision', message: 'must be adopted, reduced or rejected' });
-  checkText(errors, 'caseNumber', x.caseNumber, 50);
+  checkText(errors, 'caseNumber', x.caseNumber, TEXT_LIMITS.caseNumber);
   checkDate(errors, 'decidedOn', x.decidedOn);
   if (isCalendarDate(x.decidedOn) && isAfterOsloToday(x.decidedOn, now))
     errors.push({ path: 'decidedOn', message: FUTURE_DECISION_MESSAGE });
@@ -133,7 +132,7 @@ export function validateProgress(
     throw forbidden('Only its proposer or an administrator may report on a measure');
   if (!grants) throw conflict(`Measure '${r.measureId}' was not granted money`);
   const errors: FieldError[] = [];
-  checkText(errors, 'progress', r.progress, 10_000);
+  checkText(errors, 'progress', r.progress, TEXT_LIMITS.progress);
   checkYearMap(errors, 'spent', r.spent, cfg, false);
   if (!errors.length) {
     const spentBefore = state.spent[r.measureId] ?? {};
@@ -171,10 +170,13 @@ export function validateIndicators(cfg: CycleConfig, state: CycleState, a: Actor
       seen.add(v.indicator);
       if (typeof v.value !== 'string' || !/^-?\d{1,15}(\.\d{1,6})?$/.test(v.value))
         errors.push({ path: `values.${i}.value`, message: 'must be a decimal string' });
-      if (v.note !== undefined && (typeof v.note !== 'string' || v.note.length > 2000 || unstorableText(v.note))) {
+      if (
+        v.note !== undefined &&
+        (typeof v.note !== 'string' || v.note.length > TEXT_LIMITS.note || unstorableText(v.note))
+      ) {
         errors.push({
           path: `values.${i}.note`,
-          message: 'text of at most 2000 characters, without control characters',
+          message: `text of at most ${TEXT_LIMITS.note} characters, without control characters`,
         });
       }
     });

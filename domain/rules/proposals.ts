@@ -5,6 +5,7 @@
 import type { Actor } from '../cycle.js';
 import type { CycleConfig, CycleState } from '../cycle-state.js';
 import { conflict, invalid, movingOn, wrongPhase, type FieldError } from '../refusal.js';
+import { TEXT_LIMITS } from '../text.js';
 import type { Deadlines, MeasureInput, Phase } from '../values.js';
 import {
   checkMoney,
@@ -19,9 +20,9 @@ import {
 function checkMeasureFields(cfg: CycleConfig, m: Partial<MeasureInput>, partial: boolean): FieldError[] {
   const errors: FieldError[] = [];
   const has = (k: keyof MeasureInput) => !partial || m[k] !== undefined;
-  if (has('title')) checkText(errors, 'title', m.title, 200);
-  if (has('description')) checkText(errors, 'description', m.description, 10_000);
-  if (has('responsible')) checkText(errors, 'responsible', m.responsible, 200);
+  if (has('title')) checkText(errors, 'title', m.title, TEXT_LIMITS.title);
+  if (has('description')) checkText(errors, 'description', m.description, TEXT_LIMITS.description);
+  if (has('responsible')) checkText(errors, 'responsible', m.responsible, TEXT_LIMITS.responsible);
   if (has('strategies')) {
     if (!Array.isArray(m.strategies) || m.strategies.length === 0)
       errors.push({ path: 'strategies', message: 'at least one strategy code' });
@@ -39,7 +40,7 @@ function checkMeasureFields(cfg: CycleConfig, m: Partial<MeasureInput>, partial:
     if (!Array.isArray(m.cofunding)) errors.push({ path: 'cofunding', message: 'must be a list of {source, amount}' });
     else
       m.cofunding.forEach((c, i) => {
-        checkText(errors, `cofunding.${i}.source`, c?.source, 200);
+        checkText(errors, `cofunding.${i}.source`, c?.source, TEXT_LIMITS.cofundingSource);
         checkMoney(errors, `cofunding.${i}.amount`, c?.amount);
       });
   }
@@ -83,7 +84,7 @@ export const movingOnToNewRun = () =>
 
 export function checkReason(reason: unknown): void {
   const errors: FieldError[] = [];
-  checkText(errors, 'reason', reason, 2000);
+  checkText(errors, 'reason', reason, TEXT_LIMITS.reason);
   if (errors.length)
     throw invalid(
       errors.map((e) => (e.message.startsWith('required') ? { ...e, message: 'say why the cycle is cancelled' } : e)),
