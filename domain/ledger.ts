@@ -8,15 +8,14 @@ import { Decimal } from 'decimal.js';
 import {
   checkFrames,
   CostSharingError,
-  grantUnitOf,
   membersOf as fundersOf,
   largestRemainder,
-  recommend as recommendList,
   rejectedInEveryYear,
   shareMeasure,
   sumShares,
   type OutOfSplit,
 } from './cost-sharing.js';
+import { grantUnitOf, recommend as recommendList } from './recommendation.js';
 import type { MeasureState, Recommendation } from './cycle.js';
 import { years, type CycleConfig, type CycleState } from './cycle-state.js';
 import { formatMoney, parseMoney, type FunderYearMap, type YearMap } from './money.js';
