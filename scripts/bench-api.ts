@@ -13,6 +13,7 @@
  * Postgres of its own. Prints the figures and, as the last line, one JSON object.
  *
  *   tsx scripts/bench-api.ts [--submits 1000] [--seconds 5] [--concurrency 8]
+ * Over 300 lines: the servers, workers and cycles it sets up are shared by its two benches.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';

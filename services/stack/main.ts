@@ -5,6 +5,7 @@
  * flags of services/worker/launch.ts, as in production) and the API as child processes; and, unless
  * WEB_OIDC_ISSUER names a real provider, the local OpenID Provider (services/oidc-provider/) that
  * people sign in with on the web. Ctrl-C stops it all: API, worker, provider, Temporal, Postgres.
+ * Over 300 lines: the start order, the ready banner and the stop order belong together; what it starts are modules of their own.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,7 @@
-/** The administration's recommendation (domain/recommendation.ts) on Lillehammer-regionen's rule. */
+/**
+ * The administration's recommendation (domain/recommendation.ts) on Lillehammer-regionen's rule.
+ * Over 300 lines: hand-worked cases and properties of one function, each with its frames spelled out.
+ */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
