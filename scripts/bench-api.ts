@@ -10,7 +10,10 @@
  *      the figures without gzip and for a 304 revalidation are reported too. The API runs as
  *      services/api/main.ts runs it, with the records feed listening.
  * Uses TEMPORAL_ADDRESS / DATABASE_URL when set, else starts a Temporal dev server and an embedded
- * Postgres of its own. Prints the figures and, as the last line, one JSON object.
+ * Postgres of its own, with BENCH_DYNCONFIG's server settings (JSON) over the engine's, e.g.
+ * '{"system.enableActivityEagerExecution":false}' to see what eager activities save. Prints the
+ * figures, the medians of each step of the two Updates from their histories (scripts/bench-timeline.ts)
+ * and, as the last line, one JSON object.
  *
  *   tsx scripts/bench-api.ts [--submits 1000] [--seconds 5] [--concurrency 8]
  * Over 300 lines: the servers, workers and cycles it sets up are shared by its two benches.

@@ -216,7 +216,7 @@ async function main(): Promise<boolean> {
     worker: await membershipPort(),
   };
   const dynamicConfig = path.join(runDir, 'config', 'dynamicconfig.yaml');
-  fs.writeFileSync(dynamicConfig, '# none: the server defaults, as in compose\n');
+  fs.copyFileSync(path.join(root, 'services', 'stack', 'temporal-dynamicconfig.yaml'), dynamicConfig);
   fs.writeFileSync(
     path.join(runDir, 'config', 'production.yaml'),
     temporalConfig({ pg, ports, membership, dynamicConfig }),
