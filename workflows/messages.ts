@@ -38,10 +38,7 @@ export const proposePriorityList = defineUpdate<
   PriorityListState,
   [{ actor: Actor; items: PriorityItem[]; meeting: Meeting }]
 >('proposePriorityList');
-export const castVote = defineUpdate<
-  PriorityListState,
-  [{ actor: Actor; version: number; vote: Vote }]
->('castVote');
+export const castVote = defineUpdate<PriorityListState, [{ actor: Actor; version: number; vote: Vote }]>('castVote');
 export const recordAdoption = defineUpdate<AdoptionState, [{ actor: Actor; adoption: AdoptionInput }]>(
   'recordAdoption',
 );
