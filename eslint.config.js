@@ -130,6 +130,28 @@ export default tseslint.config(
       ],
     },
   })),
+  // domain/ is pure rules and value types: it imports nothing of the project outside domain/ but
+  // types (the partnership's configuration, which schema/partnership.ts derives from its zod schema).
+  ...[
+    { files: ['domain/*.ts'], outside: '^\\.\\./' },
+    { files: ['domain/*/*.ts'], outside: '^\\.\\./\\.\\./' },
+  ].map(({ files, outside }) => ({
+    files,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: outside,
+              allowTypeImports: true,
+              message: 'domain/ imports nothing of the project outside domain/ (types aside).',
+            },
+          ],
+        },
+      ],
+    },
+  })),
   {
     // A promise a workflow forgets is work that can outlive its step unseen: every one is awaited,
     // returned, or marked `void` on purpose. Type-aware, so for workflows/ only (it needs the types).

@@ -36,7 +36,7 @@ export interface AllocationSources {
   lists: records.PriorityListRecord[];
   /** the binding rows; empty until the councils have adopted */
   rows: records.AllocationRow[];
-  /** councils that rejected, out of the split as in the workflow (workflows/ledger.ts, outOfSplit) */
+  /** councils that rejected, out of the split as in the workflow (domain/ledger.ts, outOfSplit) */
   outOfSplit?: OutOfSplit;
 }
 

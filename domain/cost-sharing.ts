@@ -27,18 +27,6 @@ export interface FrameViolation {
   excess: Money;
 }
 
-export interface RecommendedItem {
-  measureId: string;
-  rank: number;
-  grants: YearMap;
-}
-
-export interface Recommendation {
-  items: RecommendedItem[];
-  unallocated: FunderYearMap;
-  notes: string[];
-}
-
 /**
  * Year ("2027") -> the municipalities that take no part in that year's split: their council
  * rejected its contribution (docs/domain.md, decisions of 2026-12-01). The municipal part is shared by
@@ -50,26 +38,6 @@ export type OutOfSplit = Record<string, readonly string[]>;
 export function rejectedInEveryYear(years: readonly (number | string)[], rejecting: readonly string[]): OutOfSplit {
   return rejecting.length ? Object.fromEntries(years.map((y) => [String(y), [...rejecting]])) : {};
 }
-
-export interface RecommendInput {
-  /** in rank order, highest priority first */
-  measures: { id: string; amounts: YearMap }[];
-  frames: FunderYearMap;
-  sharing: Sharing;
-  members: Members;
-  years: readonly (number | string)[];
-  /**
-   * A partial grant is a whole number of this unit ("1000.00": whole thousands of kroner), so that
-   * nobody is shown 299 999.97 of 300 000.00; a full grant is exactly what was asked. The shares of
-   * either are split to the øre as always.
-   */
-  grantUnit: Money;
-  outOfSplit?: OutOfSplit;
-}
-
-/** The recommendation's partial grants without configuration: whole thousands of kroner. */
-export const DEFAULT_GRANT_UNIT: Money = '1000.00';
-export const grantUnitOf = (config: { grantUnit?: Money }): Money => config.grantUnit ?? DEFAULT_GRANT_UNIT;
 
 export class CostSharingError extends Error {
   constructor(message: string) {
@@ -97,7 +65,7 @@ export function largestRemainder(amount: Decimal, weights: Decimal[]): Decimal[]
 }
 
 /** Integer apportionment: floor of each exact quota, then one more unit by largest remainder. */
-function apportion(total: bigint, weights: bigint[]): bigint[] {
+export function apportion(total: bigint, weights: bigint[]): bigint[] {
   const sum = weights.reduce((a, w) => a + w, 0n);
   if (weights.some((w) => w < 0n)) throw new CostSharingError('weights must not be negative');
   if (sum === 0n) throw new CostSharingError('weights are all zero; nothing to split by');
@@ -136,13 +104,13 @@ function toIntegers(weights: Decimal[]): bigint[] {
 // The two-stage split
 
 /** A year's rule in integers: stage 1 weights (county, municipalities together) and the key. */
-interface YearRule {
+export interface YearRule {
   county: bigint;
   municipal: bigint;
   key: bigint[];
 }
 
-function ruleFor(
+export function ruleFor(
   sharing: Sharing,
   members: Members,
   framesOre?: Record<string, bigint>,
@@ -179,7 +147,7 @@ function ruleFor(
 }
 
 /** [county, ...municipalities] in øre. */
-function splitOre(amount: bigint, rule: YearRule): bigint[] {
+export function splitOre(amount: bigint, rule: YearRule): bigint[] {
   if (amount === 0n) return [0n, ...rule.key.map(() => 0n)];
   if (rule.county + rule.municipal === 0n) {
     throw new CostSharingError('pro-rata split impossible: the county and municipal frames are all zero');
@@ -191,7 +159,7 @@ function splitOre(amount: bigint, rule: YearRule): bigint[] {
   return [county, ...(municipal === 0n ? rule.key.map(() => 0n) : apportion(municipal, rule.key))];
 }
 
-const takesAnyPart = (rule: YearRule) => rule.key.some((k) => k > 0n);
+export const takesAnyPart = (rule: YearRule) => rule.key.some((k) => k > 0n);
 
 /**
  * Splits one amount on the funders. `frames` (funderId -> that year's frame) is needed for a
@@ -297,229 +265,9 @@ export function remaining(frames: FunderYearMap, allocated: FunderYearMap): Fund
 }
 
 // ---------------------------------------------------------------------------------------------
-// The administration's recommendation
-
-/**
- * Grants the measures in rank order, year by year: a request every funder's remaining frame
- * carries is granted in full; otherwise the grant is the largest whole number of `grantUnit` up to
- * the request such that every funder's share fits its remaining frame, both the exact share and
- * the rounded share. (Requiring the exact share to fit too keeps rounding from stretching a frame:
- * 1 MNOK of municipal money carries exactly 3 MNOK at a 2/3 county fraction, not 3 MNOK + 1 øre.)
- * What a partial grant leaves may still carry a smaller measure further down in full.
- */
-export function recommend(input: RecommendInput): Recommendation {
-  const { measures, frames, sharing, members } = input;
-  const unit = toOre(parseMoney(input.grantUnit));
-  if (unit <= 0n) throw new CostSharingError(`the grant unit must be at least 0.01, not ${input.grantUnit}`);
-  const outOfSplit = input.outOfSplit ?? {};
-  const ids = funderIds(members);
-  const years = [...new Set(input.years.map(String))].sort((a, b) => Number(a) - Number(b));
-  const grants = measures.map(() => ({}) as Record<string, bigint>);
-  const unallocated: Record<string, Record<string, bigint>> = Object.fromEntries(ids.map((id) => [id, {}]));
-  const yearNotes: string[] = [];
-
-  for (const year of years) {
-    const frame = framesOfYear(frames, ids, year);
-    const rule = ruleFor(sharing, members, frame, outOfSplit[year]);
-    const left = ids.map((id) => frame[id]!);
-    let requested = 0n;
-    let granted = 0n;
-    let binding: number[] | null = null;
-
-    measures.forEach((measure, m) => {
-      const request = requestOre(measure.amounts, year);
-      const grant = grantOf(request, left, rule, unit);
-      const parts = splitOre(grant, rule);
-      parts.forEach((p, i) => (left[i]! -= p));
-      grants[m]![year] = grant;
-      requested += request;
-      granted += grant;
-      if (grant < request && binding === null)
-        binding = bindingFunders(
-          left.map((l, i) => l + parts[i]!),
-          rule,
-        );
-    });
-
-    ids.forEach((id, i) => (unallocated[id]![year] = left[i]!));
-    const absent = members.municipalities.filter((id) => outOfSplit[year]?.includes(id));
-    if (absent.length)
-      yearNotes.push(
-        `${year}: ${absent.join(', ')} take${absent.length === 1 ? 's' : ''} no part in the split (rejected); the municipal part is shared by the others`,
-      );
-    const takingPart = {
-      county: members.county,
-      municipalities: members.municipalities.filter((id) => !absent.includes(id)),
-    };
-    yearNotes.push(...unallocatedNotes(year, ids, takingPart, frame, left, requested, granted, binding));
-  }
-
-  const items: RecommendedItem[] = [];
-  const measureNotes: string[] = [];
-  measures.forEach((measure, m) => {
-    const given = grants[m]!;
-    const outside = Object.keys(measure.amounts).filter(
-      (y) => !years.includes(y) && requestOre(measure.amounts, y) > 0n,
-    );
-    if (outside.length > 0) {
-      measureNotes.push(
-        `${measure.id}: request for ${sortedYears(outside).join(', ')} is outside the years recommended for and not granted`,
-      );
-    }
-    if (years.every((y) => given[y] === 0n)) {
-      const asked = describeYears(years.map((y) => [y, requestOre(measure.amounts, y)]));
-      measureNotes.push(
-        `${measure.id}: not granted and not on the list${asked ? ` (requested ${asked})` : ' (nothing requested)'}`,
-      );
-      return;
-    }
-    items.push({
-      measureId: measure.id,
-      rank: items.length + 1,
-      grants: Object.fromEntries(years.map((y) => [y, fmt(given[y]!)])),
-    });
-    for (const y of years) {
-      const asked = requestOre(measure.amounts, y);
-      if (given[y]! < asked)
-        measureNotes.push(`${measure.id}: ${y} granted ${fmt(given[y]!)} of ${fmt(asked)} requested`);
-    }
-  });
-
-  return { items, unallocated: mapOre(unallocated), notes: [...yearNotes, ...measureNotes] };
-}
-
-/** Each funder's exact part of every øre granted, as a fraction num/den (null when zero). */
-function weightsOf(rule: YearRule): ({ num: bigint; den: bigint } | null)[] {
-  const stage1 = rule.county + rule.municipal;
-  const keyTotal = rule.key.reduce((a, k) => a + k, 0n);
-  return [
-    rule.county > 0n ? { num: rule.county, den: stage1 } : null,
-    ...rule.key.map((k) =>
-      rule.municipal > 0n && k > 0n ? { num: rule.municipal * k, den: stage1 * keyTotal } : null,
-    ),
-  ];
-}
-
-/**
- * The request when `left` carries it; else the largest whole number of `unit` that it carries.
- * Largest remainder is not monotone, so a multiple of the unit below the øre-exact maximum can still
- * break a frame by an øre of rounding: then the next multiple down is tried.
- */
-function grantOf(request: bigint, left: bigint[], rule: YearRule, unit: bigint): bigint {
-  const most = maxGrant(request, left, rule);
-  if (most === request) return request;
-  for (let grant = (most / unit) * unit; grant > 0n; grant -= unit) {
-    if (splitOre(grant, rule).every((p, i) => p <= left[i]!)) return grant;
-  }
-  return 0n;
-}
-
-/** The largest grant the remaining frame `left` carries, exact and rounded, up to `request`. */
-function maxGrant(request: bigint, left: bigint[], rule: YearRule): bigint {
-  if (request === 0n || rule.county + rule.municipal === 0n) return 0n;
-  if (rule.municipal > 0n && !takesAnyPart(rule)) return 0n; // nobody can pay the municipal part
-  let candidate = request;
-  weightsOf(rule).forEach((w, i) => {
-    if (w) candidate = min(candidate, (left[i]! * w.den) / w.num);
-  });
-  // At or below the exact cap the county share (at most the ceiling of its exact quota) always
-  // fits, but rounding the municipal total up and then splitting it can still put one øre more on
-  // a municipality than its frame holds. Every grant with the same municipal total splits the same
-  // way, so step to the largest grant with one øre less for the municipalities; one step suffices.
-  for (;;) {
-    if (candidate <= 0n) return 0n;
-    if (splitOre(candidate, rule).every((p, i) => p <= left[i]!)) return candidate;
-    const municipal = stage1(candidate, rule)[1];
-    candidate = lastWithin(candidate, (g) => stage1(g, rule)[1] < municipal);
-  }
-}
-
-function stage1(amount: bigint, rule: YearRule): [bigint, bigint] {
-  const [county = 0n, municipal = 0n] = apportion(amount, [rule.county, rule.municipal]);
-  return [county, municipal];
-}
-
-/** The largest g in [0, below) with ok(g), for ok monotone (true, then false); 0 if none. */
-function lastWithin(below: bigint, ok: (g: bigint) => boolean): bigint {
-  let lo = 0n;
-  let hi = below - 1n;
-  while (lo < hi) {
-    const mid = (lo + hi + 1n) / 2n;
-    if (ok(mid)) lo = mid;
-    else hi = mid - 1n;
-  }
-  return lo;
-}
-
-/** The funders whose remaining frame carries the smallest total grant: the ones that bind. */
-function bindingFunders(left: bigint[], rule: YearRule): number[] {
-  let best: { left: bigint; num: bigint; den: bigint } | null = null;
-  let binding: number[] = [];
-  weightsOf(rule).forEach((w, i) => {
-    if (!w) return;
-    // capacity = left / (num/den) = left*den/num; compare left_i*den_i*num_b with left_b*den_b*num_i
-    const cmp = best === null ? -1n : left[i]! * w.den * best.num - best.left * best.den * w.num;
-    if (cmp < 0n) {
-      best = { left: left[i]!, num: w.num, den: w.den };
-      binding = [i];
-    } else if (cmp === 0n) binding.push(i);
-  });
-  return binding;
-}
-
-function unallocatedNotes(
-  year: string,
-  ids: string[],
-  members: Members,
-  frame: Record<string, bigint>,
-  left: bigint[],
-  requested: bigint,
-  granted: bigint,
-  binding: number[] | null,
-): string[] {
-  const notes: string[] = [];
-  ids.forEach((id, i) => {
-    if (left[i]! <= 0n) return;
-    const what = `${year}: ${fmt(left[i]!)} of ${id === members.county ? 'county' : id} frame unallocated`;
-    if (binding === null) {
-      notes.push(
-        granted === requested && requested > 0n
-          ? `${what}: every request for ${year} is granted in full (${fmt(requested)} requested)`
-          : `${what}: nothing was requested for ${year}`,
-      );
-    } else if (binding.includes(i)) {
-      notes.push(`${what}: this frame binds; what is left is too small for its share of a further grant`);
-    } else {
-      notes.push(
-        `${what}: ${describeBinding(
-          binding.map((b) => ids[b]!),
-          members,
-          frame,
-        )}`,
-      );
-    }
-  });
-  return notes;
-}
-
-function describeBinding(binding: string[], members: Members, frame: Record<string, bigint>): string {
-  const total = fmt(binding.reduce((a, id) => a + frame[id]!, 0n));
-  if (binding.length === members.municipalities.length && !binding.includes(members.county)) {
-    return `municipal frames bind at ${total}`;
-  }
-  if (binding.length === 1) {
-    return binding[0] === members.county
-      ? `the county frame binds at ${total}`
-      : `the frame of ${binding[0]} binds at ${total}`;
-  }
-  const names = binding.map((id) => (id === members.county ? 'county' : id));
-  return `the frames of ${names.slice(0, -1).join(', ')} and ${names.at(-1)} bind at ${total} together`;
-}
-
-// ---------------------------------------------------------------------------------------------
 // helpers
 
-function framesOfYear(frames: FunderYearMap, ids: string[], year: string): Record<string, bigint> {
+export function framesOfYear(frames: FunderYearMap, ids: string[], year: string): Record<string, bigint> {
   return Object.fromEntries(
     ids.map((id) => {
       const f = frames[id]?.[year];
@@ -528,23 +276,11 @@ function framesOfYear(frames: FunderYearMap, ids: string[], year: string): Recor
   );
 }
 
-function requestOre(amounts: YearMap, year: string): bigint {
-  const a = amounts[year];
-  return a === undefined ? 0n : toOre(parseMoney(a));
-}
-
-function describeYears(entries: [string, bigint][]): string {
-  return entries
-    .filter(([, v]) => v > 0n)
-    .map(([y, v]) => `${y}: ${fmt(v)}`)
-    .join(', ');
-}
-
-function sortedYears(years: string[]): string[] {
+export function sortedYears(years: string[]): string[] {
   return [...years].sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function mapOre(rows: Record<string, Record<string, bigint>>): FunderYearMap {
+export function mapOre(rows: Record<string, Record<string, bigint>>): FunderYearMap {
   return Object.fromEntries(
     Object.entries(rows).map(([id, years]) => [
       id,
@@ -553,10 +289,6 @@ function mapOre(rows: Record<string, Record<string, bigint>>): FunderYearMap {
   );
 }
 
-function fmt(ore: bigint): Money {
+export function fmt(ore: bigint): Money {
   return formatMoney(fromOre(ore));
-}
-
-function min(a: bigint, b: bigint): bigint {
-  return a < b ? a : b;
 }

@@ -11,6 +11,18 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 export const hasControlCharacters = (value: string): boolean => CONTROL.test(value);
 export const hasLoneSurrogate = (value: string): boolean => LONE_SURROGATE.test(value);
 
+/** The longest text each field takes, in UTF-16 code units, in the API's schemas and the workflow's rules alike. */
+export const TEXT_LIMITS = {
+  title: 200,
+  description: 10_000,
+  responsible: 200,
+  cofundingSource: 200,
+  caseNumber: 50,
+  reason: 2000,
+  progress: 10_000,
+  note: 2000,
+} as const;
+
 export const CONTROL_MESSAGE = 'must not contain control characters';
 export const SURROGATE_MESSAGE = 'must be valid Unicode (a lone surrogate was found)';
 

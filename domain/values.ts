@@ -1,12 +1,15 @@
 /**
  * The value types of a cycle that more than one layer speaks: the workflow's messages, its writes
- * to the records (domain/records.ts), the API. Defined once here; workflows/messages.ts re-exports
- * them for the API. Money and year maps are in domain/money.ts.
+ * to the records (domain/records.ts), the API. Defined once here: the enumerations as lists the
+ * API's zod schemas are made from (schema/api/), the types derived from the lists;
+ * test/unit/value-types.test.ts holds the two together. Money and year maps are in domain/money.ts.
  */
 import type { Money, YearMap } from './money.js';
 
-export type Phase = 'proposals' | 'prioritisation' | 'adoption' | 'adopted' | 'closed' | 'cancelled';
-export type Role = 'admin' | 'proposer' | 'ipr_member' | 'municipal_clerk' | 'finance';
+export const PHASES = ['proposals', 'prioritisation', 'adoption', 'adopted', 'closed', 'cancelled'] as const;
+export type Phase = (typeof PHASES)[number];
+export const ROLES = ['admin', 'proposer', 'ipr_member', 'municipal_clerk', 'finance'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface Deadlines {
   proposals: string; // ISO 8601 instants
@@ -23,7 +26,8 @@ export interface MeasureInput {
   cofunding: { source: string; amount: Money }[];
 }
 
-export type MeasureStatus = 'proposed' | 'withdrawn' | 'granted' | 'partly_granted' | 'not_granted';
+export const MEASURE_STATUSES = ['proposed', 'withdrawn', 'granted', 'partly_granted', 'not_granted'] as const;
+export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 
 export interface PriorityItem {
   measureId: string;
@@ -36,8 +40,12 @@ export interface Meeting {
   caseNumber: string;
 }
 
-export type AdoptionDecision = 'adopted' | 'reduced' | 'rejected';
+export const ADOPTION_DECISIONS = ['adopted', 'reduced', 'rejected'] as const;
+export type AdoptionDecision = (typeof ADOPTION_DECISIONS)[number];
+export const VOTES = ['approve', 'reject'] as const;
+export type Vote = (typeof VOTES)[number];
+export const LIST_STATUSES = ['voting', 'adopted', 'rejected', 'replaced'] as const;
+export type ListStatus = (typeof LIST_STATUSES)[number];
 
-/** One funder's line of the year-end balance. */
 /** A funder's year-end row: its two parts of unspent money and what carries over. */
 export type { YearEndRow } from './year-end.js';

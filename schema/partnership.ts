@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MONEY_PATTERN } from '../domain/money.js';
 import { PAYS_IN, type PaysIn } from '../domain/year-end.js';
 
-export { DEFAULT_GRANT_UNIT, grantUnitOf } from '../domain/cost-sharing.js';
+export { DEFAULT_GRANT_UNIT, grantUnitOf } from '../domain/recommendation.js';
 export { DEFAULT_PAYS_IN, paysInOf } from '../domain/year-end.js';
 
 const Slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase slug, e.g. "lillehammer-regionen"');

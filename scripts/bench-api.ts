@@ -10,9 +10,13 @@
  *      the figures without gzip and for a 304 revalidation are reported too. The API runs as
  *      services/api/main.ts runs it, with the records feed listening.
  * Uses TEMPORAL_ADDRESS / DATABASE_URL when set, else starts a Temporal dev server and an embedded
- * Postgres of its own. Prints the figures and, as the last line, one JSON object.
+ * Postgres of its own, with BENCH_DYNCONFIG's server settings (JSON) over the engine's, e.g.
+ * '{"system.enableActivityEagerExecution":false}' to see what eager activities save. Prints the
+ * figures, the medians of each step of the two Updates from their histories (scripts/bench-timeline.ts)
+ * and, as the last line, one JSON object.
  *
  *   tsx scripts/bench-api.ts [--submits 1000] [--seconds 5] [--concurrency 8]
+ * Over 300 lines: the servers, workers and cycles it sets up are shared by its two benches.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -23,7 +27,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker as Thread } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Hono } from 'hono';
 import { migrate } from '../schema/migrate.js';
@@ -44,6 +48,7 @@ import { unusedYear } from '../test/support/cycles.js';
 import { spawnWorkerProcess } from '../test/support/worker-process.js';
 import type { benchNoopWorkflow } from '../workflows/bench.js';
 import { noopUpdate, stopBench } from '../workflows/bench.js';
+import { updateTimeline } from './bench-timeline.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const PID = 'lillehammer-regionen';
@@ -159,6 +164,7 @@ export async function servers(
         logFile: path.join(runDir, 'temporal.log'),
         grpcPort: await freePort(),
         namespace: 'default',
+        ...(process.env.BENCH_DYNCONFIG ? { dynamicConfig: JSON.parse(process.env.BENCH_DYNCONFIG) } : {}),
       });
       cleanups.push(server.stop);
       return server.address;
@@ -316,6 +322,11 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     const floorOne = () => floorHandle.executeUpdate(noopUpdate, { args: [payload] }).then(() => undefined);
     await alternating(options.warmup, submitOne, floorOne);
     const [submit, floor] = await alternating(options.submits, (i) => submitOne(options.warmup + i), floorOne);
+    const timeline = (h: WorkflowHandle, name: string) => h.fetchHistory().then((x) => updateTimeline(x, name));
+    const steps = {
+      submit: await timeline(temporal.workflow.getHandle(`${PID}-${submitYear}`), 'submitMeasure'),
+      floor: await timeline(floorHandle, 'noop'),
+    };
     await floorHandle.signal(stopBench);
     log(
       `  POST measures through the API: p50 ${round(percentile(submit, 0.5))} ms, p99 ${round(percentile(submit, 0.99))} ms`,
@@ -323,6 +334,13 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     log(
       `  no-op Workflow Update:         p50 ${round(percentile(floor, 0.5))} ms, p99 ${round(percentile(floor, 0.99))} ms`,
     );
+
+    const line = (x: Record<string, number>) =>
+      Object.entries(x)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+    log(`  from the histories, median ms: submission ${line(steps.submit)}`);
+    log(`                                  no-op      ${line(steps.floor)}`);
 
     // (b) an adopted cycle of 500 measures, through the API
     log(`(b) building an adopted cycle of ${ALLOCATION_MEASURES} measures`);

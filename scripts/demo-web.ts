@@ -8,8 +8,9 @@
  *
  *   npx tsx scripts/demo-web.ts
  */
-import { localSecret, signLocalToken, type TokenClaims } from '../services/api/auth.js';
+import { localSecret, type TokenClaims } from '../services/api/auth.js';
 import { loadConfigOrExit } from '../services/config.js';
+import { localApi } from '../test/support/api-client.js';
 
 const PID = 'lillehammer-regionen';
 const MUNICIPALITIES = ['3405', '3440', '3441'];
@@ -24,20 +25,12 @@ const PROPOSERS: Who[] = [
   { sub: `proposer-2-${PID}`, roles: ['proposer'] },
 ];
 
-async function api(method: string, path: string, who: Who, body?: unknown): Promise<Record<string, unknown>> {
-  const token = await signLocalToken(secret, { name: who.sub, partnership: PID, ...who }, '10m');
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
+const api = localApi<Who>({
+  baseUrl: base,
+  secret,
+  claims: (who) => ({ name: who.sub, partnership: PID, ...who }),
+  ttl: '10m',
+});
 
 async function phase(cid: string, wanted: string): Promise<void> {
   for (let i = 0; i < 300; i++) {

@@ -12,6 +12,7 @@
  * ends as the undisturbed one does (allocations to the øre, the same rows, each success once).
  *
  * The settings both this script and docker-compose.yml use are in PROD_SHAPE below.
+ * Over 300 lines: the Temporal configuration, the processes and the comparison of the two cycles are one script's steps.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -215,7 +216,7 @@ async function main(): Promise<boolean> {
     worker: await membershipPort(),
   };
   const dynamicConfig = path.join(runDir, 'config', 'dynamicconfig.yaml');
-  fs.writeFileSync(dynamicConfig, '# none: the server defaults, as in compose\n');
+  fs.copyFileSync(path.join(root, 'services', 'stack', 'temporal-dynamicconfig.yaml'), dynamicConfig);
   fs.writeFileSync(
     path.join(runDir, 'config', 'production.yaml'),
     temporalConfig({ pg, ports, membership, dynamicConfig }),

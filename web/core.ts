@@ -85,7 +85,7 @@ export type { Deadlines, YearEndPreview, YearEndRow } from '../workflows/message
 export { CancelCycleRequest, MoveDeadlineRequest, StartCycleRequest } from '../schema/api.js';
 export { cycleIdOf, deadlineErrors, frameErrors, startCycle } from '../core/cycle-start.js';
 /** The phases in which each deadline's step is open or ahead, so it can move (docs/api.md section 9). */
-export { OPEN_OR_AHEAD } from '../workflows/rules.js';
+export { OPEN_OR_AHEAD } from '../domain/rules/index.js';
 
 import { getYearEndPreview, type YearEndPreview } from '../workflows/messages.js';
 import { boundedQuery } from '../core/index.js';

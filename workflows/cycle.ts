@@ -9,7 +9,7 @@
  * continue-as-new is workflows/cycle/run-control.ts.
  */
 import { allHandlersFinished, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import { initialState, statusOf, type CycleState } from './cycle-state.js';
+import { initialState, statusOf, type CycleState } from '../domain/cycle-state.js';
 import { adoptionRound } from './cycle/adoption.js';
 import { audit, cancelled, type Cycle, decided, ended, openCycle, setPhase } from './cycle/context.js';
 import { execution, lockAllocations } from './cycle/execution.js';
@@ -18,7 +18,7 @@ import { prioritisation } from './cycle/prioritisation.js';
 import { proposals } from './cycle/proposals.js';
 import { remind } from './cycle/reminders.js';
 import { write } from './cycle/records.js';
-import { framesWithCarryOver } from './ledger.js';
+import { framesWithCarryOver } from '../domain/ledger.js';
 import type * as m from './messages.js';
 
 export async function cycleWorkflow(input: m.CycleInput): Promise<m.CycleStatus> {

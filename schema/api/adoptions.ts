@@ -1,14 +1,16 @@
 /** Request body of a municipal council's adoption decision. */
 import { z } from 'zod';
 import { FUTURE_DECISION_MESSAGE, isAfterOsloToday } from '../../domain/oslo-date.js';
+import { TEXT_LIMITS } from '../../domain/text.js';
+import { ADOPTION_DECISIONS } from '../../domain/values.js';
 import { CalendarDate, named, Text, YearMap } from './fields.js';
 
 export const AdoptionRequest = named(
   z
     .strictObject({
-      decision: z.enum(['adopted', 'reduced', 'rejected']),
+      decision: z.enum(ADOPTION_DECISIONS),
       amounts: YearMap.optional().describe('the adopted amounts per year; only with decision "reduced"'),
-      caseNumber: Text(50),
+      caseNumber: Text(TEXT_LIMITS.caseNumber),
       decidedOn: CalendarDate.refine((d) => !isAfterOsloToday(d, Date.now()), FUTURE_DECISION_MESSAGE),
     })
     .superRefine((a, ctx) => {

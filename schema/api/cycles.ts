@@ -1,5 +1,6 @@
 /** Request bodies of the cycle resource: start, deadlines, cancel, year-end close. */
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../../domain/text.js';
 import { FunderId, Instant, named, Text, Year, YearMap } from './fields.js';
 
 export const DeadlinesInput = named(
@@ -54,7 +55,7 @@ export const CloseCycleRequest = named(
 );
 
 export const CancelCycleRequest = named(
-  z.strictObject({ reason: Text(2000) }),
+  z.strictObject({ reason: Text(TEXT_LIMITS.reason) }),
   'CancelCycleRequest',
   'Stop a cycle.',
   'request',

@@ -2,6 +2,7 @@
  * The route table: every endpoint of the HTTP contract with its method, path, roles, parameters,
  * body and answers. The API binds its handlers to it (services/api/endpoint.ts) and builds its
  * OpenAPI document from it (services/api/openapi.ts), so the two cannot drift apart.
+ * Over 300 lines: the route table is one table on purpose: every endpoint is found in one place.
  */
 import { z } from 'zod';
 import { PartnershipConfigSchema, PlanSchema } from '../partnership.js';

@@ -1,9 +1,13 @@
 /** Request bodies of execution: progress reports and indicator values. */
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../../domain/text.js';
 import { named, Note, Text, Year, YearMap } from './fields.js';
 
 export const ProgressReportRequest = named(
-  z.strictObject({ progress: Text(10_000), spent: YearMap.describe('money spent in this report, per year') }),
+  z.strictObject({
+    progress: Text(TEXT_LIMITS.progress),
+    spent: YearMap.describe('money spent in this report, per year'),
+  }),
   'ProgressReportRequest',
   'Progress of a granted measure and money spent.',
   'request',
@@ -17,7 +21,7 @@ export const IndicatorsRequest = named(
         z.strictObject({
           indicator: z.string().regex(/^\d+$/, 'the indicator number of the plan, e.g. "4"'),
           value: z.string().regex(/^-?\d{1,12}(\.\d{1,6})?$/, 'a decimal string such as "88.4"'),
-          note: Note(2000).optional(),
+          note: Note(TEXT_LIMITS.note).optional(),
         }),
       )
       .min(1),

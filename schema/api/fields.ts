@@ -12,6 +12,7 @@ import {
   hasLoneSurrogate,
   isCalendarDate,
 } from '../../domain/text.js';
+import { ROLES } from '../../domain/values.js';
 
 /** Named schemas that appear in requests; they become OpenAPI components (request side). */
 export const requestSchemas = z.registry<{ id: string; description?: string }>();
@@ -34,7 +35,6 @@ export const API_BASE = '/api/v1';
 
 // ── primitives ───────────────────────────────────────────────────────────────
 
-const ROLES = ['admin', 'proposer', 'ipr_member', 'municipal_clerk', 'finance'] as const;
 export const RoleSchema = z.enum(ROLES);
 
 const MONEY_PATTERN = /^\d{1,12}\.\d{2}$/;

@@ -1,17 +1,20 @@
 /** Request bodies of the measure resource: a proposal and its edit. */
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../../domain/text.js';
 import { Money, named, storable, Text, YearMap } from './fields.js';
 
 const measureFields = {
-  title: Text(200),
-  description: Text(10_000),
+  title: Text(TEXT_LIMITS.title),
+  description: Text(TEXT_LIMITS.description),
   strategies: z
     .array(storable(z.string().min(1).max(20)))
     .min(1, 'at least one strategy code')
     .describe('strategy codes of the plan, e.g. ["2.1"]'),
-  responsible: Text(200),
+  responsible: Text(TEXT_LIMITS.responsible),
   amounts: YearMap.describe('requested from the partnership, per year within Y..Y+3'),
-  cofunding: z.array(z.strictObject({ source: Text(200), amount: Money })).describe('other money, outside the split'),
+  cofunding: z
+    .array(z.strictObject({ source: Text(TEXT_LIMITS.cofundingSource), amount: Money }))
+    .describe('other money, outside the split'),
 };
 
 export const MeasureInput = named(

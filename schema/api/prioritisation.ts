@@ -1,5 +1,7 @@
 /** Request bodies of IPR prioritisation: a priority list and a vote. */
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../../domain/text.js';
+import { VOTES } from '../../domain/values.js';
 import { CalendarDate, mid, named, Text, YearMap } from './fields.js';
 
 const PriorityItemInput = z.strictObject({
@@ -12,7 +14,7 @@ export const PriorityListRequest = named(
   z
     .strictObject({
       items: z.array(PriorityItemInput),
-      meeting: z.strictObject({ date: CalendarDate, caseNumber: Text(50) }),
+      meeting: z.strictObject({ date: CalendarDate, caseNumber: Text(TEXT_LIMITS.caseNumber) }),
     })
     .superRefine((list, ctx) => {
       const seen = { rank: new Set<number>(), measureId: new Set<string>() };
@@ -35,7 +37,7 @@ export const PriorityListRequest = named(
 );
 
 export const VoteRequest = named(
-  z.strictObject({ vote: z.enum(['approve', 'reject']) }),
+  z.strictObject({ vote: z.enum(VOTES) }),
   'VoteRequest',
   'One vote per member per list.',
   'request',

@@ -1,9 +1,10 @@
 /** What the API answers: the response schemas, OpenAPI components of the response side. */
 import { z } from 'zod';
+import { ADOPTION_DECISIONS, LIST_STATUSES, MEASURE_STATUSES, PHASES, VOTES } from '../../domain/values.js';
 import { PartnershipConfigSchema, PlanSchema, StrategySchema } from '../partnership.js';
 import { FunderYearMapOut, MoneyOut, named, YearMapOut } from './fields.js';
 
-const PhaseSchema = z.enum(['proposals', 'prioritisation', 'adoption', 'adopted', 'closed', 'cancelled']);
+export const PhaseSchema = z.enum(PHASES);
 
 export const ProblemSchema = named(
   z.object({
@@ -38,8 +39,8 @@ export const PriorityListSchema = named(
     items: z.array(PriorityItem),
     meeting: z.object({ date: z.string(), caseNumber: z.string() }),
     votes: z.object({ approve: z.int(), reject: z.int() }),
-    voters: z.record(z.string(), z.enum(['approve', 'reject'])).describe('roster id -> vote'),
-    status: z.enum(['voting', 'adopted', 'rejected', 'replaced']),
+    voters: z.record(z.string(), z.enum(VOTES)).describe('roster id -> vote'),
+    status: z.enum(LIST_STATUSES),
   }),
   'PriorityList',
   'A priority list put to the IPR vote.',
@@ -51,7 +52,7 @@ export const AdoptionSchema = named(
     round: z.int(),
     municipality: z.string(),
     requested: YearMapOut,
-    decision: z.enum(['adopted', 'reduced', 'rejected']).nullable(),
+    decision: z.enum(ADOPTION_DECISIONS).nullable(),
     amounts: YearMapOut.nullable(),
     caseNumber: z.string().nullable(),
     decidedOn: z.string().nullable(),
@@ -63,7 +64,7 @@ export const AdoptionSchema = named(
   'response',
 );
 
-const MeasureStatus = z.enum(['proposed', 'withdrawn', 'granted', 'partly_granted', 'not_granted']);
+export const MeasureStatus = z.enum(MEASURE_STATUSES);
 
 export const CycleStatusSchema = named(
   z.object({

@@ -2,6 +2,7 @@
  * Strategic plans, validated against the schema when this module loads. Lillehammer-regionen's is
  * the adopted plan (source 002, titles verbatim); the other two are small example plans sketched
  * from their source documents.
+ * Over 300 lines: data (the plans' goals and strategies, titles verbatim), not logic.
  */
 import { PlanSchema, type Plan } from '../partnership.js';
 

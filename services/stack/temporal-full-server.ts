@@ -11,12 +11,12 @@
  * TEMPORAL_SERVER_VERSION is the one place for the version: docker-compose.yml's temporal and
  * admin-tools images name the same one (a comment there points here).
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { promisify } from 'node:util';
+import { cacheDir, goInstall, isExecutable, onPath } from './go-install.js';
 
 export const TEMPORAL_SERVER_VERSION = '1.29.1';
 const MODULE = 'go.temporal.io/server';
@@ -29,24 +29,7 @@ export interface TemporalServerTools {
 }
 
 export function cachedServerDir(env: NodeJS.ProcessEnv = process.env): string {
-  const cacheHome = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(cacheHome, 'hoep', 'temporal-server', `v${TEMPORAL_SERVER_VERSION}`);
-}
-
-const isExecutable = (file: string) => {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-};
-
-function goOnPath(env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (dir && isExecutable(path.join(dir, 'go'))) return path.join(dir, 'go');
-  }
-  return undefined;
+  return cacheDir(env, 'temporal-server', `v${TEMPORAL_SERVER_VERSION}`);
 }
 
 export async function findOrBuildTemporalServer(
@@ -62,7 +45,7 @@ export async function findOrBuildTemporalServer(
   const haveBinaries = isExecutable(tools.server) && isExecutable(tools.sqlTool);
   const haveSchema = fs.existsSync(path.join(tools.postgresSchemaDir, 'temporal', 'versioned'));
   if (haveBinaries && haveSchema) return tools;
-  const go = goOnPath(env);
+  const go = onPath('go', env);
   if (!go) {
     throw new Error(
       `The full Temporal server v${TEMPORAL_SERVER_VERSION} is not in ${dir}, and Go is not installed to build it. ` +
@@ -70,54 +53,20 @@ export async function findOrBuildTemporalServer(
     );
   }
   fs.mkdirSync(dir, { recursive: true });
-  if (!haveBinaries) await build(go, dir, log, env);
+  if (!haveBinaries)
+    // Both binaries in one `go install`.
+    await goInstall({
+      go,
+      args: [`${MODULE}/cmd/server@v${TEMPORAL_SERVER_VERSION}`, `${MODULE}/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`],
+      dir,
+      binaries: { server: 'temporal-server', sql: 'temporal-sql-tool' },
+      what: `the Temporal server (${MODULE} v${TEMPORAL_SERVER_VERSION}) and its SQL tool`,
+      takes: '5-10 minutes on 2 cores',
+      log,
+      env,
+    });
   if (!haveSchema) await copySchema(go, dir, env);
   return tools;
-}
-
-/** Both binaries in one `go install`, into a temporary GOBIN renamed into place: never a half-written binary in the cache. */
-async function build(go: string, dir: string, log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
-  const gobin = fs.mkdtempSync(path.join(path.dirname(dir), '.build-'));
-  const started = Date.now();
-  const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
-  log(
-    `Temporal server not found: building ${MODULE} v${TEMPORAL_SERVER_VERSION} and its SQL tool with ${go} (once; 5-10 minutes on 2 cores)`,
-  );
-  const args = [
-    'install',
-    '-v',
-    `${MODULE}/cmd/server@v${TEMPORAL_SERVER_VERSION}`,
-    `${MODULE}/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`,
-  ];
-  const child = spawn(go, args, {
-    env: { ...env, GOBIN: gobin, CGO_ENABLED: '0' },
-    stdio: ['ignore', 'inherit', 'pipe'],
-  });
-  const recent: string[] = [];
-  let packages = 0;
-  readline.createInterface({ input: child.stderr }).on('line', (line) => {
-    recent.push(line);
-    if (recent.length > 30) recent.shift();
-    if (line.startsWith('go: downloading')) return;
-    packages += 1;
-    process.stdout.write(packages % 50 === 0 ? `. ${packages} packages, ${elapsed()}\n` : '.');
-  });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
-  process.stdout.write('\n');
-  try {
-    if (code !== 0)
-      throw new Error(
-        `Building the Temporal server failed (go exit code ${code}) after ${elapsed()}:\n${recent.join('\n')}`,
-      );
-    fs.renameSync(path.join(gobin, 'server'), path.join(dir, 'temporal-server'));
-    fs.renameSync(path.join(gobin, 'sql'), path.join(dir, 'temporal-sql-tool'));
-  } finally {
-    fs.rmSync(gobin, { recursive: true, force: true });
-  }
-  log(`Built the Temporal server in ${elapsed()}: ${dir}`);
 }
 
 async function copySchema(go: string, dir: string, env: NodeJS.ProcessEnv): Promise<void> {

@@ -29,6 +29,14 @@ export interface TemporalServer {
 
 const HOST = '127.0.0.1';
 
+/**
+ * The server settings of ./temporal-dynamicconfig.yaml, which the production shapes read: eager
+ * activity execution (why: see that file). `dynamicConfig` adds to them or overrides them.
+ */
+export const TEMPORAL_DYNAMIC_CONFIG: Readonly<Record<string, string | number | boolean>> = {
+  'system.enableActivityEagerExecution': true,
+};
+
 export async function startTemporalServer(options: TemporalServerOptions): Promise<TemporalServer> {
   const { cliPath, dbFile, logFile, grpcPort, uiPort, namespace, timeoutMs = 120_000, signal } = options;
   fs.mkdirSync(path.dirname(dbFile), { recursive: true });
@@ -48,7 +56,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     'warn',
   ];
   args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort), '--headless=false']));
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+  for (const [key, value] of Object.entries({ ...TEMPORAL_DYNAMIC_CONFIG, ...options.dynamicConfig }))
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const child = await spawnManaged('temporal', cliPath, args, { logFile, graceMs: 15_000 });
   const address = `${HOST}:${grpcPort}`;

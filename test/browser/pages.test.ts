@@ -7,6 +7,7 @@
  * that waits for them and a clerk their council's decision; the cycle page shows the phase as steps
  * and the history in Norwegian; axe-core (WCAG 2.1 A and AA) finds nothing on any page, signed in
  * or out; and every page reflows at 320 px without sideways scrolling.
+ * Over 300 lines: one stack and its three cycles are set up once for every page it looks at.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';

@@ -132,7 +132,7 @@ async function fiveApprove(): Promise<void> {
   for (const [i, name] of VOTERS.entries()) {
     const page = await personPage(name);
     await page.goto('/');
-    await page.getByRole('link', { name: /^Stem over prioriteringsliste/ }).click();
+    await page.getByRole('link', { name: new RegExp(`^Stem over prioriteringslisten for ${Y} `) }).click();
     await page.waitForURL(`**/sykluser/${CID}/avstemning`);
     if (i === 0) {
       await checkPage(page);
@@ -260,7 +260,7 @@ describe('the year 2027 in the browser', () => {
     const page = await personPage(CLERKS['3441']!);
     await page.goto('/');
     await page
-      .getByRole('link', { name: /kommunestyrets vedtak/i })
+      .getByRole('link', { name: new RegExp(`^Registrer kommunestyrets vedtak .* for ${Y}`) })
       .first()
       .click();
     await page.waitForURL(`**/sykluser/${CID}/vedtak`);

@@ -3,6 +3,7 @@
  * role × own or other partnership and municipality) and a table of bad input for every write
  * endpoint. Each refusal must be the right status with a problem+json body, and must change
  * nothing: the cycle's rows in Postgres and the workflow's status are compared before and after.
+ * Over 300 lines: the matrix and the table are data, a row per refusal.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, type EndpointName, type Role } from '../../schema/api.js';

@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { expect, inject } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { signLocalToken, type TokenClaims } from '../../services/api/auth.js';
+import type { TokenClaims } from '../../services/api/auth.js';
+import { localApi } from './api-client.js';
 import type { WebHarness } from './web-stack.js';
 
 const require = createRequire(import.meta.url);
@@ -192,21 +193,11 @@ export type Who = Partial<TokenClaims> & Pick<TokenClaims, 'roles'>;
  * a locally signed token for `claims` in Lillehammer-regionen, the JSON answer, and an error for
  * any status of 400 or more.
  */
-export async function api(method: string, path: string, claims: Who, body?: unknown): Promise<Record<string, unknown>> {
-  const token = await signLocalToken(
-    new TextEncoder().encode(web().jwtSecret),
-    { sub: claims.roles[0]!, name: 'Test', partnership: 'lillehammer-regionen', ...claims },
-    '1h',
-  );
-  const res = await fetch(`${web().baseUrl}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+export function api(method: string, path: string, claims: Who, body?: unknown): Promise<Record<string, unknown>> {
+  return localApi<Who>({
+    baseUrl: web().baseUrl,
+    secret: new TextEncoder().encode(web().jwtSecret),
+    claims: (who) => ({ sub: who.roles[0]!, name: 'Test', partnership: 'lillehammer-regionen', ...who }),
+    ttl: '1h',
+  })(method, path, claims, body);
 }

@@ -3,6 +3,7 @@
  * snapshot may be served, the fallback to the revision while the feed does not listen, the feed's
  * reaction to a lost connection and a silent one (stand-in connections), and endpoint.ts marking a
  * cycle changed after this API's own actions.
+ * Over 300 lines: the cache follows the feed's generations, so the two are tested together.
  */
 import { Hono } from 'hono';
 import type postgres from 'postgres';

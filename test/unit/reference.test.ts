@@ -1,3 +1,7 @@
+/**
+ * The reference partnerships and plans, and what the partnership schema refuses.
+ * Over 300 lines: one case per refusal of the partnership schema.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   goalOf,

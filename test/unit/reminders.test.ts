@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { reminderMail } from '../../activities/reminder-mail.js';
 import type { ReminderSend } from '../../domain/reminders.js';
-import { initialState, type CycleConfig, type CycleState } from '../../workflows/cycle-state.js';
+import { initialState, type CycleConfig, type CycleState } from '../../domain/cycle-state.js';
 import { outOfDate, reminderKey, reminderPlan } from '../../workflows/cycle/reminders.js';
-import { framesWithCarryOver } from '../../workflows/ledger.js';
+import { framesWithCarryOver } from '../../domain/ledger.js';
 import type * as m from '../../workflows/messages.js';
 import { admin, frames, lillehammer } from '../support/cycles.js';
 

@@ -6,14 +6,8 @@
 import { gunzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import {
-  allocatedShares,
-  grantUnitOf,
-  membersOf,
-  recommend,
-  remaining,
-  type Recommendation,
-} from '../../domain/cost-sharing.js';
+import { allocatedShares, membersOf, remaining } from '../../domain/cost-sharing.js';
+import { grantUnitOf, recommend, type Recommendation } from '../../domain/recommendation.js';
 import { referencePartnerships } from '../../schema/reference/partnerships.js';
 import type { CycleRecord, MeasureRecord } from '../../web/core.js';
 import type { WebEnv } from '../../web/env.js';

@@ -9,6 +9,7 @@
  * 3. a confirmation step that says what happens next (a lower amount or a rejection sends the
  *    year back to the IPR), then the decision recorded with the form's key as the Update id, and
  *    a receipt.
+ * Over 300 lines: the page's three steps (what is asked, the form, the confirmation) share its reading of the cycle and its refusals.
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';

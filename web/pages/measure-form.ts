@@ -5,6 +5,7 @@
  * and other co-funding (source and amount, a few empty rows). Only while proposals are open; only
  * the measure's proposer or an administrator edits it. Checked by the API's own schema
  * (schema/api.ts MeasureInput) and then by the workflow; a done submission shows a receipt.
+ * Over 300 lines: the submit and the edit form are one form (fields, reading, refusals, receipt).
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';

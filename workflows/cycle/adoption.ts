@@ -9,9 +9,10 @@
  * workflows, and nothing to start again.
  */
 import { allHandlersFinished, condition } from '@temporalio/workflow';
-import { lowerFrame, municipalRequests, normalize, recommend, risesAbove } from '../ledger.js';
+import { lowerFrame, municipalRequests, normalize, recommend, risesAbove } from '../../domain/ledger.js';
 import type * as m from '../messages.js';
-import * as rules from '../rules.js';
+import { phaseEnded } from '../../domain/rules/index.js';
+import { asFailure } from '../refusals.js';
 import { audit, cancelled, clearOverdue, type Cycle, decided, flagOverdue, now, setPhase } from './context.js';
 import { RECORD, write } from './records.js';
 
@@ -130,6 +131,6 @@ export async function recordAdoption(cycle: Cycle, { actor, adoption }: Decision
   );
   // Cancelled while the decision is being written: the round is over, and the clerk is told so.
   await Promise.race([written, condition(() => cancelled(cycle))]);
-  if (cancelled(cycle)) throw rules.phaseEnded('cancelled');
+  if (cancelled(cycle)) throw asFailure(phaseEnded('cancelled'));
   return pending;
 }

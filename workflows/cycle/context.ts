@@ -5,7 +5,7 @@
  */
 import { condition } from '@temporalio/workflow';
 import type { AuditEntry } from '../../domain/records.js';
-import type { CycleConfig, CycleState } from '../cycle-state.js';
+import type { CycleConfig, CycleState } from '../../domain/cycle-state.js';
 import type * as m from '../messages.js';
 import { RECORD, RecordOrder, write } from './records.js';
 

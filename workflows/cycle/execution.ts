@@ -3,8 +3,8 @@
  * spent reported per measure, indicators reported, and the year closed with its balance.
  */
 import { condition } from '@temporalio/workflow';
-import { statusOf } from '../cycle-state.js';
-import { addMoney, measureStatuses, normalize, shareList, yearEndFor } from '../ledger.js';
+import { statusOf } from '../../domain/cycle-state.js';
+import { addMoney, measureStatuses, normalize, shareList, yearEndFor } from '../../domain/ledger.js';
 import type * as m from '../messages.js';
 import { audit, type Cycle, setPhase } from './context.js';
 import { RECORD, write, writeBulk } from './records.js';

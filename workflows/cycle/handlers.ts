@@ -1,12 +1,12 @@
 /**
- * The cycle's message handlers, in one place: each Update's validator (workflows/rules.ts) refuses
+ * The cycle's message handlers, in one place: each Update's validator (domain/rules/) refuses
  * before anything changes, and its handler is the phase's own function. Queries read the state.
  */
 import { condition, setHandler } from '@temporalio/workflow';
-import { statusOf } from '../cycle-state.js';
-import { adoptedGrants, yearEndFor } from '../ledger.js';
+import { statusOf } from '../../domain/cycle-state.js';
+import { adoptedGrants, yearEndFor } from '../../domain/ledger.js';
 import * as m from '../messages.js';
-import * as rules from '../rules.js';
+import * as rules from '../../domain/rules/index.js';
 import { recordAdoption } from './adoption.js';
 import { cancelled, type Cycle, ended, now, setPhase } from './context.js';
 import { moveDeadline } from './deadlines.js';
@@ -86,7 +86,7 @@ export function installHandlers(cycle: Cycle): void {
     cycle,
     m.recordAdoption,
     (a) => recordAdoption(cycle, a),
-    (a) => rules.validateAdoption(cfg, state, a.actor, a.adoption),
+    (a) => rules.validateAdoption(cfg, state, a.actor, a.adoption, now()),
   );
 
   // execution and year-end

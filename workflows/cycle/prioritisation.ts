@@ -4,8 +4,8 @@
  * cycle is flagged overdue, never approved by itself.
  */
 import { condition } from '@temporalio/workflow';
-import { listUnderVote, majority } from '../cycle-state.js';
-import { normalize } from '../ledger.js';
+import { listUnderVote, majority } from '../../domain/cycle-state.js';
+import { normalize } from '../../domain/ledger.js';
 import type * as m from '../messages.js';
 import { audit, cancelled, clearOverdue, type Cycle, decided, flagOverdue, until } from './context.js';
 import { RECORD, write } from './records.js';

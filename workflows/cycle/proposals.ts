@@ -4,7 +4,7 @@
  */
 import { allHandlersFinished, condition } from '@temporalio/workflow';
 import type { MeasureWrite } from '../../domain/records.js';
-import { normalize, recommend } from '../ledger.js';
+import { normalize, recommend } from '../../domain/ledger.js';
 import type * as m from '../messages.js';
 import { audit, cancelled, type Cycle, setPhase, until } from './context.js';
 import { RECORD, write } from './records.js';

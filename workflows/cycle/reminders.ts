@@ -24,7 +24,13 @@
  */
 import { condition, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { ReminderActivities, ReminderOccasion, ReminderRecipient, ReminderTask } from '../../domain/reminders.js';
-import { type CycleConfig, type CycleState, listUnderVote, votingMembers, yearEndDueAt } from '../cycle-state.js';
+import {
+  type CycleConfig,
+  type CycleState,
+  listUnderVote,
+  votingMembers,
+  yearEndDueAt,
+} from '../../domain/cycle-state.js';
 import { cancelled, type Cycle, ended, now } from './context.js';
 
 const DAY_MS = 86_400_000;

@@ -19,12 +19,13 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { CycleInput, CycleStatus } from '../messages.js';
-import * as rules from '../rules.js';
+import { movingOnToNewRun } from '../../domain/rules/index.js';
+import { refusing } from '../refusals.js';
 import type { Cycle } from './context.js';
 
 export const continueAsNewSuggested = () => workflowInfo().continueAsNewSuggested;
 
-/** An Update handler with its validator, refused while the run moves on. */
+/** An Update handler with its validator, refused while the run moves on; refusals go out as ApplicationFailures. */
 export function onUpdate<Ret, Args extends unknown[]>(
   cycle: Cycle,
   def: UpdateDefinition<Ret, Args>,
@@ -32,10 +33,11 @@ export function onUpdate<Ret, Args extends unknown[]>(
   validate?: (...args: Args) => void,
 ): void {
   setHandler(def, handler, {
-    validator: (...args: Args) => {
-      if (cycle.movingOn) throw rules.movingOnToNewRun();
-      validate?.(...args);
-    },
+    validator: (...args: Args) =>
+      refusing(() => {
+        if (cycle.movingOn) throw movingOnToNewRun();
+        validate?.(...args);
+      }),
   });
 }
 

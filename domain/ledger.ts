@@ -8,28 +8,20 @@ import { Decimal } from 'decimal.js';
 import {
   checkFrames,
   CostSharingError,
-  grantUnitOf,
   membersOf as fundersOf,
   largestRemainder,
-  recommend as recommendList,
   rejectedInEveryYear,
   shareMeasure,
   sumShares,
   type OutOfSplit,
-} from '../domain/cost-sharing.js';
-import { formatMoney, parseMoney } from '../domain/money.js';
-import { paysInOf, yearEndRow, type YearEndRow } from '../domain/year-end.js';
-import type { CycleConfig, CycleState } from './cycle-state.js';
-import { years } from './cycle-state.js';
-import { frameExceeded } from './failures.js';
-import type {
-  AdoptionDecision,
-  FunderYearMap,
-  MeasureState,
-  PriorityItem,
-  Recommendation,
-  YearMap,
-} from './messages.js';
+} from './cost-sharing.js';
+import { grantUnitOf, recommend as recommendList } from './recommendation.js';
+import type { MeasureState, Recommendation } from './cycle.js';
+import { years, type CycleConfig, type CycleState } from './cycle-state.js';
+import { formatMoney, parseMoney, type FunderYearMap, type YearMap } from './money.js';
+import { frameExceeded } from './refusal.js';
+import type { AdoptionDecision, PriorityItem } from './values.js';
+import { paysInOf, yearEndRow, type YearEndRow } from './year-end.js';
 
 const membersOf = (cfg: CycleConfig) => fundersOf(cfg.partnership);
 

@@ -6,16 +6,14 @@ import type {
   AdoptionState,
   CycleInput,
   CycleStatus,
-  Deadlines,
-  FunderYearMap,
   HistoryEntry,
   MeasureState,
   PendingAction,
-  Phase,
   PriorityListState,
   Recommendation,
-  YearMap,
-} from './messages.js';
+} from './cycle.js';
+import type { FunderYearMap, YearMap } from './money.js';
+import type { Deadlines, Phase } from './values.js';
 
 export interface StandingAdoption {
   decision: 'adopted' | 'reduced' | 'rejected';
