@@ -19,6 +19,7 @@ import { pageRoutes } from './pages/index.js';
 import { webCsp } from './security.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const PRIVATE = 'private, no-store';
 /** Where a person with no role may still go: their page, sign-out, and what is public. */
 const OPEN_TO_NO_ROLE = /^\/(ingen-rolle|logg-ut|logg-inn(\/.*)?|offentlig(\/.*)?|tilgjengelighet|assets\/.*)$/;
 /** A session lookup that takes longer means Postgres is in trouble: answer 503 rather than hang. */
@@ -125,9 +126,12 @@ export function createWebApp(ctx: WebContext, options: WebOptions = {}): Hono<We
 
     if (session && session.person.roles.length === 0 && !OPEN_TO_NO_ROLE.test(c.req.path))
       return c.redirect('/ingen-rolle', 303);
+    // What a signed-in person sees is theirs alone: no cache keeps it. Said before the page is made,
+    // so that the response is built with it; a page that said otherwise is overruled after, which
+    // re-makes its response (a copy of the whole body, as every signed-in page had before).
+    if (session) c.header('cache-control', PRIVATE);
     await next();
-    // What a signed-in person sees is theirs alone: no cache keeps it.
-    if (session) c.header('cache-control', 'private, no-store');
+    if (session && c.res.headers.get('cache-control') !== PRIVATE) c.header('cache-control', PRIVATE);
   });
 
   authRoutes(web, {

@@ -2,12 +2,17 @@
  * The web's session store against a real Postgres: a session is found while it is live, its idle
  * clock restarted at most once a minute (a page view is a read, not a write, while the clock is
  * fresh), and an idle, expired, ended or tampered session signs nobody in. The browser journey
- * through sign-in and an expired session is test/browser/auth.test.ts.
+ * through sign-in and an expired session is test/browser/auth.test.ts. And what the frame makes
+ * of a session: whatever a signed-in person is sent, no cache may keep.
  */
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../services/api/app.js';
+import { localAuthenticator } from '../../services/api/auth.js';
+import { silentLogger } from '../../services/api/log.js';
+import { loadConfig } from '../../services/config.js';
 import type { Person } from '../../web/env.js';
 import { SessionStore } from '../../web/session.js';
-import { sql } from '../support/stack.js';
+import { connectClient, sql } from '../support/stack.js';
 
 const IDLE_MINUTES = 30;
 const store = () => new SessionStore(sql(), { idleMinutes: IDLE_MINUTES, absoluteHours: 8 });
@@ -70,5 +75,27 @@ describe('the session store', () => {
     expect(await sessions.find(tampered)).toBeNull();
     expect(await sessions.find(`${live.id}x`)).toBeNull();
     expect((await sessions.find(live.id))?.person.sub).toBe(`${sub}-live`);
+  });
+});
+
+describe('the frame with a session', () => {
+  it('marks every answer to a signed-in person private, no-store, also where the page said otherwise', async () => {
+    const secret = 'web-session-test-secret-0123456789abcdef';
+    const app = createApp({
+      sql: sql(),
+      temporal: await connectClient(),
+      config: loadConfig({ HOEP_JWT_SECRET: secret }),
+      auth: localAuthenticator(new TextEncoder().encode(secret)),
+      log: silentLogger,
+    });
+    const { id } = await store().create(person(`session-frame-${Date.now()}`), null);
+    const cookie = `hoep_session=${id}`;
+    // /logg-inn without a provider says no-store itself; the public index is shared with everyone when nobody is signed in.
+    for (const path of ['/', '/offentlig', '/tilgjengelighet', '/logg-inn']) {
+      const res = await app.request(path, { headers: { cookie } });
+      expect(res.headers.get('cache-control'), path).toBe('private, no-store');
+      expect(res.headers.get('content-security-policy'), path).toContain("default-src 'none'");
+    }
+    expect((await app.request('/offentlig')).headers.get('cache-control')).not.toBe('private, no-store');
   });
 });

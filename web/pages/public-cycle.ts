@@ -74,7 +74,11 @@ async function renderAll(version: string, view: PublicCycle): Promise<Rendered> 
   const title = titleOf(view);
   const crumbs = crumbsOf(view);
   const page = String(await layout({ title, person: null, csrfToken: '', breadcrumbs: crumbs, body: raw(main) }));
-  const [anonymous, json, csv] = await Promise.all([encoded(page), encoded(publicJson(view)), encoded(publicCsv(view))]);
+  const [anonymous, json, csv] = await Promise.all([
+    encoded(page),
+    encoded(publicJson(view)),
+    encoded(publicCsv(view)),
+  ]);
   return {
     version,
     title,
