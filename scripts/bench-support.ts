@@ -143,7 +143,13 @@ export async function serveApi(
   o: { sql: postgres.Sql; temporal: Client; databaseUrl: string; taskQueue: string },
 ): Promise<{ base: string; noopUrl: string; secret: Uint8Array; config: Config }> {
   const secret = new TextEncoder().encode(randomBytes(32).toString('base64url'));
-  const config = loadConfig({ TEMPORAL_TASK_QUEUE: o.taskQueue, HOEP_JWT_SECRET: new TextDecoder().decode(secret) });
+  const config = loadConfig({
+    TEMPORAL_TASK_QUEUE: o.taskQueue,
+    HOEP_JWT_SECRET: new TextDecoder().decode(secret),
+    // A provider configured, as npm start and production have one, so that web pages carry their
+    // own CSP (form-action widened to it); it is never asked, since nobody signs in through it here.
+    WEB_OIDC_ISSUER: 'http://127.0.0.1:3001',
+  });
   const log = jsonLogger('info', (line) => {
     if (!line.includes('"level":"info"')) process.stderr.write(`${line}\n`);
   });
@@ -217,23 +223,46 @@ export function throughput(
 /** A load: the address, the request's headers, and the status every answer must have. */
 export type Load = readonly [url: string, headers: Record<string, string>, status: number];
 
+/** What a load measured: requests per second, and the server's event loop busy per request. */
+export interface LoadFigures {
+  rps: number;
+  /**
+   * Microseconds the server's event loop (this process's main thread, where the app and the no-op
+   * route run) was busy per request: the server's own cost, which the machine's other load
+   * disturbs less than requests per second (a busy loop that is descheduled still counts).
+   */
+  busyUs: number;
+}
+
 /**
- * Requests per second of each load: half a second of warm-up each, then `seconds` turns of 1 s
- * through all of them (a, b, c, a, b, c, ...), averaged.
+ * Each load's figures: half a second of warm-up each, then `seconds` turns of 1 s through all of
+ * them (a, b, c, a, b, c, ...), averaged.
  */
 export async function inTurns<K extends string>(
   loads: Record<K, Load>,
   seconds: number,
   concurrency: number,
-): Promise<Record<K, number>> {
+): Promise<Record<K, LoadFigures>> {
   const entries = Object.entries(loads) as [K, Load][];
-  const rps = Object.fromEntries(entries.map(([name]) => [name, 0])) as Record<K, number>;
+  const sums = Object.fromEntries(entries.map(([name]) => [name, { requests: 0, busyMs: 0 }])) as Record<
+    K,
+    { requests: number; busyMs: number }
+  >;
   for (const [, [url, headers, status]] of entries) await throughput(url, headers, 0.5, concurrency, status);
   for (let turn = 0; turn < seconds; turn++) {
-    for (const [name, [url, headers, status]] of entries)
-      rps[name] += (await throughput(url, headers, 1, concurrency, status)) / seconds;
+    for (const [name, [url, headers, status]] of entries) {
+      const before = performance.eventLoopUtilization();
+      const rps = await throughput(url, headers, 1, concurrency, status);
+      sums[name].busyMs += performance.eventLoopUtilization(before).active;
+      sums[name].requests += rps;
+    }
   }
-  return rps;
+  return Object.fromEntries(
+    entries.map(([name]) => {
+      const { requests, busyMs } = sums[name];
+      return [name, { rps: requests / seconds, busyUs: requests > 0 ? (busyMs * 1000) / requests : 0 }];
+    }),
+  ) as Record<K, LoadFigures>;
 }
 
 /**

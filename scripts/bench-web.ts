@@ -27,6 +27,7 @@
  * per thread: the server's, and one per 1 s load).
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { buildWorker } from '../services/worker/build.js';
 import { builtWorker } from '../services/worker/launch.js';
 import { accountClaims, LOCAL_CLAIMS_MAPPING, localAccounts } from '../services/oidc-provider/accounts.js';
@@ -86,7 +87,16 @@ export type WebBenchResult = {
   app_floor_rps_vs_noop: number;
   public_page_rps_vs_noop: number;
   public_page_kib: number;
+  /** what goes over the wire to a browser, and in which encoding */
+  public_page_sent_kib: number;
+  public_page_sent_encoding: string;
+  /** microseconds the server's event loop was busy per request (bench-support.ts LoadFigures) */
+  public_page_busy_us: number;
+  app_floor_busy_us: number;
+  noop_busy_us: number;
 } & { [P in SignedInPage as `${P}_rps_vs_noop`]: number | null } & {
+  [P in SignedInPage as `${P}_busy_us`]: number | null;
+} & {
   [P in SignedInPage as `${P}_rps`]: number | null;
 } & { [P in SignedInPage as `${P}_kib`]: number | null } & {
   /** why a page was not measured: what it answered */
@@ -100,6 +110,20 @@ const plan = (measures: number): MeasurePlan[] =>
     strategies: [['1.1', '2.1', '3.3', '4.2.1', '5.4'][i % 5]!],
     responsible: `Ansvarlig ${i % 7}`,
   }));
+
+/** The body's bytes as sent (fetch() would decode them), and their content-encoding. */
+function sentBytes(url: string, headers: Record<string, string>): Promise<{ bytes: number; encoding: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.byteLength));
+        res.on('end', () => resolve({ bytes, encoding: res.headers['content-encoding'] ?? 'identity' }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
 
 export async function benchWeb(
   options: WebBenchOptions,
@@ -143,6 +167,7 @@ export async function benchWeb(
     const first = await fetch(pageUrl);
     if (first.status !== 200) throw new Error(`the public page answered ${first.status}`);
     const size = (await first.arrayBuffer()).byteLength;
+    const sent = await sentBytes(pageUrl, BROWSER);
     // The floor of the app itself: the style sheet revalidated (304, no body) passes the same
     // request log, metrics, security headers and web frame as the page, and does nothing else.
     const sheetUrl = new URL(STYLESHEET_PATH, base).href;
@@ -184,35 +209,44 @@ export async function benchWeb(
     }
 
     log(
-      `  ${options.concurrency} concurrent clients in a thread of their own, ${options.seconds} s each in 1 s turns; the public page is ${Math.round(size / 1024)} KiB of HTML`,
+      `  ${options.concurrency} concurrent clients in a thread of their own, ${options.seconds} s each in 1 s turns; the public page is ${Math.round(size / 1024)} KiB of HTML, ${round(sent.bytes / 1024, 1)} KiB as sent (${sent.encoding})`,
     );
-    const rps = await inTurns(loads, options.seconds, options.concurrency);
-    const noop = rps.noop!;
-    log(`  GET public page, gzip accepted:  ${Math.round(rps.page!)} requests/s`);
-    log(`  GET public page, identity:       ${Math.round(rps.identity!)} requests/s`);
-    log(`  GET public page, 304 by ETag:    ${Math.round(rps.revalidated!)} requests/s`);
-    log(`  the app's floor (style sheet 304): ${Math.round(rps.frame!)} requests/s`);
+    const figures = await inTurns(loads, options.seconds, options.concurrency);
+    const rps = (name: string) => figures[name]!.rps;
+    const busy = (name: string) => round(figures[name]!.busyUs, 1);
+    const noop = rps('noop');
+    const line = (label: string, name: string) =>
+      log(
+        `  ${label.padEnd(36)}${String(Math.round(rps(name))).padStart(6)} requests/s, server busy ${busy(name)} µs each`,
+      );
+    line('GET public page, brotli/gzip:', 'page');
+    line('GET public page, identity:', 'identity');
+    line('GET public page, 304 by ETag:', 'revalidated');
+    line("the app's floor (style sheet 304):", 'frame');
     const pages = Object.keys(SIGNED_IN) as SignedInPage[];
-    for (const name of pages) {
-      if (rps[name] !== undefined)
-        log(`  ${name}, signed in:${' '.repeat(24 - name.length)}${Math.round(rps[name])} requests/s`);
-    }
-    log(`  no-op Hono route:                ${Math.round(noop)} requests/s`);
+    for (const name of pages) if (figures[name]) line(`${name}, signed in:`, name);
+    line('no-op Hono route:', 'noop');
     const result: Record<string, number | string | null> = {
-      public_page_rps: Math.round(rps.page!),
-      public_page_identity_rps: Math.round(rps.identity!),
-      public_page_304_rps: Math.round(rps.revalidated!),
+      public_page_rps: Math.round(rps('page')),
+      public_page_identity_rps: Math.round(rps('identity')),
+      public_page_304_rps: Math.round(rps('revalidated')),
       public_page_noop_rps: Math.round(noop),
-      app_floor_304_rps: Math.round(rps.frame!),
-      app_floor_rps_vs_noop: round(rps.frame! / noop, 3),
-      public_page_rps_vs_noop: round(rps.page! / noop, 3),
+      app_floor_304_rps: Math.round(rps('frame')),
+      app_floor_rps_vs_noop: round(rps('frame') / noop, 3),
+      public_page_rps_vs_noop: round(rps('page') / noop, 3),
       public_page_kib: Math.round(size / 1024),
+      public_page_sent_kib: round(sent.bytes / 1024, 1),
+      public_page_sent_encoding: sent.encoding,
+      public_page_busy_us: busy('page'),
+      app_floor_busy_us: busy('frame'),
+      noop_busy_us: busy('noop'),
     };
     for (const name of pages) {
       const page = signedIn[name]!;
-      const measured = rps[name];
-      result[`${name}_rps_vs_noop`] = measured === undefined ? null : round(measured / noop, 3);
-      result[`${name}_rps`] = measured === undefined ? null : Math.round(measured);
+      const measured = figures[name];
+      result[`${name}_rps_vs_noop`] = measured ? round(measured.rps / noop, 3) : null;
+      result[`${name}_rps`] = measured ? Math.round(measured.rps) : null;
+      result[`${name}_busy_us`] = measured ? busy(name) : null;
       result[`${name}_kib`] = 'kib' in page ? page.kib : null;
       if ('unmeasured' in page) result[`${name}_unmeasured`] = page.unmeasured;
     }
