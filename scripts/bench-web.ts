@@ -93,6 +93,8 @@ export type WebBenchResult = {
   /** what goes over the wire to a browser, and in which encoding */
   public_page_sent_kib: number;
   public_page_sent_encoding: string;
+  /** the same to a client that takes gzip only */
+  public_page_gzip_kib: number;
   /** microseconds the server's event loop was busy per request (bench-support.ts LoadFigures) */
   public_page_busy_us: number;
   app_floor_busy_us: number;
@@ -173,6 +175,7 @@ export async function benchWeb(
     if (first.status !== 200) throw new Error(`the public page answered ${first.status}`);
     const size = (await first.arrayBuffer()).byteLength;
     const sent = await sentBytes(pageUrl, BROWSER);
+    const gzipped = await sentBytes(pageUrl, { 'accept-encoding': 'gzip' });
     // The floor of the app itself: the style sheet revalidated (304, no body) passes the same
     // request log, metrics, security headers and web frame as the page, and does nothing else.
     const sheetUrl = new URL(STYLESHEET_PATH, base).href;
@@ -258,6 +261,7 @@ export async function benchWeb(
       public_page_kib: Math.round(size / 1024),
       public_page_sent_kib: round(sent.bytes / 1024, 1),
       public_page_sent_encoding: sent.encoding,
+      public_page_gzip_kib: round(gzipped.bytes / 1024, 1),
       public_page_busy_us: busy('page'),
       app_floor_busy_us: busy('frame'),
       noop_busy_us: busy('noop'),
