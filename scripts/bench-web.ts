@@ -43,7 +43,7 @@ import {
 } from '../test/support/adopted-cycle.js';
 import { admin, unusedYear } from '../test/support/cycles.js';
 import { sendWhileMovingOn } from '../services/moving-on.js';
-import { closeProposals } from '../workflows/messages.js';
+import { closeProposals, getStatus } from '../workflows/messages.js';
 import { STYLESHEET_PATH } from '../web/assets/index.js';
 import { parseClaimsMapping, personFromClaims } from '../web/auth/claims.js';
 import { SessionStore } from '../web/session.js';
@@ -101,6 +101,8 @@ export type WebBenchResult = {
   noop_busy_us: number;
   /** the no-op route in the signed-in pages' turns, which their ratios are taken against */
   signed_in_noop_rps: number;
+  /** the adopted cycle's status query answered per second, as many at a time as there are clients */
+  cycle_status_queries_per_s: number;
 } & { [P in SignedInPage as `${P}_rps_vs_noop`]: number | null } & {
   [P in SignedInPage as `${P}_busy_us`]: number | null;
 } & {
@@ -117,6 +119,21 @@ const plan = (measures: number): MeasurePlan[] =>
     strategies: [['1.1', '2.1', '3.3', '4.2.1', '5.4'][i % 5]!],
     responsible: `Ansvarlig ${i % 7}`,
   }));
+
+/** Calls of `call` answered per second, `concurrency` at a time for `seconds`. */
+async function queriesPerSecond(call: () => Promise<unknown>, concurrency: number, seconds: number): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        await call();
+        done += 1;
+      }
+    }),
+  );
+  return done / seconds;
+}
 
 /** The body's bytes as sent (fetch() would decode them), and their content-encoding. */
 function sentBytes(url: string, headers: Record<string, string>): Promise<{ bytes: number; encoding: string }> {
@@ -170,6 +187,16 @@ export async function benchWeb(
     await recordedPhase(() => phaseOf(prioritised.cycleId), 'prioritisation');
 
     const { base, noopUrl, config } = await serveApi(run, { sql, temporal, databaseUrl, taskQueue });
+    // The cycle page asks the workflow for its status on every view, and a workflow answers its
+    // queries one after another: how many it answers per second bounds that page, however fast the rest.
+    const statusQueries = await queriesPerSecond(
+      () => adopted.handle.query(getStatus),
+      options.concurrency,
+      Math.min(options.seconds, 3),
+    );
+    log(
+      `  the adopted cycle's status query, ${options.concurrency} at a time: ${Math.round(statusQueries)} per second`,
+    );
     const pageUrl = `${base}/offentlig/${PID}/${year}`;
     const first = await fetch(pageUrl);
     if (first.status !== 200) throw new Error(`the public page answered ${first.status}`);
@@ -266,6 +293,7 @@ export async function benchWeb(
       app_floor_busy_us: busy('frame'),
       noop_busy_us: busy('noop'),
       signed_in_noop_rps: Math.round(signedInNoop),
+      cycle_status_queries_per_s: Math.round(statusQueries),
     };
     for (const name of pages) {
       const page = signedIn[name]!;
