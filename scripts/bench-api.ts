@@ -10,8 +10,7 @@
  *      the figures without gzip and for a 304 revalidation are reported too. The API runs as
  *      services/api/main.ts runs it, with the records feed listening.
  * Uses TEMPORAL_ADDRESS / DATABASE_URL when set, else starts a Temporal dev server and an embedded
- * Postgres of its own, with BENCH_DYNCONFIG's server settings (JSON) over the engine's, e.g.
- * '{"system.enableActivityEagerExecution":false}' to see what eager activities save. Prints the
+ * Postgres of its own, with BENCH_DYNCONFIG's server settings (JSON) over the engine's. Prints the
  * figures, the medians of each step of the two Updates from their histories (scripts/bench-timeline.ts)
  * and, as the last line, one JSON object.
  *
@@ -19,38 +18,29 @@
  * Over 300 lines: the servers, workers and cycles it sets up are shared by its two benches.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { Worker as Thread } from 'node:worker_threads';
-import { serve } from '@hono/node-server';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { Hono } from 'hono';
-import { migrate } from '../schema/migrate.js';
-import { loadReferenceData } from '../schema/reference/load.js';
-import { createApp } from '../services/api/app.js';
-import { localAuthenticator, signLocalToken, type TokenClaims } from '../services/api/auth.js';
-import { jsonLogger } from '../services/api/log.js';
-import { startRecordsFeed } from '../core/records-feed.js';
-import { loadConfig } from '../services/config.js';
-import { createSql } from '../services/db.js';
-import { freePort } from '../services/stack/net.js';
-import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from '../services/stack/postgres.js';
-import { findOrBuildTemporalCli } from '../services/stack/temporal-cli.js';
-import { startTemporalServer } from '../services/stack/temporal-server.js';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { signLocalToken, type TokenClaims } from '../services/api/auth.js';
 import { buildWorker } from '../services/worker/build.js';
 import { builtWorker } from '../services/worker/launch.js';
 import { unusedYear } from '../test/support/cycles.js';
-import { spawnWorkerProcess } from '../test/support/worker-process.js';
 import type { benchNoopWorkflow } from '../workflows/bench.js';
 import { noopUpdate, stopBench } from '../workflows/bench.js';
 import { updateTimeline } from './bench-timeline.js';
+import {
+  inRun,
+  inTurns,
+  noopWorkflowBundle,
+  referenceDatabase,
+  round,
+  runAsScript,
+  serveApi,
+  servers,
+  temporalClient,
+  workerProcess,
+  type Load,
+} from './bench-support.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
 const PID = 'lillehammer-regionen';
 const MUNICIPALITIES = ['3405', '3440', '3441'];
 const ALLOCATION_MEASURES = 500;
@@ -76,10 +66,6 @@ export interface BenchResult {
   allocations_304_rps: number;
 }
 
-type Cleanup = () => Promise<unknown>;
-
-const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
@@ -104,163 +90,34 @@ async function alternating(
   return [times[0].sort((x, y) => x - y), times[1].sort((x, y) => x - y)];
 }
 
-/**
- * The load loop, run in a thread of its own so that the clients do not take the server's event
- * loop: `concurrency` keep-alive clients (node:http, lighter than fetch, so the figures are the
- * server's), each sending its next request when it has read the whole last answer.
- */
-const LOAD_LOOP = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const { url, headers, seconds, concurrency, status } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-const get = () => new Promise((resolve, reject) => {
-  http.get(url, { agent, headers }, (res) => {
-    res.on('data', () => {});
-    res.on('end', () => resolve(res.statusCode));
-    res.on('error', reject);
-  }).on('error', reject);
-});
-const until = performance.now() + seconds * 1000;
-let done = 0;
-Promise.all(Array.from({ length: concurrency }, async () => {
-  while (performance.now() < until) {
-    const answered = await get();
-    if (answered !== status) throw new Error(url + ' answered ' + answered);
-    done += 1;
-  }
-})).then(() => parentPort.postMessage({ done }), (e) => parentPort.postMessage({ error: String(e) }));
-`;
-
-/** Requests per second answered with `status`. */
-export function throughput(
-  url: string,
-  headers: Record<string, string>,
-  seconds: number,
-  concurrency: number,
-  status = 200,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const worker = new Thread(LOAD_LOOP, { eval: true, workerData: { url, headers, seconds, concurrency, status } });
-    worker.once('message', (m: { done?: number; error?: string }) => {
-      void worker.terminate();
-      if (m.error) reject(new Error(m.error));
-      else resolve(m.done! / seconds);
-    });
-    worker.once('error', reject);
-  });
-}
-
-export async function servers(
-  cleanups: Cleanup[],
-  runDir: string,
-): Promise<{ temporalAddress: string; databaseUrl: string }> {
-  const temporalAddress =
-    process.env.TEMPORAL_ADDRESS ??
-    (await (async () => {
-      const server = await startTemporalServer({
-        cliPath: await findOrBuildTemporalCli(),
-        dbFile: path.join(runDir, 'temporal.db'),
-        logFile: path.join(runDir, 'temporal.log'),
-        grpcPort: await freePort(),
-        namespace: 'default',
-        ...(process.env.BENCH_DYNCONFIG ? { dynamicConfig: JSON.parse(process.env.BENCH_DYNCONFIG) } : {}),
-      });
-      cleanups.push(server.stop);
-      return server.address;
-    })());
-  const serverUrl =
-    process.env.DATABASE_URL ??
-    (await (async () => {
-      const pg = await startEmbeddedPostgres({
-        clusterDir: path.join(runDir, 'pg'),
-        port: await freePort(),
-        logFile: path.join(runDir, 'postgres.log'),
-        durable: false,
-      });
-      cleanups.push(pg.stop);
-      return pg.url;
-    })());
-  const database = `hoep_bench_${randomBytes(4).toString('hex')}`;
-  await ensureDatabase(serverUrl, database);
-  cleanups.push(() => dropDatabase(serverUrl, database));
-  return { temporalAddress, databaseUrl: withDatabase(serverUrl, database) };
-}
-
 export async function benchApi(options: BenchOptions, log: (line: string) => void = console.log): Promise<BenchResult> {
-  const cleanups: Cleanup[] = [];
-  const runDir = path.join(root, '.data', `bench-${process.pid}`);
-  fs.mkdirSync(runDir, { recursive: true });
-  cleanups.push(async () => fs.rmSync(runDir, { recursive: true, force: true }));
-  try {
-    const { temporalAddress, databaseUrl } = await servers(cleanups, runDir);
-    const sql = createSql(databaseUrl, { applicationName: 'hoep-bench' });
-    cleanups.push(() => sql.end({ timeout: 5 }));
-    await migrate(sql);
-    await loadReferenceData(sql);
+  return inRun('bench', async (run) => {
+    const { temporalAddress, databaseUrl } = await servers(run);
+    const sql = await referenceDatabase(run, databaseUrl, { applicationName: 'hoep-bench' });
 
     // Both workers are processes of their own, as in production, built and started alike: the
     // engine's worker for the cycles, and the same worker with the no-op workflow's bundle for the floor.
     const suffix = randomBytes(4).toString('hex');
     const queues = { cycle: `bench-cycle-${suffix}`, noop: `bench-noop-${suffix}` };
-    const floorBundle = path.join(runDir, 'bench-workflow-bundle.js');
-    const [, { code }] = await Promise.all([
-      buildWorker(),
-      bundleWorkflowCode({
-        workflowsPath: path.join(root, 'workflows', 'bench.ts'),
-        logger: new DefaultLogger('WARN'),
-      }),
-    ]);
-    fs.writeFileSync(floorBundle, code);
-    const workers = [
-      spawnWorkerProcess({
+    const [, floorBundle] = await Promise.all([buildWorker(), noopWorkflowBundle(run)]);
+    await Promise.all([
+      workerProcess(run, {
         temporalAddress,
         databaseUrl,
         taskQueue: queues.cycle,
         workflowBundlePath: builtWorker.workflowBundle,
       }),
-      spawnWorkerProcess({ temporalAddress, databaseUrl, taskQueue: queues.noop, workflowBundlePath: floorBundle }),
-    ];
-    cleanups.push(() => Promise.all(workers.map((w) => w.stop())));
-    await Promise.all(workers.map((w) => w.next('ready')));
-
-    const connection = await Connection.connect({ address: temporalAddress });
-    cleanups.push(() => connection.close());
-    const temporal = new Client({ connection });
-    const secret = new TextEncoder().encode(randomBytes(32).toString('base64url'));
-    const config = loadConfig({ TEMPORAL_TASK_QUEUE: queues.cycle, HOEP_JWT_SECRET: new TextDecoder().decode(secret) });
-    // Requests are logged as in production; the cost of the log line counts, the terminal does not:
-    // only warnings and errors are shown.
-    const apiLog = jsonLogger('info', (line) => {
-      if (!line.includes('"level":"info"')) process.stderr.write(`${line}\n`);
-    });
-    const records = startRecordsFeed({ url: databaseUrl, log: apiLog });
-    cleanups.push(() => records.close());
-    await Promise.race([
-      records.listening(),
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error('the records feed did not start listening within 30 s')), 30_000).unref(),
-      ),
+      workerProcess(run, { temporalAddress, databaseUrl, taskQueue: queues.noop, workflowBundlePath: floorBundle }),
     ]);
-    const app = createApp({ sql, temporal, config, auth: localAuthenticator(secret), log: apiLog, records });
-    const apiServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    const floorApp = new Hono().get('/noop', (c) => c.text('ok'));
-    const floorServer = serve({ fetch: floorApp.fetch, port: 0, hostname: '127.0.0.1' });
-    cleanups.push(() => Promise.all([apiServer, floorServer].map((s) => new Promise((resolve) => s.close(resolve)))));
-    await Promise.all(
-      [apiServer, floorServer].map(
-        (s) => new Promise((resolve) => (s.listening ? resolve(null) : s.once('listening', resolve))),
-      ),
-    );
-    const base = `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}`;
-    const floorBase = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}`;
+    const temporal: Client = await temporalClient(run, temporalAddress);
+    const { base, noopUrl, secret } = await serveApi(run, { sql, temporal, databaseUrl, taskQueue: queues.cycle });
 
     const token = (claims: Partial<TokenClaims> & { roles: TokenClaims['roles'] }) =>
       signLocalToken(secret, { sub: claims.sub ?? claims.roles[0]!, name: 'Bench', partnership: PID, ...claims }, '2h');
     const admin = await token({ roles: ['admin'] });
     // node:http on a keep-alive agent, as in the load loop: lighter than fetch, so the figures are the server's.
     const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
-    cleanups.push(async () => agent.destroy());
+    run.cleanups.push(async () => agent.destroy());
     const api = (method: string, url: string, bearer: string, body?: unknown) =>
       new Promise<Record<string, unknown>>((resolve, reject) => {
         const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -334,7 +191,6 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     log(
       `  no-op Workflow Update:         p50 ${round(percentile(floor, 0.5))} ms, p99 ${round(percentile(floor, 0.99))} ms`,
     );
-
     const line = (x: Record<string, number>) =>
       Object.entries(x)
         .map(([k, v]) => `${k} ${v}`)
@@ -391,7 +247,7 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
     const first = await fetch(allocationsUrl, { headers: { authorization: `Bearer ${finance}` } });
     const size = (await first.arrayBuffer()).byteLength;
     // As browsers and fetch() ask: gzip accepted. The identity and 304 figures are printed as well.
-    const loads = {
+    const loads: Record<'allocations' | 'identity' | 'revalidated' | 'noop', Load> = {
       allocations: [
         allocationsUrl,
         { authorization: `Bearer ${finance}`, 'accept-encoding': 'gzip, deflate, br' },
@@ -403,22 +259,14 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
         { authorization: `Bearer ${finance}`, 'if-none-match': first.headers.get('etag')! },
         304,
       ],
-      noop: [`${floorBase}/noop`, {}, 200],
-    } as const;
+      noop: [noopUrl, {}, 200],
+    };
     log(
       `  ${options.concurrency} concurrent clients in a thread of their own, ${options.seconds} s each in 1 s turns (so background load hits all alike); allocations JSON is ${Math.round(size / 1024)} KiB`,
     );
-    const rps: Record<keyof typeof loads, number> = { allocations: 0, identity: 0, revalidated: 0, noop: 0 };
-    for (const [url, headers, status] of Object.values(loads))
-      await throughput(url, headers, 0.5, options.concurrency, status);
-    for (let turn = 0; turn < options.seconds; turn++) {
-      for (const [name, [url, headers, status]] of Object.entries(loads) as [
-        keyof typeof loads,
-        (typeof loads)[keyof typeof loads],
-      ][]) {
-        rps[name] += (await throughput(url, headers, 1, options.concurrency, status)) / options.seconds;
-      }
-    }
+    const figures = await inTurns(loads, options.seconds, options.concurrency);
+    const rps = { allocations: 0, identity: 0, revalidated: 0, noop: 0 };
+    for (const name of Object.keys(rps) as (keyof typeof rps)[]) rps[name] = figures[name].rps;
     log(`  GET allocations, gzip accepted:  ${Math.round(rps.allocations)} requests/s`);
     log(`  GET allocations, identity:       ${Math.round(rps.identity)} requests/s`);
     log(`  GET allocations, 304 by ETag:    ${Math.round(rps.revalidated)} requests/s`);
@@ -442,38 +290,24 @@ export async function benchApi(options: BenchOptions, log: (line: string) => voi
       allocations_identity_rps: Math.round(rps.identity),
       allocations_304_rps: Math.round(rps.revalidated),
     };
-  } finally {
-    for (const cleanup of cleanups.reverse())
-      await cleanup().catch((e: Error) => console.error(`cleanup: ${e.message}`));
-  }
+  });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({
-    options: {
-      submits: { type: 'string', default: '1000' }, // a p99 of 300 samples is their 3rd worst: mostly noise here
-      warmup: { type: 'string', default: '30' },
-      seconds: { type: 'string', default: '5' },
-      concurrency: { type: 'string', default: '8' },
-    },
-  });
-  // The no-op floor is one workflow run, and the server takes at most 2000 Updates in a run.
-  if (Number(values.submits) + Number(values.warmup) >= 2000) {
-    console.error("--submits plus --warmup must stay under 2000 (the server's limit of Updates in one workflow run)");
-    process.exit(2);
-  }
-  benchApi({
-    submits: Number(values.submits),
-    warmup: Number(values.warmup),
-    seconds: Number(values.seconds),
-    concurrency: Number(values.concurrency),
-  })
-    .then((result) => {
-      console.log(JSON.stringify(result));
-      process.exit(0);
-    })
-    .catch((err) => {
-      console.error(err);
-      process.exit(1);
+runAsScript(
+  import.meta.url,
+  // a p99 of 300 submits is their 3rd worst: mostly noise here
+  { submits: '1000', warmup: '30', seconds: '5', concurrency: '8' },
+  (values) => {
+    // The no-op floor is one workflow run, and the server takes at most 2000 Updates in a run.
+    if (Number(values.submits) + Number(values.warmup) >= 2000) {
+      console.error("--submits plus --warmup must stay under 2000 (the server's limit of Updates in one workflow run)");
+      process.exit(2);
+    }
+    return benchApi({
+      submits: Number(values.submits),
+      warmup: Number(values.warmup),
+      seconds: Number(values.seconds),
+      concurrency: Number(values.concurrency),
     });
-}
+  },
+);

@@ -20,23 +20,14 @@
  * the worker replays its history) and forced evictions, from the SDK's metrics.
  * Over 300 lines: the 60 cycles, their floor and the 1000-measure cycle share one set-up and one report.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type postgres from 'postgres';
-import { migrate } from '../schema/migrate.js';
 import type { PartnershipConfig } from '../schema/partnership.js';
-import { loadReferenceData, referencePlan } from '../schema/reference/load.js';
+import { referencePlan } from '../schema/reference/load.js';
 import { loadConfig } from '../services/config.js';
-import { createSql } from '../services/db.js';
 import { freePort } from '../services/stack/net.js';
-import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from '../services/stack/postgres.js';
-import { findOrBuildTemporalCli } from '../services/stack/temporal-cli.js';
-import { startTemporalServer } from '../services/stack/temporal-server.js';
 import { buildWorker } from '../services/worker/build.js';
 import { builtWorker, describeWorkerProcess } from '../services/worker/launch.js';
 import type { benchNoopWorkflow } from '../workflows/bench.js';
@@ -46,11 +37,18 @@ import * as m from '../workflows/messages.js';
 import { admin, clerk, frames, lillehammer, proposer, startCycle, unusedYear, voters } from '../test/support/cycles.js';
 import { poll } from '../test/support/poll.js';
 import { sendWhileMovingOn } from '../services/moving-on.js';
-import { spawnWorkerProcess, type WorkerProcess } from '../test/support/worker-process.js';
+import {
+  inRun,
+  noopWorkflowBundle,
+  referenceDatabase,
+  runAsScript,
+  servers,
+  temporalClient,
+  workerProcess,
+  type Run,
+} from './bench-support.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
 type Cycle = WorkflowHandle<typeof cycleWorkflow>;
-type Cleanup = () => Promise<unknown>;
 
 export interface BenchOptions {
   cycles: number;
@@ -85,36 +83,6 @@ const benchPartnership = (id: string): PartnershipConfig => ({
   name: `Benk ${id}`,
   example: true,
 });
-
-async function servers(cleanups: Cleanup[], runDir: string): Promise<{ temporalAddress: string; databaseUrl: string }> {
-  let temporalAddress = process.env.TEMPORAL_ADDRESS;
-  if (!temporalAddress) {
-    const server = await startTemporalServer({
-      cliPath: await findOrBuildTemporalCli(),
-      dbFile: path.join(runDir, 'temporal.db'),
-      logFile: path.join(runDir, 'temporal.log'),
-      grpcPort: await freePort(),
-      namespace: 'default',
-    });
-    cleanups.push(server.stop);
-    temporalAddress = server.address;
-  }
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const pg = await startEmbeddedPostgres({
-      clusterDir: path.join(runDir, 'pg'),
-      port: await freePort(),
-      logFile: path.join(runDir, 'postgres.log'),
-      durable: false,
-    });
-    cleanups.push(pg.stop);
-    serverUrl = pg.url;
-  }
-  const database = `hoep_bench_${randomBytes(4).toString('hex')}`;
-  await ensureDatabase(serverUrl, database);
-  cleanups.push(() => dropDatabase(serverUrl, database));
-  return { temporalAddress, databaseUrl: withDatabase(serverUrl, database) };
-}
 
 async function insertPartnerships(sql: postgres.Sql, count: number): Promise<void> {
   const plan = referencePlan(lillehammer().id);
@@ -165,25 +133,16 @@ async function bounded(n: number, limit: number, task: (i: number) => Promise<vo
  */
 async function noopFloor(
   client: Client,
-  runDir: string,
+  run: Run,
   o: { temporalAddress: string; databaseUrl: string; total: number; concurrency: number },
-  cleanups: Cleanup[],
 ): Promise<number> {
-  const bundle = path.join(runDir, 'bench-workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: path.join(root, 'workflows', 'bench.ts'),
-    logger: new DefaultLogger('WARN'),
-  });
-  fs.writeFileSync(bundle, code);
   const taskQueue = `bench-noop-${randomUUID()}`;
-  const worker = spawnWorkerProcess({
+  await workerProcess(run, {
     temporalAddress: o.temporalAddress,
     databaseUrl: o.databaseUrl,
     taskQueue,
-    workflowBundlePath: bundle,
+    workflowBundlePath: await noopWorkflowBundle(run),
   });
-  cleanups.push(() => worker.stop());
-  await worker.next('ready');
   const payload = {
     actor: proposer(),
     measure: {
@@ -338,40 +297,31 @@ async function cacheCounters(metricsAddress: string): Promise<{ hits: number; mi
 }
 
 export async function benchCycles(o: BenchOptions, log: (line: string) => void = console.log): Promise<BenchResult> {
-  const cleanups: Cleanup[] = [];
-  const runDir = path.join(root, '.data', `bench-cycles-${process.pid}`);
-  fs.mkdirSync(runDir, { recursive: true });
-  cleanups.push(async () => fs.rmSync(runDir, { recursive: true, force: true }));
-  try {
-    const { temporalAddress, databaseUrl } = await servers(cleanups, runDir);
-    const sql = createSql(databaseUrl, { max: 2, applicationName: 'hoep-bench-cycles' });
-    cleanups.push(() => sql.end({ timeout: 5 }));
-    await migrate(sql);
-    await loadReferenceData(sql);
+  return inRun('bench-cycles', async (run) => {
+    const { temporalAddress, databaseUrl } = await servers(run);
+    const sql = await referenceDatabase(run, databaseUrl, { max: 2, applicationName: 'hoep-bench-cycles' });
     await insertPartnerships(sql, o.cycles);
 
     const build = await buildWorker();
     const taskQueue = `bench-cycles-${randomUUID()}`;
     const metricsAddress = `127.0.0.1:${await freePort()}`;
-    const worker: WorkerProcess = spawnWorkerProcess({
+    const worker = await workerProcess(run, {
       temporalAddress,
       databaseUrl,
       taskQueue,
       workflowBundlePath: builtWorker.workflowBundle,
       metricsAddress,
     });
-    cleanups.push(() => worker.stop());
-    await worker.next('ready');
     const memory = watchMemory(worker.pid);
 
-    const connection = await Connection.connect({ address: temporalAddress });
-    cleanups.push(() => connection.close());
-    const client = new Client({ connection });
+    const client = await temporalClient(run, temporalAddress);
     const year = await unusedYear(client, partnershipId(0));
     const started: Cycle[] = [];
     if (process.env.TEMPORAL_ADDRESS) {
       // A reused server keeps what we leave running.
-      cleanups.push(() => Promise.all(started.map((c) => c.terminate('benchmark finished').catch(() => undefined))));
+      run.cleanups.push(() =>
+        Promise.all(started.map((c) => c.terminate('benchmark finished').catch(() => undefined))),
+      );
     }
 
     const cacheSize = loadConfig().WORKER_MAX_CACHED_WORKFLOWS;
@@ -398,12 +348,12 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
     log(`all ${adopted[0]!.n} cycles adopted in ${wallS.toFixed(1)} s`);
     const cyclesPerS = updates / wallS;
     log(`updates: ${updates}, ${cyclesPerS.toFixed(1)} per second`);
-    const floorPerS = await noopFloor(
-      client,
-      runDir,
-      { temporalAddress, databaseUrl, total: updates, concurrency: o.concurrency },
-      cleanups,
-    );
+    const floorPerS = await noopFloor(client, run, {
+      temporalAddress,
+      databaseUrl,
+      total: updates,
+      concurrency: o.concurrency,
+    });
     log(
       `floor: ${updates} no-op Updates, ${Math.min(o.concurrency, updates)} at a time: ${floorPerS.toFixed(1)} per second; the cycles reach ${(cyclesPerS / floorPerS).toFixed(2)} of it`,
     );
@@ -450,33 +400,14 @@ export async function benchCycles(o: BenchOptions, log: (line: string) => void =
       noop_updates_per_s: Math.round(floorPerS * 10) / 10,
       cycles_updates_per_s_vs_noop: Math.round((cyclesPerS / floorPerS) * 100) / 100,
     };
-  } finally {
-    for (const cleanup of cleanups.reverse())
-      await cleanup().catch((e: Error) => console.error(`cleanup: ${e.message}`));
-  }
+  });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({
-    options: {
-      cycles: { type: 'string', default: '60' },
-      measures: { type: 'string', default: '100' },
-      concurrency: { type: 'string', default: '20' },
-      big: { type: 'string', default: '1000' },
-    },
-  });
+runAsScript(import.meta.url, { cycles: '60', measures: '100', concurrency: '20', big: '1000' }, (values) =>
   benchCycles({
     cycles: Number(values.cycles),
     measures: Number(values.measures),
     concurrency: Number(values.concurrency),
     big: Number(values.big),
-  })
-    .then((result) => {
-      console.log(JSON.stringify(result));
-      process.exit(0);
-    })
-    .catch((err) => {
-      console.error(err);
-      process.exit(1);
-    });
-}
+  }),
+);

@@ -3,7 +3,8 @@
  * in tests). Each prints its own figures and a JSON line; the last line here merges them.
  *   - bench-cycles: 60 partnerships' cycles carried to adoption concurrently (issue 3)
  *   - bench-api: submission latency against a no-op Update, allocations throughput against a no-op route (issue 4)
- *   - bench-web: the public page of an adopted 500-measure cycle against a no-op route (issue 9)
+ *   - bench-web: the public page of an adopted 500-measure cycle (issue 9) and, signed in, the cycle page,
+ *     the priority-list editor and the allocations page (issue 10), against a no-op route
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';

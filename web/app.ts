@@ -4,7 +4,7 @@
  * the CSRF check on every post, a person with no role sent to /ingen-rolle, the CSP's form-action
  * widened to the provider for "Logg ut"; then sign-in (web/auth/) and the pages (web/pages/).
  */
-import type { Context } from 'hono';
+import type { Context, Next } from 'hono';
 import { Hono } from 'hono';
 import type { WebContext, WebEnv } from './env.js';
 import { parseClaimsMapping, type ClaimsMapping } from './auth/claims.js';
@@ -19,6 +19,7 @@ import { pageRoutes } from './pages/index.js';
 import { webCsp } from './security.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const PRIVATE = 'private, no-store';
 /** Where a person with no role may still go: their page, sign-out, and what is public. */
 const OPEN_TO_NO_ROLE = /^\/(ingen-rolle|logg-ut|logg-inn(\/.*)?|offentlig(\/.*)?|tilgjengelighet|assets\/.*)$/;
 /** A session lookup that takes longer means Postgres is in trouble: answer 503 rather than hang. */
@@ -61,22 +62,30 @@ export function createWebApp(ctx: WebContext, options: WebOptions = {}): Hono<We
     return c.html(unavailablePage('Vi får ikke kontakt med databasen akkurat nå.'), 503);
   };
 
-  web.use('*', async (c, next) => {
+  const anonymous = (c: Context<WebEnv>, next: Next) => {
+    c.set('person', null);
+    c.set('csrfToken', '');
+    return next();
+  };
+
+  web.use('*', (c, next) => {
     // Mounted at /, this middleware is also offered the API's unmatched paths: not ours.
     if (c.req.path.startsWith('/api/')) return next();
-    // The style sheet is the same for everyone: no session lookup (a write) for it.
-    if (c.req.path.startsWith('/assets/') && SAFE_METHODS.has(c.req.method)) {
-      c.set('person', null);
-      c.set('csrfToken', '');
-      return next();
-    }
+    // The style sheet is the same for everyone: no session lookup for it.
+    if (c.req.path.startsWith('/assets/') && SAFE_METHODS.has(c.req.method)) return anonymous(c, next);
     if (rp) c.header('content-security-policy', webCsp(rp.formActionOrigins()));
     c.header('vary', 'Cookie');
     // The API's no-referrer makes Chromium send "Origin: null" on our own form posts; same-origin
     // keeps the origin for those and still tells other sites nothing.
     c.header('referrer-policy', 'same-origin');
-
     const cookie = cookies.readSession(c);
+    // No session cookie and only reading (the public pages' readers): nothing to look up, check or
+    // add after, so no async step of this middleware's own in the way.
+    if (!cookie && SAFE_METHODS.has(c.req.method)) return anonymous(c, next);
+    return withSession(c, next, cookie);
+  });
+
+  const withSession = async (c: Context<WebEnv>, next: Next, cookie: string | undefined) => {
     let session = null;
     if (cookie) {
       try {
@@ -125,10 +134,13 @@ export function createWebApp(ctx: WebContext, options: WebOptions = {}): Hono<We
 
     if (session && session.person.roles.length === 0 && !OPEN_TO_NO_ROLE.test(c.req.path))
       return c.redirect('/ingen-rolle', 303);
+    // What a signed-in person sees is theirs alone: no cache keeps it. Said before the page is made,
+    // so that the response is built with it; a page that said otherwise is overruled after, which
+    // re-makes its response (a copy of the whole body, as every signed-in page had before).
+    if (session) c.header('cache-control', PRIVATE);
     await next();
-    // What a signed-in person sees is theirs alone: no cache keeps it.
-    if (session) c.header('cache-control', 'private, no-store');
-  });
+    if (session && c.res.headers.get('cache-control') !== PRIVATE) c.header('cache-control', PRIVATE);
+  };
 
   authRoutes(web, {
     rp,

@@ -41,6 +41,9 @@ const StoredPerson = z.object({
   municipality: z.string().optional(),
 });
 
+/** How stale a session's idle clock may get before a request writes it again. */
+const TOUCH_SECONDS = 60;
+
 const COOKIE_ID = /^[A-Za-z0-9_-]{43}$/;
 const newId = () => randomBytes(32).toString('base64url');
 const hash = (id: string) => createHash('sha256').update(id).digest('hex');
@@ -65,13 +68,23 @@ export class SessionStore {
     return { id, csrfToken };
   }
 
-  /** The live session of a cookie value, its idle clock restarted; null for anything else. */
+  /**
+   * The live session of a cookie value, its idle clock restarted; null for anything else. The
+   * clock is written at most once a minute (TOUCH_SECONDS): every page view read the session with
+   * a write and its commit before, the heaviest part of a signed-in view of a kept page. So a
+   * session may end up to a minute before its idle time is up after the last request, never after.
+   */
   async find(id: string | undefined): Promise<Session | null> {
     if (!id || !COOKIE_ID.test(id)) return null;
     const [row] = await this.sql<{ person: unknown; csrf_token: string; id_token: string | null }[]>`
-      update web_sessions set last_seen_at = now()
-      where id_hash = ${hash(id)} and expires_at > now() and last_seen_at > now() - make_interval(mins => ${this.times.idleMinutes})
-      returning person, csrf_token, id_token`;
+      with live as (
+        select id_hash, person, csrf_token, id_token, last_seen_at from web_sessions
+        where id_hash = ${hash(id)} and expires_at > now() and last_seen_at > now() - make_interval(mins => ${this.times.idleMinutes})
+      ), touched as (
+        update web_sessions s set last_seen_at = now() from live
+        where s.id_hash = live.id_hash and live.last_seen_at < now() - make_interval(secs => ${TOUCH_SECONDS})
+      )
+      select person, csrf_token, id_token from live`;
     if (!row) return null;
     const person = StoredPerson.safeParse(row.person);
     if (!person.success) return null;

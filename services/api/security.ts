@@ -23,8 +23,11 @@ const HEADERS: [string, string][] = [
   ['x-frame-options', 'DENY'],
 ];
 
-/** Set before the handler runs, so they go into the response as it is built (never a copy of a built one). */
-export const securityHeaders: MiddlewareHandler = async (c, next) => {
+/**
+ * Set before the handler runs, so they go into the response as it is built (never a copy of a
+ * built one); nothing to do after, so the handler's promise is passed on, not awaited here.
+ */
+export const securityHeaders: MiddlewareHandler = (c, next) => {
   for (const [name, value] of HEADERS) c.header(name, value);
-  await next();
+  return next();
 };

@@ -104,6 +104,15 @@ export const localAccounts: readonly LocalAccount[] = Object.freeze([
   NO_ROLE_ACCOUNT,
 ]);
 
+/** The claims the local provider sends for an account, in its ID token (provider.ts). */
+export const accountClaims = (account: LocalAccount): { sub: string; [claim: string]: unknown } => ({
+  sub: account.accountId,
+  name: account.name,
+  groups: account.groups,
+  hoep_member: account.member,
+  ...(account.municipality ? { municipality: account.municipality } : {}),
+});
+
 const byId = new Map(localAccounts.map((a) => [a.accountId, a]));
 export const findLocalAccount = (accountId: string): LocalAccount | undefined => byId.get(accountId);
 

@@ -11,7 +11,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import { findLocalAccount, localAccounts, type LocalAccount } from './accounts.js';
+import { accountClaims, findLocalAccount, localAccounts, type LocalAccount } from './accounts.js';
 
 export interface LocalProviderOptions {
   /** the provider's own address, e.g. http://127.0.0.1:3001 (no trailing slash) */
@@ -108,14 +108,7 @@ export function createLocalProvider(options: LocalProviderOptions): {
       if (!account) return undefined;
       return {
         accountId: account.accountId,
-        claims: async () => ({
-          sub: account.accountId,
-          name: account.name,
-          groups: account.groups,
-          hoep_member: account.member,
-          ...(account.municipality ? { municipality: account.municipality } : {}),
-          ...(account.email ? { email: account.email } : {}),
-        }),
+        claims: async () => accountClaims(account),
       };
     },
     // Consent is implied for the app: its grant is made on first use instead of asked for.

@@ -6,6 +6,7 @@
  * test/browser/pages.test.ts looks at the same pages in Chromium (axe, reflow).
  * Over 300 lines: one stack and one adopted cycle serve every public page and format.
  */
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
@@ -127,6 +128,25 @@ describe('the public pages', () => {
     const first = await get(`/offentlig/${PID}/${adoptedYear}`);
     const again = await get(`/offentlig/${PID}/${adoptedYear}`, { 'if-none-match': first.headers.get('etag')! });
     expect(again.status).toBe(304);
+  });
+
+  it('send the same page compressed as the browser accepts: brotli, else gzip, else as it is', async () => {
+    const path = `/offentlig/${PID}/${adoptedYear}`;
+    const bytes = async (res: Response) => Buffer.from(await res.arrayBuffer());
+    const asIs = await get(path);
+    expect(asIs.headers.get('content-encoding')).toBeNull();
+    const plain = await bytes(asIs);
+    expect(plain.toString()).toContain('Næringshage i Gausdal');
+    const br = await get(path, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toContain('Accept-Encoding');
+    expect(brotliDecompressSync(await bytes(br)).equals(plain)).toBe(true);
+    const gz = await get(path, { 'accept-encoding': 'br;q=0, gzip' });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(await bytes(gz)).equals(plain)).toBe(true);
+    const csv = await get(`${path}.csv`, { 'accept-encoding': 'br' });
+    expect(csv.headers.get('content-encoding')).toBe('br');
+    expect(brotliDecompressSync(await bytes(csv)).toString()).toContain('Næringshage i Gausdal');
   });
 
   it('give the same figures as JSON and as CSV for Norwegian Excel', async () => {

@@ -29,10 +29,13 @@ const TIMEOUT_SECONDS = 5;
 export class RelyingParty {
   private configuration: Promise<client.Configuration> | null = null;
   private endSessionOrigin: string | null = null;
+  /** formActionOrigins' answer, made anew only when discovery changes it (the CSP is built from it per request) */
+  private actionOrigins: readonly string[];
   readonly redirectUri: string;
 
   constructor(private readonly options: RelyingPartyOptions) {
     this.redirectUri = `${options.baseUrl}/logg-inn/callback`;
+    this.actionOrigins = [new URL(options.issuer).origin];
   }
 
   /** Discovery once, and again after a failure (a provider that was down is asked again next time). */
@@ -56,7 +59,10 @@ export class RelyingParty {
         );
         config.timeout = TIMEOUT_SECONDS;
         const endSession = config.serverMetadata().end_session_endpoint;
-        if (endSession) this.endSessionOrigin = new URL(endSession).origin;
+        if (endSession) {
+          this.endSessionOrigin = new URL(endSession).origin;
+          this.actionOrigins = [...new Set([new URL(issuer).origin, this.endSessionOrigin])];
+        }
         return config;
       } catch (e) {
         throw new ProviderUnavailable(`discovery of ${issuer} failed: ${(e as Error).message}`);
@@ -136,10 +142,8 @@ export class RelyingParty {
    * to the redirect that follows a form post, and "Logg ut" redirects to the provider's
    * end_session_endpoint (the issuer's origin until discovery has told where that is).
    */
-  formActionOrigins(): string[] {
-    return [
-      ...new Set([new URL(this.options.issuer).origin, ...(this.endSessionOrigin ? [this.endSessionOrigin] : [])]),
-    ];
+  formActionOrigins(): readonly string[] {
+    return this.actionOrigins;
   }
 }
 
