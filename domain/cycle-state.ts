@@ -89,8 +89,12 @@ export const votingMembers = (cfg: CycleConfig) => cfg.partnership.ipr.roster.fi
 /** More than half of the voting roster. */
 export const majority = (cfg: CycleConfig): number => Math.floor(votingMembers(cfg).length / 2) + 1;
 
-/** When the year is to be closed: the end of the cycle's year. */
-export const yearEndDueAt = (cfg: CycleConfig): string => `${cfg.year}-12-31T23:59:59.000Z`;
+/**
+ * When the year is to be closed: the end of the budget year in Oslo, 31 December 23:59:59 CET
+ * (UTC+1; no summer time in December), so a reader in Oslo never sees 1 January 00:59.
+ */
+export const yearEndOf = (year: number): string => `${year}-12-31T22:59:59.000Z`;
+export const yearEndDueAt = (cfg: CycleConfig): string => yearEndOf(cfg.year);
 
 export const listUnderVote = (state: CycleState) => state.lists.find((l) => l.status === 'voting');
 

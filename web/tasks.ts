@@ -17,6 +17,7 @@
  */
 import type { PartnershipConfig } from '../schema/partnership.js';
 import type { CycleStatus, Phase } from '../workflows/messages.js';
+import { yearEndOf } from '../domain/cycle-state.js';
 import type { Person } from './env.js';
 import { formatDate, inOslo, municipalityName } from './format.js';
 
@@ -64,12 +65,8 @@ export interface TasksInput {
 const ACTIVE: ReadonlySet<Phase> = new Set(['proposals', 'prioritisation', 'adoption', 'adopted']);
 const BEFORE_ADOPTED: ReadonlySet<Phase> = new Set(['proposals', 'prioritisation', 'adoption']);
 
-/**
- * The year-end close and the progress reports are due by the end of the budget year in Oslo:
- * 31 December 23:59:59 CET. (The workflow's pending action says 23:59:59 UTC, which an Oslo reader
- * would see as 1 January 00:59.)
- */
-const yearEnd = (year: number) => `${year}-12-31T22:59:59.000Z`;
+/** The year-end close and the progress reports are due by the end of the budget year in Oslo (domain/cycle-state.ts). */
+const yearEnd = yearEndOf;
 
 export function tasksFor({ person, partnership, cycles, now, started }: TasksInput): Task[] {
   const has = (role: Person['roles'][number]) => person.roles.includes(role);
