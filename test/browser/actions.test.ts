@@ -13,20 +13,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import {
-  api,
-  expectNoAxeViolations,
-  expectReflowAt320,
-  launchBrowser,
-  newContext,
-  signInAs,
-  tabTo,
-  web,
-} from '../support/browser.js';
+import { api, checkPage, launchBrowser, signedInPage, tabTo, web } from '../support/browser.js';
 import { ADMIN, phaseIs, startCycle } from '../support/api-cycles.js';
 import { freshYear } from '../support/stack.js';
 
-const SECTION = { partnership: 'Lillehammer-regionen' };
 const NBSP = /[\u00a0\u202f]/g;
 
 let browser: Browser;
@@ -45,19 +35,10 @@ afterAll(async () => {
   console.log(`[actions] journey ran ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
-async function personPage(name: string): Promise<Page> {
-  const page = await (await newContext(browser)).newPage();
-  await signInAs(page, name, SECTION);
-  return page;
-}
+const personPage = (name: string) => signedInPage(browser, name);
 
 const text = async (page: Page, selector: string) =>
   (await page.locator(selector).first().innerText()).replace(NBSP, ' ');
-
-async function checkPage(page: Page): Promise<void> {
-  await expectNoAxeViolations(page);
-  await expectReflowAt320(page);
-}
 
 /** The fields of the page's action form, as it would post them. */
 async function formFields(page: Page): Promise<Record<string, string>> {

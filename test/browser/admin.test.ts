@@ -14,14 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { adopted, ADMIN, cycleIdOf, MUNICIPALITIES, phaseIs, PID, soon, startCycle } from '../support/api-cycles.js';
-import {
-  api,
-  expectNoAxeViolations,
-  expectReflowAt320,
-  launchBrowser,
-  newContext,
-  signInAs,
-} from '../support/browser.js';
+import { api, checkPage, launchBrowser, newContext, signedInPage, signInAs } from '../support/browser.js';
 import { freshYear } from '../support/stack.js';
 import { formatMoney, parseMoney } from '../../domain/money.js';
 import { formatDateTime, formatNok } from '../../web/format.js';
@@ -73,16 +66,7 @@ afterAll(async () => {
   console.log(`[admin] journey ran ${((Date.now() - began) / 1000).toFixed(1)} s`);
 });
 
-async function adminPage(): Promise<Page> {
-  const page = await (await newContext(browser)).newPage();
-  await signInAs(page, 'Sekretariatsleder, Lillehammer-regionen', SECTION);
-  return page;
-}
-
-async function checkPage(page: Page): Promise<void> {
-  await expectNoAxeViolations(page);
-  await expectReflowAt320(page);
-}
+const adminPage = () => signedInPage(browser, 'Sekretariatsleder, Lillehammer-regionen');
 
 const clean = (s: string) => s.replace(SPACES, ' ').trim();
 

@@ -11,11 +11,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { api, expectNoAxeViolations, launchBrowser, newContext, signInAs, tabTo } from '../support/browser.js';
+import { api, checkPage, launchBrowser, signedInPage, tabTo } from '../support/browser.js';
 import { ADMIN, PROPOSER_2, adopted, proposeMeasures, startCycle } from '../support/api-cycles.js';
 import { freshYear, sql } from '../support/stack.js';
 
-const SECTION = { partnership: 'Lillehammer-regionen' };
 const SPACES = /[\u00a0\u202f]/g;
 
 let browser: Browser;
@@ -45,25 +44,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function personPage(name: string): Promise<Page> {
-  const page = await (await newContext(browser)).newPage();
-  await signInAs(page, name, SECTION);
-  return page;
-}
+const personPage = (name: string) => signedInPage(browser, name);
 
 const text = async (page: Page, selector: string) =>
   (await page.locator(selector).first().innerText()).replace(SPACES, ' ');
-
-async function checkPage(page: Page): Promise<void> {
-  await expectNoAxeViolations(page);
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 320, height: 800 });
-  expect(
-    await page.evaluate('document.documentElement.scrollWidth'),
-    `scroll width of ${page.url()}`,
-  ).toBeLessThanOrEqual(320);
-  if (size) await page.setViewportSize(size);
-}
 
 const reportCount = async () =>
   Number(

@@ -16,18 +16,10 @@ import { referencePartnerships } from '../../schema/reference/partnerships.js';
 import type { Allocations } from '../../schema/allocations.js';
 import { formatNok } from '../../web/format.js';
 import { funderName } from '../../web/names.js';
-import {
-  api,
-  expectNoAxeViolations,
-  expectReflowAt320,
-  launchBrowser,
-  newContext,
-  signInAs,
-} from '../support/browser.js';
+import { api, checkPage, launchBrowser, signedInPage } from '../support/browser.js';
 import { clerk, councilAdopts, FINANCE, iprAdopts, MUNICIPALITIES, phaseIs, toVote } from '../support/api-cycles.js';
 import { freshYear } from '../support/stack.js';
 
-const SECTION = { partnership: 'Lillehammer-regionen' };
 const config = referencePartnerships.find((p) => p.id === 'lillehammer-regionen')!;
 const FINANCE_OFFICER = 'Økonomirådgiver for Lillehammer-regionen, Innlandet fylkeskommune';
 
@@ -65,16 +57,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function personPage(name: string): Promise<Page> {
-  const page = await (await newContext(browser)).newPage();
-  await signInAs(page, name, SECTION);
-  return page;
-}
-
-async function checkPage(page: Page): Promise<void> {
-  await expectNoAxeViolations(page);
-  await expectReflowAt320(page);
-}
+const personPage = (name: string) => signedInPage(browser, name);
 
 /** "1 333 333,34 kr" -> "1333333.34"; "−5,00 kr" -> "-5.00". */
 const moneyOf = (s: string) =>

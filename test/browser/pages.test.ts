@@ -11,14 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import {
-  api,
-  expectNoAxeViolations,
-  expectReflowAt320,
-  launchBrowser,
-  newContext,
-  signInAs,
-} from '../support/browser.js';
+import { api, checkPage, launchBrowser, newContext, signInAs } from '../support/browser.js';
 import {
   councilAdopts,
   councilCase,
@@ -82,11 +75,6 @@ const rowOf = async (page: Page, table: string, header: string) =>
       .split('\t')
       .map((c) => c.trim()),
   );
-
-async function checkPage(page: Page): Promise<void> {
-  await expectNoAxeViolations(page);
-  await expectReflowAt320(page);
-}
 
 describe('the public pages, signed out', () => {
   it("show an adopted year's decisions and every funder's share to the øre, reached by links from /offentlig", async () => {

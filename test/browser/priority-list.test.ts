@@ -19,20 +19,10 @@ import { membersOf, remaining, shareMeasure, sumShares } from '../../domain/cost
 import { formatNok } from '../../web/format.js';
 import { ADMIN, startCycle } from '../support/api-cycles.js';
 import { referencePartnerships } from '../../schema/reference/partnerships.js';
-import {
-  api,
-  expectNoAxeViolations,
-  expectReflowAt320,
-  launchBrowser,
-  newContext,
-  signInAs,
-  tabTo,
-  type Who,
-} from '../support/browser.js';
+import { api, checkPage, launchBrowser, signedInPage, tabTo, type Who } from '../support/browser.js';
 import { freshYear } from '../support/stack.js';
 
 const PID = 'lillehammer-regionen';
-const SECTION = { partnership: 'Lillehammer-regionen' };
 const MUNICIPALITIES = ['3405', '3440', '3441'];
 const NBSP = /[\u00a0\u202f]/g;
 const PROPOSER: Who = { sub: 'proposer-test', roles: ['proposer'] };
@@ -77,19 +67,10 @@ afterAll(async () => {
   console.log(`[priority-list] journey ran ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
-async function personPage(name: string): Promise<Page> {
-  const page = await (await newContext(browser)).newPage();
-  await signInAs(page, name, SECTION);
-  return page;
-}
+const personPage = (name: string) => signedInPage(browser, name);
 
 const clean = (s: string) => s.replace(NBSP, ' ');
 const text = async (page: Page, selector: string) => clean(await page.locator(selector).first().innerText());
-
-async function checkPage(page: Page): Promise<void> {
-  await expectNoAxeViolations(page);
-  await expectReflowAt320(page);
-}
 
 /** A button or key that posts the editor's form: resolves once the page that answers it has loaded. */
 async function posting(page: Page, act: () => Promise<void>): Promise<void> {

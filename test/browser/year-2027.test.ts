@@ -21,19 +21,10 @@ import { parseMoney, sumMoney } from '../../domain/money.js';
 import { formatNok } from '../../web/format.js';
 import { formatOsloDateTimeInput } from '../../web/input.js';
 import { ADMIN, FINANCE, MUNICIPALITIES, phaseIs, soon } from '../support/api-cycles.js';
-import {
-  api,
-  expectNoAxeViolations,
-  expectReflowAt320,
-  launchBrowser,
-  newContext,
-  signInAs,
-  tabTo,
-} from '../support/browser.js';
+import { api, checkPage as checkEveryPage, launchBrowser, signedInPage, tabTo } from '../support/browser.js';
 
 const Y = 2027;
 const CID = `lillehammer-regionen-${Y}`;
-const SECTION = { partnership: 'Lillehammer-regionen' };
 const FUNDER_NAMES = ['Innlandet fylkeskommune', 'Lillehammer kommune', 'Øyer kommune', 'Gausdal kommune'];
 const SPACES = /[\u00a0\u202f]/g;
 const ADMIN_NAME = 'Sekretariatsleder, Lillehammer-regionen';
@@ -96,15 +87,10 @@ afterAll(async () => {
   );
 });
 
-async function personPage(name: string): Promise<Page> {
-  const page = await (await newContext(browser)).newPage();
-  await signInAs(page, name, SECTION);
-  return page;
-}
+const personPage = (name: string) => signedInPage(browser, name);
 
 async function checkPage(page: Page): Promise<void> {
-  await expectNoAxeViolations(page);
-  await expectReflowAt320(page);
+  await checkEveryPage(page);
   pagesChecked.push(new URL(page.url()).pathname);
 }
 

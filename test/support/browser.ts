@@ -201,3 +201,20 @@ export function api(method: string, path: string, claims: Who, body?: unknown): 
     ttl: '1h',
   })(method, path, claims, body);
 }
+
+/** A fresh browser context (no cookies) signed in as `name`, by default of Lillehammer-regionen's section on the provider's page. */
+export async function signedInPage(
+  browser: Browser,
+  name: string,
+  options: SignInOptions = { partnership: 'Lillehammer-regionen' },
+): Promise<Page> {
+  const page = await (await newContext(browser)).newPage();
+  await signInAs(page, name, options);
+  return page;
+}
+
+/** What every page a browser test reaches must pass: axe's WCAG 2.1 A and AA rules, and reflow at 320 px. */
+export async function checkPage(page: Page): Promise<void> {
+  await expectNoAxeViolations(page);
+  await expectReflowAt320(page);
+}

@@ -3,6 +3,8 @@
  * indicator (forslag → prioritering → vedtak → vedtatt → avsluttet), the deadlines with overdue
  * marks, what waits for the reader in this cycle, the measures, and the decision history in
  * Norwegian (web/history.ts).
+ *
+ * Over 300 lines: the page and its every-funder downloads share the cycle read and the reader's scope.
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';

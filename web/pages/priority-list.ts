@@ -12,6 +12,8 @@
  *
  * The first page of an unchanged cycle is the same for everyone but the form's CSRF token and key,
  * so its rows are rendered once per state of the records (prioritisation-data.ts) and kept.
+ *
+ * Over 300 lines: the editor's three posts (Beregn, move, put to the vote) and its kept first page read one state.
  */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
