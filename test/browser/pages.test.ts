@@ -144,6 +144,11 @@ describe('the public pages, signed out', () => {
     await page.waitForURL('**/tilgjengelighet');
     expect(await text(page, 'h1')).toBe('Tilgjengelighetserklæring');
     expect(await text(page, 'main')).toContain('Tilsynet for universell utforming av IKT');
+    // The statement names the action forms the browser tests check, and no longer calls them untested.
+    expect(await text(page, 'main')).toContain(
+      'IPR: administrasjonens innstilling, redigeringen av prioriteringslisten',
+    );
+    expect(await text(page, 'main')).not.toContain('kommer i neste versjon');
     await checkPage(page);
     await page.goto('/ingen-rolle');
     await checkPage(page);

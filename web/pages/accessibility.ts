@@ -21,6 +21,12 @@ export const TESTED_PAGES = [
   'Siden for innloggede uten rolle',
   'Innloggingen i den lokale innloggingstjenesten',
   'Denne tilgjengelighetserklæringen',
+  'Administratorens skjemaer: starte en syklus, flytte en frist, lukke forslagsrunden, avlyse og avslutte året',
+  'Forslagsstillerens skjemaer: sende inn, endre og trekke et tiltak, og «Mine tiltak»',
+  'IPR: administrasjonens innstilling, redigeringen av prioriteringslisten og avstemningen med bekreftelse',
+  'Kommunens vedtak med bekreftelse',
+  'Fordelingen per tiltak, finansiør og delmål, med diagrammer og tabeller',
+  'Gjennomføringen: fremdriftsrapporter, bruk av midler og indikatorer, med diagrammer og tabeller',
 ];
 
 export function accessibilityPage(web: Hono<WebEnv>): void {
@@ -45,9 +51,9 @@ Vi har testet sidene automatisk og med tastatur, men ikke med skjermleser eller 
 <ul class="ds-list">
   <li>Vi har ikke testet med skjermleser, forstørring eller talestyring. Feil som bare slike tester finner, kan finnes.</li>
   <li>API-dokumentasjonen (/docs) er laget med et eget verktøy (Swagger UI) og er ikke testet. Den er for utviklere og trengs ikke for å ta del i arbeidet.</li>
-  <li>Nedlastbare filer (CSV og JSON) er data for regneark og andre systemer; de samme tallene står i tabellene på sidene.</li>
+  <li>Nedlastbare filer (CSV, Excel og JSON) er data for regneark og andre systemer; de samme tallene står i tabellene på sidene.</li>
+  <li>Diagrammene har en tekst som sier tallene, og tabellen med de samme tallene står ved siden av.</li>
   <li>Brede tabeller rulles sideveis inne i sin egen boks på smale skjermer; selve siden rulles ikke sideveis.</li>
-  <li>Skjemaene for handlinger (innsending av tiltak, prioritering, avstemning, kommunenes vedtak) kommer i neste versjon og er ikke testet ennå.</li>
 </ul>
 
 <h2 class="ds-heading" data-size="md">Slik har vi testet</h2>
@@ -57,7 +63,7 @@ Vi har testet sidene automatisk og med tastatur, men ikke med skjermleser eller 
     <ul>${TESTED_PAGES.map((p) => html`<li>${p}</li>`)}</ul>
     Testene feiler hvis axe-core finner ett eneste brudd, og i siste kjøring fant den ingen.</li>
   <li>At sidene kan vises i 320 piksler bredde uten at siden rulles sideveis (WCAG 1.4.10).</li>
-  <li>At man kan logge inn og ut bare med tastaturet.</li>
+  <li>At man kan logge inn og ut bare med tastaturet, og bare med tastaturet stemme over en prioriteringsliste, registrere kommunens vedtak, avlyse en syklus, flytte og tildele i prioriteringslisten og registrere indikatorverdier.</li>
   <li>At lenken som hopper til hovedinnholdet er det første tabulatortasten når, og at fokus vises på lenkene.</li>
 </ul>
 <p class="ds-paragraph">Sidene har en lenke for å hoppe til hovedinnholdet, overskrifter i rekkefølge med én hovedoverskrift, landemerker (topp, meny, hovedinnhold, bunn),
