@@ -76,15 +76,13 @@ export class SessionStore {
    */
   async find(id: string | undefined): Promise<Session | null> {
     if (!id || !COOKIE_ID.test(id)) return null;
-    const [row] = await this.sql<{ person: unknown; csrf_token: string; id_token: string | null }[]>`
-      with live as (
-        select id_hash, person, csrf_token, id_token, last_seen_at from web_sessions
-        where id_hash = ${hash(id)} and expires_at > now() and last_seen_at > now() - make_interval(mins => ${this.times.idleMinutes})
-      ), touched as (
-        update web_sessions s set last_seen_at = now() from live
-        where s.id_hash = live.id_hash and live.last_seen_at < now() - make_interval(secs => ${TOUCH_SECONDS})
-      )
-      select person, csrf_token, id_token from live`;
+    const idHash = hash(id);
+    // A plain read on the common path; the write (its own statement) only when the clock is stale.
+    const [row] = await this.sql<{ person: unknown; csrf_token: string; id_token: string | null; stale: boolean }[]>`
+      select person, csrf_token, id_token, last_seen_at < now() - make_interval(secs => ${TOUCH_SECONDS}) as stale
+      from web_sessions
+      where id_hash = ${idHash} and expires_at > now() and last_seen_at > now() - make_interval(mins => ${this.times.idleMinutes})`;
+    if (row?.stale) await this.sql`update web_sessions set last_seen_at = now() where id_hash = ${idHash}`;
     if (!row) return null;
     const person = StoredPerson.safeParse(row.person);
     if (!person.success) return null;
