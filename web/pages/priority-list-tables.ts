@@ -96,23 +96,32 @@ export function stateFields(v: PrioritisationView, state: EditorState): Html {
   )}<input type="hidden" name="${field.meetingDate}" value="${state.meetingDate}"><input type="hidden" name="${field.caseNumber}" value="${state.caseNumber}">`;
 }
 
-/** A list's measures in rank order with their grants per year and in all. */
-export function listTable(
-  v: PrioritisationView,
+/** A list's measures in rank order with their grants per year and in all (the editor's and the vote page's). */
+export function rankedListTable(
+  years: readonly string[],
+  titleOf: (measureId: string) => string,
   items: readonly { measureId: string; rank: number; grants: Record<string, string> }[],
   caption: string,
+  captionId: string,
 ): Html {
   return scrollTable(
-    'liste',
+    captionId,
     html`<table class="ds-table" data-border>
-<caption id="liste">${caption}</caption>
-<thead><tr><th scope="col">Nr.</th><th scope="col">Tiltak</th>${v.years.map((y) => html`<th scope="col" class="num">${y}</th>`)}<th scope="col" class="num">I alt</th></tr></thead>
+<caption id="${captionId}">${caption}</caption>
+<thead><tr><th scope="col">Nr.</th><th scope="col">Tiltak</th>${years.map((y) => html`<th scope="col" class="num">${y}</th>`)}<th scope="col" class="num">I alt</th></tr></thead>
 <tbody>
 ${items.map(
   (it) =>
-    html`<tr><td>${it.rank}</td><th scope="row">${v.title(it.measureId)}</th>${v.years.map((y) => html`<td class="num">${formatNok(it.grants[y] ?? '0.00')}</td>`)}<td class="num">${formatNok(total(v.years.map((y) => it.grants[y] ?? '0.00')))}</td></tr>`,
+    html`<tr><td>${it.rank}</td><th scope="row">${titleOf(it.measureId)}</th>${years.map((y) => html`<td class="num">${formatNok(it.grants[y] ?? '0.00')}</td>`)}<td class="num">${formatNok(total(years.map((y) => it.grants[y] ?? '0.00')))}</td></tr>`,
 )}
 </tbody>
 </table>`,
   );
 }
+
+/** The list as the editor will put it to the vote. */
+export const listTable = (
+  v: PrioritisationView,
+  items: readonly { measureId: string; rank: number; grants: Record<string, string> }[],
+  caption: string,
+): Html => rankedListTable(v.years, v.title, items, caption, 'liste');

@@ -8,7 +8,6 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { formatMoney, parseMoney, sumMoney } from '../../domain/money.js';
 import { majorityOf, votingMembers, type PartnershipConfig } from '../../schema/partnership.js';
 import {
   castVote,
@@ -22,7 +21,7 @@ import {
   type WebContext,
 } from '../core.js';
 import type { Person, WebEnv } from '../env.js';
-import { formatDate, formatNok } from '../format.js';
+import { formatDate } from '../format.js';
 import {
   choiceField,
   errorSummary,
@@ -39,8 +38,9 @@ import {
   updateIdFor,
   type FormError,
 } from '../forms.js';
-import { scrollTable, type Html } from '../layout.js';
+import type { Html } from '../layout.js';
 import { actorOf, cycleHref, cycleOf, cycleTitle, planYears } from './action-cycle.js';
+import { rankedListTable } from './priority-list-tables.js';
 import { render, signedIn, type PageContext } from './render.js';
 
 const VOTE_NAMES = { approve: 'for', reject: 'mot' } as const;
@@ -71,22 +71,14 @@ function listTable(
   titles: Map<string, string>,
   itemsFallback: PriorityListState['items'],
 ): Html {
-  const years = planYears(cycle);
   const items = [...(list.items.length ? list.items : itemsFallback)].sort((a, b) => a.rank - b.rank);
-  const captionId = `liste-${list.version}`;
   if (items.length === 0) return html`<p class="ds-paragraph">Listen har ingen tiltak.</p>`;
-  return scrollTable(
-    captionId,
-    html`<table class="ds-table" data-border>
-<caption id="${captionId}">Prioriteringsliste ${list.version}: tiltakene i rekkefølge, med tilskudd per år</caption>
-<thead><tr><th scope="col">Nr.</th><th scope="col">Tiltak</th>${years.map((y) => html`<th scope="col" class="num">${y}</th>`)}<th scope="col" class="num">I alt</th></tr></thead>
-<tbody>
-${items.map(
-  (it) =>
-    html`<tr><td>${it.rank}</td><th scope="row">${titles.get(it.measureId) ?? it.measureId}</th>${years.map((y) => html`<td class="num">${formatNok(it.grants[y] ?? '0.00')}</td>`)}<td class="num">${formatNok(formatMoney(sumMoney(Object.values(it.grants).map(parseMoney))))}</td></tr>`,
-)}
-</tbody>
-</table>`,
+  return rankedListTable(
+    planYears(cycle),
+    (id) => titles.get(id) ?? id,
+    items,
+    `Prioriteringsliste ${list.version}: tiltakene i rekkefølge, med tilskudd per år`,
+    `liste-${list.version}`,
   );
 }
 
