@@ -65,9 +65,6 @@ export interface TasksInput {
 const ACTIVE: ReadonlySet<Phase> = new Set(['proposals', 'prioritisation', 'adoption', 'adopted']);
 const BEFORE_ADOPTED: ReadonlySet<Phase> = new Set(['proposals', 'prioritisation', 'adoption']);
 
-/** The year-end close and the progress reports are due by the end of the budget year in Oslo (domain/cycle-state.ts). */
-const yearEnd = yearEndOf;
-
 export function tasksFor({ person, partnership, cycles, now, started }: TasksInput): Task[] {
   const has = (role: Person['roles'][number]) => person.roles.includes(role);
   const municipalities = new Map(partnership.municipalities.map((m) => [m.id, municipalityName(m.name)]));
@@ -163,7 +160,7 @@ export function tasksFor({ person, partnership, cycles, now, started }: TasksInp
           }
           break;
         case 'adopted':
-          add(`Rapporter indikatorene og avslutt året ${s.year}`, yearEnd(s.year), false, '/arsavslutning');
+          add(`Rapporter indikatorene og avslutt året ${s.year}`, yearEndOf(s.year), false, '/arsavslutning');
           break;
       }
     }
@@ -191,7 +188,7 @@ export function tasksFor({ person, partnership, cycles, now, started }: TasksInp
         for (const m of mine.filter((m) => m.status === 'granted' || m.status === 'partly_granted')) {
           add(
             `Rapporter framdrift og forbruk for tiltaket «${m.title}» (${s.year})`,
-            yearEnd(s.year),
+            yearEndOf(s.year),
             false,
             `/tiltak/${encodeURIComponent(m.id)}/rapport`,
           );

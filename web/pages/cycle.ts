@@ -60,12 +60,12 @@ export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
     '/sykluser/:cid',
     signedIn(async (c, person) => {
       const cycle = await ownCycle(ctx, c, person);
+      const reader = allocationsFor(person);
       const [status, measures, snapshot] = await Promise.all([
         cycleStatus(ctx, cycle.id),
         records.measures(ctx.sql, cycle.id),
-        allocationsFor(person) ? ctx.allocations.get(cycle.id) : null,
+        reader ? ctx.allocations.get(cycle.id) : null,
       ]);
-      const reader = allocationsFor(person);
       const allocations =
         snapshot && reader
           ? reader === 'all'
