@@ -16,6 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { api, checkPage, launchBrowser, signedInPage, tabTo, web } from '../support/browser.js';
 import { ADMIN, phaseIs, startCycle } from '../support/api-cycles.js';
 import { freshYear } from '../support/stack.js';
+import { formatOsloDateTimeInput } from '../../web/input.js';
 
 const NBSP = /[\u00a0\u202f]/g;
 
@@ -312,12 +313,7 @@ describe('the first actions in the browser', () => {
     );
     await checkPage(page);
 
-    const today = new Intl.DateTimeFormat('nb-NO', {
-      timeZone: 'Europe/Oslo',
-      day: '2-digit',
-      month: '2-digit',
-      year: 'numeric',
-    }).format(new Date());
+    const today = formatOsloDateTimeInput(new Date().toISOString()).slice(0, 10);
     await page.getByLabel('Vedtaksdato', { exact: true }).fill(today);
     await page.getByRole('button', { name: 'Gå videre' }).click();
     await page.getByRole('heading', { name: 'Bekreft kommunestyrets vedtak', level: 1 }).waitFor();

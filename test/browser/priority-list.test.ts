@@ -17,15 +17,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { membersOf, remaining, shareMeasure, sumShares } from '../../domain/cost-sharing.js';
 import { formatNok } from '../../web/format.js';
-import { ADMIN, startCycle } from '../support/api-cycles.js';
+import { ADMIN, MUNICIPALITIES, phaseIs, PID, proposeMeasures, startCycle } from '../support/api-cycles.js';
 import { referencePartnerships } from '../../schema/reference/partnerships.js';
-import { api, checkPage, launchBrowser, signedInPage, tabTo, type Who } from '../support/browser.js';
+import { api, checkPage, launchBrowser, posting, signedInPage, tabTo } from '../support/browser.js';
 import { freshYear } from '../support/stack.js';
 
-const PID = 'lillehammer-regionen';
-const MUNICIPALITIES = ['3405', '3440', '3441'];
 const NBSP = /[\u00a0\u202f]/g;
-const PROPOSER: Who = { sub: 'proposer-test', roles: ['proposer'] };
 const config = referencePartnerships.find((p) => p.id === PID)!;
 
 let browser: Browser;
@@ -44,22 +41,13 @@ beforeAll(async () => {
   years = [0, 1, 2, 3].map((i) => String(year + i));
   // The municipalities' frames bind: 100 000 each a year carries 900 000 of grants at 2/3 and an equal key.
   cid = await startCycle(year, { county: '2000000.00', municipality: '100000.00' });
-  for (const [title, amounts] of [
-    [A, { [year]: '600000.00' }],
-    [B, { [year]: '300000.00', [year + 1]: '100000.00' }],
-    [C, { [year]: '90000.00', [year + 1]: '50000.00' }],
-  ] as const) {
-    await api('POST', `/cycles/${cid}/measures`, PROPOSER, {
-      title,
-      description: `${title}: beskrivelse.`,
-      strategies: ['1.1'],
-      responsible: 'Lillehammer-regionen Vekst',
-      amounts,
-    });
-  }
+  await proposeMeasures(cid, year, [
+    { title: A, amounts: { [year]: '600000.00' }, strategies: ['1.1'] },
+    { title: B, amounts: { [year]: '300000.00', [year + 1]: '100000.00' }, strategies: ['1.1'] },
+    { title: C, amounts: { [year]: '90000.00', [year + 1]: '50000.00' }, strategies: ['1.1'] },
+  ]);
   await api('POST', `/cycles/${cid}/proposals/close`, ADMIN);
-  for (let i = 0; i < 300 && (await api('GET', `/cycles/${cid}`, ADMIN)).phase !== 'prioritisation'; i++)
-    await new Promise((r) => setTimeout(r, 100));
+  await phaseIs(cid, 'prioritisation');
 }, 120_000);
 
 afterAll(async () => {
@@ -72,10 +60,6 @@ const personPage = (name: string) => signedInPage(browser, name);
 const clean = (s: string) => s.replace(NBSP, ' ');
 const text = async (page: Page, selector: string) => clean(await page.locator(selector).first().innerText());
 
-/** A button or key that posts the editor's form: resolves once the page that answers it has loaded. */
-async function posting(page: Page, act: () => Promise<void>): Promise<void> {
-  await Promise.all([page.waitForNavigation(), act()]);
-}
 const press = (page: Page, button: Locator) => posting(page, () => button.click());
 
 /** The measures' titles in the editor's order. */

@@ -21,7 +21,7 @@ import { parseMoney, sumMoney } from '../../domain/money.js';
 import { formatNok } from '../../web/format.js';
 import { formatOsloDateTimeInput } from '../../web/input.js';
 import { ADMIN, FINANCE, MUNICIPALITIES, phaseIs, soon } from '../support/api-cycles.js';
-import { api, checkPage as checkEveryPage, launchBrowser, signedInPage, tabTo } from '../support/browser.js';
+import { api, checkPage as checkEveryPage, launchBrowser, posting, signedInPage, tabTo } from '../support/browser.js';
 
 const Y = 2027;
 const CID = `lillehammer-regionen-${Y}`;
@@ -97,21 +97,12 @@ async function checkPage(page: Page): Promise<void> {
 const clean = (s: string) => s.replace(SPACES, ' ');
 const text = async (page: Page, selector: string) => clean(await page.locator(selector).first().innerText());
 const nok = (m: string) => clean(formatNok(m));
-/** A date in Oslo as the forms take it, "dd.mm.åååå tt:mm", `days` from now at `time`. */
-const osloAt = (days: number, time: string) => `${formatOsloDateTimeInput(soon(days)).slice(0, 10)} ${time}`;
-const osloToday = () =>
-  new Intl.DateTimeFormat('nb-NO', {
-    timeZone: 'Europe/Oslo',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  }).format(new Date());
+/** A day in Oslo as the forms take it, "dd.mm.åååå", `days` from now. */
+const osloDay = (days: number) => formatOsloDateTimeInput(soon(days)).slice(0, 10);
+/** That day at `time`, "dd.mm.åååå tt:mm". */
+const osloAt = (days: number, time: string) => `${osloDay(days)} ${time}`;
+const osloToday = () => osloDay(0);
 const allocations = async () => (await api('GET', `/cycles/${CID}/allocations`, FINANCE)) as unknown as Allocations;
-
-/** A button or key that posts a form: resolves once the answering page has loaded. */
-async function posting(page: Page, act: () => Promise<unknown>): Promise<void> {
-  await Promise.all([page.waitForNavigation(), act()]);
-}
 
 /** Five members approve the list under vote; the first with the keyboard alone. */
 async function fiveApprove(): Promise<void> {

@@ -218,3 +218,8 @@ export async function checkPage(page: Page): Promise<void> {
   await expectNoAxeViolations(page);
   await expectReflowAt320(page);
 }
+
+/** A button or key that posts a form: resolves once the page that answers it has loaded. */
+export async function posting(page: Page, act: () => Promise<unknown>): Promise<void> {
+  await Promise.all([page.waitForNavigation(), act()]);
+}
