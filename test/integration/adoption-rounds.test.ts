@@ -9,7 +9,7 @@ import type { cycleWorkflow } from '../../workflows/cycle.js';
 import * as m from '../../workflows/messages.js';
 import {
   admin,
-  clerk,
+  decide,
   frames,
   inSeconds,
   lillehammer,
@@ -58,23 +58,6 @@ async function twoMeasures() {
   });
   return { h, Y, y0, y1, m1, m2 };
 }
-
-const decide = (
-  h: Cycle,
-  municipality: string,
-  decision: m.AdoptionDecision,
-  caseNumber: string,
-  decidedOn: string,
-  amounts?: m.YearMap,
-) =>
-  h.executeUpdate(m.recordAdoption, {
-    args: [
-      {
-        actor: clerk(municipality),
-        adoption: { municipality, decision, caseNumber, decidedOn, ...(amounts ? { amounts } : {}) },
-      },
-    ],
-  });
 
 describe('a second adoption round', () => {
   it('asks again every council whose share rises, those that decided in round 1 included', async () => {

@@ -10,7 +10,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { cycleWorkflow } from '../../workflows/cycle.js';
 import { loadAllocations } from '../../core/allocations.js';
 import * as m from '../../workflows/messages.js';
-import { admin, clerk, frames, lillehammer, measure, proposer, startCycle, voters } from '../support/cycles.js';
+import { admin, decide, frames, lillehammer, measure, proposer, startCycle, voters } from '../support/cycles.js';
 import { poll } from '../support/poll.js';
 import { connectClient, freshYear, sql, startWorker } from '../support/stack.js';
 
@@ -37,23 +37,6 @@ async function adopt(h: Cycle, items: m.PriorityItem[], caseNumber: string, year
     `round ${list.version} with the councils`,
   );
 }
-
-const decide = (
-  h: Cycle,
-  municipality: string,
-  decision: m.AdoptionDecision,
-  caseNumber: string,
-  decidedOn: string,
-  amounts?: m.YearMap,
-) =>
-  h.executeUpdate(m.recordAdoption, {
-    args: [
-      {
-        actor: clerk(municipality),
-        adoption: { municipality, decision, caseNumber, decidedOn, ...(amounts ? { amounts } : {}) },
-      },
-    ],
-  });
 
 const recommended = async (h: Cycle) => (await h.query(m.getRecommendation))!.items;
 

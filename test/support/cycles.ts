@@ -112,3 +112,21 @@ export async function rejection(p: Promise<unknown>): Promise<string> {
   }
   throw new Error('expected the update to be rejected');
 }
+
+/** The council's clerk records its decision through the cycle's Update; the amounts only when reduced. */
+export const decide = (
+  h: WorkflowHandle<typeof cycleWorkflow>,
+  municipality: string,
+  decision: m.AdoptionDecision,
+  caseNumber: string,
+  decidedOn: string,
+  amounts?: m.YearMap,
+) =>
+  h.executeUpdate(m.recordAdoption, {
+    args: [
+      {
+        actor: clerk(municipality),
+        adoption: { municipality, decision, caseNumber, decidedOn, ...(amounts ? { amounts } : {}) },
+      },
+    ],
+  });
