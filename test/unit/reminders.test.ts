@@ -1,5 +1,5 @@
 /**
- * The reminder schedule (workflows/cycle/reminders.ts) as a pure function of the cycle's
+ * The reminder schedule (domain/reminders.ts) as a pure function of the cycle's
  * configuration and state: which reminders are due when, to whom, and what a moved deadline or a
  * person who acted changes. And the mail a person gets (activities/reminder-mail.ts).
  */
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { reminderMail } from '../../activities/reminder-mail.js';
 import type { ReminderSend } from '../../domain/reminders.js';
 import { initialState, type CycleConfig, type CycleState } from '../../domain/cycle-state.js';
-import { outOfDate, reminderKey, reminderPlan } from '../../workflows/cycle/reminders.js';
+import { outOfDate, reminderKey, reminderPlan } from '../../domain/reminders.js';
 import { framesWithCarryOver } from '../../domain/ledger.js';
 import type * as m from '../../workflows/messages.js';
 import { admin, frames, lillehammer } from '../support/cycles.js';

@@ -7,7 +7,8 @@
  * than daysBefore away) goes at once; one whose deadline has passed goes not at all: the overdue
  * one says it.
  *
- * Who is pending (deterministic, from the cycle's state and its configuration as frozen at start):
+ * Who is pending (domain/reminders.ts openDeadlines: deterministic, from the cycle's state and its
+ * configuration as frozen at start):
  * - proposals: the secretariat, before the proposal deadline (which closes the round by itself, so
  *   nothing is overdue there);
  * - prioritisation: each voting IPR member who has not voted on the list under vote, or, while no
@@ -23,123 +24,20 @@
  * sent again by a new run whose old one did not see the activity finish, sends nothing twice.
  */
 import { condition, isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { ReminderActivities, ReminderOccasion, ReminderRecipient, ReminderTask } from '../../domain/reminders.js';
 import {
-  type CycleConfig,
-  type CycleState,
-  listUnderVote,
-  votingMembers,
-  yearEndDueAt,
-} from '../../domain/cycle-state.js';
+  outOfDate,
+  reminderKey,
+  reminderPlan,
+  type PlannedReminder,
+  type ReminderActivities,
+} from '../../domain/reminders.js';
 import { cancelled, type Cycle, ended, now } from './context.js';
-
-const DAY_MS = 86_400_000;
 
 /** A mail server that is down is tried again, up to every five minutes, until it answers. */
 const mail = proxyActivities<ReminderActivities>({
   startToCloseTimeout: '20s',
   retry: { initialInterval: '5s', maximumInterval: '5m', backoffCoefficient: 2 },
 });
-
-/** A deadline that someone still has to act on, and who (with an address; people without one get no mail). */
-export interface OpenDeadline {
-  /** the deadline in its round: 'proposals', 'ipr:1', 'adoption:1:3405', 'year-end' */
-  deadline: string;
-  dueAt: string;
-  task: ReminderTask;
-  recipients: ReminderRecipient[];
-  /** whether a reminder goes when it passes unmet */
-  overdue: boolean;
-}
-
-export function openDeadlines(cfg: CycleConfig, state: CycleState): OpenDeadline[] {
-  const p = cfg.partnership;
-  const secretariat: ReminderRecipient[] = p.administration ? [{ person: 'admin', ...p.administration }] : [];
-  switch (state.phase) {
-    case 'proposals':
-      return [
-        {
-          deadline: 'proposals',
-          dueAt: state.deadlines.proposals,
-          task: { kind: 'close-proposals' },
-          recipients: secretariat,
-          overdue: false,
-        },
-      ];
-    case 'prioritisation': {
-      // The IPR deadline of the round after `state.round` councils' rounds (a loop-back starts another).
-      const ipr = { deadline: `ipr:${state.round + 1}`, dueAt: state.deadlines.ipr, overdue: true };
-      const list = listUnderVote(state);
-      if (!list) return [{ ...ipr, task: { kind: 'propose-list' }, recipients: secretariat }];
-      const recipients = votingMembers(cfg).flatMap((member) =>
-        !list.voters[member.id] && member.email ? [{ person: member.id, name: member.name, email: member.email }] : [],
-      );
-      return [{ ...ipr, task: { kind: 'vote', version: list.version }, recipients }];
-    }
-    case 'adoption':
-      return state.adoptions.flatMap((a) => {
-        const municipality = p.municipalities.find((mu) => mu.id === a.municipality);
-        if (a.decision !== null || !municipality) return [];
-        const { clerk } = municipality;
-        return [
-          {
-            deadline: `adoption:${a.round}:${a.municipality}`,
-            dueAt: a.dueAt,
-            task: { kind: 'adopt', municipality: a.municipality, municipalityName: municipality.name, round: a.round },
-            recipients: clerk ? [{ person: `municipality:${a.municipality}`, ...clerk }] : [],
-            overdue: true,
-          },
-        ];
-      });
-    case 'adopted':
-      return [
-        {
-          deadline: 'year-end',
-          dueAt: yearEndDueAt(cfg),
-          task: { kind: 'close-year' },
-          recipients: secretariat,
-          overdue: true,
-        },
-      ];
-    default:
-      return [];
-  }
-}
-
-/** One reminder of one deadline: when it is due, and to whom it has not gone yet. */
-export interface PlannedReminder {
-  deadline: OpenDeadline;
-  occasion: ReminderOccasion;
-  at: number;
-  recipients: ReminderRecipient[];
-}
-
-/** What state.reminded holds for a person reminded of a deadline on an occasion. */
-export const reminderKey = (d: Pick<OpenDeadline, 'deadline' | 'dueAt'>, occasion: ReminderOccasion, person: string) =>
-  `${d.deadline}@${d.dueAt}:${occasion}:${person}`;
-
-/** The reminders still to send for the open deadlines, earliest first. */
-export function reminderPlan(cfg: CycleConfig, state: CycleState, daysBefore: number): PlannedReminder[] {
-  const done = new Set(state.reminded);
-  return openDeadlines(cfg, state)
-    .flatMap((d) => {
-      const due = Date.parse(d.dueAt);
-      const times: [ReminderOccasion, number][] = [['before', due - daysBefore * DAY_MS]];
-      if (d.overdue) times.push(['overdue', due]);
-      return times.map(([occasion, at]) => ({
-        deadline: d,
-        occasion,
-        at,
-        recipients: d.recipients.filter((r) => !done.has(reminderKey(d, occasion, r.person))),
-      }));
-    })
-    .filter((r) => r.recipients.length > 0)
-    .sort((a, b) => a.at - b.at);
-}
-
-/** A "before" whose deadline has passed is not sent (the overdue reminder, if any, is). */
-export const outOfDate = (r: PlannedReminder, at: number) =>
-  r.occasion === 'before' && Date.parse(r.deadline.dueAt) <= at;
 
 const shape = (plan: PlannedReminder[]) =>
   JSON.stringify(
