@@ -194,10 +194,10 @@ type AdoptionRow = Omit<AdoptionState, 'dueAt' | 'overdue'> & { decision: NonNul
  * round, else the adoption deadline as it stands); nobody has anything pending, since no workflow
  * is there to act on it; and no overdue flags, which are not recorded.
  */
-export async function recordedStatus(sql: Sql, cycle: CycleRecord): Promise<CycleStatus> {
+export async function recordedStatus(sql: Sql, cycle: CycleRecord, read?: MeasureRecord[]): Promise<CycleStatus> {
   const [entries, measureRows, lists, adoptionRows, yearEndRows] = await Promise.all([
     history(sql, cycle.id),
-    measures(sql, cycle.id),
+    read ?? measures(sql, cycle.id),
     priorityLists(sql, cycle.id),
     sql<AdoptionRow[]>`
       select round, municipality, requested, decision, amounts, case_number as "caseNumber", decided_on::text as "decidedOn"

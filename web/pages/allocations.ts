@@ -13,8 +13,6 @@
  * and scope, and the whole page, gzipped, is kept per reader's session for as long as neither the
  * cycle nor the session changes, so a reload costs a lookup.
  */
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import type { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { z } from 'zod';
@@ -23,18 +21,13 @@ import { basisText, loadAllocationView, scopeOf, scopeText, type AllocationView 
 import { Problem, type WebContext } from '../core.js';
 import type { Person, WebEnv } from '../env.js';
 import { formatNok, phaseName } from '../format.js';
+import { gzippedPage, KeptPages, takesGzip } from '../kept-pages.js';
 import { layout, type Html } from '../layout.js';
 import { ownCycleId } from './action-cycle.js';
 import { signedIn, type PageContext } from './render.js';
 import { viewContent, VIEWS, type ViewName } from './allocation-views.js';
 
-const gzipped = promisify(gzip);
-type Bytes = Uint8Array<ArrayBuffer>;
-
 const ViewQuery = z.object({ visning: z.enum(['tiltak', 'finansiorer', 'mal']).default('tiltak') });
-
-/** How many whole pages are kept, gzipped (the most recently served): a reader's reload, the bench's loop. */
-const KEPT_PAGES = 64;
 
 export const allocationsHref = (cycleId: string, view?: ViewName) =>
   `/sykluser/${encodeURIComponent(cycleId)}/fordeling${view && view !== 'tiltak' ? `?visning=${view}` : ''}`;
@@ -56,10 +49,10 @@ async function viewFor(ctx: WebContext, c: PageContext, person: Person): Promise
 
 /** view -> the main content of each of its pages, rendered once. */
 const mains = new WeakMap<AllocationView, Map<ViewName, Promise<string>>>();
-/** reader, view and page -> the whole page gzipped; most recently served last. */
-const pages = new Map<string, Promise<Bytes>>();
+/** Whole pages, per reader (web/kept-pages.ts). */
+const kept = new KeptPages();
 /** view -> its CSV, made once. */
-const csvs = new WeakMap<AllocationView, Bytes>();
+const csvs = new WeakMap<AllocationView, Uint8Array<ArrayBuffer>>();
 /**
  * view -> its workbook and the minute it was made in: the header block says when the file was made,
  * to the minute, so a download within the same minute (a double click) gets the same file rather
@@ -106,19 +99,6 @@ async function wholePage(c: PageContext, view: AllocationView, name: ViewName): 
   );
 }
 
-function keptPage(c: PageContext, person: Person, view: AllocationView, name: ViewName): Promise<Bytes> {
-  const key = JSON.stringify([view.key, name, person.sub, person.name, c.get('csrfToken')]);
-  let page = pages.get(key);
-  if (page) pages.delete(key);
-  else {
-    page = wholePage(c, view, name).then(async (s) => new Uint8Array(await gzipped(Buffer.from(s))));
-    page.catch(() => pages.delete(key));
-  }
-  pages.set(key, page);
-  if (pages.size > KEPT_PAGES) pages.delete(pages.keys().next().value!);
-  return page;
-}
-
 export function allocationPages(web: Hono<WebEnv>, ctx: WebContext): void {
   web.get(
     '/sykluser/:cid/fordeling',
@@ -129,11 +109,9 @@ export function allocationPages(web: Hono<WebEnv>, ctx: WebContext): void {
       const view = await viewFor(ctx, c, person);
       const name = query.data.visning;
       c.header('vary', 'Cookie, Accept-Encoding');
-      if (!/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) return c.html(await wholePage(c, view, name));
-      return c.body(await keptPage(c, person, view, name), 200, {
-        'content-type': 'text/html; charset=UTF-8',
-        'content-encoding': 'gzip',
-      });
+      if (!takesGzip(c)) return c.html(await wholePage(c, view, name));
+      const page = { page: `fordeling?${name}`, version: view.key };
+      return gzippedPage(c, await kept.serve(c, person, page, () => wholePage(c, view, name)));
     }),
   );
 

@@ -4,13 +4,16 @@
  * marks, what waits for the reader in this cycle, the measures, and the decision history in
  * Norwegian (web/history.ts).
  *
- * Over 300 lines: the page and its every-funder downloads share the cycle read and the reader's scope.
+ * A 500-measure cycle's page is large, so it is made in three layers: what the cycle's status and
+ * records say is read once per version of its records (web/kept-views.ts: one status query and
+ * one read of the measures per change, not per view); the measures and the history, the same for
+ * every reader, are rendered once per version; and the whole page, gzipped, is kept per reader
+ * (web/kept-pages.ts) until the records change or the next deadline passes (when an overdue mark
+ * may appear), so a reload costs a lookup.
  */
 import type { Hono } from 'hono';
-import { html } from 'hono/html';
-import { CYCLE_ID_PATTERN } from '../../schema/api.js';
+import { html, raw } from 'hono/html';
 import type { Allocations } from '../../schema/allocations.js';
-import { formatMoney, parseMoney, sumMoney } from '../../domain/money.js';
 import type { PartnershipConfig } from '../../schema/partnership.js';
 import type { CycleStatus } from '../../workflows/messages.js';
 import {
@@ -27,12 +30,15 @@ import {
   type WebContext,
 } from '../core.js';
 import type { Person, WebEnv } from '../env.js';
-import { formatDateTime, formatNok, MEASURE_STATUS_NAMES, municipalityName, PHASE_NAMES } from '../format.js';
-import { historyLines } from '../history.js';
-import { scrollTable, type Html } from '../layout.js';
-import { actorNames, funderName, type ActorNames } from '../names.js';
-import { tasksFor } from '../tasks.js';
-import { render, signedIn, type PageContext } from './render.js';
+import { formatDateTime, municipalityName, PHASE_NAMES } from '../format.js';
+import { gzippedPage, KeptPages, takesGzip } from '../kept-pages.js';
+import { keptView } from '../kept-views.js';
+import { layout, type Html } from '../layout.js';
+import { actorNames } from '../names.js';
+import { tasksFor, type Task } from '../tasks.js';
+import { ownCycleId } from './action-cycle.js';
+import { allocationSection, historyTable, measureTable } from './cycle-tables.js';
+import { signedIn, type PageContext } from './render.js';
 
 /** The phases a cycle goes through, in order; "cancelled" stops it anywhere. */
 const STEPS = ['proposals', 'prioritisation', 'adoption', 'adopted', 'closed'] as const;
@@ -43,74 +49,161 @@ const STEPS = ['proposals', 'prioritisation', 'adoption', 'adopted', 'closed'] a
  */
 const allocationsFor = (person: Person) => allocationReader(person.roles, person.municipality);
 
-/** The cycle of the address, for a person of its own partnership; a refusal otherwise. */
-async function ownCycle(ctx: WebContext, c: PageContext, person: Person): Promise<CycleRecord> {
-  const cid = c.req.param('cid') ?? '';
-  const pid = CYCLE_ID_PATTERN.exec(cid)?.[1];
-  if (!pid) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
-  if (pid !== person.partnership)
-    throw new Problem('forbidden', 'Denne syklusen hører til et annet partnerskap enn ditt.');
-  const cycle = await records.cycle(ctx.sql, cid);
-  if (!cycle) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
-  return cycle;
+/** What the page shows of a cycle at one version of its records, and the renderings made of it. */
+interface CycleView {
+  version: string;
+  cycle: CycleRecord;
+  status: CycleStatusView;
+  measures: MeasureRecord[];
+  /** everyone the measures and the history name */
+  actors: Set<string>;
+  /** the measures' and the history's tables, by whose own name they carry ('' for nobody's) */
+  tables: Map<string, Promise<Tables>>;
 }
+
+async function loadView(ctx: WebContext, cycleId: string, version: string): Promise<CycleView> {
+  const cycle = await records.cycle(ctx.sql, cycleId);
+  if (!cycle) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
+  const [status, measures] = await Promise.all([cycleStatus(ctx, cycleId), records.measures(ctx.sql, cycleId)]);
+  const actors = new Set([...measures.map((m) => m.proposedBy), ...status.history.map((h) => h.actor)]);
+  return { version, cycle, status, measures, actors, tables: new Map() };
+}
+
+/**
+ * How long after a deadline the workflow may take to note that it passed (its timer fires, an
+ * "overdue" line goes into its history, without a write to the records): a view read before a
+ * deadline is read again this long after it.
+ */
+const NOTED_WITHIN_MS = 10_000;
+
+/** The cycle of the address at its records' current version, for a person of its own partnership. */
+const cycleView = (ctx: WebContext, c: PageContext, person: Person): Promise<CycleView> => {
+  const cid = ownCycleId(c, person);
+  return keptView(
+    ctx,
+    'cycle-page',
+    cid,
+    (version) => loadView(ctx, cid, version),
+    (v, now) => notedUntil(v.status, now),
+  );
+};
+
+interface Tables {
+  measures: string;
+  history: string;
+}
+
+/**
+ * The measures' and the history's tables. The names come from the configuration and the known
+ * people; a reader the measures or the history name, and whom nothing else names, reads their own
+ * name there too, in tables of their own.
+ */
+function tablesFor(v: CycleView, person: Person): Promise<Tables> {
+  const own = v.actors.has(person.sub) && !knownPeople.has(person.sub) ? person.sub : '';
+  let tables = v.tables.get(own);
+  if (!tables) {
+    const names = actorNames(v.cycle.config, own ? new Map([...knownPeople, [own, person.name]]) : knownPeople);
+    tables = Promise.all([measureTable(v.measures, names), historyTable(v.cycle.config, v.status, names)]).then(
+      ([measures, history]) => ({ measures: String(measures), history: String(history) }),
+    );
+    v.tables.set(own, tables);
+  }
+  return tables;
+}
+
+/** The next moment after `now` at which a mark of the page may change: a deadline or a task's due time passing. */
+function nextMark(s: CycleStatus, tasks: Task[], now: number): number {
+  const moments = [
+    ...Object.values(s.deadlines),
+    ...s.adoptions.map((a) => a.dueAt),
+    ...tasks.map((t) => t.dueAt),
+  ].flatMap((at) => (at ? [Date.parse(at)] : []));
+  return Math.min(Infinity, ...moments.filter((at) => at > now));
+}
+
+/** Until when a view read `now` holds what the workflow notes of the deadlines: till just after the next passes. */
+const notedUntil = (s: CycleStatus, now: number) => nextMark(s, [], now - NOTED_WITHIN_MS) + NOTED_WITHIN_MS;
+
+/** Whole pages, per reader. */
+const kept = new KeptPages();
 
 export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
   web.get(
     '/sykluser/:cid',
     signedIn(async (c, person) => {
-      const cycle = await ownCycle(ctx, c, person);
+      const v = await cycleView(ctx, c, person);
       const reader = allocationsFor(person);
-      const [status, measures, snapshot] = await Promise.all([
-        cycleStatus(ctx, cycle.id),
-        records.measures(ctx.sql, cycle.id),
-        reader ? ctx.allocations.get(cycle.id) : null,
-      ]);
+      const snapshot = reader ? await ctx.allocations.get(v.cycle.id) : null;
       const allocations =
         snapshot && reader
           ? reader === 'all'
             ? snapshot.allocations
             : forMunicipality(snapshot.allocations, reader)
           : null;
-      const names = actorNames(cycle.config, new Map([...knownPeople, [person.sub, person.name]]));
-      const title = `${cycle.config.name} ${cycle.year}`;
-      return render(c, title, body(cycle.config, status, measures, person, names, allocations), {
-        breadcrumbs: [{ label: 'Mine oppgaver', href: '/' }, { label: title }],
+      const now = Date.now();
+      const tasks = tasksFor({
+        person,
+        partnership: v.cycle.config,
+        cycles: [{ status: v.status, measures: v.measures }],
+        now,
       });
+      const title = `${v.cycle.config.name} ${v.cycle.year}`;
+      const page = async () =>
+        String(
+          await layout({
+            title,
+            person,
+            csrfToken: c.get('csrfToken'),
+            breadcrumbs: [{ label: 'Mine oppgaver', href: '/' }, { label: title }],
+            body: body(v, person, tasks, allocations, await tablesFor(v, person), now),
+          }),
+        );
+      c.header('vary', 'Cookie, Accept-Encoding');
+      if (!takesGzip(c)) return c.html(await page());
+      // The version of the records and of the allocations the reader sees (their scope's share of them).
+      const version = `${v.version}:${snapshot?.version ?? ''}:${reader ?? ''}`;
+      return gzippedPage(
+        c,
+        await kept.serve(
+          c,
+          person,
+          { page: 'syklus', version, until: Math.min(nextMark(v.status, tasks, now), notedUntil(v.status, now)) },
+          page,
+        ),
+      );
     }),
   );
 
   web.get(
     '/sykluser/:cid/:file{tildelinger\\.(?:csv|xlsx)}',
     signedIn(async (c, person) => {
-      const cycle = await ownCycle(ctx, c, person);
+      const cid = ownCycleId(c, person);
       // Every funder's figures: a clerk's own share is in /sykluser/{cid}/fordeling.csv|xlsx.
       if (allocationsFor(person) !== 'all')
         throw new Problem('forbidden', 'Tildelingene vises for økonomi, administrator og medlemmer av IPR.');
       const format = c.req.param('file')?.endsWith('.csv') ? 'csv' : 'xlsx';
-      const snapshot = await ctx.allocations.get(cycle.id);
+      const snapshot = await ctx.allocations.get(cid);
       if (!snapshot) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
       return c.body(await snapshot.body(format, false), 200, {
         'content-type':
           format === 'csv'
             ? 'text/csv; charset=utf-8; header=present'
             : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'content-disposition': `attachment; filename="${exportFileName(cycle.id, format)}"`,
+        'content-disposition': `attachment; filename="${exportFileName(cid, format)}"`,
       });
     }),
   );
 }
 
 function body(
-  config: PartnershipConfig,
-  status: CycleStatusView,
-  measures: MeasureRecord[],
+  v: CycleView,
   person: Person,
-  names: ActorNames,
+  mine: Task[],
   allocations: Allocations | null,
+  tables: Tables,
+  now: number,
 ): Html {
-  const now = Date.now();
-  const mine = tasksFor({ person, partnership: config, cycles: [{ status, measures }], now });
+  const { status, cycle } = v;
   return html`${
     status.source === 'records'
       ? html`<div class="ds-alert" data-color="info"><p class="ds-paragraph">Syklusen er avsluttet. Siden viser det som er arkivert; historikken er revisjonsloggen.</p></div>`
@@ -119,7 +212,7 @@ function body(
 <h2 class="ds-heading" data-size="md">Fase</h2>
 ${steps(status.phase)}
 <h2 class="ds-heading" data-size="md">Frister</h2>
-${deadlines(config, status, now)}
+${deadlines(cycle.config, status, now)}
 <h2 class="ds-heading" data-size="md">Dine oppgaver i denne syklusen</h2>
 ${
   mine.length === 0
@@ -131,10 +224,10 @@ ${
 }
 ${actionList(status, person)}
 <h2 class="ds-heading" data-size="md">Tiltak</h2>
-${measureTable(measures, names)}
-${allocations ? allocationSection(config, status.id, allocations) : ''}
+${raw(tables.measures)}
+${allocations ? allocationSection(cycle.config, status.id, allocations) : ''}
 <h2 class="ds-heading" data-size="md">Vedtak og hendelser</h2>
-${historyTable(config, status, names)}`;
+${raw(tables.history)}`;
 }
 
 /**
@@ -232,73 +325,4 @@ function isOpen(s: CycleStatus, flag: string): boolean {
   if (flag === 'proposals') return s.phase === 'proposals';
   if (flag === 'ipr') return s.phase === 'prioritisation';
   return s.phase === 'adoption' && s.adoptions.some((a) => a.decision === null);
-}
-
-function measureTable(measures: MeasureRecord[], names: ActorNames): Html {
-  if (measures.length === 0) return html`<p class="ds-paragraph">Ingen tiltak er sendt inn ennå.</p>`;
-  return scrollTable(
-    'tiltak',
-    html`<table class="ds-table" data-border>
-<caption id="tiltak">Tiltakene i syklusen (${measures.length})</caption>
-<thead><tr><th scope="col">Tiltak</th><th scope="col">Ansvarlig</th><th scope="col">Sendt inn av</th><th scope="col">Status</th><th scope="col" class="num">Søkt i alt</th></tr></thead>
-<tbody>
-${measures.map(
-  (m) => html`<tr>
-  <th scope="row">${m.title}</th>
-  <td>${m.responsible}</td>
-  <td>${names(m.proposedBy)}</td>
-  <td>${MEASURE_STATUS_NAMES[m.status] ?? m.status}</td>
-  <td class="num">${formatNok(formatMoney(sumMoney(Object.values(m.amounts).map(parseMoney))))}</td>
-</tr>`,
-)}
-</tbody>
-</table>`,
-  );
-}
-
-/** Each funder's frame, allocated and remaining per year, with the downloads, for the roles that see allocations. */
-function allocationSection(config: PartnershipConfig, cycleId: string, a: Allocations): Html {
-  const years = a.years.map(String);
-  const basis =
-    a.basis.status === 'none'
-      ? 'Ingen prioriteringsliste ennå, så ingenting er tildelt.'
-      : a.basis.status === 'voting'
-        ? `Beregnet fra prioriteringsliste ${a.basis.priorityListVersion}, som er til avstemning: ikke bindende.`
-        : `Fra prioriteringsliste ${a.basis.priorityListVersion}, vedtatt av IPR.`;
-  const base = `/sykluser/${encodeURIComponent(cycleId)}`;
-  const money = (amount: string | undefined) => html`<td class="num">${formatNok(amount ?? '0.00')}</td>`;
-  return html`<h2 class="ds-heading" data-size="md">Tildelinger</h2>
-<p class="ds-paragraph">${basis} Last ned: <a class="ds-link" href="${base}/fordeling.csv">CSV for Excel</a> · <a class="ds-link" href="${base}/fordeling.xlsx">Excel</a></p>
-${scrollTable(
-  'rammer',
-  html`<table class="ds-table" data-border>
-<caption id="rammer">Ramme, tildelt og igjen per finansiør og år</caption>
-<thead><tr><th scope="col">Finansiør</th><th scope="col">År</th><th scope="col" class="num">Ramme</th><th scope="col" class="num">Tildelt</th><th scope="col" class="num">Igjen</th></tr></thead>
-<tbody>
-${a.funders.flatMap((f) => years.map((y) => html`<tr><th scope="row">${funderName(config, f.id)}</th><td>${y}</td>${money(f.frame[y])}${money(f.allocated[y])}${money(f.remaining[y])}</tr>`))}
-</tbody>
-</table>`,
-)}`;
-}
-
-function historyTable(config: PartnershipConfig, s: CycleStatus, names: ActorNames): Html {
-  const lines = historyLines(config, s.history, names);
-  if (lines.length === 0) return html`<p class="ds-paragraph">Ingenting er registrert ennå.</p>`;
-  return scrollTable(
-    'historikk',
-    html`<table class="ds-table" data-border>
-<caption id="historikk">Vedtak og hendelser, eldste først</caption>
-<thead><tr><th scope="col">Tidspunkt</th><th scope="col">Hvem</th><th scope="col">Hva</th><th scope="col">Grunnlag</th></tr></thead>
-<tbody>
-${lines.map(
-  (l) => html`<tr>
-  <td><time datetime="${l.at}">${formatDateTime(l.at)}</time></td>
-  <td>${l.actor}</td>
-  <td>${l.text}${l.untranslated ? html` <span class="untranslated">Opprinnelig tekst: «<span lang="en">${l.untranslated}</span>»</span>` : ''}</td>
-  <td>${l.basis ?? ''}</td>
-</tr>`,
-)}
-</tbody>
-</table>`,
-  );
 }

@@ -17,6 +17,7 @@ import {
   type WebContext,
 } from '../core.js';
 import type { Person } from '../env.js';
+import { keptView } from '../kept-views.js';
 import type { CycleMoney } from '../priority-list.js';
 import { ownCycleId, planYears } from './action-cycle.js';
 import type { PageContext } from './render.js';
@@ -35,11 +36,6 @@ export interface PrioritisationView {
   /** per-version renderings the pages keep with the view (the editor's first page) */
   kept: Map<string, unknown>;
 }
-
-const CAPACITY = 32;
-type Kept = Map<string, { version: string; view: Promise<PrioritisationView> }>;
-/** Per app (its context): two apps in one process (tests) never share a view. */
-const keptByApp = new WeakMap<WebContext, Kept>();
 
 async function load(ctx: WebContext, cycleId: string, version: string): Promise<PrioritisationView> {
   const cycle = await records.cycle(ctx.sql, cycleId);
@@ -73,19 +69,5 @@ async function load(ctx: WebContext, cycleId: string, version: string): Promise<
  */
 export async function prioritisationView(ctx: WebContext, c: PageContext, person: Person): Promise<PrioritisationView> {
   const cid = ownCycleId(c, person);
-  const snapshot = await ctx.allocations.get(cid);
-  if (!snapshot) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
-  let views = keptByApp.get(ctx);
-  if (!views) keptByApp.set(ctx, (views = new Map()));
-  const entry = views.get(cid);
-  if (entry && entry.version === snapshot.version) return entry.view;
-  const view = load(ctx, cid, snapshot.version);
-  views.delete(cid);
-  views.set(cid, { version: snapshot.version, view });
-  if (views.size > CAPACITY) views.delete(views.keys().next().value!);
-  // A failed read (an outage) is not kept: the next request tries again.
-  view.catch(() => {
-    if (views.get(cid)?.view === view) views.delete(cid);
-  });
-  return view;
+  return keptView(ctx, 'prioritisation', cid, (version) => load(ctx, cid, version));
 }

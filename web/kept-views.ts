@@ -1,0 +1,50 @@
+/**
+ * What a page reads of a cycle, kept per cycle and per version of the allocation cache's
+ * snapshot, which changes with every write to the cycle's records (core/allocation-cache.ts):
+ * while nothing has changed, a page of a 500-measure cycle asks neither Postgres nor Temporal,
+ * and the version costs no query while the records feed listens. Per app and per kind of view,
+ * so two apps in one process (tests) never share one; a bounded number of cycles per kind.
+ */
+import { Problem, type WebContext } from './core.js';
+
+const CAPACITY = 32;
+
+type Kept = Map<string, { version: string; view: Promise<unknown>; until: number }>;
+const keptByApp = new WeakMap<WebContext, Map<string, Kept>>();
+
+/**
+ * The view of kind `kind` of cycle `cycleId` at the records' current version: kept, or read by
+ * `load` (given that version). No such cycle is the 404 problem. `until` says when a view read
+ * now is to be read again even if the records have not changed (ms since the epoch): for a view
+ * of what the workflow notes without a write, such as a deadline passing.
+ */
+export async function keptView<V>(
+  ctx: WebContext,
+  kind: string,
+  cycleId: string,
+  load: (version: string) => Promise<V>,
+  until: (view: V, now: number) => number = () => Infinity,
+): Promise<V> {
+  const snapshot = await ctx.allocations.get(cycleId);
+  if (!snapshot) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
+  let kinds = keptByApp.get(ctx);
+  if (!kinds) keptByApp.set(ctx, (kinds = new Map()));
+  let views = kinds.get(kind);
+  if (!views) kinds.set(kind, (views = new Map()));
+  const entry = views.get(cycleId);
+  if (entry && entry.version === snapshot.version && entry.until > Date.now()) return entry.view as Promise<V>;
+  const view = load(snapshot.version);
+  const kept = { version: snapshot.version, view, until: Infinity };
+  views.delete(cycleId);
+  views.set(cycleId, kept);
+  void view.then(
+    (v) => (kept.until = until(v, Date.now())),
+    () => undefined,
+  );
+  if (views.size > CAPACITY) views.delete(views.keys().next().value!);
+  // A failed read (an outage) is not kept: the next request tries again.
+  view.catch(() => {
+    if (views.get(cycleId)?.view === view) views.delete(cycleId);
+  });
+  return view;
+}
