@@ -7,8 +7,10 @@
  * change with the clock (an overdue deadline) is kept only until the next such moment. The most
  * recently served pages are kept, a bounded number per app.
  *
- * What it does not do: share a page between two readers (each page holds its reader's name and
- * CSRF token), or keep a page whose form must carry a key of its own per rendering.
+ * A page is never shared between two readers: each holds its reader's name and CSRF token. A
+ * kept page with a form shows the same one-time key on every reload, so the action's Update id
+ * must tell apart two different things sent with it (the priority-list editor's id holds a
+ * digest of the list sent).
  */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';

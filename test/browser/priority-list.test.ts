@@ -6,7 +6,8 @@
  * each funder's remaining frame at the øre figure the domain's own cost sharing gives; grants one
  * more in full, is shown which funder and year that breaks and cannot send it; fixes it, enters
  * the meeting and puts the list to the vote after a confirmation, twice over (a double click and a
- * resend): one list, and the list under vote is what the screen showed. A proposer gets 403; the
+ * resend): one list, and the list under vote is what the screen showed; the same form with a grant
+ * changed is a second list, never taken for the first. A proposer gets 403; the
  * move, grant and Beregn work by keyboard alone; axe finds nothing on any page reached, each
  * reflows at 320 px.
  *
@@ -228,9 +229,27 @@ describe('the priority-list editor', () => {
       'the list under vote is what the confirmation showed',
     ).toEqual(onScreen);
 
+    // The same form with a grant changed (the back button and an edit, or a second tab), sent with
+    // the same key: a list of its own, never taken for the one already sent.
+    const cId = measures.find((m) => m.title === C)!.id;
+    const cField = `belop-${cId}-${year + 1}`;
+    expect(ordered.some(([k]) => k === cField)).toBe(true);
+    const changed = ordered.map(([k, value]): [string, string] => [k, k === cField ? '40 000' : value]);
+    const second = await page.context().request.post(`/sykluser/${cid}/prioritering`, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      data: new URLSearchParams([...changed, ['handling', 'bekreft']]).toString(),
+    });
+    expect(await second.text()).toContain('Prioriteringsliste 2 er lagt fram');
+    const after = (await api('GET', `/cycles/${cid}/priority-lists`, ADMIN)) as unknown as typeof lists;
+    expect(after.map((l) => [l.version, l.status])).toEqual([
+      [1, 'replaced'],
+      [2, 'voting'],
+    ]);
+    expect(after[1]!.items.find((it) => it.measureId === cId)!.grants[String(year + 1)]).toBe('40000.00');
+
     await page.getByRole('link', { name: 'Til avstemningen' }).click();
     await page.waitForURL(`**/sykluser/${cid}/avstemning`);
-    expect(await text(page, 'main')).toContain('Prioriteringsliste 1');
+    expect(await text(page, 'main')).toContain('Prioriteringsliste 2');
     await page.context().close();
   });
 

@@ -10,13 +10,17 @@
  * for a confirmation, then proposes the list through the cycle's Update with the form's key as the
  * Update id (a double submit proposes once) and shows a receipt that links to the vote.
  *
- * The first page of an unchanged cycle is the same for everyone but the form's CSRF token and key,
- * so its rows are rendered once per state of the records (prioritisation-data.ts) and kept.
+ * The first page of an unchanged cycle is the same for everyone but the reader's name, the CSRF
+ * token and the form's key, so its rows are rendered once per state of the records
+ * (prioritisation-data.ts) and kept; and each reader's first page, gzipped, is kept for as long as
+ * the records and their session stand (web/kept-pages.ts), so a reload shows the same key. The
+ * key names the edit, not the page: the Update id is made of the key and the list sent, so the
+ * same list sent twice (a double click, a resend) is proposed once, and a different list sent from
+ * the same page (two tabs, the back button and an edit) is a list of its own.
  *
  * Over 300 lines: the editor's three posts (Beregn, move, put to the vote) and its kept first page read one state.
  */
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import {
@@ -45,6 +49,7 @@ import {
   type FormError,
   type FormValues,
 } from '../forms.js';
+import { gzippedPage, KeptPages, takesGzip } from '../kept-pages.js';
 import { layout, type Html } from '../layout.js';
 import {
   actionOf,
@@ -150,9 +155,10 @@ type Mark = keyof typeof MARK;
  * cycle's records, kept as the page's text cut at the marks, and put together per request with
  * the reader's name (escaped), CSRF token and a new key. A 500-measure editor is about a megabyte
  * of HTML: drawing it anew for every reader costs about 150 ms, putting it together well under
- * one. It is gzipped per request at the fastest level (a few milliseconds), for a reader that
- * takes gzip; compressing once and splicing the per-request texts into the compressed stream
- * would be faster still, and was judged not worth its machinery.
+ * one, and gzipping it (at the fastest level) a few; the gzipped page is kept per reader, so a
+ * reload costs a lookup. Compressing once for everyone and splicing the per-reader texts into the
+ * compressed stream would spare the first view's few milliseconds too, and was judged not worth
+ * its machinery.
  */
 export async function firstEditorPage(c: PageContext, v: PrioritisationView, person: Person): Promise<Response> {
   let parts = v.kept.get('first') as Piece[] | undefined;
@@ -171,13 +177,18 @@ export async function firstEditorPage(c: PageContext, v: PrioritisationView, per
     parts = cutAt(String(page), MARK);
     v.kept.set('first', parts);
   }
-  const fill: Record<Mark, string> = { name: await escaped(person.name), csrf: c.get('csrfToken'), key: formKey() };
-  const body = parts.map((p) => (typeof p === 'string' ? p : fill[p.hole])).join('');
-  const headers = { 'content-type': 'text/html; charset=UTF-8', vary: 'Accept-Encoding' };
-  if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? ''))
-    return c.body(new Uint8Array(await gzipped(body, { level: 1 })), 200, { ...headers, 'content-encoding': 'gzip' });
-  return c.body(body, 200, headers);
+  const pieces = parts;
+  const filled = async () => {
+    const fill: Record<Mark, string> = { name: await escaped(person.name), csrf: c.get('csrfToken'), key: formKey() };
+    return pieces.map((p) => (typeof p === 'string' ? p : fill[p.hole])).join('');
+  };
+  c.header('vary', 'Cookie, Accept-Encoding');
+  if (!takesGzip(c)) return c.html(await filled());
+  return gzippedPage(c, await kept.serve(c, person, { page: 'prioritering', version: v.version }, filled));
 }
+
+/** Each reader's first page, gzipped. */
+const kept = new KeptPages();
 
 /** A kept page's piece: its text, or a hole where a per-request text goes. */
 type Piece = string | { hole: Mark };
@@ -196,10 +207,14 @@ function cutAt(text: string, marks: Record<Mark, string>): Piece[] {
   return out;
 }
 
-const gzipped = promisify(gzip);
-
 /** A text as it stands in HTML, escaped as hono/html escapes every interpolation. */
 const escaped = async (s: string) => String(await html`${s}`);
+
+/** What a list sent says, as a digest: the Update id's part that tells two lists sent with one key apart. */
+const digestOf = (list: { items: unknown; meeting: unknown }) =>
+  createHash('sha256')
+    .update(JSON.stringify([list.items, list.meeting]))
+    .digest('base64url');
 
 type Checked = { items: Computed['items']; meeting: { date: string; caseNumber: string } } | { errors: FormError[] };
 
@@ -278,7 +293,7 @@ ${listTable(v, list.items, 'Listen som legges fram: tiltakene i rekkefølge, med
           v.cycle.id,
           proposePriorityList,
           { actor: actorOf(person), items: list.items, meeting: list.meeting },
-          updateIdFor(person.sub, 'proposePriorityList', key),
+          updateIdFor(person.sub, 'proposePriorityList', `${key}\n${digestOf(list)}`),
         );
       } catch (err) {
         if (!isRefusal(err)) throw err;
