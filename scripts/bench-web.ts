@@ -67,6 +67,10 @@ const PID = 'lillehammer-regionen';
 /** The session cookie's name on an http:// app (web/auth/cookies.ts); a wrong one shows as the pages' 401. */
 const SESSION_COOKIE = 'hoep_session';
 const BROWSER = { 'accept-encoding': 'gzip, deflate, br' };
+/** How many readers' first views of a signed-in page are timed. */
+const FIRST_VIEWS = 9;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export interface WebBenchOptions {
   seconds: number;
@@ -110,6 +114,12 @@ export type WebBenchResult = {
 } & {
   [P in SignedInPage as `${P}_rps`]: number | null;
 } & { [P in SignedInPage as `${P}_kib`]: number | null } & {
+  /** ms for the first view after the cycle changed, one request alone: reading and rendering what is kept per version */
+  [P in SignedInPage as `${P}_cold_ms`]: number | null;
+} & {
+  /** ms for another reader's first view of the same version, median: their own page made and gzipped */
+  [P in SignedInPage as `${P}_first_view_ms`]: number | null;
+} & {
   /** why a page was not measured: what it answered */
   [P in SignedInPage as `${P}_unmeasured`]?: string;
 };
@@ -223,7 +233,9 @@ export async function benchWeb(
       absoluteHours: config.WEB_SESSION_ABSOLUTE_HOURS,
     });
     const mapping = parseClaimsMapping(JSON.stringify(LOCAL_CLAIMS_MAPPING));
-    const signedIn: Partial<Record<SignedInPage, { kib: number } | { unmeasured: string }>> = {};
+    const signedIn: Partial<
+      Record<SignedInPage, { kib: number; coldMs: number; firstViewMs: number } | { unmeasured: string }>
+    > = {};
     const signedInLoads: Record<string, Load> = {};
     for (const [name, { account, cycle, path }] of Object.entries(SIGNED_IN) as [
       SignedInPage,
@@ -232,17 +244,33 @@ export async function benchWeb(
       const found = localAccounts.find((a) => a.accountId === account);
       const mapped = found && personFromClaims(accountClaims(found), mapping);
       if (mapped?.kind !== 'person') throw new Error(`the local account ${account} maps to no person`);
-      const { id } = await sessions.create(mapped.person, null);
       const url = `${base}/sykluser/${cycle === 'adopted' ? adopted.cycleId : prioritised.cycleId}${path}`;
-      const headers = { ...BROWSER, cookie: `${SESSION_COOKIE}=${id}` };
-      const answer = await fetch(url, { headers });
-      const bytes = (await answer.arrayBuffer()).byteLength;
-      if (answer.status !== 200) {
-        signedIn[name] = { unmeasured: `GET ${new URL(url).pathname} answered ${answer.status}` };
+      const cookieOf = async () => `${SESSION_COOKIE}=${(await sessions.create(mapped.person, null)).id}`;
+      const headers = { ...BROWSER, cookie: await cookieOf() };
+      const timed = async (h: Record<string, string>) => {
+        const t0 = performance.now();
+        const answer = await fetch(url, { headers: h });
+        const bytes = (await answer.arrayBuffer()).byteLength;
+        return { status: answer.status, bytes, ms: performance.now() - t0 };
+      };
+      // The first view of the cycle as it stands (nothing of this version read or rendered yet),
+      // then each first view of other readers (what is kept per version is there, their page is not).
+      const cold = await timed(headers);
+      if (cold.status !== 200) {
+        signedIn[name] = { unmeasured: `GET ${new URL(url).pathname} answered ${cold.status}` };
         log(`  ${name}: not measured, ${signedIn[name].unmeasured}`);
         continue;
       }
-      signedIn[name] = { kib: Math.round(bytes / 1024) };
+      const firstViews: number[] = [];
+      for (let i = 0; i < FIRST_VIEWS; i++) firstViews.push((await timed({ ...BROWSER, cookie: await cookieOf() })).ms);
+      signedIn[name] = {
+        kib: Math.round(cold.bytes / 1024),
+        coldMs: round(cold.ms, 1),
+        firstViewMs: round(median(firstViews), 1),
+      };
+      log(
+        `  ${name}: ${signedIn[name].kib} KiB; the first view after a change ${signedIn[name].coldMs} ms, a reader's first view ${signedIn[name].firstViewMs} ms (median of ${FIRST_VIEWS}), one request at a time`,
+      );
       signedInLoads[name] = [url, headers, 200];
     }
 
@@ -304,6 +332,8 @@ export async function benchWeb(
       result[`${name}_rps`] = measured ? Math.round(measured.rps) : null;
       result[`${name}_busy_us`] = measured ? round(measured.busyUs, 1) : null;
       result[`${name}_kib`] = 'kib' in page ? page.kib : null;
+      result[`${name}_cold_ms`] = 'kib' in page ? page.coldMs : null;
+      result[`${name}_first_view_ms`] = 'kib' in page ? page.firstViewMs : null;
       if ('unmeasured' in page) result[`${name}_unmeasured`] = page.unmeasured;
     }
     return result as WebBenchResult;

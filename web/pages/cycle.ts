@@ -16,29 +16,17 @@ import { html, raw } from 'hono/html';
 import type { Allocations } from '../../schema/allocations.js';
 import type { PartnershipConfig } from '../../schema/partnership.js';
 import type { CycleStatus } from '../../workflows/messages.js';
-import {
-  allocationReader,
-  cycleStatus,
-  exportFileName,
-  forMunicipality,
-  knownPeople,
-  Problem,
-  records,
-  type CycleRecord,
-  type CycleStatusView,
-  type MeasureRecord,
-  type WebContext,
-} from '../core.js';
+import { allocationReader, exportFileName, forMunicipality, knownPeople, Problem, type WebContext } from '../core.js';
 import type { Person, WebEnv } from '../env.js';
 import { formatDateTime, municipalityName, PHASE_NAMES } from '../format.js';
 import { gzippedPage, KeptPages, takesGzip } from '../kept-pages.js';
-import { keptView } from '../kept-views.js';
+import { cycleView, nextMark, notedUntil, type CycleView } from '../cycle-view.js';
 import { layout, type Html } from '../layout.js';
 import { actorNames } from '../names.js';
 import { tasksFor, type Task } from '../tasks.js';
 import { ownCycleId } from './action-cycle.js';
 import { allocationSection, historyTable, measureTable } from './cycle-tables.js';
-import { signedIn, type PageContext } from './render.js';
+import { signedIn } from './render.js';
 
 /** The phases a cycle goes through, in order; "cancelled" stops it anywhere. */
 const STEPS = ['proposals', 'prioritisation', 'adoption', 'adopted', 'closed'] as const;
@@ -48,45 +36,6 @@ const STEPS = ['proposals', 'prioritisation', 'adoption', 'adopted', 'closed'] a
  * municipality's alone (a municipality id), or none (null).
  */
 const allocationsFor = (person: Person) => allocationReader(person.roles, person.municipality);
-
-/** What the page shows of a cycle at one version of its records, and the renderings made of it. */
-interface CycleView {
-  version: string;
-  cycle: CycleRecord;
-  status: CycleStatusView;
-  measures: MeasureRecord[];
-  /** everyone the measures and the history name */
-  actors: Set<string>;
-  /** the measures' and the history's tables, by whose own name they carry ('' for nobody's) */
-  tables: Map<string, Promise<Tables>>;
-}
-
-async function loadView(ctx: WebContext, cycleId: string, version: string): Promise<CycleView> {
-  const cycle = await records.cycle(ctx.sql, cycleId);
-  if (!cycle) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
-  const [status, measures] = await Promise.all([cycleStatus(ctx, cycleId), records.measures(ctx.sql, cycleId)]);
-  const actors = new Set([...measures.map((m) => m.proposedBy), ...status.history.map((h) => h.actor)]);
-  return { version, cycle, status, measures, actors, tables: new Map() };
-}
-
-/**
- * How long after a deadline the workflow may take to note that it passed (its timer fires, an
- * "overdue" line goes into its history, without a write to the records): a view read before a
- * deadline is read again this long after it.
- */
-const NOTED_WITHIN_MS = 10_000;
-
-/** The cycle of the address at its records' current version, for a person of its own partnership. */
-const cycleView = (ctx: WebContext, c: PageContext, person: Person): Promise<CycleView> => {
-  const cid = ownCycleId(c, person);
-  return keptView(
-    ctx,
-    'cycle-page',
-    cid,
-    (version) => loadView(ctx, cid, version),
-    (v, now) => notedUntil(v.status, now),
-  );
-};
 
 interface Tables {
   measures: string;
@@ -100,29 +49,17 @@ interface Tables {
  */
 function tablesFor(v: CycleView, person: Person): Promise<Tables> {
   const own = v.actors.has(person.sub) && !knownPeople.has(person.sub) ? person.sub : '';
-  let tables = v.tables.get(own);
+  const name = `cycle-page-tables:${own}`;
+  let tables = v.rendered.get(name) as Promise<Tables> | undefined;
   if (!tables) {
     const names = actorNames(v.cycle.config, own ? new Map([...knownPeople, [own, person.name]]) : knownPeople);
     tables = Promise.all([measureTable(v.measures, names), historyTable(v.cycle.config, v.status, names)]).then(
       ([measures, history]) => ({ measures: String(measures), history: String(history) }),
     );
-    v.tables.set(own, tables);
+    v.rendered.set(name, tables);
   }
   return tables;
 }
-
-/** The next moment after `now` at which a mark of the page may change: a deadline or a task's due time passing. */
-function nextMark(s: CycleStatus, tasks: Task[], now: number): number {
-  const moments = [
-    ...Object.values(s.deadlines),
-    ...s.adoptions.map((a) => a.dueAt),
-    ...tasks.map((t) => t.dueAt),
-  ].flatMap((at) => (at ? [Date.parse(at)] : []));
-  return Math.min(Infinity, ...moments.filter((at) => at > now));
-}
-
-/** Until when a view read `now` holds what the workflow notes of the deadlines: till just after the next passes. */
-const notedUntil = (s: CycleStatus, now: number) => nextMark(s, [], now - NOTED_WITHIN_MS) + NOTED_WITHIN_MS;
 
 /** Whole pages, per reader. */
 const kept = new KeptPages();
@@ -131,7 +68,7 @@ export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
   web.get(
     '/sykluser/:cid',
     signedIn(async (c, person) => {
-      const v = await cycleView(ctx, c, person);
+      const v = await cycleView(ctx, ownCycleId(c, person));
       const reader = allocationsFor(person);
       const snapshot = reader ? await ctx.allocations.get(v.cycle.id) : null;
       const allocations =
@@ -167,7 +104,18 @@ export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
         await kept.serve(
           c,
           person,
-          { page: 'syklus', version, until: Math.min(nextMark(v.status, tasks, now), notedUntil(v.status, now)) },
+          {
+            page: 'syklus',
+            version,
+            until: Math.min(
+              nextMark(
+                v.status,
+                now,
+                tasks.map((t) => t.dueAt),
+              ),
+              notedUntil(v.status, now),
+            ),
+          },
           page,
         ),
       );

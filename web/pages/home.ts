@@ -7,7 +7,8 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Person, WebEnv } from '../env.js';
-import { cycleStatus, Problem, records, type CycleRecord, type WebContext } from '../core.js';
+import { Problem, records, type CycleRecord, type WebContext } from '../core.js';
+import { cycleView } from '../cycle-view.js';
 import { formatDateTime, MEASURE_STATUS_NAMES, phaseName, ROLE_NAMES } from '../format.js';
 import { scrollTable, type Html } from '../layout.js';
 import { tasksFor, type Task, type TaskCycle } from '../tasks.js';
@@ -46,11 +47,9 @@ async function myTasks(c: PageContext, ctx: WebContext, person: Person) {
   const asked = await Promise.all(
     active.map(async (cy): Promise<TaskCycle | CycleRecord> => {
       try {
-        const [status, measures] = await Promise.all([
-          cycleStatus(ctx, cy.id),
-          person.roles.includes('proposer') ? records.measures(ctx.sql, cy.id) : [],
-        ]);
-        return { status, measures };
+        // Kept per version of the cycle's records, as the cycle page reads it (web/cycle-view.ts).
+        const { status, measures } = await cycleView(ctx, cy.id);
+        return { status, measures: person.roles.includes('proposer') ? measures : [] };
       } catch (err) {
         if (err instanceof Problem && err.kind === 'unavailable') return cy;
         throw err;
