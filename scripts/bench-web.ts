@@ -12,7 +12,10 @@
  *     page /sykluser/{cid}/fordeling as the county's finance officer, both of the adopted cycle, and
  *     the priority-list editor /sykluser/{cid}/prioritering as the mayor of Lillehammer, of a cycle
  *     whose proposals are closed. A page that does not answer 200 (not built in this tree yet)
- *     is reported null, with why, and not loaded.
+ *     is reported null, with why, and not loaded. These pages are kept per reader
+ *     (web/kept-pages.ts), so the load is one reader's reloads; before it, one request at a time,
+ *     the first view after the cycle changed (`*_cold_ms`) and the median of other readers'
+ *     first views (`*_first_view_ms`, each with a session of its own) are timed.
  * The sessions are made through the web's own session store (web/session.ts), for the person the
  * web's claims mapping makes of the claims the local provider sends for that account: what the
  * sign-in callback does after checking the ID token, so each request costs what a browser's
