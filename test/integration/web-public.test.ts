@@ -236,17 +236,22 @@ describe('the cycle page', () => {
   });
 
   it(
-    'is a 503 with Retry-After, in bounded time, when the workflow of a cycle under way cannot answer',
+    'is a 503 with Retry-After, in bounded time, when the workflow of a cycle under way cannot answer, and shows a page already read',
     { timeout: 60_000 },
     async () => {
       const lone = await startWorker();
-      const year = await freshYear(1);
+      const year = await freshYear(2);
       const c = await proposed(client, lone.taskQueue, year, [{ title: 'Uten arbeider', amount: '100000.00' }]);
+      const unread = await proposed(client, lone.taskQueue, year + 1, [{ title: 'Aldri lest', amount: '100000.00' }]);
       const shown = await get(`/sykluser/${c.cycleId}`, { 'x-test-signed-in': '1' });
       expect(shown.status, await shown.text()).toBe(200);
       await lone.stop();
+      // Nothing can change a cycle while no worker runs its workflow: what was read still stands.
+      const again = await get(`/sykluser/${c.cycleId}`, { 'x-test-signed-in': '1' });
+      expect(again.status).toBe(200);
+      expect(await again.text()).toContain('Uten arbeider');
       const started = Date.now();
-      const res = await get(`/sykluser/${c.cycleId}`, { 'x-test-signed-in': '1' });
+      const res = await get(`/sykluser/${unread.cycleId}`, { 'x-test-signed-in': '1' });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
       expect(await res.text()).toContain('Ingenting er endret. Prøv igjen om litt.');
