@@ -136,7 +136,7 @@ export interface Recommendation {
   notes: string[];
   /**
    * Why money is left and measures get less (domain/recommendation-reasons.ts). Missing on a
-   * recommendation made before reasons were (2026-12-01) and carried into this run by
+   * recommendation made by an engine from before reasons (2026-12-01) and carried into this run by
    * continue-as-new: it stays as it was made until the next one replaces it.
    */
   reasons?: RecommendationReason[];
