@@ -5,6 +5,7 @@
  */
 import type { PartnershipConfig } from '../schema/partnership.js';
 import type { FunderYearMap, Money, YearMap } from './money.js';
+import type { RecommendationReason } from './recommendation-reasons.js';
 import type {
   AdoptionDecision,
   Deadlines,
@@ -131,5 +132,12 @@ export interface CycleStatus {
 export interface Recommendation {
   items: PriorityItem[];
   unallocated: FunderYearMap;
+  /** the reasons in English, notes[i] saying reasons[i] */
   notes: string[];
+  /**
+   * Why money is left and measures get less (domain/recommendation-reasons.ts). Missing on a
+   * recommendation made by an engine from before reasons (2026-12-01) and carried into this run by
+   * continue-as-new: it stays as it was made until the next one replaces it.
+   */
+  reasons?: RecommendationReason[];
 }

@@ -1,8 +1,9 @@
 /**
  * The administration's recommendation (docs/domain.md, "Recommendation"): the measures granted in
  * rank order within every funder's remaining frame, a partial grant in whole grant units, and
- * notes naming what is left unallocated and which funder's frame binds. It splits every grant by
- * the cost-sharing rule (./cost-sharing.ts), on integer øre like it.
+ * the reasons (./recommendation-reasons.ts) for what is left unallocated and which funder's frame
+ * binds, each also as an English note. It splits every grant by the cost-sharing rule
+ * (./cost-sharing.ts), on integer øre like it.
  */
 import type { Sharing } from '../schema/partnership.js';
 import {
@@ -21,6 +22,12 @@ import {
   type YearRule,
 } from './cost-sharing.js';
 import { parseMoney, toOre, type FunderYearMap, type Money, type YearMap } from './money.js';
+import {
+  noteOf,
+  type MeasureReason,
+  type RecommendationReason,
+  type UnallocatedReason,
+} from './recommendation-reasons.js';
 
 export interface RecommendedItem {
   measureId: string;
@@ -31,7 +38,10 @@ export interface RecommendedItem {
 export interface Recommendation {
   items: RecommendedItem[];
   unallocated: FunderYearMap;
+  /** the reasons in English, one per reason and in its order: notes[i] says reasons[i] */
   notes: string[];
+  /** per year (the councils out of the split, then the money left per funder), then per measure */
+  reasons: RecommendationReason[];
 }
 
 export interface RecommendInput {
@@ -71,7 +81,7 @@ export function recommend(input: RecommendInput): Recommendation {
   const years = [...new Set(input.years.map(String))].sort((a, b) => Number(a) - Number(b));
   const grants = measures.map(() => ({}) as Record<string, bigint>);
   const unallocated: Record<string, Record<string, bigint>> = Object.fromEntries(ids.map((id) => [id, {}]));
-  const yearNotes: string[] = [];
+  const yearReasons: RecommendationReason[] = [];
 
   for (const year of years) {
     const frame = framesOfYear(frames, ids, year);
@@ -98,34 +108,29 @@ export function recommend(input: RecommendInput): Recommendation {
 
     ids.forEach((id, i) => (unallocated[id]![year] = left[i]!));
     const absent = members.municipalities.filter((id) => outOfSplit[year]?.includes(id));
-    if (absent.length)
-      yearNotes.push(
-        `${year}: ${absent.join(', ')} take${absent.length === 1 ? 's' : ''} no part in the split (rejected); the municipal part is shared by the others`,
-      );
+    if (absent.length) yearReasons.push({ kind: 'outOfSplit', year, municipalities: absent });
     const takingPart = {
       county: members.county,
       municipalities: members.municipalities.filter((id) => !absent.includes(id)),
     };
-    yearNotes.push(...unallocatedNotes(year, ids, takingPart, frame, left, requested, granted, binding));
+    yearReasons.push(...unallocatedReasons(year, ids, takingPart, frame, left, requested, granted, binding));
   }
 
   const items: RecommendedItem[] = [];
-  const measureNotes: string[] = [];
+  const measureReasons: MeasureReason[] = [];
   measures.forEach((measure, m) => {
     const given = grants[m]!;
     const outside = Object.keys(measure.amounts).filter(
       (y) => !years.includes(y) && requestOre(measure.amounts, y) > 0n,
     );
-    if (outside.length > 0) {
-      measureNotes.push(
-        `${measure.id}: request for ${sortedYears(outside).join(', ')} is outside the years recommended for and not granted`,
-      );
-    }
+    if (outside.length > 0)
+      measureReasons.push({ kind: 'outsideYears', measureId: measure.id, years: sortedYears(outside) });
     if (years.every((y) => given[y] === 0n)) {
-      const asked = describeYears(years.map((y) => [y, requestOre(measure.amounts, y)]));
-      measureNotes.push(
-        `${measure.id}: not granted and not on the list${asked ? ` (requested ${asked})` : ' (nothing requested)'}`,
-      );
+      const asked = years.flatMap((y) => {
+        const v = requestOre(measure.amounts, y);
+        return v > 0n ? [[y, fmt(v)]] : [];
+      });
+      measureReasons.push({ kind: 'notGranted', measureId: measure.id, requested: Object.fromEntries(asked) });
       return;
     }
     items.push({
@@ -136,11 +141,23 @@ export function recommend(input: RecommendInput): Recommendation {
     for (const y of years) {
       const asked = requestOre(measure.amounts, y);
       if (given[y]! < asked)
-        measureNotes.push(`${measure.id}: ${y} granted ${fmt(given[y]!)} of ${fmt(asked)} requested`);
+        measureReasons.push({
+          kind: 'grantedInPart',
+          measureId: measure.id,
+          year: y,
+          granted: fmt(given[y]!),
+          requested: fmt(asked),
+        });
     }
   });
 
-  return { items, unallocated: mapOre(unallocated), notes: [...yearNotes, ...measureNotes] };
+  const reasons = [...yearReasons, ...measureReasons];
+  return {
+    items,
+    unallocated: mapOre(unallocated),
+    notes: reasons.map((r) => noteOf(r, members.county)),
+    reasons,
+  };
 }
 
 /** Each funder's exact part of every øre granted, as a fraction num/den (null when zero). */
@@ -222,7 +239,7 @@ function bindingFunders(left: bigint[], rule: YearRule): number[] {
   return binding;
 }
 
-function unallocatedNotes(
+function unallocatedReasons(
   year: string,
   ids: string[],
   members: Members,
@@ -231,56 +248,31 @@ function unallocatedNotes(
   requested: bigint,
   granted: bigint,
   binding: number[] | null,
-): string[] {
-  const notes: string[] = [];
-  ids.forEach((id, i) => {
-    if (left[i]! <= 0n) return;
-    const what = `${year}: ${fmt(left[i]!)} of ${id === members.county ? 'county' : id} frame unallocated`;
-    if (binding === null) {
-      notes.push(
+): UnallocatedReason[] {
+  return ids.flatMap((funder, i): UnallocatedReason[] => {
+    if (left[i]! <= 0n) return [];
+    const base = { year, funder, unallocated: fmt(left[i]!) };
+    if (binding === null)
+      return [
         granted === requested && requested > 0n
-          ? `${what}: every request for ${year} is granted in full (${fmt(requested)} requested)`
-          : `${what}: nothing was requested for ${year}`,
-      );
-    } else if (binding.includes(i)) {
-      notes.push(`${what}: this frame binds; what is left is too small for its share of a further grant`);
-    } else {
-      notes.push(
-        `${what}: ${describeBinding(
-          binding.map((b) => ids[b]!),
-          members,
-          frame,
-        )}`,
-      );
-    }
+          ? { ...base, kind: 'grantedInFull', requested: fmt(requested) }
+          : { ...base, kind: 'nothingRequested' },
+      ];
+    if (binding.includes(i)) return [{ ...base, kind: 'ownFrameBinds' }];
+    if (binding.length === 0) return [{ ...base, kind: 'noFrameInSplit' }];
+    const bound = binding.map((b) => ids[b]!);
+    const frames = fmt(bound.reduce((a, id) => a + frame[id]!, 0n));
+    return [
+      bound.length === members.municipalities.length && !bound.includes(members.county)
+        ? { ...base, kind: 'municipalFramesBind', frames }
+        : { ...base, kind: 'otherFramesBind', binding: bound, frames },
+    ];
   });
-  return notes;
-}
-
-function describeBinding(binding: string[], members: Members, frame: Record<string, bigint>): string {
-  const total = fmt(binding.reduce((a, id) => a + frame[id]!, 0n));
-  if (binding.length === members.municipalities.length && !binding.includes(members.county)) {
-    return `municipal frames bind at ${total}`;
-  }
-  if (binding.length === 1) {
-    return binding[0] === members.county
-      ? `the county frame binds at ${total}`
-      : `the frame of ${binding[0]} binds at ${total}`;
-  }
-  const names = binding.map((id) => (id === members.county ? 'county' : id));
-  return `the frames of ${names.slice(0, -1).join(', ')} and ${names.at(-1)} bind at ${total} together`;
 }
 
 function requestOre(amounts: YearMap, year: string): bigint {
   const a = amounts[year];
   return a === undefined ? 0n : toOre(parseMoney(a));
-}
-
-function describeYears(entries: [string, bigint][]): string {
-  return entries
-    .filter(([, v]) => v > 0n)
-    .map(([y, v]) => `${y}: ${fmt(v)}`)
-    .join(', ');
 }
 
 function min(a: bigint, b: bigint): bigint {

@@ -1,79 +1,73 @@
 /**
- * Why money is left unallocated in the administration's recommendation, in Norwegian with names.
+ * The reasons of a recommendation made by an engine from before `reasons` (2026-12-01), read back
+ * from its English notes. Such a recommendation can still be in a cycle's state, carried into a
+ * newer run by continue-as-new, until the cycle makes its next one; the page shows it through the
+ * same Norwegian as any other (web/recommendation-reasons.ts).
  *
- * The recommendation (domain/cost-sharing.ts recommend) gives the money left per funder and year
- * as data (`unallocated`) and the reason for each as a note in English made from a few fixed
- * templates ("2027: 500000.00 of county frame unallocated: municipal frames bind at 1000000.00").
- * Each template is matched here and written again in Norwegian, with the funders' names and the
- * amounts as money; a note that matches none is shown as it is, marked as English, as the decision
- * history does (web/history.ts). The notes about single measures are not read here: the page says
- * those from the grants themselves.
+ * Each template of those notes is matched here as that engine wrote it (noteOf in
+ * domain/recommendation-reasons.ts writes them the same today). They are frozen, as the old notes
+ * are: a later change of noteOf is not to be followed here. A note about money left whose reason
+ * matches none is kept as it is (`unread`), for the page to show marked as English. The notes
+ * about single measures are not read: the page says those from the grants themselves. May go once
+ * no running cycle made its last recommendation before 2026-12-01 (docs/versioning.md).
  */
 import type { PartnershipConfig } from '../schema/partnership.js';
-import { formatNok } from './format.js';
-import { funderName } from './names.js';
+import type { OutOfSplitReason, UnallocatedReason } from '../domain/recommendation-reasons.js';
 
-export interface UnallocatedReason {
-  funderId: string;
+/** A note about money left whose reason this module cannot read. */
+export interface UnreadNote {
+  kind: 'unread';
   year: string;
-  /** the reason in Norwegian, or null when the note matched no template */
-  text: string | null;
-  /** the note as the recommendation gave it */
+  funder: string;
   note: string;
 }
 
 const NOTE = /^(\d{4}): (\d+\.\d{2}) of (\S+) frame unallocated: (.+)$/;
+const OUT_OF_SPLIT =
+  /^(\d{4}): (.+) takes? no part in the split \(rejected\); the municipal part is shared by the others$/;
 
-/** "county, 3405 and 3440" (the template's list) as names: "Innlandet fylkeskommune, Lillehammer kommune og Øyer kommune". */
-function namesOf(config: PartnershipConfig, list: string): string {
-  const ids = list.split(/, | and /).map((id) => (id === 'county' ? config.county.id : id));
-  const names = ids.map((id) => funderName(config, id));
-  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} og ${names.at(-1)}`;
+/** "county, 3405 and 3440" (a template's list) as funder ids. */
+function idsOf(config: PartnershipConfig, list: string): string[] {
+  return list.split(/, | and /).map((id) => (id === 'county' ? config.county.id : id));
 }
 
-function reasonText(config: PartnershipConfig, year: string, why: string): string | null {
+/** A reason for money left without the money: the part a note's tail says. */
+type Why = UnallocatedReason extends infer R
+  ? R extends unknown
+    ? Omit<R, 'year' | 'funder' | 'unallocated'>
+    : never
+  : never;
+
+function whyOf(config: PartnershipConfig, why: string): Why | null {
   let m: RegExpExecArray | null;
   if ((m = /^every request for \d{4} is granted in full \((\d+\.\d{2}) requested\)$/.exec(why)))
-    return `Alt som er søkt om for ${year}, er innvilget fullt ut (${formatNok(m[1]!)} søkt).`;
-  if (/^nothing was requested for \d{4}$/.test(why)) return `Ingen har søkt om midler for ${year}.`;
+    return { kind: 'grantedInFull', requested: m[1]! };
+  if (/^nothing was requested for \d{4}$/.test(why)) return { kind: 'nothingRequested' };
   if (why === 'this frame binds; what is left is too small for its share of a further grant')
-    return 'Denne rammen binder: det som er igjen, er for lite til finansiørens andel av et nytt tilskudd.';
-  if ((m = /^municipal frames bind at (\d+\.\d{2})$/.exec(why)))
-    return `Kommunenes rammer binder (${formatNok(m[1]!)} til sammen), så resten kan ikke fordeles.`;
+    return { kind: 'ownFrameBinds' };
+  if ((m = /^municipal frames bind at (\d+\.\d{2})$/.exec(why))) return { kind: 'municipalFramesBind', frames: m[1]! };
   if ((m = /^the county frame binds at (\d+\.\d{2})$/.exec(why)))
-    return `Rammen til ${config.county.name} binder (${formatNok(m[1]!)}), så resten kan ikke fordeles.`;
+    return { kind: 'otherFramesBind', binding: [config.county.id], frames: m[1]! };
   if ((m = /^the frame of (\S+) binds at (\d+\.\d{2})$/.exec(why)))
-    return `Rammen til ${namesOf(config, m[1]!)} binder (${formatNok(m[2]!)}), så resten kan ikke fordeles.`;
+    return { kind: 'otherFramesBind', binding: idsOf(config, m[1]!), frames: m[2]! };
   if ((m = /^the frames of (.+) bind at (\d+\.\d{2}) together$/.exec(why)))
-    return `Rammene til ${namesOf(config, m[1]!)} binder (${formatNok(m[2]!)} til sammen), så resten kan ikke fordeles.`;
+    return { kind: 'otherFramesBind', binding: idsOf(config, m[1]!), frames: m[2]! };
   return null;
 }
 
-/** One reason per note about money left in a funder's frame, in the order the recommendation gives them. */
-export function unallocatedReasons(config: PartnershipConfig, notes: readonly string[]): UnallocatedReason[] {
-  const out: UnallocatedReason[] = [];
-  for (const note of notes) {
+/** The reasons the notes about money left and about councils out of the split say, in their order. */
+export function reasonsOfNotes(
+  config: PartnershipConfig,
+  notes: readonly string[],
+): (UnallocatedReason | OutOfSplitReason | UnreadNote)[] {
+  return notes.flatMap((note): (UnallocatedReason | OutOfSplitReason | UnreadNote)[] => {
+    const out = OUT_OF_SPLIT.exec(note);
+    if (out) return [{ kind: 'outOfSplit', year: out[1]!, municipalities: idsOf(config, out[2]!) }];
     const m = NOTE.exec(note);
-    if (!m) continue;
-    const [, year = '', , who = ''] = m;
-    out.push({
-      funderId: who === 'county' ? config.county.id : who,
-      year,
-      text: reasonText(config, year, m[4]!),
-      note,
-    });
-  }
-  return out;
-}
-
-/** The notes that say a council takes no part in a year's split, in Norwegian; others are not these. */
-export function outOfSplitNotes(config: PartnershipConfig, notes: readonly string[]): string[] {
-  return notes.flatMap((note) => {
-    const m =
-      /^(\d{4}): (.+) takes? no part in the split \(rejected\); the municipal part is shared by the others$/.exec(note);
     if (!m) return [];
-    return [
-      `${m[1]}: ${namesOf(config, m[2]!)} er ikke med i delingen (kommunestyret avviste); kommunenes del deles av de andre.`,
-    ];
+    const [, year = '', unallocated = '', who = '', reason = ''] = m;
+    const funder = who === 'county' ? config.county.id : who;
+    const why = whyOf(config, reason);
+    return [why ? { year, funder, unallocated, ...why } : { kind: 'unread', year, funder, note }];
   });
 }

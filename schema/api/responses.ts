@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ADOPTION_DECISIONS, LIST_STATUSES, MEASURE_STATUSES, PHASES, VOTES } from '../../domain/values.js';
 import { PartnershipConfigSchema, PlanSchema, StrategySchema } from '../partnership.js';
-import { FunderYearMapOut, MoneyOut, named, YearMapOut } from './fields.js';
+import { FunderId, FunderYearMapOut, MoneyOut, named, YearKey, YearMapOut } from './fields.js';
 
 export const PhaseSchema = z.enum(PHASES);
 
@@ -157,8 +157,40 @@ export const MeasureSchema = named(
   'response',
 );
 
+/** Money left in one funder's frame for one year: the fields every such reason has. */
+const left = { year: YearKey, funder: FunderId, unallocated: MoneyOut };
+
+const RecommendationReasonSchema = named(
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('grantedInFull'), ...left, requested: MoneyOut }),
+    z.object({ kind: z.literal('nothingRequested'), ...left }),
+    z.object({ kind: z.literal('ownFrameBinds'), ...left }),
+    z.object({ kind: z.literal('municipalFramesBind'), ...left, frames: MoneyOut }),
+    z.object({ kind: z.literal('otherFramesBind'), ...left, binding: z.array(FunderId), frames: MoneyOut }),
+    z.object({ kind: z.literal('noFrameInSplit'), ...left }),
+    z.object({ kind: z.literal('outOfSplit'), year: YearKey, municipalities: z.array(FunderId) }),
+    z.object({ kind: z.literal('outsideYears'), measureId: z.string(), years: z.array(YearKey) }),
+    z.object({ kind: z.literal('notGranted'), measureId: z.string(), requested: YearMapOut }),
+    z.object({
+      kind: z.literal('grantedInPart'),
+      measureId: z.string(),
+      year: YearKey,
+      granted: MoneyOut,
+      requested: MoneyOut,
+    }),
+  ]),
+  'RecommendationReason',
+  'Why money is left in a frame or a measure gets less than it asked, by `kind`, with the figures (docs/api.md).',
+  'response',
+);
+
 export const RecommendationSchema = named(
-  z.object({ items: z.array(PriorityItem), unallocated: FunderYearMapOut, notes: z.array(z.string()) }),
+  z.object({
+    items: z.array(PriorityItem),
+    unallocated: FunderYearMapOut,
+    notes: z.array(z.string()),
+    reasons: z.array(RecommendationReasonSchema).optional(),
+  }),
   'Recommendation',
   "The administration's recommended priority list; its items can be put to the vote as they are.",
   'response',

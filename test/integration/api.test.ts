@@ -8,9 +8,10 @@ import { gunzipSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { endpoints } from '../../schema/api.js';
+import { endpoints, RecommendationSchema } from '../../schema/api.js';
 import type { Allocations } from '../../schema/allocations.js';
 import { shareMeasure } from '../../domain/cost-sharing.js';
+import type { Recommendation } from '../../domain/cycle.js';
 import { parseMoney, sumMoney } from '../../domain/money.js';
 import { referencePartnership } from '../../schema/reference/load.js';
 import { loadConfig } from '../../services/config.js';
@@ -339,8 +340,12 @@ describe('a cycle from start to close, through every endpoint', () => {
   it('recommends a list, puts it to the vote, and shows the not yet binding allocations', async () => {
     const recommendation = await call('GET', `/api/v1/cycles/${cid}/recommendation`, finance);
     expect(recommendation.status, recommendation.text).toBe(200);
-    const { items } = recommendation.body as { items: { measureId: string }[] };
+    const { items, notes, reasons } = recommendation.body as Recommendation;
     expect(items.map((i) => i.measureId)).toEqual([ids.tech, ids.events]);
+    // why money is left, as data beside the English notes, one for one (docs/api.md)
+    expect(RecommendationSchema.parse(recommendation.body)).toEqual(recommendation.body);
+    expect(reasons?.length).toBeGreaterThan(0);
+    expect(reasons).toHaveLength(notes.length);
 
     const list = await call('POST', `/api/v1/cycles/${cid}/priority-lists`, admin, {
       items,

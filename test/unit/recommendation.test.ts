@@ -16,6 +16,7 @@ import {
 } from '../../domain/cost-sharing.js';
 import type { FunderYearMap, YearMap } from '../../domain/money.js';
 import { DEFAULT_GRANT_UNIT, recommend } from '../../domain/recommendation.js';
+import { isUnallocatedReason } from '../../domain/recommendation-reasons.js';
 import { d, LILLEHAMMER, money, ore, strings, TWO_THIRDS_EQUAL } from '../support/cost-sharing-oracles.js';
 
 describe('recommend', () => {
@@ -273,6 +274,71 @@ describe('recommend', () => {
     expect(r.notes).toContain('a: request for 2031 is outside the years recommended for and not granted');
   });
 
+  it('gives each reason as data with the figures it names, in the order of the notes that say it in English', () => {
+    // docs/domain.md's example: a is granted in full; b gets 299 000.00, as 3405's and 3440's
+    // frames carry no more after a; c gets nothing; nothing at all is asked for 2028.
+    const r = recommend({
+      measures: [
+        { id: 'a', amounts: { [Y]: '600000.00' } },
+        { id: 'b', amounts: { [Y]: '300000.00', '2031': '5.00' } },
+        { id: 'c', amounts: { [Y]: '50000.00' } },
+      ],
+      frames: {
+        county: { [Y]: '2000000.00', '2028': '10.00' },
+        '3405': { [Y]: '100000.00' },
+        '3440': { [Y]: '100000.00' },
+        '3441': { [Y]: '100000.00' },
+      },
+      sharing: TWO_THIRDS_EQUAL,
+      members: LILLEHAMMER,
+      years: [2027, 2028],
+      grantUnit: '1000.00',
+    });
+    const bound = { kind: 'otherFramesBind', binding: ['3405', '3440'], frames: '200000.00' };
+    expect(r.reasons).toEqual([
+      { year: Y, funder: 'county', unallocated: '1400666.67', ...bound },
+      { year: Y, funder: '3405', unallocated: '111.10', kind: 'ownFrameBinds' },
+      { year: Y, funder: '3440', unallocated: '111.11', kind: 'ownFrameBinds' },
+      { year: Y, funder: '3441', unallocated: '111.12', ...bound },
+      { year: '2028', funder: 'county', unallocated: '10.00', kind: 'nothingRequested' },
+      { kind: 'outsideYears', measureId: 'b', years: ['2031'] },
+      { kind: 'grantedInPart', measureId: 'b', year: Y, granted: '299000.00', requested: '300000.00' },
+      { kind: 'notGranted', measureId: 'c', requested: { [Y]: '50000.00' } },
+    ]);
+    expect(r.notes).toEqual([
+      '2027: 1400666.67 of county frame unallocated: the frames of 3405 and 3440 bind at 200000.00 together',
+      '2027: 111.10 of 3405 frame unallocated: this frame binds; what is left is too small for its share of a further grant',
+      '2027: 111.11 of 3440 frame unallocated: this frame binds; what is left is too small for its share of a further grant',
+      '2027: 111.12 of 3441 frame unallocated: the frames of 3405 and 3440 bind at 200000.00 together',
+      '2028: 10.00 of county frame unallocated: nothing was requested for 2028',
+      'b: request for 2031 is outside the years recommended for and not granted',
+      'b: 2027 granted 299000.00 of 300000.00 requested',
+      'c: not granted and not on the list (requested 2027: 50000.00)',
+    ]);
+  });
+
+  it('says when no funder in the split has a frame to pay from, rather than naming no frame as binding', () => {
+    // Pro rata, and the only frame is that of 3440, whose council rejected: nobody in the split can pay.
+    const r = recommend({
+      measures: [{ id: 'a', amounts: { [Y]: '100.00' } }],
+      frames: { county: { [Y]: '0.00' }, '3405': { [Y]: '0.00' }, '3440': { [Y]: '500.00' }, '3441': { [Y]: '0.00' } },
+      sharing: { countyFraction: { type: 'pro-rata' }, key: TWO_THIRDS_EQUAL.key },
+      members: LILLEHAMMER,
+      years: [2027],
+      grantUnit: '1.00',
+      outOfSplit: { [Y]: ['3440'] },
+    });
+    expect(r.items).toEqual([]);
+    expect(r.reasons).toEqual([
+      { kind: 'outOfSplit', year: Y, municipalities: ['3440'] },
+      { year: Y, funder: '3440', unallocated: '500.00', kind: 'noFrameInSplit' },
+      { kind: 'notGranted', measureId: 'a', requested: { [Y]: '100.00' } },
+    ]);
+    expect(r.notes[1]).toBe(
+      '2027: 500.00 of 3440 frame unallocated: no funder in the split for 2027 has a frame to pay a share from',
+    );
+  });
+
   // ---- properties ----
 
   const members: Members = { county: 'county', municipalities: ['3405', '3440', '3441'] };
@@ -314,6 +380,18 @@ describe('recommend', () => {
         );
         expect(checkFrames(allocated, frames)).toEqual([]);
         expect(r.unallocated).toEqual(remaining(frames, allocated));
+        // one reason for every funder's money left, naming it (the page shows each beside its amount)
+        const left = Object.entries(r.unallocated).flatMap(([funder, byYear]) =>
+          Object.entries(byYear)
+            .filter(([, a]) => a !== '0.00')
+            .map(([year, unallocated]) => ({ year, funder, unallocated })),
+        );
+        const said = r.reasons
+          .filter(isUnallocatedReason)
+          .map(({ year, funder, unallocated }) => ({ year, funder, unallocated }));
+        expect(said).toEqual(expect.arrayContaining(left));
+        expect(said).toHaveLength(left.length);
+        expect(r.notes).toHaveLength(r.reasons.length);
         r.items.forEach((item, k) => {
           expect(item.rank).toBe(k + 1);
           const measure = measures.find((m) => m.id === item.measureId)!;

@@ -1,7 +1,6 @@
 /**
- * The priority-list editor's pure parts (web/priority-list.ts), the Norwegian reasons for money
- * left unallocated (web/recommendation-notes.ts) against what the domain's recommend() really
- * writes, and the kept first page (two readers get their own name, token and key, nothing else).
+ * The priority-list editor's pure parts (web/priority-list.ts) and the kept first page (two
+ * readers get their own name, token and key, nothing else).
  */
 import { gunzipSync } from 'node:zlib';
 import { Hono } from 'hono';
@@ -23,7 +22,6 @@ import {
   stateFromForm,
   type EditorState,
 } from '../../web/priority-list.js';
-import { unallocatedReasons } from '../../web/recommendation-notes.js';
 
 const config = referencePartnerships.find((p) => p.id === 'lillehammer-regionen')!;
 const years = ['2027', '2028', '2029', '2030'];
@@ -174,43 +172,6 @@ describe('the editor arithmetic', () => {
     });
     const bad = meetingOf({ rows: [], meetingDate: '31.02.2026', caseNumber: '' });
     expect('errors' in bad && bad.errors.map((e) => e.field)).toEqual([field.meetingDate, field.caseNumber]);
-  });
-});
-
-describe('why money is left unallocated, in Norwegian', () => {
-  it('has a Norwegian reason for every note recommend() writes about a frame (no template drifted)', () => {
-    const cases = [
-      recommended(measures, frames), // municipal frames bind; the county's money is left
-      recommended([measure('m0001', { 2027: '100000.00' })], frames), // everything granted in full
-      recommended([measure('m0001', { 2027: '5000000.00' })], framesOf('100000.00', '5000000.00')), // the county binds
-      recommended(
-        [measure('m0001', { 2027: '5000000.00' })],
-        { ...framesOf('5000000.00', '5000000.00'), 3440: framesOf('0', '10000.00')['3440']! }, // one council binds
-      ),
-    ];
-    const reasons = cases.flatMap((rec) => unallocatedReasons(config, rec.notes));
-    expect(reasons.length).toBeGreaterThan(10);
-    expect(reasons.filter((r) => r.text === null).map((r) => r.note)).toEqual([]);
-    const texts = reasons
-      .map((r) => r.text)
-      .join('\n')
-      .replace(/\u00a0/g, ' ');
-    expect(texts).toContain('Rammene til Lillehammer kommune og Øyer kommune binder (200 000,00 kr til sammen)');
-    expect(texts).toContain('Alt som er søkt om for 2027, er innvilget fullt ut');
-    expect(texts).toContain('Ingen har søkt om midler for 2028.');
-    expect(texts).toContain(`Rammen til ${config.county.name} binder`);
-    expect(texts).toContain('Rammen til Øyer kommune binder');
-    expect(texts).not.toMatch(/county|3405|3440|3441/);
-  });
-
-  it('keeps a note it cannot read as it is, for the page to mark as English', () => {
-    const [r] = unallocatedReasons(config, ['2027: 10.00 of 3405 frame unallocated: something new']);
-    expect(r).toEqual({
-      funderId: '3405',
-      year: '2027',
-      text: null,
-      note: '2027: 10.00 of 3405 frame unallocated: something new',
-    });
   });
 });
 

@@ -3,7 +3,7 @@
  * cycle's partnership (as GET /cycles/{cid}/recommendation): the measures in rank order with the
  * grant per year and what was asked; per year, each funder's share of every grant (by name,
  * split by the domain's rule as the workflow splits it); per funder and year the money left
- * unallocated and why, in Norwegian (web/recommendation-notes.ts); which measures get less than
+ * unallocated and why, in Norwegian (web/recommendation-reasons.ts); which measures get less than
  * they asked, or nothing.
  */
 import type { Hono } from 'hono';
@@ -15,7 +15,7 @@ import { formatNok } from '../format.js';
 import { scrollTable, type Html } from '../layout.js';
 import { funderName } from '../names.js';
 import { compute, initialState } from '../priority-list.js';
-import { outOfSplitNotes, unallocatedReasons } from '../recommendation-notes.js';
+import { outOfSplitTexts, unallocatedTexts, type UnallocatedText } from '../recommendation-reasons.js';
 import { cycleHref, cycleTitle } from './action-cycle.js';
 import { listTable, total } from './priority-list-tables.js';
 import { prioritisationView, type PrioritisationView } from './prioritisation-data.js';
@@ -54,11 +54,17 @@ ${rows.map((it) => {
   })}`;
 }
 
+/** The reason, or an old note that could not be read marked as English, or a dash when none is given. */
+function whyCell(reason: UnallocatedText | undefined): Html | string {
+  if (!reason) return '–';
+  return reason.text ?? html`<span lang="en" class="untranslated">${reason.note}</span>`;
+}
+
 /** Per funder and year: the money the recommendation leaves in the frame, and why. */
 function unallocatedTable(v: PrioritisationView): Html {
   const rec = v.recommendation!;
   const config = v.cycle.config;
-  const reasons = new Map(unallocatedReasons(config, rec.notes).map((r) => [`${r.funderId}:${r.year}`, r]));
+  const reasons = new Map(unallocatedTexts(config, rec).map((r) => [`${r.funderId}:${r.year}`, r]));
   const rows = Object.keys(rec.unallocated).flatMap((funderId) =>
     v.years
       .filter((y) => (rec.unallocated[funderId]?.[y] ?? '0.00') !== '0.00')
@@ -79,9 +85,7 @@ function unallocatedTable(v: PrioritisationView): Html {
 <tbody>
 ${rows.map(
   (r) =>
-    html`<tr><th scope="row">${funderName(config, r.funderId)}</th><td>${r.year}</td><td class="num">${formatNok(r.amount)}</td><td>${
-      r.reason?.text ?? (r.reason ? html`<span lang="en" class="untranslated">${r.reason.note}</span>` : '–')
-    }</td></tr>`,
+    html`<tr><th scope="row">${funderName(config, r.funderId)}</th><td>${r.year}</td><td class="num">${formatNok(r.amount)}</td><td>${whyCell(r.reason)}</td></tr>`,
 )}
 </tbody>
 </table>`,
@@ -125,7 +129,7 @@ export function recommendationPage(web: Hono<WebEnv>, ctx: WebContext): void {
           html`<p class="ds-paragraph">Administrasjonen lager innstillingen når forslagsfristen er ute. Den finnes ikke nå.</p>`,
           { breadcrumbs },
         );
-      const rejected = outOfSplitNotes(v.cycle.config, v.recommendation.notes);
+      const rejected = outOfSplitTexts(v.cycle.config, v.recommendation);
       const canEdit = person.roles.includes('admin') || person.roles.includes('ipr_member');
       return render(
         c,
