@@ -4,8 +4,10 @@
  * while the workbooks are built back to back, against the same route with nothing else to do.
  * Both workbooks take turns: the API's and the cycle page's every-funder file (core/export-xlsx.ts)
  * and the finance page's fordeling.xlsx with its header block (web/allocation-export.ts), each of
- * 4 funders x 4 years x 500 measures (8 000 rows in the finance file's flat table).
- * No Temporal, no Postgres: the allocations are made here, as a 500-measure cycle's look.
+ * 4 funders x 4 years x 500 measures (8 000 rows in the finance file's flat table). The app writes
+ * them in workbook threads (core/workbook-threads.ts); the same writers called on the event loop,
+ * as before those, are measured beside (`*_on_loop`).
+ * No Temporal, no Postgres: the allocations are made up (test/support/big-allocations.ts).
  *
  *   tsx scripts/bench-xlsx.ts [--seconds 5] [--concurrency 4] [--measures 500]
  */
@@ -13,70 +15,16 @@ import type { AddressInfo } from 'node:net';
 import { Worker as Thread } from 'node:worker_threads';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import { allocationsXlsx } from '../core/export-xlsx.js';
-import { goalOf } from '../schema/partnership.js';
-import type { Allocations } from '../schema/allocations.js';
-import { referencePartnerships } from '../schema/reference/partnerships.js';
-import { allocationXlsx } from '../web/allocation-export.js';
-import type { AllocationView } from '../web/allocation-view.js';
+import { allocationsXlsx, writeAllocationsXlsx } from '../core/export-xlsx.js';
+import { allocationWorkbook, allocationXlsx } from '../web/allocation-export.js';
+import { writeAllocationWorkbook } from '../web/allocation-workbook.js';
+import { bigView } from '../test/support/big-allocations.js';
 import { round, runAsScript } from './bench-support.js';
 
 export interface XlsxBenchOptions {
   seconds: number;
   concurrency: number;
   measures: number;
-}
-
-const config = referencePartnerships.find((p) => p.id === 'lillehammer-regionen')!;
-const YEARS = [2027, 2028, 2029, 2030];
-const STRATEGIES = ['1.1', '2.1', '3.3', '4.2.1', '5.4'];
-
-/** A 500-measure cycle's allocations: every measure granted in every year, shared by the four funders. */
-export function benchView(measures: number): AllocationView {
-  const funders = [config.county.id, ...config.municipalities.map((m) => m.id)];
-  const each = (amount: string) => Object.fromEntries(YEARS.map((y) => [y, amount]));
-  const allocations: Allocations = {
-    cycle: 'lillehammer-regionen-2027',
-    phase: 'adopted',
-    basis: { priorityListVersion: 1, status: 'adopted' },
-    years: YEARS,
-    funders: funders.map((id) => ({
-      id,
-      name: id,
-      frame: each('50000000.00'),
-      allocated: each(`${(measures * 25000).toFixed(2)}`),
-      remaining: each(`${(50000000 - measures * 25000).toFixed(2)}`),
-    })),
-    measures: Array.from({ length: measures }, (_, i) => ({
-      id: `m${String(i + 1).padStart(4, '0')}`,
-      title: `Tiltak ${i + 1}: næringsutvikling i regionen`,
-      strategies: [STRATEGIES[i % STRATEGIES.length]!],
-      rank: i + 1,
-      grants: each('100000.00'),
-      shares: Object.fromEntries(funders.map((f) => [f, each('25000.00')])),
-    })),
-    goals: ['1', '2', '3', '4', '5'].map((goal) => ({ goal, title: `Delmål ${goal}`, granted: each('10000000.00') })),
-    strategies: STRATEGIES.map((strategy) => ({
-      strategy,
-      title: `Strategi ${strategy}`,
-      granted: each('10000000.00'),
-    })),
-    totals: { granted: each(`${(measures * 100000).toFixed(2)}`), allocated: `${(measures * 400000).toFixed(2)}` },
-    unsplit: [],
-  };
-  return {
-    key: 'bench:all',
-    cycleId: allocations.cycle,
-    title: 'Lillehammer-regionen 2027',
-    config,
-    scope: 'all',
-    allocations,
-    basis: { version: 1, status: 'adopted', binding: true, meetingDate: '2026-11-20', caseNumber: '12/26' },
-    cofunding: allocations.measures
-      .filter((_, i) => i % 10 === 0)
-      .map((m) => ({ measureId: m.id, title: m.title, source: 'Innovasjon Norge', amount: '50000.00' })),
-    goals: new Map(allocations.measures.map((m) => [m.id, goalOf(m.strategies[0]!)])),
-  };
 }
 
 /**
@@ -157,7 +105,7 @@ async function phase(url: string, o: XlsxBenchOptions, build?: (turn: number) =>
 }
 
 export async function benchXlsx(options: XlsxBenchOptions, log: (line: string) => void = console.log) {
-  const view = benchView(options.measures);
+  const view = bigView(options.measures);
   const madeAt = new Date();
   const server: ServerType = serve({
     fetch: new Hono().get('/noop', (c) => c.text('ok')).fetch,
@@ -167,12 +115,20 @@ export async function benchXlsx(options: XlsxBenchOptions, log: (line: string) =
   await new Promise((resolve) => (server.listening ? resolve(null) : server.once('listening', resolve)));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/noop`;
   try {
-    // Warm-up: the modules loaded, the JIT at work, on both paths.
+    // Warm-up: the threads started, the modules loaded, the JIT at work, on both paths.
     await Promise.all([allocationsXlsx(view.allocations), allocationXlsx(view, madeAt)]);
     await latencies(url, 0.5, options.concurrency);
     const both = (turn: number) => (turn % 2 === 0 ? allocationsXlsx(view.allocations) : allocationXlsx(view, madeAt));
+    // The writers called on this thread, as the app did before the workbook threads.
+    const bothHere = (turn: number) =>
+      turn % 2 === 0
+        ? writeAllocationsXlsx(view.allocations)
+        : writeAllocationWorkbook(allocationWorkbook(view, madeAt));
+    await bothHere(0);
+    await bothHere(1);
     const idle = await phase(url, options);
     const during = await phase(url, options, both);
+    const onLoop = await phase(url, options, bothHere);
     const line = (label: string, p: Phase) =>
       log(
         `  ${label.padEnd(44)} p50 ${String(p.p50).padStart(7)} ms, p99 ${String(p.p99).padStart(7)} ms, max ${String(p.max).padStart(7)} ms (${p.requests} requests${p.builds ? `; ${p.builds} workbooks, ${p.buildMs} ms each` : ''})`,
@@ -181,12 +137,17 @@ export async function benchXlsx(options: XlsxBenchOptions, log: (line: string) =
       `no-op route of this process, ${options.concurrency} clients, ${options.seconds} s each; workbooks of ${options.measures} measures`,
     );
     line('nothing else to do:', idle);
-    line('while workbooks are built:', during);
+    line('while workbooks are built in threads:', during);
+    line('while they are built on the event loop:', onLoop);
     return {
       noop_p99_ms_idle: idle.p99,
       noop_p99_ms_during_xlsx: during.p99,
       noop_max_ms_during_xlsx: during.max,
       xlsx_build_ms: during.buildMs,
+      // the same, the workbooks written on the event loop (as before the workbook threads)
+      noop_p99_ms_during_xlsx_on_loop: onLoop.p99,
+      noop_max_ms_during_xlsx_on_loop: onLoop.max,
+      xlsx_build_ms_on_loop: onLoop.buildMs,
     };
   } finally {
     await new Promise((resolve) => server.close(resolve));
