@@ -9,10 +9,10 @@
  * core/export-xlsx.ts are such modules, where web/allocation-export.ts, which pulls in the whole
  * engine through web/core.ts, is not.
  *
- * - At most MAX_THREADS threads, each started when a build finds none idle, and kept. A thread
- *   holds the process open only while it builds (ref'd then, unref'd when idle), so an idle one
- *   ends with the process and never delays its exit: SIGTERM's process.exit in services/api/main.ts,
- *   or a test run's end.
+ * - At most MAX_THREADS threads, each started when a build finds none idle, and ended when idle
+ *   for IDLE_MS. A thread holds the process open only while it builds (ref'd then, unref'd when
+ *   idle), so an idle one ends with the process and never delays its exit: SIGTERM's process.exit
+ *   in services/api/main.ts, or a test run's end.
  * - The thread loads TypeScript itself (workbook-thread.mjs registers tsx, a runtime dependency),
  *   so it works however the API runs: under tsx (npm start, `npm run api`, the Docker image,
  *   prod-shape) and inside vitest. It takes no node flags of the parent's: tsx's own loader flag,
@@ -33,6 +33,11 @@ import { Worker } from 'node:worker_threads';
 const MAX_THREADS = 2;
 /** Far past every request's budget (4.5 s and 8 s) and any real build (a 500-measure cycle's: about 0.5-1.6 s). */
 const BUILD_TIMEOUT_MS = 60_000;
+/**
+ * An idle thread is ended after this long: it holds 100-180 MB (exceljs, tsx, the last build's
+ * heap) for downloads that come a few a day; a new one starts in about half a second.
+ */
+const IDLE_MS = 5 * 60_000;
 
 const ENTRY = new URL('./workbook-thread.mjs', import.meta.url);
 
@@ -53,6 +58,7 @@ interface Build {
 interface Thread {
   worker: Worker;
   build: Build | null;
+  /** the build's bound while it builds, the idle end while it waits */
   timer?: NodeJS.Timeout;
 }
 
@@ -88,6 +94,7 @@ function dispatch(): void {
     const thread = threads.find((t) => t.build === null) ?? (threads.length < MAX_THREADS ? start() : null);
     if (!thread) return;
     const build = queue.shift()!;
+    clearTimeout(thread.timer);
     thread.build = build;
     thread.worker.ref();
     thread.timer = setTimeout(() => {
@@ -117,6 +124,11 @@ function settle(thread: Thread, outcome: () => void): void {
   clearTimeout(thread.timer);
   thread.build = null;
   thread.worker.unref();
+  if (threads.includes(thread))
+    thread.timer = setTimeout(() => {
+      leave(thread);
+      void thread.worker.terminate();
+    }, IDLE_MS).unref();
   outcome();
 }
 
