@@ -14,7 +14,8 @@
  * own actions; a write committed elsewhere (the worker on a timer, another API replica) shows from
  * the moment its notification arrives (typically well under a millisecond after the commit; the
  * window is described in records-feed.ts). The view and its renderings (JSON, CSV, XLSX, and gzip
- * of the text ones) are made once per snapshot. A load reads the cycle's revision first; the ETags
+ * of the text ones) are made once per snapshot (a failed one again on the next request), the XLSX
+ * in a workbook thread (workbook-threads.ts). A load reads the cycle's revision first; the ETags
  * are a digest of that revision and the view's JSON, so they change with every change to the
  * cycle's records, and two loads (two replicas) that tag the same revision agree on the content.
  */
@@ -57,7 +58,12 @@ export function snapshot({ revision, allocations }: Loaded): AllocationSnapshot 
   const bodies = new Map<string, Promise<Bytes>>([['json', Promise.resolve(json)]]);
   const memo = (key: string, make: () => Promise<Bytes>) => {
     let body = bodies.get(key);
-    if (!body) bodies.set(key, (body = make()));
+    if (!body) {
+      const made = make();
+      // A failed rendering is not kept (a workbook thread that died): the next request makes it again.
+      made.catch(() => bodies.get(key) === made && bodies.delete(key));
+      bodies.set(key, (body = made));
+    }
     return body;
   };
   const plain = (format: Format) => memo(format, () => render(format as FileFormat, allocations));

@@ -5,6 +5,7 @@
  *   - bench-api: submission latency against a no-op Update, allocations throughput against a no-op route (issue 4)
  *   - bench-web: the public page of an adopted 500-measure cycle (issue 9) and, signed in, the cycle page,
  *     the priority-list editor and the allocations page (issue 10), against a no-op route
+ *   - bench-xlsx: the no-op route's latency while the Excel workbooks of a 500-measure cycle are built
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -13,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const only = process.argv.slice(2);
-const benches = ['bench-cycles', 'bench-api', 'bench-web'].filter((b) => only.length === 0 || only.includes(b));
+const benches = ['bench-cycles', 'bench-api', 'bench-web', 'bench-xlsx'].filter(
+  (b) => only.length === 0 || only.includes(b),
+);
 
 function run(name: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {

@@ -11,17 +11,17 @@
  *   sheet under a header block (cycle, the list it rests on with version, meeting date and case
  *   number, whose figures, when the file was made in Oslo time), money as numbers in a kr format,
  *   and totals rows: SUM/SUMIFS formulas that carry their result, computed here in whole øre, so a
- *   reader that does not calculate (or Excel before it does) shows the exact total.
+ *   reader that does not calculate (or Excel before it does) shows the exact total. What the
+ *   workbook holds is made here; web/allocation-workbook.ts writes it, in a workbook thread.
  */
-import ExcelJS from 'exceljs';
 import { sumAmounts } from './charts/allocation-charts.js';
+import { WORKBOOK_MODULE, writeAllocationWorkbook, type Sheet, type Workbook } from './allocation-workbook.js';
 import { basisText, scopeText, type AllocationView } from './allocation-view.js';
-import { csvFile, type Cell, type Column, type Table } from './core.js';
+import { csvFile, inWorkbookThread, type Cell, type Column, type Table } from './core.js';
 import { formatDateTime } from './format.js';
 import { funderName } from './names.js';
 
-/** Norwegian Excel shows 1250000.5 as "1 250 000,50 kr". */
-export const KR_FORMAT = '#,##0.00 "kr"';
+export { KR_FORMAT, totalOf, type Total } from './allocation-workbook.js';
 
 export const TYPE_SHARE = 'Andel';
 export const TYPE_COFUNDING = 'Medfinansiering';
@@ -75,26 +75,6 @@ export function flatTable(view: AllocationView): Table {
 
 export function allocationCsv(view: AllocationView): string {
   return csvFile([flatTable(view)]);
-}
-
-/** A totals row: its label, the values it filters on (column index -> value), and the columns it sums. */
-export interface Total {
-  label: string;
-  where?: Record<number, string | number>;
-  sums: number[];
-}
-
-interface Sheet {
-  table: Table;
-  totals: Total[];
-}
-
-/** The exact sum of a money column over the rows a total filters on. */
-export function totalOf(table: Table, total: Total, column: number): string {
-  const matching = table.rows.filter((row) =>
-    Object.entries(total.where ?? {}).every(([i, v]) => row[Number(i)] === v),
-  );
-  return sumAmounts(matching.flatMap((row) => (typeof row[column] === 'string' ? [row[column]] : [])));
 }
 
 function sheets(view: AllocationView): Sheet[] {
@@ -171,59 +151,11 @@ export function headerLines(view: AllocationView, madeAt: Date): [string, string
   ];
 }
 
-const column = (i: number) => String.fromCharCode(65 + i);
-const criterion = (v: string | number) => (typeof v === 'number' ? String(v) : `"${v.replace(/"/g, '""')}"`);
-
-export async function allocationXlsx(view: AllocationView, madeAt: Date): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'HØP';
-  workbook.title = `Tildelinger ${view.title}`;
-  workbook.created = madeAt;
-  const header = headerLines(view, madeAt);
-  for (const { table, totals } of sheets(view)) {
-    const headRow = header.length + 3;
-    const sheet = workbook.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: headRow }] });
-    sheet.getCell('A1').value = `Tildelinger – ${view.title}`;
-    sheet.getCell('A1').font = { bold: true, size: 14 };
-    header.forEach(([label, value], i) => {
-      sheet.getCell(`A${i + 2}`).value = label;
-      sheet.getCell(`A${i + 2}`).font = { bold: true };
-      sheet.getCell(`B${i + 2}`).value = value;
-    });
-    table.columns.forEach((c, i) => {
-      sheet.getColumn(i + 1).width = c.kind === 'money' ? 20 : c.kind === 'text' ? 28 : 10;
-    });
-    // The format on each money cell rather than the column: exceljs copies a column's style into
-    // every cell of it, which takes twice as long for a 500-measure cycle's 8 000 rows.
-    const moneyColumns = table.columns.flatMap((c, i) => (c.kind === 'money' ? [i + 1] : []));
-    const head = sheet.getRow(headRow);
-    head.values = table.columns.map((c) => c.header);
-    head.font = { bold: true };
-    table.rows.forEach((row, r) => {
-      const line = sheet.getRow(headRow + 1 + r);
-      line.values = row.map((v, i) => (table.columns[i]!.kind === 'money' && typeof v === 'string' ? Number(v) : v));
-      for (const i of moneyColumns) line.getCell(i).numFmt = KR_FORMAT;
-    });
-    const first = headRow + 1;
-    const last = headRow + Math.max(table.rows.length, 1);
-    totals.forEach((t, k) => {
-      const row = sheet.getRow(last + 2 + k);
-      row.font = { bold: true };
-      row.getCell(1).value = t.label;
-      for (const [i, v] of Object.entries(t.where ?? {})) if (Number(i) !== 0) row.getCell(Number(i) + 1).value = v;
-      for (const i of t.sums) {
-        const range = `${column(i)}${first}:${column(i)}${last}`;
-        const conditions = Object.entries(t.where ?? {}).map(
-          ([c, v]) => `${column(Number(c))}${first}:${column(Number(c))}${last},${criterion(v)}`,
-        );
-        const cell = row.getCell(i + 1);
-        cell.value = {
-          formula: conditions.length ? `SUMIFS(${range},${conditions.join(',')})` : `SUM(${range})`,
-          result: Number(totalOf(table, t, i)),
-        };
-        cell.numFmt = KR_FORMAT;
-      }
-    });
-  }
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+/** What the workbook holds: its sheets under the header block; cheap to make, on the event loop. */
+export function allocationWorkbook(view: AllocationView, madeAt: Date): Workbook {
+  return { title: view.title, madeAt, header: headerLines(view, madeAt), sheets: sheets(view) };
 }
+
+/** The workbook, written off the event loop (core/workbook-threads.ts). */
+export const allocationXlsx = (view: AllocationView, madeAt: Date): Promise<Buffer> =>
+  inWorkbookThread(WORKBOOK_MODULE, writeAllocationWorkbook, [allocationWorkbook(view, madeAt)]);

@@ -79,6 +79,7 @@ export type { IndicatorValueRecord, ProgressReportRecord } from '../core/executi
 export { allocationReader, forMunicipality } from '../core/allocations.js';
 export { csvFile } from '../core/export-csv.js';
 export type { Cell, Column, ColumnKind, Table } from '../core/allocation-tables.js';
+export { inWorkbookThread } from '../core/workbook-threads.js';
 // ── admin (issue 10): starting, steering and closing a cycle ────────────────────────────────────
 export { cancelCycle, closeCycle, closeProposals, moveDeadline } from '../workflows/messages.js';
 export type { Deadlines, YearEndPreview, YearEndRow } from '../workflows/messages.js';

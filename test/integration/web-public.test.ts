@@ -124,10 +124,27 @@ describe('the public pages', () => {
       expect(page, share).toContain(nok(share));
   });
 
-  it('answer an unchanged page with 304', async () => {
-    const first = await get(`/offentlig/${PID}/${adoptedYear}`);
-    const again = await get(`/offentlig/${PID}/${adoptedYear}`, { 'if-none-match': first.headers.get('etag')! });
-    expect(again.status).toBe(304);
+  it('answer an unchanged page with 304, in each encoding by its own ETag', async () => {
+    for (const path of [`/offentlig/${PID}/${adoptedYear}`, `/offentlig/${PID}/${adoptedYear}.csv`]) {
+      const encodings = { plain: {}, gzip: { 'accept-encoding': 'gzip' }, br: { 'accept-encoding': 'gzip, br' } };
+      const etags = new Map<string, string>();
+      for (const [name, accept] of Object.entries(encodings)) {
+        const first = await get(path, accept);
+        const etag = first.headers.get('etag')!;
+        expect(etag, `${path} ${name}`).toMatch(/^"[^"]+"$/);
+        etags.set(name, etag);
+        const again = await get(path, { ...accept, 'if-none-match': etag });
+        expect(again.status, `${path} ${name}`).toBe(304);
+        expect(again.headers.get('etag')).toBe(etag);
+      }
+      // A strong ETag names one representation: each content-coding has its own (RFC 9110 8.8.3) ...
+      expect(new Set(etags.values()).size, path).toBe(3);
+      // ... so the gzip body's ETag does not revalidate the brotli one: that reader gets the brotli body.
+      const other = await get(path, { ...encodings.br, 'if-none-match': etags.get('gzip')! });
+      expect(other.status).toBe(200);
+      expect(other.headers.get('content-encoding')).toBe('br');
+      expect(other.headers.get('etag')).toBe(etags.get('br'));
+    }
   });
 
   it('send the same page compressed as the browser accepts: brotli, else gzip, else as it is', async () => {

@@ -8,7 +8,7 @@
  * The page's main content is rendered once per revision of the cycle's records and kept; the
  * whole page for a reader who is not signed in is kept too, compressed once as brotli and as gzip
  * (what browsers accept; brotli is less than half gzip's size, so less to send and to read per
- * view), and answered with an ETag (304 when unchanged). The files are kept the same way.
+ * view), and answered with an ETag per encoding (304 when unchanged). The files are kept the same way.
  */
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
@@ -124,13 +124,19 @@ function accepted(c: PageContext): { br: boolean; gzip: boolean } {
   return found;
 }
 
-function send(c: PageContext, etag: string, { plain, gz, br }: Encoded, headers: Record<string, string>): Response {
+/**
+ * The representation the request takes, with its own strong ETag: the stem (the version and the
+ * file) and the content-coding, e.g. "v.html.br" (RFC 9110 8.8.3: a strong ETag differs per
+ * encoding, as the allocation cache's do). A 304 answers a validator of the representation that
+ * would be sent.
+ */
+function send(c: PageContext, stem: string, { plain, gz, br }: Encoded, headers: Record<string, string>): Response {
+  const takes = accepted(c);
+  const [body, encoding] = takes.br ? [br, 'br'] : takes.gzip ? [gz, 'gzip'] : [plain, null];
+  const etag = `"${stem}${encoding === 'br' ? '.br' : encoding === 'gzip' ? '.gz' : ''}"`;
   const all = { ...headers, etag, vary: 'Accept-Encoding, Cookie', 'cache-control': 'public, no-cache' };
   if (etagMatches(c, etag)) return c.body(null, 304, all);
-  const takes = accepted(c);
-  if (takes.br) return c.body(br, 200, { ...all, 'content-encoding': 'br' });
-  if (takes.gzip) return c.body(gz, 200, { ...all, 'content-encoding': 'gzip' });
-  return c.body(plain, 200, all);
+  return c.body(body, 200, encoding ? { ...all, 'content-encoding': encoding } : all);
 }
 
 /**
@@ -148,10 +154,10 @@ function answer(c: PageContext, { r, ext, cycleId }: Found): Response | Promise<
     const type = ext === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8; header=present';
     const disposition: Record<string, string> =
       ext === 'csv' ? { 'content-disposition': `attachment; filename="${cycleId}.csv"` } : {};
-    return send(c, `"${r.version}.${ext}"`, r.files.get(ext)!, { 'content-type': type, ...disposition });
+    return send(c, `${r.version}.${ext}`, r.files.get(ext)!, { 'content-type': type, ...disposition });
   }
   if (!c.get('person'))
-    return send(c, `"${r.version}.html"`, r.anonymous, { 'content-type': 'text/html; charset=utf-8' });
+    return send(c, `${r.version}.html`, r.anonymous, { 'content-type': 'text/html; charset=utf-8' });
   // Signed in: the same content in a frame that shows who is signed in; not shared with others.
   c.header('cache-control', 'private, no-cache');
   return render(c, r.title, raw(r.main), { breadcrumbs: r.crumbs });
