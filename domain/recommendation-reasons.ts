@@ -49,15 +49,39 @@ export interface NoFrameInSplit extends MoneyLeft {
   kind: 'noFrameInSplit';
 }
 
+/** This municipality's council rejected the year: it takes no part in its split, so its frame pays no share of it. */
+export interface NotInSplit extends MoneyLeft {
+  kind: 'notInSplit';
+}
+
+/**
+ * No council takes part in the year's split (every one rejected), so nobody can pay the municipal
+ * part of a grant and nothing can be granted: why the county's money (or any taking part) is left.
+ */
+export interface NoCouncilInSplit extends MoneyLeft {
+  kind: 'noCouncilInSplit';
+}
+
 /** Money left in one funder's frame for one year, and why. */
 export type UnallocatedReason =
-  GrantedInFull | NothingRequested | OwnFrameBinds | MunicipalFramesBind | OtherFramesBind | NoFrameInSplit;
+  | GrantedInFull
+  | NothingRequested
+  | OwnFrameBinds
+  | MunicipalFramesBind
+  | OtherFramesBind
+  | NoFrameInSplit
+  | NotInSplit
+  | NoCouncilInSplit;
 
-/** Municipalities that take no part in a year's split (their council rejected): the others share it. */
+/**
+ * Municipalities that take no part in a year's split (their council rejected): the others share
+ * the municipal part, or, when `everyCouncil`, nobody is left to pay it.
+ */
 export interface OutOfSplitReason {
   kind: 'outOfSplit';
   year: string;
   municipalities: string[];
+  everyCouncil: boolean;
 }
 
 /** A measure asked for years the recommendation is not for. */
@@ -98,7 +122,7 @@ export function noteOf(r: RecommendationReason, county: string): string {
   const name = (id: string) => (id === county ? 'county' : id);
   switch (r.kind) {
     case 'outOfSplit':
-      return `${r.year}: ${r.municipalities.join(', ')} take${r.municipalities.length === 1 ? 's' : ''} no part in the split (rejected); the municipal part is shared by the others`;
+      return `${r.year}: ${r.municipalities.join(', ')} take${r.municipalities.length === 1 ? 's' : ''} no part in the split (rejected); ${r.everyCouncil ? 'no council is left to pay the municipal part' : 'the municipal part is shared by the others'}`;
     case 'outsideYears':
       return `${r.measureId}: request for ${r.years.join(', ')} is outside the years recommended for and not granted`;
     case 'notGranted': {
@@ -120,6 +144,10 @@ export function noteOf(r: RecommendationReason, county: string): string {
       return `${what}: this frame binds; what is left is too small for its share of a further grant`;
     case 'noFrameInSplit':
       return `${what}: no funder in the split for ${r.year} has a frame to pay a share from`;
+    case 'notInSplit':
+      return `${what}: its council rejected ${r.year}, so it pays no share of it`;
+    case 'noCouncilInSplit':
+      return `${what}: no council takes part in the split for ${r.year}, so nobody can pay the municipal part and nothing can be granted`;
     case 'municipalFramesBind':
       return `${what}: municipal frames bind at ${r.frames}`;
     case 'otherFramesBind': {

@@ -108,12 +108,17 @@ export function recommend(input: RecommendInput): Recommendation {
 
     ids.forEach((id, i) => (unallocated[id]![year] = left[i]!));
     const absent = members.municipalities.filter((id) => outOfSplit[year]?.includes(id));
-    if (absent.length) yearReasons.push({ kind: 'outOfSplit', year, municipalities: absent });
     const takingPart = {
       county: members.county,
       municipalities: members.municipalities.filter((id) => !absent.includes(id)),
     };
-    yearReasons.push(...unallocatedReasons(year, ids, takingPart, frame, left, requested, granted, binding));
+    const everyCouncil = takingPart.municipalities.length === 0;
+    if (absent.length) yearReasons.push({ kind: 'outOfSplit', year, municipalities: absent, everyCouncil });
+    // With a municipal part to pay and no council to pay it, no grant splits (splitOre refuses).
+    const unpayable = everyCouncil && rule.municipal > 0n && requested > 0n;
+    yearReasons.push(
+      ...unallocatedReasons(year, ids, takingPart, absent, frame, left, requested, granted, binding, unpayable),
+    );
   }
 
   const items: RecommendedItem[] = [];
@@ -239,19 +244,28 @@ function bindingFunders(left: bigint[], rule: YearRule): number[] {
   return binding;
 }
 
+/**
+ * One reason per funder with money left in the year. A council out of the split pays no share,
+ * whatever binds the others; when nobody can pay the municipal part (`unpayable`: no council in the
+ * split), that is why the rest is left.
+ */
 function unallocatedReasons(
   year: string,
   ids: string[],
   members: Members,
+  absent: string[],
   frame: Record<string, bigint>,
   left: bigint[],
   requested: bigint,
   granted: bigint,
   binding: number[] | null,
+  unpayable: boolean,
 ): UnallocatedReason[] {
   return ids.flatMap((funder, i): UnallocatedReason[] => {
     if (left[i]! <= 0n) return [];
     const base = { year, funder, unallocated: fmt(left[i]!) };
+    if (absent.includes(funder)) return [{ ...base, kind: 'notInSplit' }];
+    if (unpayable) return [{ ...base, kind: 'noCouncilInSplit' }];
     if (binding === null)
       return [
         granted === requested && requested > 0n

@@ -62,7 +62,9 @@ export function reasonsOfNotes(
 ): (UnallocatedReason | OutOfSplitReason | UnreadNote)[] {
   return notes.flatMap((note): (UnallocatedReason | OutOfSplitReason | UnreadNote)[] => {
     const out = OUT_OF_SPLIT.exec(note);
-    if (out) return [{ kind: 'outOfSplit', year: out[1]!, municipalities: idsOf(config, out[2]!) }];
+    // Notes from before reasons said only "shared by the others", also when no council was left.
+    if (out)
+      return [{ kind: 'outOfSplit', year: out[1]!, municipalities: idsOf(config, out[2]!), everyCouncil: false }];
     const m = NOTE.exec(note);
     if (!m) return [];
     const [, year = '', unallocated = '', who = '', reason = ''] = m;

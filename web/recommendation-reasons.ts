@@ -45,12 +45,16 @@ export function unallocatedText(config: PartnershipConfig, r: UnallocatedReason)
         : `Rammene til ${namesOf(config, r.binding)} binder (${formatNok(r.frames)} til sammen), så resten kan ikke fordeles.`;
     case 'noFrameInSplit':
       return `Ingen finansiør som er med i delingen for ${r.year}, har ramme å betale sin andel fra, så ingenting kan innvilges.`;
+    case 'notInSplit':
+      return `Kommunestyret avviste andelen for ${r.year}, så kommunen er ikke med i delingen og betaler ingen andel det året.`;
+    case 'noCouncilInSplit':
+      return `Ingen kommune er med i delingen for ${r.year}, så ingen kan betale kommunenes del av et tilskudd, og ingenting kan innvilges.`;
   }
 }
 
 /** That councils take no part in a year's split, in Norwegian. */
 export function outOfSplitText(config: PartnershipConfig, r: OutOfSplitReason): string {
-  return `${r.year}: ${namesOf(config, r.municipalities)} er ikke med i delingen (kommunestyret avviste); kommunenes del deles av de andre.`;
+  return `${r.year}: ${namesOf(config, r.municipalities)} er ikke med i delingen (kommunestyret avviste); ${r.everyCouncil ? 'ingen kommune er igjen til å betale kommunenes del' : 'kommunenes del deles av de andre'}.`;
 }
 
 type Given = Pick<Recommendation, 'notes' | 'reasons'>;

@@ -168,7 +168,14 @@ const RecommendationReasonSchema = named(
     z.object({ kind: z.literal('municipalFramesBind'), ...left, frames: MoneyOut }),
     z.object({ kind: z.literal('otherFramesBind'), ...left, binding: z.array(FunderId), frames: MoneyOut }),
     z.object({ kind: z.literal('noFrameInSplit'), ...left }),
-    z.object({ kind: z.literal('outOfSplit'), year: YearKey, municipalities: z.array(FunderId) }),
+    z.object({ kind: z.literal('notInSplit'), ...left }),
+    z.object({ kind: z.literal('noCouncilInSplit'), ...left }),
+    z.object({
+      kind: z.literal('outOfSplit'),
+      year: YearKey,
+      municipalities: z.array(FunderId),
+      everyCouncil: z.boolean(),
+    }),
     z.object({ kind: z.literal('outsideYears'), measureId: z.string(), years: z.array(YearKey) }),
     z.object({ kind: z.literal('notGranted'), measureId: z.string(), requested: YearMapOut }),
     z.object({

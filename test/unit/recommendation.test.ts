@@ -317,7 +317,7 @@ describe('recommend', () => {
     ]);
   });
 
-  it('says when no funder in the split has a frame to pay from, rather than naming no frame as binding', () => {
+  it('says a council out of the split pays no share of the year, rather than naming a frame as binding', () => {
     // Pro rata, and the only frame is that of 3440, whose council rejected: nobody in the split can pay.
     const r = recommend({
       measures: [{ id: 'a', amounts: { [Y]: '100.00' } }],
@@ -330,13 +330,37 @@ describe('recommend', () => {
     });
     expect(r.items).toEqual([]);
     expect(r.reasons).toEqual([
-      { kind: 'outOfSplit', year: Y, municipalities: ['3440'] },
-      { year: Y, funder: '3440', unallocated: '500.00', kind: 'noFrameInSplit' },
+      { kind: 'outOfSplit', year: Y, municipalities: ['3440'], everyCouncil: false },
+      { year: Y, funder: '3440', unallocated: '500.00', kind: 'notInSplit' },
       { kind: 'notGranted', measureId: 'a', requested: { [Y]: '100.00' } },
     ]);
     expect(r.notes[1]).toBe(
-      '2027: 500.00 of 3440 frame unallocated: no funder in the split for 2027 has a frame to pay a share from',
+      '2027: 500.00 of 3440 frame unallocated: its council rejected 2027, so it pays no share of it',
     );
+  });
+
+  it('says that with every council out of a fixed split nobody can pay the municipal part, rather than that the county binds', () => {
+    const r = recommend({
+      measures: [{ id: 'm1', amounts: { [Y]: '300000.00' } }],
+      frames: frames211,
+      sharing: fixed211,
+      members: LILLEHAMMER,
+      years: [2027],
+      grantUnit: '1000.00',
+      outOfSplit: { [Y]: ['3405', '3440', '3441'] },
+    });
+    expect(r.items).toEqual([]);
+    expect(r.reasons.slice(0, 5)).toEqual([
+      { kind: 'outOfSplit', year: Y, municipalities: ['3405', '3440', '3441'], everyCouncil: true },
+      { year: Y, funder: 'county', unallocated: '2500000.00', kind: 'noCouncilInSplit' },
+      { year: Y, funder: '3405', unallocated: '500000.00', kind: 'notInSplit' },
+      { year: Y, funder: '3440', unallocated: '250000.00', kind: 'notInSplit' },
+      { year: Y, funder: '3441', unallocated: '250000.00', kind: 'notInSplit' },
+    ]);
+    expect(r.notes.slice(0, 2)).toEqual([
+      '2027: 3405, 3440, 3441 take no part in the split (rejected); no council is left to pay the municipal part',
+      '2027: 2500000.00 of county frame unallocated: no council takes part in the split for 2027, so nobody can pay the municipal part and nothing can be granted',
+    ]);
   });
 
   // ---- properties ----

@@ -48,7 +48,10 @@ const cases = [
   }), // one council binds
   recommended([{ 2027: '5000000.00' }], framesOf('5000000.00', '100000.00')), // every council's frame binds
   recommended([{ 2027: '900000.00' }], framesOf('2000000.00', '400000.00'), { 2027: ['3440'] }), // 3440 out of the split
+  recommended([{ 2027: '900000.00' }], framesOf('2000000.00', '400000.00'), { 2027: ['3405', '3440', '3441'] }), // every council out
 ];
+/** Kinds written since reasons came, never in an older engine's notes. */
+const NEWER = new Set(['notInSplit', 'noCouncilInSplit']);
 
 describe('why money is left unallocated, in Norwegian', () => {
   it('has a Norwegian reason, with names and money, for every funder and year recommend() leaves money', () => {
@@ -56,7 +59,15 @@ describe('why money is left unallocated, in Norwegian', () => {
     const left = cases.flatMap((rec) => rec.reasons.filter(isUnallocatedReason));
     expect(texts.map((t) => [t.funderId, t.year])).toEqual(left.map((r) => [r.funder, r.year]));
     expect(new Set(left.map((r) => r.kind))).toEqual(
-      new Set(['otherFramesBind', 'ownFrameBinds', 'nothingRequested', 'grantedInFull', 'municipalFramesBind']),
+      new Set([
+        'otherFramesBind',
+        'ownFrameBinds',
+        'nothingRequested',
+        'grantedInFull',
+        'municipalFramesBind',
+        'notInSplit',
+        'noCouncilInSplit',
+      ]),
     );
     const all = plain(texts.map((t) => t.text));
     expect(all).toContain('Rammene til Lillehammer kommune og Øyer kommune binder (200 000,00 kr til sammen)');
@@ -68,12 +79,19 @@ describe('why money is left unallocated, in Norwegian', () => {
     expect(all).toContain(
       'Denne rammen binder: det som er igjen, er for lite til finansiørens andel av et nytt tilskudd.',
     );
+    expect(all).toContain(
+      'Kommunestyret avviste andelen for 2027, så kommunen er ikke med i delingen og betaler ingen andel det året.',
+    );
+    expect(all).toContain(
+      'Ingen kommune er med i delingen for 2027, så ingen kan betale kommunenes del av et tilskudd, og ingenting kan innvilges.',
+    );
     expect(all).not.toMatch(/county|3405|3440|3441|frame|null/);
   });
 
   it('names the councils out of a year’s split, and says when nobody in the split can pay', () => {
     expect(cases.flatMap((rec) => outOfSplitTexts(config, rec))).toEqual([
       '2027: Øyer kommune er ikke med i delingen (kommunestyret avviste); kommunenes del deles av de andre.',
+      '2027: Lillehammer kommune, Øyer kommune og Gausdal kommune er ikke med i delingen (kommunestyret avviste); ingen kommune er igjen til å betale kommunenes del.',
     ]);
     expect(unallocatedText(config, { kind: 'noFrameInSplit', year: '2027', funder: '3440', unallocated: '5.00' })).toBe(
       'Ingen finansiør som er med i delingen for 2027, har ramme å betale sin andel fra, så ingenting kan innvilges.',
@@ -83,7 +101,10 @@ describe('why money is left unallocated, in Norwegian', () => {
 
 describe('a recommendation kept from before it gave reasons', () => {
   it('reads its notes back into the reasons recommend() gives, so the page says the same', () => {
-    for (const rec of cases) {
+    // The reasons an older engine could write (it wrote no newer kinds, nor a split no council was left in).
+    const older = cases.filter((rec) => !rec.reasons.some((r) => NEWER.has(r.kind)));
+    expect(older.length).toBeGreaterThan(4);
+    for (const rec of older) {
       const old = { notes: rec.notes }; // as a state carried over from an older run has it
       expect(reasonsOfNotes(config, rec.notes)).toEqual(
         rec.reasons.filter((r) => isUnallocatedReason(r) || r.kind === 'outOfSplit'),
