@@ -3,9 +3,10 @@
  *
  * The whole edit travels in the form's fields, nothing is kept on the server: the measures in
  * their order (`rad`, one per row, in order), each row's grant choice (`tilskudd-{mid}`: full,
- * part or none) and, for a part grant, the amounts per year as typed (`belop-{mid}-{year}`), the
- * meeting date and case number. Every post reads them back, applies the button pressed (move a
- * row up or down, Beregn, put to the vote) and computes each funder's frame, allocated and
+ * part or none) and, for a part grant, the amounts per year as typed (`belop-{mid}-{year}`), a
+ * place to move the row to (`plass-{mid}`, empty unless typed), the meeting date and case number.
+ * Every post reads them back, moves the rows given a place there (placed), applies the button
+ * pressed (move a row up or down, Beregn, put to the vote) and computes each funder's frame, allocated and
  * remaining per year with the same domain code the workflow uses when the list is proposed
  * (domain/cost-sharing.ts shareMeasure, sumShares, checkFrames, remaining; the councils that
  * rejected out of the split as in workflows/ledger.ts outOfSplit), so what the page says is what
@@ -38,6 +39,8 @@ export interface EditorRow {
   choice: GrantChoice;
   /** the part amounts as typed, per year ('' for none typed) */
   typed: Record<string, string>;
+  /** the place the row is to move to, as typed (none when absent or ''); kept only when it could not be read */
+  moveTo?: string;
 }
 
 export interface EditorState {
@@ -54,6 +57,7 @@ export const field = {
   order: 'rad',
   choice: (mid: string) => `tilskudd-${mid}`,
   amount: (mid: string, year: string) => `belop-${mid}-${year}`,
+  moveTo: (mid: string) => `plass-${mid}`,
   meetingDate: 'moteDato',
   caseNumber: 'saksnummer',
   action: 'handling',
@@ -114,6 +118,7 @@ export function stateFromForm(values: FormValues, measures: MeasureRecord[], yea
       measureId: mid,
       choice: posted && (GRANT_CHOICES as string[]).includes(choice) ? (choice as GrantChoice) : 'none',
       typed: Object.fromEntries(years.map((y) => [y, posted ? text(values, field.amount(mid, y)) : ''])),
+      ...(posted && text(values, field.moveTo(mid)).trim() ? { moveTo: text(values, field.moveTo(mid)).trim() } : {}),
     });
   };
   for (const mid of texts(values, field.order)) add(mid, true);
@@ -140,6 +145,37 @@ export function moved(state: EditorState, measureId: string, by: -1 | 1): Editor
   [rows[i], rows[j]] = [rows[j]!, rows[i]!];
   return { ...state, rows };
 }
+
+/**
+ * The rows given a place to move to, moved there: each to the place typed (1 to the number of
+ * rows), the others keeping their order around them; two typed the same place keep their order.
+ * A place that is not a whole number in range is an error beside its field, and its row stays.
+ */
+export function placed(state: EditorState): { state: EditorState; errors: FormError[] } {
+  const n = state.rows.length;
+  const errors: FormError[] = [];
+  const targets = new Map<string, number>();
+  for (const r of state.rows) {
+    if (!r.moveTo) continue;
+    const place = /^\d{1,6}$/.test(r.moveTo) ? Number(r.moveTo) : NaN;
+    if (place >= 1 && place <= n) targets.set(r.measureId, place);
+    else errors.push({ field: field.moveTo(r.measureId), message: `Skriv plassen som et helt tall fra 1 til ${n}.` });
+  }
+  if (targets.size === 0) return { state, errors };
+  const movers = state.rows
+    .map((r, i) => ({ r: withoutMoveTo(r), i, to: targets.get(r.measureId) }))
+    .filter((m): m is { r: EditorRow; i: number; to: number } => m.to !== undefined)
+    .sort((a, b) => a.to - b.to || a.i - b.i);
+  const rows = state.rows.filter((r) => !targets.has(r.measureId));
+  let last = -1;
+  for (const m of movers) {
+    last = Math.min(Math.max(m.to - 1, last + 1), rows.length);
+    rows.splice(last, 0, m.r);
+  }
+  return { state: { ...state, rows }, errors };
+}
+
+const withoutMoveTo = ({ moveTo: _, ...row }: EditorRow): EditorRow => row;
 
 export interface FunderFigures {
   funderId: string;

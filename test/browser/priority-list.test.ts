@@ -8,7 +8,7 @@
  * the meeting and puts the list to the vote after a confirmation, twice over (a double click and a
  * resend): one list, and the list under vote is what the screen showed; the same form with a grant
  * changed is a second list, never taken for the first. A proposer gets 403; the
- * move, grant and Beregn work by keyboard alone; axe finds nothing on any page reached, each
+ * move, grant and Beregn work by keyboard alone, and a measure moves to a place typed; axe finds nothing on any page reached, each
  * reflows at 320 px.
  *
  * Over 300 lines: one journey through one cycle, whose steps build on each other, with the few
@@ -286,6 +286,26 @@ describe('the priority-list editor', () => {
     );
     const rowOfA = clean(await page.locator('table.priority-rows tbody tr', { hasText: A }).innerText());
     expect(rowOfA).toContain('300 000,00 kr');
+    await page.context().close();
+  });
+
+  it('a measure moves to the place typed under «Til plass», by Enter; a place out of range is said beside it and moves nothing', async () => {
+    const page = await personPage('Ordfører i Øyer');
+    await page.goto(`/sykluser/${cid}/prioritering`);
+    expect(await order(page)).toEqual([A, B, C]);
+    const placeOf = (title: string) => page.getByRole('textbox', { name: `Til plass for «${title}»`, exact: true });
+    await placeOf(C).fill('1');
+    await posting(page, () => placeOf(C).press('Enter'));
+    expect(await order(page)).toEqual([C, A, B]);
+    expect(await placeOf(C).inputValue(), 'the move is done, the field empty again').toBe('');
+
+    await placeOf(A).fill('9');
+    await posting(page, () => placeOf(A).press('Enter'));
+    expect(await order(page)).toEqual([C, A, B]);
+    expect(await text(page, '.ds-error-summary')).toContain('Skriv plassen som et helt tall fra 1 til 3.');
+    expect(await placeOf(A).inputValue(), 'what was typed is kept').toBe('9');
+    expect(await placeOf(A).getAttribute('aria-invalid')).toBe('true');
+    await checkPage(page);
     await page.context().close();
   });
 });

@@ -19,6 +19,7 @@ import {
   initialState,
   meetingOf,
   moved,
+  placed,
   stateFromForm,
   type EditorState,
 } from '../../web/priority-list.js';
@@ -104,6 +105,47 @@ describe('the editor state', () => {
     expect(moved(state, 'm0003', -1), 'the first row does not move up').toBe(state);
     expect(actionOf({ [field.action]: 'legg-fram' })).toEqual({ kind: 'propose' });
     expect(actionOf({}), 'Enter in a field recomputes').toEqual({ kind: 'compute' });
+  });
+});
+
+describe('rows moved to the places typed', () => {
+  const row = (measureId: string, moveTo?: string): EditorState['rows'][number] => ({
+    measureId,
+    choice: 'none',
+    typed: {},
+    ...(moveTo === undefined ? {} : { moveTo }),
+  });
+  const ids = (s: EditorState) => s.rows.map((r) => r.measureId);
+  const of = (rows: EditorState['rows']) => placed({ rows, meetingDate: '', caseNumber: '' });
+
+  it('moves each row to its place, the others keeping their order around it', () => {
+    expect(ids(of([row('a'), row('b'), row('c'), row('d', '1')]).state)).toEqual(['d', 'a', 'b', 'c']);
+    expect(ids(of([row('a', '4'), row('b'), row('c'), row('d')]).state)).toEqual(['b', 'c', 'd', 'a']);
+    expect(ids(of([row('a', '3'), row('b'), row('c', '1'), row('d')]).state)).toEqual(['c', 'b', 'a', 'd']);
+    // Two typed the same place keep their order, the second just after the first.
+    expect(ids(of([row('a'), row('b', '1'), row('c', '1'), row('d')]).state)).toEqual(['b', 'c', 'a', 'd']);
+    expect(of([row('a'), row('b', '1')]).state.rows.every((r) => r.moveTo === undefined)).toBe(true);
+  });
+
+  it('says a place that is no whole number from 1 to the number of rows, and leaves that row where it is', () => {
+    for (const bad of ['0', '5', '1,5', '-1', 'først']) {
+      const { state, errors } = of([row('a'), row('b', bad), row('c'), row('d')]);
+      expect(ids(state), bad).toEqual(['a', 'b', 'c', 'd']);
+      expect(errors).toEqual([{ field: field.moveTo('b'), message: 'Skriv plassen som et helt tall fra 1 til 4.' }]);
+      expect(state.rows[1]!.moveTo, 'what was typed is kept').toBe(bad);
+    }
+    const { state } = of([row('a'), row('b', 'x'), row('c', '1')]);
+    expect(ids(state), 'a good place is applied beside a bad one').toEqual(['c', 'a', 'b']);
+  });
+
+  it('reads the places from the form, and none from an empty field', () => {
+    const values = { [field.order]: ['m0001', 'm0002'], [field.moveTo('m0002')]: ' 1 ', [field.moveTo('m0001')]: '' };
+    const s = stateFromForm(values, measures, years);
+    expect(s.rows.map((r) => [r.measureId, r.moveTo])).toEqual([
+      ['m0001', undefined],
+      ['m0002', '1'],
+      ['m0003', undefined],
+    ]);
   });
 });
 

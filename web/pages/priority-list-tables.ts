@@ -70,7 +70,7 @@ ${state.rows.map((row, i) => {
   const move = (dir: 'opp' | 'ned', off: boolean) =>
     html`<button class="ds-button" data-variant="secondary" data-size="sm" type="submit" name="${field.action}" value="${dir}:${m.id}" formaction="prioritering#rad-${m.id}"${off ? ' disabled' : ''}>Flytt<span class="ds-sr-only"> «${m.title}»</span> ${dir}</button>`;
   return html`<tr id="rad-${m.id}"><td>${ranks.get(m.id) ?? '–'}<input type="hidden" name="${field.order}" value="${m.id}"></td><th scope="row" id="t-${m.id}">${m.title}</th>
-<td><div class="move-buttons">${move('opp', i === 0)}${move('ned', i === last)}</div></td>
+<td><div class="move-buttons">${move('opp', i === 0)}${move('ned', i === last)}</div>${moveTo(m.id, m.title, row.moveTo ?? '', wrong.get(field.moveTo(m.id)))}</td>
 <td><select class="ds-input" id="${fieldId(choice)}" name="${choice}" aria-labelledby="k-tilskudd t-${m.id}"${wrong.has(choice) ? html` aria-invalid="true"` : ''}>${(['full', 'part', 'none'] as const).map((ch) => html`<option value="${ch}"${row.choice === ch ? ' selected' : ''}>${CHOICE_NAMES[ch]}</option>`)}</select></td>
 ${v.years.map((y) => {
   const name = field.amount(m.id, y);
@@ -86,6 +86,13 @@ ${v.years.map((y) => {
 </tbody>
 </table>`,
   );
+}
+
+/** "Til plass": a place to move the row to, applied by any button of the form (Beregn, Enter in the field). */
+function moveTo(mid: string, title: string, typed: string, error: string | undefined): Html {
+  const name = field.moveTo(mid);
+  const id = fieldId(name);
+  return html`<div class="move-to"><label class="ds-label" data-size="sm" for="${id}">Til plass<span class="ds-sr-only"> for «${title}»</span></label><input class="ds-input" data-size="sm" inputmode="numeric" id="${id}" name="${name}" value="${typed}"${error ? html` aria-invalid="true" aria-describedby="${id}-feil"` : ''}>${error ? html`<div class="ds-validation-message" data-color="danger" id="${id}-feil">${error}</div>` : ''}</div>`;
 }
 
 /** The whole edit as hidden fields, for the confirmation step to post again. */

@@ -58,6 +58,7 @@ import {
   initialState,
   meetingOf,
   moved,
+  placed,
   stateFromForm,
   type Computed,
   type EditorState,
@@ -82,6 +83,8 @@ function mayPropose(person: Person): void {
 
 interface EditorExtra {
   errors?: FormError[];
+  /** places that could not be read, beside the errors the edit itself has */
+  placeErrors?: FormError[];
   refusal?: string;
   status?: number;
 }
@@ -102,7 +105,7 @@ function editorBody(
   form: { csrfToken: string; key: string; refusal?: string },
 ): Html {
   const meetingValues = { [field.meetingDate]: state.meetingDate, [field.caseNumber]: state.caseNumber };
-  return html`<p class="ds-paragraph">Listen starter fra <a class="ds-link" href="${cycleHref(v.cycle)}/innstilling">administrasjonens innstilling</a>. Flytt tiltakene med knappene, velg fullt, delvis eller ikke noe tilskudd, og skriv beløpene per år for et delvis tilskudd. Trykk «Beregn» for å se hva som er fordelt og igjen av hver finansiørs ramme.</p>
+  return html`<p class="ds-paragraph">Listen starter fra <a class="ds-link" href="${cycleHref(v.cycle)}/innstilling">administrasjonens innstilling</a>. Flytt tiltakene med knappene, eller skriv en ny plass under «Til plass», velg fullt, delvis eller ikke noe tilskudd, og skriv beløpene per år for et delvis tilskudd. Trykk «Beregn» for å se hva som er fordelt og igjen av hver finansiørs ramme.</p>
 ${form.refusal ? refusalBox(form.refusal) : ''}
 ${errorSummary(errors)}
 <form method="post" action="${hrefOf(v)}" class="action-form" novalidate>
@@ -130,7 +133,7 @@ export async function editorPage(
   extra: EditorExtra = {},
 ): Promise<Response> {
   const computed = compute(state, v.byId, v.years, v.money, v.title);
-  const errors = extra.errors ?? [...computed.errors, ...frameErrors(v, computed)];
+  const errors = extra.errors ?? [...(extra.placeErrors ?? []), ...computed.errors, ...frameErrors(v, computed)];
   const body = editorBody(v, state, computed, errors, {
     csrfToken: c.get('csrfToken'),
     key: formKey(values),
@@ -257,12 +260,19 @@ export function priorityListPages(web: Hono<WebEnv>, ctx: WebContext): void {
       const v = await openView(c, person);
       const values = await readForm(c);
       const action = actionOf(values);
-      let state = stateFromForm(values, v.measures, v.years);
+      // Rows given a place move there first, whichever button was pressed.
+      const placing = placed(stateFromForm(values, v.measures, v.years));
+      let state = placing.state;
       if (action.kind === 'move') state = moved(state, action.measureId, action.by);
-      if (action.kind === 'move' || action.kind === 'compute') return editorPage(c, v, state, values);
+      if (action.kind === 'move' || action.kind === 'compute')
+        return editorPage(c, v, state, values, { placeErrors: placing.errors });
 
       const list = checked(v, state);
-      if ('errors' in list) return editorPage(c, v, state, values, { errors: list.errors, status: 422 });
+      if ('errors' in list || placing.errors.length)
+        return editorPage(c, v, state, values, {
+          errors: [...placing.errors, ...('errors' in list ? list.errors : [])],
+          status: 422,
+        });
       const key = postedKey(values);
       if (!key)
         return editorPage(c, v, state, values, {
