@@ -263,6 +263,11 @@ describe('the year 2027 in the browser', () => {
   it('a new list within Gausdal’s lower amount is put to the vote and approved; the councils adopt', async () => {
     const page = await personPage('Ordfører i Lillehammer');
     await page.goto(`/sykluser/${CID}/prioritering`);
+    // The editor starts again from a list within Gausdal's lower amount: its frame for the year is
+    // what the council adopted, and the first page breaks no frame.
+    const gausdal = page.locator('table:has(caption#rammer) tbody tr', { hasText: 'Gausdal kommune' }).first();
+    expect(clean(await gausdal.innerText())).toContain(`${Y}\t${nok('300000.00')}`);
+    expect(await page.locator('.ds-error-summary').count()).toBe(0);
     await checkPage(page);
     await putToVote(page, `19/${String(Y).slice(2)}`);
     await fiveApprove();
