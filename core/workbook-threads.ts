@@ -150,6 +150,13 @@ function start(): Thread {
     dispatch();
   });
   worker.on('error', (err) => (failure = err));
+  // An answer that cannot be read here fails its build at once, rather than at BUILD_TIMEOUT_MS.
+  worker.on('messageerror', (err) => {
+    const build = thread.build;
+    if (!build) return;
+    settle(thread, () => build.reject(new Error(`the workbook thread's answer could not be read: ${err.message}`)));
+    dispatch();
+  });
   worker.on('exit', (code) => {
     leave(thread);
     const build = thread.build;

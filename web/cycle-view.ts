@@ -37,16 +37,28 @@ async function load(ctx: WebContext, cycleId: string, version: string): Promise<
  * "overdue" line goes into its history): a view read before a deadline is read again this long after it.
  */
 const NOTED_WITHIN_MS = 10_000;
+/**
+ * When a view read in the middle of a phase change is read again. The workflow's status shows a
+ * new phase once its write of the cycle's row has completed, a moment after the row (and so the
+ * version) changed: a status read in between still has the old phase.
+ */
+const IN_FLUX_MS = 500;
+/** When a status taken from the records because the workflow did not answer is asked of it again. */
+const UNANSWERED_MS = 30_000;
+
+/**
+ * Until when a view read at `now` may be kept at its version (ms since the epoch): just after the
+ * next deadline; soon when its status lags the records' phase or came from the records.
+ */
+export function viewUntil(v: Pick<CycleView, 'cycle' | 'status'>, now: number): number {
+  if (v.status.source === 'workflow' && v.status.phase !== v.cycle.phase) return now + IN_FLUX_MS;
+  const noted = notedUntil(v.status, now);
+  return v.status.source === 'records' ? Math.min(noted, now + UNANSWERED_MS) : noted;
+}
 
 /** The cycle at its records' current version (a 404 problem when there is none; a 503 when its workflow does not answer). */
 export const cycleView = (ctx: WebContext, cycleId: string): Promise<CycleView> =>
-  keptView(
-    ctx,
-    'cycle',
-    cycleId,
-    (version) => load(ctx, cycleId, version),
-    (v, now) => notedUntil(v.status, now),
-  );
+  keptView(ctx, 'cycle', cycleId, (version) => load(ctx, cycleId, version), viewUntil);
 
 /** The next moment after `now` at which a mark drawn from the clock may change: a deadline or other due time passing. */
 export function nextMark(s: CycleStatus, now: number, dueTimes: readonly (string | null)[] = []): number {

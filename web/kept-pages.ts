@@ -14,6 +14,7 @@
  */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { acceptedEncodings } from './accept-encoding.js';
 import type { Person } from './env.js';
 import type { PageContext } from './pages/render.js';
 
@@ -63,7 +64,7 @@ export class KeptPages {
 }
 
 /** Whether the reader's browser takes gzip (every current browser does). */
-export const takesGzip = (c: PageContext): boolean => /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+export const takesGzip = (c: PageContext): boolean => acceptedEncodings(c).gzip;
 
 /** The kept page as the answer, with the headers that say it differs per reader and encoding. */
 export function gzippedPage(c: PageContext, body: Bytes, status = 200): Response {

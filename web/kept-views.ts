@@ -9,7 +9,14 @@ import { Problem, type WebContext } from './core.js';
 
 const CAPACITY = 32;
 
-type Kept = Map<string, { version: string; view: Promise<unknown>; until: number }>;
+type Kept = Map<string, { version: string; view: Promise<unknown>; until: number; started: number; settled: boolean }>;
+
+/**
+ * How long a read still under way is shared with the requests that come after it. A read that
+ * hangs (a connection that went silent) would otherwise hold every later request of its version
+ * until its cycle is written again; past a page's own deadline (8 s) the next request reads anew.
+ */
+const SHARED_WHILE_PENDING_MS = 10_000;
 const keptByApp = new WeakMap<WebContext, Map<string, Kept>>();
 
 /**
@@ -32,13 +39,23 @@ export async function keptView<V>(
   let views = kinds.get(kind);
   if (!views) kinds.set(kind, (views = new Map()));
   const entry = views.get(cycleId);
-  if (entry && entry.version === snapshot.version && entry.until > Date.now()) return entry.view as Promise<V>;
+  const now = Date.now();
+  if (
+    entry &&
+    entry.version === snapshot.version &&
+    entry.until > now &&
+    (entry.settled || now - entry.started < SHARED_WHILE_PENDING_MS)
+  )
+    return entry.view as Promise<V>;
   const view = load(snapshot.version);
-  const kept = { version: snapshot.version, view, until: Infinity };
+  const kept = { version: snapshot.version, view, until: Infinity, started: now, settled: false };
   views.delete(cycleId);
   views.set(cycleId, kept);
   void view.then(
-    (v) => (kept.until = until(v, Date.now())),
+    (v) => {
+      kept.until = until(v, Date.now());
+      kept.settled = true;
+    },
     () => undefined,
   );
   if (views.size > CAPACITY) views.delete(views.keys().next().value!);

@@ -20,7 +20,7 @@ import { allocationReader, exportFileName, forMunicipality, knownPeople, Problem
 import type { Person, WebEnv } from '../env.js';
 import { formatDateTime, municipalityName, PHASE_NAMES } from '../format.js';
 import { gzippedPage, KeptPages, takesGzip } from '../kept-pages.js';
-import { cycleView, nextMark, notedUntil, type CycleView } from '../cycle-view.js';
+import { cycleView, nextMark, viewUntil, type CycleView } from '../cycle-view.js';
 import { layout, type Html } from '../layout.js';
 import { actorNames } from '../names.js';
 import { tasksFor, type Task } from '../tasks.js';
@@ -48,7 +48,9 @@ interface Tables {
  * name there too, in tables of their own.
  */
 function tablesFor(v: CycleView, person: Person): Promise<Tables> {
-  const own = v.actors.has(person.sub) && !knownPeople.has(person.sub) ? person.sub : '';
+  // Only a reader whom the configuration and the known people leave unnamed gets tables of their own.
+  const unnamed = actorNames(v.cycle.config, knownPeople)(person.sub) === person.sub;
+  const own = v.actors.has(person.sub) && unnamed ? person.sub : '';
   const name = `cycle-page-tables:${own}`;
   let tables = v.rendered.get(name) as Promise<Tables> | undefined;
   if (!tables) {
@@ -113,7 +115,7 @@ export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
                 now,
                 tasks.map((t) => t.dueAt),
               ),
-              notedUntil(v.status, now),
+              viewUntil(v, now),
             ),
           },
           page,

@@ -13,6 +13,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import type { Hono } from 'hono';
+import { acceptedEncodings } from '../accept-encoding.js';
 import { html, raw } from 'hono/html';
 import { Problem, type WebContext } from '../core.js';
 import type { WebEnv } from '../env.js';
@@ -111,19 +112,6 @@ const etagMatches = (c: PageContext, etag: string) =>
     ?.split(',')
     .some((t) => t.trim().replace(/^W\//, '') === etag) ?? false;
 /** The encodings the request accepts, of those kept: "br;q=0" or "gzip;q=0" refuse one. */
-function accepted(c: PageContext): { br: boolean; gzip: boolean } {
-  const header = c.req.header('accept-encoding');
-  const found = { br: false, gzip: false };
-  if (!header) return found;
-  for (const part of header.split(',')) {
-    const [name = '', ...params] = part.trim().toLowerCase().split(';');
-    if (name !== 'br' && name !== 'gzip') continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    found[name] = q === undefined || Number(q.slice(2)) > 0;
-  }
-  return found;
-}
-
 /**
  * The representation the request takes, with its own strong ETag: the stem (the version and the
  * file) and the content-coding, e.g. "v.html.br" (RFC 9110 8.8.3: a strong ETag differs per
@@ -131,7 +119,7 @@ function accepted(c: PageContext): { br: boolean; gzip: boolean } {
  * would be sent.
  */
 function send(c: PageContext, stem: string, { plain, gz, br }: Encoded, headers: Record<string, string>): Response {
-  const takes = accepted(c);
+  const takes = acceptedEncodings(c);
   const [body, encoding] = takes.br ? [br, 'br'] : takes.gzip ? [gz, 'gzip'] : [plain, null];
   const etag = `"${stem}${encoding === 'br' ? '.br' : encoding === 'gzip' ? '.gz' : ''}"`;
   const all = { ...headers, etag, vary: 'Accept-Encoding, Cookie', 'cache-control': 'public, no-cache' };
