@@ -8,13 +8,23 @@
  * line in its history), so a view is also read again just after each deadline; and the marks a
  * page draws from the clock (overdue, due) change at the same moments (nextMark).
  */
-import { cycleStatus, Problem, records, type CycleRecord, type CycleStatusView, type MeasureRecord } from './core.js';
+import {
+  cycleStatus,
+  Problem,
+  records,
+  type AllocationSnapshot,
+  type CycleRecord,
+  type CycleStatusView,
+  type MeasureRecord,
+} from './core.js';
 import type { WebContext } from './core.js';
 import { keptView } from './kept-views.js';
 import type { CycleStatus } from '../workflows/messages.js';
 
 export interface CycleView {
   version: string;
+  /** the cycle's allocations at that version (the allocation cache's snapshot the view is kept under) */
+  snapshot: AllocationSnapshot;
   cycle: CycleRecord;
   status: CycleStatusView;
   measures: MeasureRecord[];
@@ -24,12 +34,12 @@ export interface CycleView {
   rendered: Map<string, Promise<unknown>>;
 }
 
-async function load(ctx: WebContext, cycleId: string, version: string): Promise<CycleView> {
+async function load(ctx: WebContext, cycleId: string, snapshot: AllocationSnapshot): Promise<CycleView> {
   const cycle = await records.cycle(ctx.sql, cycleId);
   if (!cycle) throw new Problem('notFound', 'Det finnes ingen syklus med denne adressen.');
   const [status, measures] = await Promise.all([cycleStatus(ctx, cycleId), records.measures(ctx.sql, cycleId)]);
   const actors = new Set([...measures.map((m) => m.proposedBy), ...status.history.map((h) => h.actor)]);
-  return { version, cycle, status, measures, actors, rendered: new Map() };
+  return { version: snapshot.version, snapshot, cycle, status, measures, actors, rendered: new Map() };
 }
 
 /**
@@ -58,7 +68,7 @@ export function viewUntil(v: Pick<CycleView, 'cycle' | 'status'>, now: number): 
 
 /** The cycle at its records' current version (a 404 problem when there is none; a 503 when its workflow does not answer). */
 export const cycleView = (ctx: WebContext, cycleId: string): Promise<CycleView> =>
-  keptView(ctx, 'cycle', cycleId, (version) => load(ctx, cycleId, version), viewUntil);
+  keptView(ctx, 'cycle', cycleId, (snapshot) => load(ctx, cycleId, snapshot), viewUntil);
 
 /** The next moment after `now` at which a mark drawn from the clock may change: a deadline or other due time passing. */
 export function nextMark(s: CycleStatus, now: number, dueTimes: readonly (string | null)[] = []): number {

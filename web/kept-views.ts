@@ -5,7 +5,7 @@
  * and the version costs no query while the records feed listens. Per app and per kind of view,
  * so two apps in one process (tests) never share one; a bounded number of cycles per kind.
  */
-import { Problem, type WebContext } from './core.js';
+import { Problem, type AllocationSnapshot, type WebContext } from './core.js';
 
 const CAPACITY = 32;
 
@@ -21,7 +21,7 @@ const keptByApp = new WeakMap<WebContext, Map<string, Kept>>();
 
 /**
  * The view of kind `kind` of cycle `cycleId` at the records' current version: kept, or read by
- * `load` (given that version). No such cycle is the 404 problem. `until` says when a view read
+ * `load` (given the allocation snapshot of that version, whose `version` it is kept under). No such cycle is the 404 problem. `until` says when a view read
  * now is to be read again even if the records have not changed (ms since the epoch): for a view
  * of what the workflow notes without a write, such as a deadline passing.
  */
@@ -29,7 +29,7 @@ export async function keptView<V>(
   ctx: WebContext,
   kind: string,
   cycleId: string,
-  load: (version: string) => Promise<V>,
+  load: (snapshot: AllocationSnapshot) => Promise<V>,
   until: (view: V, now: number) => number = () => Infinity,
 ): Promise<V> {
   const snapshot = await ctx.allocations.get(cycleId);
@@ -47,7 +47,7 @@ export async function keptView<V>(
     (entry.settled || now - entry.started < SHARED_WHILE_PENDING_MS)
   )
     return entry.view as Promise<V>;
-  const view = load(snapshot.version);
+  const view = load(snapshot);
   const kept = { version: snapshot.version, view, until: Infinity, started: now, settled: false };
   views.delete(cycleId);
   views.set(cycleId, kept);

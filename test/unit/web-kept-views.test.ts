@@ -23,7 +23,7 @@ describe('keptView', () => {
   it('reads once per version, and again when the records change', async () => {
     const version = { current: 'v1' };
     const ctx = appAt(version);
-    const load = vi.fn(async (v: string) => `view of ${v}`);
+    const load = vi.fn(async (s: { version: string }) => `view of ${s.version}`);
     expect(await keptView(ctx, 'k', 'c', load)).toBe('view of v1');
     expect(await keptView(ctx, 'k', 'c', load)).toBe('view of v1');
     expect(load).toHaveBeenCalledTimes(1);

@@ -72,13 +72,12 @@ export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
     signedIn(async (c, person) => {
       const v = await cycleView(ctx, ownCycleId(c, person));
       const reader = allocationsFor(person);
-      const snapshot = reader ? await ctx.allocations.get(v.cycle.id) : null;
-      const allocations =
-        snapshot && reader
-          ? reader === 'all'
-            ? snapshot.allocations
-            : forMunicipality(snapshot.allocations, reader)
-          : null;
+      // The allocations of the same version as the rest of the view, in the reader's scope.
+      const allocations = reader
+        ? reader === 'all'
+          ? v.snapshot.allocations
+          : forMunicipality(v.snapshot.allocations, reader)
+        : null;
       const now = Date.now();
       const tasks = tasksFor({
         person,
@@ -99,8 +98,8 @@ export function cyclePage(web: Hono<WebEnv>, ctx: WebContext): void {
         );
       c.header('vary', 'Cookie, Accept-Encoding');
       if (!takesGzip(c)) return c.html(await page());
-      // The version of the records and of the allocations the reader sees (their scope's share of them).
-      const version = `${v.version}:${snapshot?.version ?? ''}:${reader ?? ''}`;
+      // The version of the records, and the reader's scope of the allocations shown.
+      const version = `${v.version}:${reader ?? ''}`;
       return gzippedPage(
         c,
         await kept.serve(

@@ -69,5 +69,5 @@ async function load(ctx: WebContext, cycleId: string, version: string): Promise<
  */
 export async function prioritisationView(ctx: WebContext, c: PageContext, person: Person): Promise<PrioritisationView> {
   const cid = ownCycleId(c, person);
-  return keptView(ctx, 'prioritisation', cid, (version) => load(ctx, cid, version));
+  return keptView(ctx, 'prioritisation', cid, (snapshot) => load(ctx, cid, snapshot.version));
 }
