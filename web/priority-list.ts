@@ -114,11 +114,12 @@ export function stateFromForm(values: FormValues, measures: MeasureRecord[], yea
     if (seen.has(mid) || !open.has(mid)) return;
     seen.add(mid);
     const choice = text(values, field.choice(mid));
+    const moveTo = posted ? text(values, field.moveTo(mid)).trim() : '';
     rows.push({
       measureId: mid,
       choice: posted && (GRANT_CHOICES as string[]).includes(choice) ? (choice as GrantChoice) : 'none',
       typed: Object.fromEntries(years.map((y) => [y, posted ? text(values, field.amount(mid, y)) : ''])),
-      ...(posted && text(values, field.moveTo(mid)).trim() ? { moveTo: text(values, field.moveTo(mid)).trim() } : {}),
+      ...(moveTo ? { moveTo } : {}),
     });
   };
   for (const mid of texts(values, field.order)) add(mid, true);
